@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "praxis",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "praxis", targets: ["praxis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries, imported as they are.
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
+        // What Swift cannot call in libmicrohttpd: its variadic functions.
+        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
+
+        // Generic layers: they know no domain.
+        .target(
+            name: "HTTP",
+            dependencies: ["CMicroHTTPD", "CMicroHTTPDShim", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibPQ", "Crypto", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Crypto", dependencies: ["CSodium"]),
+
+        // Composition root and the executable.
+        .target(
+            name: "App",
+            dependencies: [
+                "HTTP", "Postgres", "Crypto",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "praxis",
+            dependencies: ["App", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "HTTP", "Postgres", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,135 @@
+import Crypto
+import Foundation
+import HTTP
+import Logging
+import Postgres
+
+/// Every request passes here: client address, CORS, rate limit, routing, idempotency, error
+/// rendering, the headers every answer carries, metrics and the access log line.
+final class APIResponder: HTTPResponder {
+    let router: Router
+    let pool: ConnectionPool
+    let metrics: Metrics
+    let logger: Logger
+    let cors: CORSPolicy
+    let trustedProxies: Set<String>
+    let rateLimiter: RateLimiter
+    let anonymousPolicy: RateLimitPolicy
+    let idempotency: Idempotency
+
+    init(router: Router, pool: ConnectionPool, metrics: Metrics, logger: Logger, configuration: Configuration) {
+        self.router = router
+        self.pool = pool
+        self.metrics = metrics
+        self.logger = logger
+        self.cors = CORSPolicy(origins: configuration.corsOrigins)
+        self.trustedProxies = configuration.trustedProxies
+        self.rateLimiter = RateLimiter(pool: pool)
+        self.anonymousPolicy = RateLimitPolicy(
+            name: "default", quota: configuration.rateLimitPerAddress, window: configuration.rateLimitWindowSeconds)
+        self.idempotency = Idempotency(pool: pool)
+    }
+
+    func respond(to incoming: Request) -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var request = incoming
+        request.clientAddress = ClientAddress.resolve(
+            peer: incoming.clientAddress, forwardedFor: incoming.headers["X-Forwarded-For"], trustedProxies: trustedProxies)
+        var rateLimitHeaders: [(String, String)] = []
+        var response: Response
+        do {
+            response = try dispatch(&request, rateLimitHeaders: &rateLimitHeaders)
+        } catch {
+            response = render(error, for: request)
+        }
+        for (name, value) in rateLimitHeaders { response.headers.add(name, value) }
+        return finish(response, for: request, started: started)
+    }
+
+    func refuse(_ request: Request, with problem: Problem) -> Response {
+        finish(problem.response(instance: request.path, requestID: request.id), for: request,
+               started: DispatchTime.now().uptimeNanoseconds)
+    }
+
+    private func dispatch(_ request: inout Request, rateLimitHeaders: inout [(String, String)]) throws -> Response {
+        if request.method == "OPTIONS" {
+            guard let allowed = router.allowedMethods(path: request.path) else { throw Problem.notFound() }
+            return cors.preflight(request, allowed: allowed)
+        }
+        if request.path == "/v1" || request.path.hasPrefix("/v1/") {
+            let policy = anonymousPolicy
+            let decision = try rateLimiter.take(key: "address:\(request.clientAddress)", policy: policy)
+            rateLimitHeaders = [("RateLimit-Policy", policy.header), ("RateLimit", decision.header(policy))]
+            guard decision.allowed else { throw Problem.tooManyRequests(retryAfter: decision.retryAfterSeconds) }
+        }
+        switch router.match(method: request.method, path: request.path) {
+        case .notFound:
+            throw Problem.notFound()
+        case .methodNotAllowed(let allowed):
+            throw Problem.methodNotAllowed(allowed: allowed)
+        case .found(let route, let parameters):
+            request.parameters = parameters
+            request.route = route.template
+            if request.method == "POST", let key = try Idempotency.key(of: request) {
+                return try idempotency.run(
+                    key: key, caller: "address:\(request.clientAddress)", request: request, handle: route.handle)
+            }
+            return try route.handle(request)
+        }
+    }
+
+    private func render(_ error: any Error, for request: Request) -> Response {
+        let problem: Problem
+        switch error {
+        case let convertible as any ProblemConvertible:
+            problem = convertible.problem
+        case let database as PostgresError:
+            problem = APIResponder.problem(for: database, retryAfter: pool.retryAfterSeconds)
+            if problem.status == 500 { logFailure(error, request) }
+        default:
+            problem = .internalError()
+            logFailure(error, request)
+        }
+        return problem.response(instance: request.path, requestID: request.id)
+    }
+
+    static func problem(for error: PostgresError, retryAfter: Int) -> Problem {
+        switch error {
+        case .unavailable, .poolExhausted, .timeout, .serializationFailure:
+            return .unavailable(retryAfter: retryAfter)
+        case .uniqueViolation:
+            return .conflict("This would duplicate something that exists already.")
+        case .foreignKeyViolation:
+            return .validation(field: "", "refers to something that does not exist")
+        case .invalidValue, .other:
+            return .internalError()
+        }
+    }
+
+    private func logFailure(_ error: any Error, _ request: Request) {
+        logger.error(
+            "request failed", metadata: ["request.id": "\(request.id)", "route": "\(request.route ?? request.path)",
+                                         "error": "\(String(describing: error))"])
+    }
+
+    private func finish(_ response: Response, for request: Request, started: UInt64) -> Response {
+        var response = response
+        response.headers.set("X-Request-Id", request.id)
+        response.headers.set("X-Content-Type-Options", "nosniff")
+        for (name, value) in cors.headers(for: request) { response.headers.add(name, value) }
+        if !cors.origins.isEmpty { response.headers.add("Vary", "Origin") }
+        if response.headers["Cache-Control"] == nil {
+            response.headers.add("Cache-Control", request.path.hasPrefix("/v1") ? "private, no-cache" : "no-store")
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let route = request.route ?? "unmatched"
+        metrics.record(method: request.method, route: route, status: response.status, seconds: seconds)
+        logger.info(
+            "request", metadata: [
+                "request.id": "\(request.id)", "method": "\(request.method)", "route": "\(route)",
+                "status": .stringConvertible(response.status), "bytes": .stringConvertible(response.body.count),
+                "duration_ms": .stringConvertible((seconds * 1_000_000).rounded() / 1000),
+            ])
+        return response
+    }
+}

@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+import HTTP
+import Logging
+import Postgres
+
+/// The composition root: the pool, the routes, the HTTP server and the maintenance loop.
+public final class Application: @unchecked Sendable {
+    /// What route modules receive to build their handlers.
+    public struct Context: Sendable {
+        public let pool: ConnectionPool
+        public let logger: Logger
+    }
+
+    public let configuration: Configuration
+    public let pool: ConnectionPool
+    public let migrator: Migrator
+    public let server: HTTPServer
+    private let maintenance: Maintenance
+    private let logger: Logger
+
+    /// - Parameter extraRoutes: more routes, registered before the `/v1` index is built (tests and
+    ///   the benchmark server use it for routes the product does not have).
+    public init(
+        configuration: Configuration, logger: Logger,
+        extraRoutes: ((inout Router, Context) -> Void)? = nil
+    ) throws {
+        Sodium.initialize()
+        self.configuration = configuration
+        self.logger = logger
+        var settings = ConnectionSettings(url: configuration.databaseURL)
+        settings.statementTimeoutMilliseconds = configuration.statementTimeoutMilliseconds
+        pool = ConnectionPool(settings: settings, size: configuration.poolSize, logger: logger)
+        migrator = Migrator(migrations: try Migration.load(from: configuration.migrationsDirectory))
+        let openAPIDocument = try Application.readOpenAPI(near: configuration.migrationsDirectory)
+        let metrics = Metrics()
+        let context = Context(pool: pool, logger: logger)
+
+        var router = Router()
+        OperationsRoutes(pool: pool, metrics: metrics, migrator: migrator, openAPIDocument: openAPIDocument)
+            .register(in: &router)
+        extraRoutes?(&router, context)
+        OperationsRoutes.registerIndex(in: &router)
+
+        let responder = APIResponder(
+            router: router, pool: pool, metrics: metrics, logger: logger, configuration: configuration)
+        server = HTTPServer(configuration: configuration.server, responder: responder, logger: logger)
+        maintenance = Maintenance(pool: pool, interval: configuration.maintenanceIntervalSeconds, logger: logger)
+    }
+
+    public var port: UInt16 { server.port }
+
+    public func start() throws {
+        try server.start()
+        maintenance.start()
+        logger.info(
+            "listening", metadata: [
+                "host": "\(configuration.server.host)", "port": .stringConvertible(Int(server.port)),
+                "mode": "\(configuration.server.mode.rawValue)",
+            ])
+    }
+
+    /// Graceful: stop accepting, finish requests in flight (bounded), close the pool.
+    public func stop() {
+        maintenance.stop()
+        server.stop()
+        pool.close()
+        logger.info("stopped")
+    }
+
+    /// Where the database stands against this binary's migrations, read as the application role.
+    public func migrationStatus() throws -> MigrationStatus {
+        try pool.withConnection { try migrator.status(on: $0) }
+    }
+
+    /// Applies pending migrations as the owner role (`MIGRATION_DATABASE_URL`).
+    public func migrate() throws -> [String] {
+        try Application.migrate(configuration: configuration)
+    }
+
+    public static func migrate(configuration: Configuration) throws -> [String] {
+        let migrator = Migrator(migrations: try Migration.load(from: configuration.migrationsDirectory))
+        let connection = try Connection(settings: ConnectionSettings(url: configuration.migrationDatabaseURL))
+        return try migrator.migrate(on: connection)
+    }
+
+    /// `openapi.yaml` sits beside `migrations/` in the source tree and in the container image.
+    private static func readOpenAPI(near migrations: URL) throws -> [UInt8] {
+        let url = migrations.deletingLastPathComponent().appendingPathComponent("openapi.yaml")
+        return Array(try Data(contentsOf: url))
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import HTTP
+
+/// Settings read once from the environment at start; everything after receives typed values.
+public struct Configuration: Sendable {
+    public var databaseURL: String
+    public var migrationDatabaseURL: String
+    public var server = ServerConfiguration()
+    public var poolSize = 16
+    public var statementTimeoutMilliseconds = 5_000
+    public var corsOrigins: Set<String> = []
+    public var trustedProxies: Set<String> = []
+    public var logLevel = "info"
+    public var rateLimitPerToken = 600
+    public var rateLimitPerAddress = 60
+    public var rateLimitWindowSeconds = 60
+    public var migrationsDirectory = URL(fileURLWithPath: "migrations")
+    public var maintenanceIntervalSeconds = 60.0
+
+    public init(databaseURL: String, migrationDatabaseURL: String? = nil) {
+        self.databaseURL = databaseURL
+        self.migrationDatabaseURL = migrationDatabaseURL ?? databaseURL
+    }
+
+    /// A setting that is missing or does not parse; the message names it.
+    public struct Invalid: Error, CustomStringConvertible {
+        public let name: String
+        public let problem: String
+        public var description: String { "\(name): \(problem)" }
+    }
+
+    /// Reads the documented environment variables (see README). Only `DATABASE_URL` is required.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> Configuration
+    {
+        func value(_ name: String) -> String? {
+            environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let number = Int(text), range.contains(number) else {
+                throw Invalid(name: name, problem: "must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            }
+            return number
+        }
+        func list(_ name: String) -> [String] {
+            (value(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+
+        guard let databaseURL = value("DATABASE_URL") else {
+            throw Invalid(name: "DATABASE_URL", problem: "is required (for example postgresql://praxis_app@127.0.0.1:5432/praxis)")
+        }
+        for name in ["DATABASE_URL", "MIGRATION_DATABASE_URL"] {
+            if let url = value(name), !(url.hasPrefix("postgresql://") || url.hasPrefix("postgres://")) {
+                throw Invalid(name: name, problem: "must be a postgresql:// URL")
+            }
+        }
+        var configuration = Configuration(databaseURL: databaseURL, migrationDatabaseURL: value("MIGRATION_DATABASE_URL"))
+        if let host = value("HOST") {
+            guard host.contains(":") || host.split(separator: ".").count == 4 else {
+                throw Invalid(name: "HOST", problem: "must be an IPv4 or IPv6 address, got '\(host)'")
+            }
+            configuration.server.host = host
+        }
+        if let port = try integer("PORT", 0...65535) { configuration.server.port = UInt16(port) }
+        if let threads = try integer("THREADS", 1...256) { configuration.server.ioThreads = threads }
+        if let mode = value("HTTP_MODE") {
+            guard let parsed = ThreadingMode(rawValue: mode) else {
+                throw Invalid(name: "HTTP_MODE", problem: "must be one of \(ThreadingMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            configuration.server.mode = parsed
+        }
+        if let size = try integer("POOL_SIZE", 1...1000) { configuration.poolSize = size }
+        configuration.server.workerThreads = configuration.poolSize
+        if let bytes = try integer("MAX_BODY_BYTES", 1024...(64 << 20)) { configuration.server.maxBodyBytes = bytes }
+        if let limit = try integer("CONNECTION_LIMIT", 1...100_000) { configuration.server.connectionLimit = limit }
+        if let timeout = try integer("CONNECTION_TIMEOUT", 1...3600) { configuration.server.connectionTimeout = timeout }
+        if let timeout = try integer("SHUTDOWN_TIMEOUT", 0...3600) { configuration.server.shutdownTimeout = TimeInterval(timeout) }
+        if let timeout = try integer("STATEMENT_TIMEOUT_MS", 100...600_000) { configuration.statementTimeoutMilliseconds = timeout }
+        if let limit = try integer("RATE_LIMIT_PER_TOKEN", 1...1_000_000) { configuration.rateLimitPerToken = limit }
+        if let limit = try integer("RATE_LIMIT_PER_IP", 1...1_000_000) { configuration.rateLimitPerAddress = limit }
+        if let window = try integer("RATE_LIMIT_WINDOW", 1...86_400) { configuration.rateLimitWindowSeconds = window }
+        if let interval = try integer("MAINTENANCE_INTERVAL", 1...86_400) { configuration.maintenanceIntervalSeconds = Double(interval) }
+        for origin in list("CORS_ORIGINS") {
+            guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                url.host != nil, url.path.isEmpty, origin != "*"
+            else {
+                throw Invalid(name: "CORS_ORIGINS", problem: "'\(origin)' is not an exact origin such as https://app.example.org")
+            }
+            configuration.corsOrigins.insert(origin)
+        }
+        configuration.trustedProxies = Set(list("TRUSTED_PROXIES"))
+        if let level = value("LOG_LEVEL") {
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+                throw Invalid(name: "LOG_LEVEL", problem: "must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            configuration.logLevel = level
+        }
+        if let directory = value("MIGRATIONS_DIR") {
+            configuration.migrationsDirectory = URL(fileURLWithPath: directory)
+        }
+        return configuration
+    }
+}

@@ -1,0 +1,80 @@
+import Crypto
+import Foundation
+import HTTP
+import Postgres
+
+/// `Idempotency-Key` on POST. The key row is written in the same transaction as the change it
+/// records, so that a crash cannot keep one without the other and every instance sees it.
+struct Idempotency: Sendable {
+    static let lock = Statement("idempotency_lock", "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))")
+    static let find = Statement(
+        "idempotency_find",
+        "SELECT request_hash, replayable, status, headers, body FROM idempotency_keys WHERE scope = $1 AND expires_at > now()")
+    static let save = Statement(
+        "idempotency_save",
+        """
+        INSERT INTO idempotency_keys (scope, request_hash, replayable, status, headers, body, expires_at)
+        VALUES ($1, $2, $3, $4, $5::jsonb, $6, now() + interval '24 hours')
+        ON CONFLICT (scope) DO UPDATE SET
+            request_hash = EXCLUDED.request_hash, replayable = EXCLUDED.replayable, status = EXCLUDED.status,
+            headers = EXCLUDED.headers, body = EXCLUDED.body, expires_at = EXCLUDED.expires_at
+        WHERE idempotency_keys.expires_at <= now()
+        """)
+
+    /// The response headers worth replaying; the rest are added anew on every answer.
+    static let replayedHeaders = ["Content-Type", "Location", "ETag"]
+
+    let pool: ConnectionPool
+
+    static func key(of request: Request) throws -> String? {
+        guard let key = request.headers["Idempotency-Key"] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7e }) else {
+            throw Problem.malformed("Idempotency-Key must be 1 to 255 visible ASCII characters.")
+        }
+        return key
+    }
+
+    /// Runs `handle` once per (caller, method, path, key); a retry gets the first answer back.
+    func run(key: String, caller: String, request: Request, handle: (Request) throws -> Response) throws -> Response {
+        let scope = Sodium.sha256(Array("\(caller)\u{0}\(request.method)\u{0}\(request.path)\u{0}\(key)".utf8)).hexString
+        let requestHash = Sodium.sha256(request.body).hexString
+        return try pool.withTransaction { connection in
+            guard try connection.query(Idempotency.lock, [scope]).first?.bool(0) == true else {
+                throw Problem.conflict(
+                    kind: "idempotency-key-in-use", "A request with this Idempotency-Key is still being processed.")
+            }
+            if let stored = try connection.query(Idempotency.find, [scope]).first {
+                guard try stored.string(0) == requestHash else {
+                    throw Problem(
+                        kind: "idempotency-key-reused", title: "Idempotency key reused", status: 422,
+                        detail: "This Idempotency-Key was used with another request body.")
+                }
+                guard try stored.bool(1) else {
+                    throw Problem.conflict(
+                        kind: "idempotency-secret-not-replayable",
+                        "The first response to this key carried a secret, which is shown only once.")
+                }
+                return try replay(stored)
+            }
+            let response = try handle(request)
+            if response.status < 500 {
+                let secret = response.headers["Cache-Control"]?.contains("no-store") ?? false
+                let headers = Idempotency.replayedHeaders.compactMap { name in response.headers[name].map { [name, $0] } }
+                let headersJSON = String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)
+                try connection.query(
+                    Idempotency.save,
+                    [scope, requestHash, !secret, response.status, headersJSON,
+                     secret ? "" : String(decoding: response.body, as: UTF8.self)])
+            }
+            return response
+        }
+    }
+
+    private func replay(_ row: Row) throws -> Response {
+        var response = Response(status: try row.int(2), body: try row.bytes(4))
+        let pairs = (try? JSONSerialization.jsonObject(with: Data(try row.bytes(3)))) as? [[String]] ?? []
+        for pair in pairs where pair.count == 2 { response.headers.add(pair[0], pair[1]) }
+        response.headers.add("Idempotent-Replayed", "true")
+        return response
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import Postgres
+
+/// Periodic clean-up. Every instance runs the loop; an advisory lock lets one at a time do the
+/// work. Later modules add their own tasks.
+final class Maintenance: @unchecked Sendable {
+    struct Task: Sendable {
+        let name: String
+        let statement: Statement
+    }
+
+    static let tryLock = Statement("maintenance_try_lock", "SELECT pg_try_advisory_lock(7072617869736d74)")
+    static let unlock = Statement("maintenance_unlock", "SELECT pg_advisory_unlock(7072617869736d74)")
+
+    static let baseTasks = [
+        Task(name: "expired idempotency keys",
+             statement: Statement("maintenance_idempotency", "DELETE FROM idempotency_keys WHERE expires_at <= now()")),
+        // A key whose arrival time has passed has its whole quota back: the row says nothing more.
+        Task(name: "idle rate-limit keys",
+             statement: Statement("maintenance_rate_limits", "DELETE FROM rate_limits WHERE tat <= now()")),
+    ]
+
+    private let pool: ConnectionPool
+    private let tasks: [Task]
+    private let interval: TimeInterval
+    private let logger: Logger
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var stopping = false
+    private var thread: Thread?
+
+    init(pool: ConnectionPool, tasks: [Task] = Maintenance.baseTasks, interval: TimeInterval, logger: Logger) {
+        self.pool = pool
+        self.tasks = tasks
+        self.interval = interval
+        self.logger = logger
+    }
+
+    func start() {
+        let thread = Thread { [self] in loop() }
+        thread.name = "praxis-maintenance"
+        self.thread = thread
+        thread.start()
+    }
+
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// One pass, if no other instance is in one; returns whether this instance did the work.
+    @discardableResult
+    func runOnce() -> Bool {
+        do {
+            return try pool.withConnection { connection in
+                guard try connection.query(Maintenance.tryLock).first?.bool(0) == true else { return false }
+                defer { _ = try? connection.query(Maintenance.unlock) }
+                for task in tasks {
+                    try connection.query(task.statement)
+                }
+                return true
+            }
+        } catch {
+            logger.warning("maintenance pass failed", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            let deadline = Date().addingTimeInterval(interval)
+            while !stopping && condition.wait(until: deadline) {}
+            let stop = stopping
+            condition.unlock()
+            if stop { return }
+            runOnce()
+        }
+    }
+}

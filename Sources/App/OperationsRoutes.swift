@@ -1,0 +1,69 @@
+import Foundation
+import HTTP
+import Postgres
+
+/// `/healthz`, `/readyz`, `/metrics`, `/openapi.yaml` and the `/v1` index.
+struct OperationsRoutes {
+    let pool: ConnectionPool
+    let metrics: Metrics
+    let migrator: Migrator
+    let openAPIDocument: [UInt8]
+
+    struct Index: Encodable {
+        struct Collection: Encodable {
+            let name: String
+            let href: String
+        }
+        let collections: [Collection]
+        let openapi: String
+    }
+
+    struct Health: Encodable {
+        let status: String
+    }
+
+    func register(in router: inout Router) {
+        router.add("GET", "/healthz") { _ in try Response.json(Health(status: "ok")) }
+        router.add("GET", "/readyz") { request in try ready(request) }
+        router.add("GET", "/metrics") { _ in
+            .text(metrics.render(pool: pool.statistics), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        let document = openAPIDocument
+        router.add("GET", "/openapi.yaml") { _ in
+            Response(status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]), body: document)
+        }
+    }
+
+    /// The `/v1` index lists the collections the routes registered so far expose at top level.
+    static func registerIndex(in router: inout Router) {
+        let collections = Set(router.routes.compactMap { route -> String? in
+            let parts = route.template.split(separator: "/")
+            guard parts.count == 2, parts[0] == "v1", !parts[1].hasPrefix("{") else { return nil }
+            return String(parts[1])
+        }).sorted()
+        let index = Index(
+            collections: collections.map { .init(name: $0, href: "/v1/\($0)") }, openapi: "/openapi.yaml")
+        router.add("GET", "/v1") { _ in try Response.json(index) }
+    }
+
+    /// Ready when the database answers and holds every migration this binary knows. Versions it
+    /// does not know (a newer release migrated during a rolling deploy) keep it ready.
+    private func ready(_ request: Request) throws -> Response {
+        let status: MigrationStatus
+        do {
+            status = try pool.withConnection { try migrator.status(on: $0) }
+        } catch is PostgresError {
+            throw Problem(
+                kind: "not-ready", title: "Not ready", status: 503, detail: "The database cannot be reached.",
+                headers: ["Retry-After": String(pool.retryAfterSeconds)])
+        }
+        guard status.isCurrent else {
+            throw Problem(
+                kind: "not-ready", title: "Not ready", status: 503,
+                detail: "The database lacks \(status.pending.count + status.edited.count) migration(s) of this release.",
+                headers: ["Retry-After": "5"])
+        }
+        return try Response.json(Health(status: "ready"))
+    }
+}
+

@@ -1,0 +1,135 @@
+import Foundation
+
+/// JSON in and out: the checks every request body passes before decoding, and the one encoder.
+public enum JSONCoding {
+    public static let maximumDepth = 32
+
+    public static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        return Array(try encoder.encode(value))
+    }
+
+    /// Decodes a request body. Malformed JSON, bad UTF-8, NUL characters and deep nesting answer 400;
+    /// a well-formed body with wrong or missing values answers 422 naming the field;
+    /// a member outside `allowedKeys` (when given) answers 422 too.
+    public static func decode<Value: Decodable>(
+        _ type: Value.Type, from request: Request, allowedKeys: Set<String>? = nil
+    ) throws -> Value {
+        try requireJSONContentType(request)
+        let body = request.body
+        guard !body.isEmpty else { throw Problem.malformed("A JSON body is required.") }
+        try checkStructure(body)
+        let data = Data(body)
+        if let allowedKeys {
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw Problem.validation(field: "", "The body must be a JSON object.")
+            }
+            let unknown = object.keys.filter { !allowedKeys.contains($0) }.sorted()
+            if !unknown.isEmpty {
+                throw Problem.validation(unknown.map { .init(field: $0, message: "is not a field that can be set here") })
+            }
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = Timestamp.parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "must be an RFC 3339 time such as 2026-01-31T09:00:00.000Z")
+            }
+            return date
+        }
+        do {
+            return try decoder.decode(type, from: data)
+        } catch let error as DecodingError {
+            throw Problem.validation([fieldError(error)])
+        } catch {
+            throw Problem.malformed("The body is not valid JSON.")
+        }
+    }
+
+    public static func requireJSONContentType(_ request: Request) throws {
+        guard !request.body.isEmpty else { return }
+        let mediaType = (request.headers["Content-Type"] ?? "")
+            .split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+        else { throw Problem.unsupportedMediaType() }
+    }
+
+    /// One pass over the bytes: valid UTF-8, no NUL (raw or escaped), nesting within `maximumDepth`,
+    /// and well-formed JSON. Foundation's parser accepts some of these, PostgreSQL would not.
+    public static func checkStructure(_ body: [UInt8]) throws {
+        guard String(validating: body, as: UTF8.self) != nil else {
+            throw Problem.malformed("The body is not valid UTF-8.")
+        }
+        var depth = 0
+        var inString = false
+        var index = 0
+        while index < body.count {
+            let byte = body[index]
+            if byte == 0 { throw Problem.malformed("NUL characters are not accepted.") }
+            if inString {
+                if byte == UInt8(ascii: "\\") {
+                    if index + 5 < body.count, body[index + 1] == UInt8(ascii: "u"),
+                        body[(index + 2)...(index + 5)].elementsEqual(Array("0000".utf8))
+                    {
+                        throw Problem.malformed("NUL characters are not accepted.")
+                    }
+                    index += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") { inString = false }
+            } else {
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    depth += 1
+                    if depth > maximumDepth {
+                        throw Problem.malformed("JSON nested deeper than \(maximumDepth) levels is not accepted.")
+                    }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                default: break
+                }
+            }
+            index += 1
+        }
+        guard (try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])) != nil else {
+            throw Problem.malformed("The body is not valid JSON.")
+        }
+    }
+
+    private static func fieldError(_ error: DecodingError) -> Problem.FieldError {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .init(field: path(context.codingPath + [key]), message: "is required")
+        case .typeMismatch(let type, let context):
+            return .init(field: path(context.codingPath), message: "must be \(describe(type))")
+        case .valueNotFound(let type, let context):
+            return .init(field: path(context.codingPath), message: "must be \(describe(type)), not null")
+        case .dataCorrupted(let context):
+            return .init(field: path(context.codingPath), message: context.debugDescription)
+        @unknown default:
+            return .init(field: "", message: "is invalid")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: return "an integer"
+        case is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is [Any].Type: return "an array"
+        default: return "a value of another type"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// `?limit=&cursor=` of a list request. Cursors are opaque keyset positions bound to the filters
+/// they were made with: a cursor sent with other filters answers 400.
+public struct PageRequest: Sendable {
+    public static let defaultLimit = 20
+    public static let maximumLimit = 100
+
+    public let limit: Int
+    /// The keyset position after which the page starts, as the list query wrote it.
+    public let after: [String]?
+    /// A digest of the filters, so that a cursor cannot be replayed against another list.
+    public let filterKey: String
+
+    /// - Parameter filterKey: a stable text form of the list's filters (without limit and cursor).
+    public init(_ request: Request, filterKey: String = "") throws {
+        self.filterKey = filterKey
+        if let text = request.queryValue("limit") {
+            guard let value = Int(text), value >= 1, value <= PageRequest.maximumLimit else {
+                throw Problem.malformed("limit must be an integer from 1 to \(PageRequest.maximumLimit).")
+            }
+            limit = value
+        } else {
+            limit = PageRequest.defaultLimit
+        }
+        if let cursor = request.queryValue("cursor") {
+            guard let decoded = Cursor.decode(cursor) else { throw Problem.malformed("cursor is not a cursor this server issued.") }
+            guard decoded.filterKey == filterKey else {
+                throw Problem.malformed("cursor was made for other filters; send it with the filters it came with.")
+            }
+            after = decoded.position
+        } else {
+            after = nil
+        }
+    }
+}
+
+/// The opaque text of a cursor: base64url of a small JSON document.
+public enum Cursor {
+    private struct Body: Codable {
+        var p: [String]
+        var f: String
+    }
+
+    public static func encode(position: [String], filterKey: String) -> String {
+        let data = (try? JSONEncoder().encode(Body(p: position, f: filterKey))) ?? Data()
+        return data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ text: String) -> (position: [String], filterKey: String)? {
+        guard text.utf8.count <= 1024 else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let body = try? JSONDecoder().decode(Body.self, from: data)
+        else { return nil }
+        return (body.p, body.f)
+    }
+}
+
+/// A page of a list: `{"data": [...], "next_cursor": "..." | null}` with a `Link: rel="next"`.
+public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    public let data: [Item]
+    public let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case data
+        case nextCursor = "next_cursor"
+    }
+
+    /// - Parameters:
+    ///   - rows: up to `limit + 1` rows, as the keyset query returned them; the extra one tells
+    ///     that another page exists.
+    ///   - position: the keyset position of an item (what the next page starts after).
+    public init(rows: [Item], request: PageRequest, position: (Item) -> [String]) {
+        if rows.count > request.limit {
+            data = Array(rows.prefix(request.limit))
+            nextCursor = Cursor.encode(position: position(data[data.count - 1]), filterKey: request.filterKey)
+        } else {
+            data = rows
+            nextCursor = nil
+        }
+    }
+
+    public func response(for request: Request) throws -> Response {
+        var response = try Response.json(self)
+        if let nextCursor {
+            var query = request.query.filter { $0.name != "cursor" }
+            query.append((name: "cursor", value: nextCursor))
+            let encoded = query.map { "\(percentEncode($0.name))=\(percentEncode($0.value))" }.joined(separator: "&")
+            response.headers.add("Link", "<\(request.path)?\(encoded)>; rel=\"next\"")
+        }
+        return response
+    }
+
+    private func percentEncode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// A fully received HTTP request. The body is complete and within the size cap.
+public struct Request: Sendable {
+    public var method: String
+    /// The decoded path, without the query string.
+    public var path: String
+    /// Query parameters in order; a repeated name appears once per occurrence.
+    public var query: [(name: String, value: String)]
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// The address of the immediate peer, or the client named by a trusted proxy.
+    public var clientAddress: String
+    public var id: String
+    /// Values captured by the route pattern, set by the router.
+    public var parameters: [String: String] = [:]
+    /// The route template that matched (`/v1/communities/{id}`), set by the router.
+    public var route: String?
+
+    public init(
+        method: String, path: String, query: [(name: String, value: String)] = [],
+        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], clientAddress: String = "",
+        id: String = ""
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.clientAddress = clientAddress
+        self.id = id
+    }
+
+    public func queryValues(_ name: String) -> [String] {
+        query.filter { $0.name == name }.map(\.value)
+    }
+
+    public func queryValue(_ name: String) -> String? {
+        query.first { $0.name == name }?.value
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+public typealias Handler = @Sendable (Request) throws -> Response
+
+/// Method + path pattern routing. Patterns name typed parameters: `{id:uuid}`, `{version:int}`,
+/// `{slug}` (any one segment). A value that does not fit its type is treated as an unknown path (404).
+public struct Router: Sendable {
+    public struct Route: Sendable {
+        public let method: String
+        /// The pattern as written, types included.
+        public let pattern: String
+        /// The pattern without types, as OpenAPI and metrics name it (`/v1/communities/{id}`).
+        public let template: String
+        fileprivate let segments: [Segment]
+        fileprivate let handler: Handler
+    }
+
+    public enum Match: Sendable {
+        case found(Route, parameters: [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    fileprivate enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(name: String, type: ParameterType)
+    }
+
+    fileprivate enum ParameterType: String, Sendable {
+        case uuid, int, string
+
+        func accepts(_ value: String) -> Bool {
+            switch self {
+            case .uuid: return value.count == 36 && UUID(uuidString: value) != nil
+            case .int: return !value.isEmpty && value.count <= 9 && value.allSatisfy(\.isASCII) && Int(value) != nil && !value.hasPrefix("-") && !value.hasPrefix("+")
+            case .string: return !value.isEmpty
+            }
+        }
+    }
+
+    public private(set) var routes: [Route] = []
+
+    public init() {}
+
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+        let segments = Router.split(pattern).map { part -> Segment in
+            guard part.hasPrefix("{"), part.hasSuffix("}") else { return .literal(part) }
+            let inner = part.dropFirst().dropLast().split(separator: ":", maxSplits: 1).map(String.init)
+            let type = inner.count == 2 ? ParameterType(rawValue: inner[1]) : .string
+            precondition(type != nil, "unknown parameter type in route pattern \(pattern)")
+            return .parameter(name: inner[0], type: type!)
+        }
+        let template = "/" + segments.map { segment -> String in
+            switch segment {
+            case .literal(let text): return text
+            case .parameter(let name, _): return "{\(name)}"
+            }
+        }.joined(separator: "/")
+        precondition(!routes.contains { $0.method == method && $0.segments == segments }, "duplicate route \(method) \(pattern)")
+        routes.append(Route(method: method, pattern: pattern, template: template, segments: segments, handler: handler))
+    }
+
+    public func match(method: String, path: String) -> Match {
+        let parts = Router.split(path)
+        var allowed: [String] = []
+        for route in routes {
+            guard let parameters = route.bind(parts) else { continue }
+            if route.method == method || (method == "HEAD" && route.method == "GET") {
+                return .found(route, parameters: parameters)
+            }
+            allowed.append(route.method)
+        }
+        if allowed.isEmpty { return .notFound }
+        if allowed.contains("GET") { allowed.append("HEAD") }
+        allowed.append("OPTIONS")
+        return .methodNotAllowed(allowed: Array(Set(allowed)).sorted())
+    }
+
+    /// The methods a path answers, or nil for an unknown path.
+    public func allowedMethods(path: String) -> [String]? {
+        if case .methodNotAllowed(let allowed) = match(method: "OPTIONS", path: path) { return allowed }
+        return nil
+    }
+
+    private static func split(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+}
+
+extension Router.Route {
+    fileprivate func bind(_ parts: [String]) -> [String: String]? {
+        guard parts.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let text):
+                guard text == part else { return nil }
+            case .parameter(let name, let type):
+                guard type.accepts(part) else { return nil }
+                parameters[name] = type == .uuid ? part.lowercased() : part
+            }
+        }
+        return parameters
+    }
+
+    public func handle(_ request: Request) throws -> Response {
+        try handler(request)
+    }
+}

@@ -1,0 +1,331 @@
+import CMicroHTTPD
+import CMicroHTTPDShim
+import Foundation
+import Logging
+
+/// How requests are spread over threads; `bench/README.md` has the measurements behind the default.
+public enum ThreadingMode: String, Sendable, CaseIterable {
+    /// One libmicrohttpd thread per connection; handlers run on it and may block.
+    case threadPerConnection = "thread-per-connection"
+    /// A pool of epoll threads; handlers run on them, so a slow handler stalls its whole thread.
+    case epollPool = "epoll-pool"
+    /// A pool of epoll threads that only do I/O; each request is suspended and handled on a
+    /// worker thread, then resumed with its response.
+    case suspendResume = "suspend-resume"
+}
+
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port: UInt16 = 8080
+    public var mode = ThreadingMode.suspendResume
+    /// I/O threads of the epoll modes.
+    public var ioThreads = 2
+    /// Handler threads of `suspendResume`; match the database pool so that none waits for a connection.
+    public var workerThreads = 16
+    public var maxBodyBytes = 1 << 20
+    public var connectionLimit = 1000
+    /// Seconds a connection may stay idle (or trickle bytes) before it is closed.
+    public var connectionTimeout = 30
+    public var connectionMemoryLimit = 64 * 1024
+    public var shutdownTimeout: TimeInterval = 10
+    public init() {}
+}
+
+/// What the server hands requests to. It must answer every request; it never throws.
+public protocol HTTPResponder: Sendable {
+    func respond(to request: Request) -> Response
+    /// The answer to a request refused before its body was read (too large, say).
+    func refuse(_ request: Request, with problem: Problem) -> Response
+}
+
+public enum ServerError: Error, CustomStringConvertible {
+    case cannotStart(host: String, port: UInt16)
+    public var description: String {
+        switch self {
+        case .cannotStart(let host, let port):
+            return "cannot listen on \(host):\(port) (address in use, or not a local IP address)"
+        }
+    }
+}
+
+/// An HTTP/1.1 server over libmicrohttpd.
+public final class HTTPServer: @unchecked Sendable {
+    public let configuration: ServerConfiguration
+    let responder: any HTTPResponder
+    let logger: Logger
+    // Set once in start() and cleared in stop(), both called from one controlling thread.
+    private var daemon: OpaquePointer?
+    private var workers: WorkerPool?
+    // Requests being handled now, and the suspended exchanges; guarded by `state`.
+    private let state = NSCondition()
+    private var inFlight = 0
+    private var suspended: [ObjectIdentifier: Exchange] = [:]
+    public private(set) var port: UInt16 = 0
+
+    public init(configuration: ServerConfiguration, responder: any HTTPResponder, logger: Logger) {
+        self.configuration = configuration
+        self.responder = responder
+        self.logger = logger
+    }
+
+    public func start() throws {
+        signal(SIGPIPE, SIG_IGN)
+        var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue) | UInt32(MHD_USE_ITC.rawValue)
+        var options: [MHD_OptionItem] = [
+            option(MHD_OPTION(rawValue: 3)!, configuration.connectionTimeout),
+            option(MHD_OPTION(rawValue: 2)!, configuration.connectionLimit),
+            option(MHD_OPTION(rawValue: 1)!, configuration.connectionMemoryLimit),
+            option(MHD_OPTION(rawValue: 25)!, 1),
+        ]
+        switch configuration.mode {
+        case .threadPerConnection:
+            flags |= UInt32(MHD_USE_THREAD_PER_CONNECTION.rawValue) | UInt32(MHD_USE_AUTO.rawValue)
+        case .epollPool, .suspendResume:
+            flags |= UInt32(MHD_USE_EPOLL.rawValue)
+            options.append(option(MHD_OPTION(rawValue: 14)!, configuration.ioThreads))
+        }
+        if configuration.mode == .suspendResume {
+            flags |= UInt32(MHD_ALLOW_SUSPEND_RESUME.rawValue)
+            workers = WorkerPool(size: configuration.workerThreads, name: "praxis-worker")
+        }
+        options.append(MHD_OptionItem(option: MHD_OPTION(rawValue: 0)!, value: 0, ptr_value: nil))
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        daemon = options.withUnsafeBufferPointer { buffer in
+            praxis_mhd_start(
+                flags, configuration.host, configuration.port, accessHandler, context, requestCompleted, context,
+                buffer.baseAddress)
+        }
+        guard let daemon else {
+            workers?.shutdown()
+            throw ServerError.cannotStart(host: configuration.host, port: configuration.port)
+        }
+        port = praxis_mhd_bound_port(daemon)
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to the shutdown timeout), then stops.
+    public func stop() {
+        guard let daemon else { return }
+        let listener = MHD_quiesce_daemon(daemon)
+        if listener >= 0 { close(listener) }
+        let deadline = Date().addingTimeInterval(configuration.shutdownTimeout)
+        state.lock()
+        while inFlight > 0 && state.wait(until: deadline) {}
+        let abandoned = Array(suspended.values)
+        state.unlock()
+        // libmicrohttpd must not stop with suspended connections: answer what is left with a 503.
+        for exchange in abandoned {
+            exchange.finish(
+                responder.refuse(exchange.request, with: .unavailable(retryAfter: 5)), server: self)
+        }
+        if !abandoned.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+        MHD_stop_daemon(daemon)
+        self.daemon = nil
+        workers?.shutdown()
+        workers = nil
+    }
+
+    public var openConnections: Int {
+        daemon.map { Int(praxis_mhd_current_connections($0)) } ?? 0
+    }
+
+    private func option(_ option: MHD_OPTION, _ value: Int) -> MHD_OptionItem {
+        MHD_OptionItem(option: option, value: value, ptr_value: nil)
+    }
+
+    // MARK: Request life cycle
+
+    fileprivate func begin(_ exchange: Exchange) {
+        state.lock()
+        inFlight += 1
+        state.unlock()
+    }
+
+    fileprivate func end(_ exchange: Exchange) {
+        state.lock()
+        inFlight -= 1
+        suspended[ObjectIdentifier(exchange)] = nil
+        state.broadcast()
+        state.unlock()
+    }
+
+    fileprivate func handle(_ exchange: Exchange, connection: OpaquePointer) -> MHD_Result {
+        if let response = exchange.takeFinishedResponse() {
+            return queue(response, on: connection)
+        }
+        if exchange.bodyLimitExceeded {
+            return queue(responder.refuse(exchange.request, with: .payloadTooLarge(limit: configuration.maxBodyBytes)), on: connection)
+        }
+        guard let workers else {
+            begin(exchange)
+            defer { end(exchange) }
+            return queue(responder.respond(to: exchange.request), on: connection)
+        }
+        begin(exchange)
+        state.lock()
+        suspended[ObjectIdentifier(exchange)] = exchange
+        state.unlock()
+        exchange.connection = connection
+        MHD_suspend_connection(connection)
+        let responder = self.responder
+        workers.submit { [self] in
+            exchange.finish(responder.respond(to: exchange.request), server: self)
+        }
+        return mhdYes
+    }
+
+    fileprivate func resume(_ exchange: Exchange, connection: OpaquePointer) {
+        end(exchange)
+        MHD_resume_connection(connection)
+    }
+
+    fileprivate func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {
+        let mhdResponse = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), MHD_ResponseMemoryMode(rawValue: 2)!)
+        }
+        guard let mhdResponse else { return mhdNo }
+        defer { MHD_destroy_response(mhdResponse) }
+        for (name, value) in response.headers {
+            _ = MHD_add_response_header(mhdResponse, name, value)
+        }
+        return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    }
+}
+
+/// One request on one connection, from its headers to its completion.
+final class Exchange: @unchecked Sendable {
+    // `request`, `bodyLimitExceeded` and `earlyResponseQueued` belong to the connection's I/O thread.
+    // While suspended, the worker reads `request`; libmicrohttpd does not call back for a
+    // suspended connection, so the two never overlap. `finished` and `connection` are guarded by `lock`.
+    var request: Request
+    var bodyLimitExceeded = false
+    var droppedBytes = 0
+    var earlyResponseQueued = false
+    var connection: OpaquePointer?
+    private let lock = NSLock()
+    private var finished: Response?
+    private var resumed = false
+
+    init(request: Request) {
+        self.request = request
+    }
+
+    /// Stores the response and resumes the connection, once; a second call (a late worker after
+    /// shutdown answered already) does nothing.
+    func finish(_ response: Response, server: HTTPServer) {
+        lock.lock()
+        guard !resumed, let connection else {
+            lock.unlock()
+            return
+        }
+        resumed = true
+        finished = response
+        lock.unlock()
+        server.resume(self, connection: connection)
+    }
+
+    func takeFinishedResponse() -> Response? {
+        lock.lock()
+        defer { lock.unlock() }
+        let response = finished
+        finished = nil
+        return response
+    }
+}
+
+// MARK: libmicrohttpd callbacks
+
+// libmicrohttpd's enums import without case names; these are their values from microhttpd.h.
+private let mhdYes = MHD_Result(rawValue: 1)!
+private let mhdNo = MHD_Result(rawValue: 0)!
+private let mhdHeaderKind = MHD_ValueKind(rawValue: 1)!
+private let mhdQueryKind = MHD_ValueKind(rawValue: 8)!
+
+private let accessHandler: MHD_AccessHandlerCallback = {
+    context, connection, url, method, _, uploadData, uploadDataSize, connectionContext in
+    guard let context, let connection, let connectionContext, let uploadDataSize else { return mhdNo }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+
+    guard let existing = connectionContext.pointee else {
+        let request = readRequestHead(
+            connection: connection, url: url, method: method, trustedPeer: server)
+        let exchange = Exchange(request: request)
+        connectionContext.pointee = Unmanaged.passRetained(exchange).toOpaque()
+        if let length = request.headers["Content-Length"].flatMap({ Int($0) }), length > server.configuration.maxBodyBytes {
+            // Refused before a byte of the body is read.
+            exchange.earlyResponseQueued = true
+            let response = server.responder.refuse(request, with: .payloadTooLarge(limit: server.configuration.maxBodyBytes))
+            return server.queue(response, on: connection)
+        }
+        return mhdYes
+    }
+    let exchange = Unmanaged<Exchange>.fromOpaque(existing).takeUnretainedValue()
+
+    let size = uploadDataSize.pointee
+    if size > 0 {
+        defer { uploadDataSize.pointee = 0 }
+        if exchange.earlyResponseQueued { return mhdYes }
+        if exchange.bodyLimitExceeded {
+            exchange.droppedBytes += size
+            // A sender that keeps going far past the cap is cut off rather than read forever.
+            return exchange.droppedBytes > 8 * server.configuration.maxBodyBytes ? mhdNo : mhdYes
+        }
+        if exchange.request.body.count + size > server.configuration.maxBodyBytes {
+            // libmicrohttpd 0.9.75 accepts no response in the middle of an upload: the rest of a
+            // chunked body is read and dropped, never buffered, and answered 413 at its end.
+            exchange.bodyLimitExceeded = true
+            exchange.request.body = []
+            return mhdYes
+        }
+        if let uploadData {
+            uploadData.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
+                exchange.request.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: size))
+            }
+        }
+        return mhdYes
+    }
+    if exchange.earlyResponseQueued { return mhdYes }
+    return server.handle(exchange, connection: connection)
+}
+
+private let requestCompleted: MHD_RequestCompletedCallback = { _, _, connectionContext, _ in
+    guard let connectionContext, let existing = connectionContext.pointee else { return }
+    Unmanaged<Exchange>.fromOpaque(existing).release()
+    connectionContext.pointee = nil
+}
+
+private func readRequestHead(
+    connection: OpaquePointer, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?, trustedPeer server: HTTPServer
+) -> Request {
+    final class Collected {
+        var pairs: [(String, String)] = []
+    }
+    let iterator: MHD_KeyValueIteratorN = { context, _, key, keySize, value, valueSize in
+        guard let context, let key else { return mhdYes }
+        let collected = Unmanaged<Collected>.fromOpaque(context).takeUnretainedValue()
+        let name = String(decoding: UnsafeRawBufferPointer(start: key, count: keySize), as: UTF8.self)
+        let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
+        collected.pairs.append((name, text))
+        return mhdYes
+    }
+    let headers = Collected()
+    let query = Collected()
+    withExtendedLifetime(headers) {
+        _ = MHD_get_connection_values_n(connection, mhdHeaderKind, iterator, Unmanaged.passUnretained(headers).toOpaque())
+    }
+    withExtendedLifetime(query) {
+        _ = MHD_get_connection_values_n(connection, mhdQueryKind, iterator, Unmanaged.passUnretained(query).toOpaque())
+    }
+    var address = [CChar](repeating: 0, count: 64)
+    let peer = praxis_mhd_client_address(connection, &address, address.count) == 0
+        ? String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    let headerFields = HTTPHeaders(headers.pairs)
+    return Request(
+        method: method.map { String(cString: $0) } ?? "GET",
+        path: url.map { String(cString: $0) } ?? "/",
+        query: query.pairs.map { (name: $0.0, value: $0.1) },
+        headers: headerFields,
+        clientAddress: peer,
+        id: RequestID.accept(headerFields["X-Request-Id"]))
+}

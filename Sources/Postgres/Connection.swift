@@ -1,0 +1,159 @@
+import CLibPQ
+import Foundation
+
+/// Settings every connection of the process uses.
+public struct ConnectionSettings: Sendable {
+    public var url: String
+    public var statementTimeoutMilliseconds = 5_000
+    public var connectTimeoutSeconds = 3
+    public var applicationName = "praxis"
+
+    public init(url: String) { self.url = url }
+}
+
+/// One libpq connection. Not shared: a connection is used by one thread at a time (the pool
+/// hands it out exclusively), which is what libpq requires of a `PGconn`.
+public final class Connection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private var prepared: Set<String> = []
+    private var transactionDepth = 0
+
+    public init(settings: ConnectionSettings) throws {
+        let parameters: [(String, String)] = [
+            ("dbname", settings.url),
+            ("connect_timeout", String(settings.connectTimeoutSeconds)),
+            ("application_name", settings.applicationName),
+            ("options", "-c TimeZone=UTC -c statement_timeout=\(settings.statementTimeoutMilliseconds) -c DateStyle=ISO -c client_min_messages=warning"),
+            ("keepalives", "1"),
+            ("keepalives_idle", "30"),
+            ("keepalives_interval", "10"),
+            ("keepalives_count", "3"),
+            ("client_encoding", "UTF8"),
+        ]
+        let keywords = parameters.map { strdup($0.0) }
+        let values = parameters.map { strdup($0.1) }
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        var keywordPointers = keywords.map { UnsafePointer($0) } + [nil]
+        var valuePointers = values.map { UnsafePointer($0) } + [nil]
+        guard let connection = PQconnectdbParams(&keywordPointers, &valuePointers, 1) else {
+            throw PostgresError.unavailable
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            PQfinish(connection)
+            throw PostgresError.unavailable
+        }
+        handle = connection
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// False once the server has gone away or the socket broke.
+    public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    public var inTransaction: Bool { transactionDepth > 0 }
+
+    /// Runs a statement with bound parameters and copies every row out.
+    @discardableResult
+    public func query(_ statement: Statement, _ parameters: [any PostgresBindable] = []) throws -> [Row] {
+        if !prepared.contains(statement.name) {
+            let result = PQprepare(handle, statement.name, statement.sql, 0, nil)
+            try check(result, clear: true)
+            prepared.insert(statement.name)
+        }
+        let texts = parameters.map { $0.postgresText.map { strdup($0) } ?? nil }
+        defer { texts.forEach { free($0) } }
+        let pointers = texts.map { $0.map { UnsafePointer($0) } }
+        let result = pointers.withUnsafeBufferPointer { buffer in
+            PQexecPrepared(handle, statement.name, Int32(pointers.count), buffer.baseAddress, nil, nil, 0)
+        }
+        try check(result, clear: false)
+        defer { PQclear(result) }
+        return Connection.rows(of: result!)
+    }
+
+    /// Runs a decoder over every row of a statement's result.
+    public func query<Value>(
+        _ statement: Statement, _ parameters: [any PostgresBindable] = [], decode: (Row) throws -> Value
+    ) throws -> [Value] {
+        try query(statement, parameters).map(decode)
+    }
+
+    /// Runs SQL text without parameters, several statements allowed (migrations, administration).
+    public func execute(script sql: String) throws {
+        let result = PQexec(handle, sql)
+        try check(result, clear: true)
+    }
+
+    /// Commits when `body` returns, rolls back when it throws. Nested calls join the outer
+    /// transaction: the outermost one decides.
+    public func withTransaction<Value>(_ body: (Connection) throws -> Value) throws -> Value {
+        if transactionDepth > 0 {
+            transactionDepth += 1
+            defer { transactionDepth -= 1 }
+            return try body(self)
+        }
+        try execute(script: "BEGIN")
+        transactionDepth = 1
+        do {
+            let value = try body(self)
+            transactionDepth = 0
+            try execute(script: "COMMIT")
+            return value
+        } catch {
+            transactionDepth = 0
+            if isHealthy { try? execute(script: "ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// The server's last error message, for the operator's log only (never a response).
+    public var lastErrorMessage: String {
+        String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func check(_ result: OpaquePointer?, clear: Bool) throws {
+        guard let result else { throw PostgresError.unavailable }
+        let status = PQresultStatus(result)
+        if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY {
+            if clear { PQclear(result) }
+            return
+        }
+        let state = field(result, Int32(UInt8(ascii: "C")))
+        let constraint = field(result, Int32(UInt8(ascii: "n")))
+        PQclear(result)
+        if !isHealthy { throw PostgresError.unavailable }
+        throw PostgresError.from(sqlState: state ?? "XX000", constraint: constraint)
+    }
+
+    private func field(_ result: OpaquePointer, _ code: Int32) -> String? {
+        PQresultErrorField(result, code).map { String(cString: $0) }
+    }
+
+    private static func rows(of result: OpaquePointer) -> [Row] {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        var rows: [Row] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
+                    values.append(nil)
+                } else {
+                    let length = Int(PQgetlength(result, Int32(row), Int32(column)))
+                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, Int32(row), Int32(column)), count: length)
+                    values.append(String(decoding: bytes, as: UTF8.self))
+                }
+            }
+            rows.append(Row(columns: columns, values: values))
+        }
+        return rows
+    }
+}

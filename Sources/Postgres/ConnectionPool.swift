@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+
+/// A fixed-size pool of connections with a circuit breaker.
+///
+/// Callers block (on their own threads, never Swift concurrency's) until a connection is free.
+/// When the database is down the breaker opens: callers fail fast with `.unavailable`, and one
+/// caller at a time, at most once per `probeInterval`, tries to connect again.
+public final class ConnectionPool: @unchecked Sendable {
+    public struct Statistics: Sendable {
+        public var inUse: Int
+        public var idle: Int
+        /// How many acquisitions had to wait for a connection, since start.
+        public var waits: Int
+        public var size: Int
+    }
+
+    public let settings: ConnectionSettings
+    public let size: Int
+    public let acquireTimeout: TimeInterval
+    public let probeInterval: TimeInterval
+    private let logger: Logger
+
+    // Everything below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var idle: [Connection] = []
+    private var open = 0
+    private var waits = 0
+    private var breakerOpen = false
+    private var probing = false
+    private var nextProbe = Date.distantPast
+    private var closed = false
+
+    public init(
+        settings: ConnectionSettings, size: Int, acquireTimeout: TimeInterval = 5, probeInterval: TimeInterval = 1,
+        logger: Logger
+    ) {
+        self.settings = settings
+        self.size = max(1, size)
+        self.acquireTimeout = acquireTimeout
+        self.probeInterval = probeInterval
+        self.logger = logger
+    }
+
+    /// Seconds a client should wait before retrying while the database is unavailable.
+    public var retryAfterSeconds: Int { max(1, Int(probeInterval.rounded(.up))) }
+
+    public var statistics: Statistics {
+        condition.lock()
+        defer { condition.unlock() }
+        return Statistics(inUse: open - idle.count, idle: idle.count, waits: waits, size: size)
+    }
+
+    /// The connection a caller further up this thread's stack holds, so that nested calls share
+    /// it (and its transaction) instead of taking a second one.
+    @TaskLocal private static var lent: LentConnection?
+
+    private struct LentConnection: Sendable {
+        let pool: ObjectIdentifier
+        let connection: Connection
+    }
+
+    /// Lends a connection to `body` and takes it back, discarding it if it broke. Called again
+    /// inside `body` (on the same thread), it lends the same connection.
+    public func withConnection<Value>(_ body: (Connection) throws -> Value) throws -> Value {
+        if let lent = ConnectionPool.lent, lent.pool == ObjectIdentifier(self) {
+            return try body(lent.connection)
+        }
+        let connection = try acquire()
+        defer { release(connection) }
+        return try ConnectionPool.$lent.withValue(LentConnection(pool: ObjectIdentifier(self), connection: connection)) {
+            try body(connection)
+        }
+    }
+
+    /// A transaction on a pooled connection, run again (up to three times) on a serialization failure.
+    public func withTransaction<Value>(_ body: (Connection) throws -> Value) throws -> Value {
+        if let lent = ConnectionPool.lent, lent.pool == ObjectIdentifier(self) {
+            // Inside someone else's transaction: a retry is theirs to make.
+            return try lent.connection.withTransaction(body)
+        }
+        var attempt = 1
+        while true {
+            do {
+                return try withConnection { try $0.withTransaction(body) }
+            } catch PostgresError.serializationFailure where attempt < 3 {
+                attempt += 1
+            }
+        }
+    }
+
+    public func close() {
+        condition.lock()
+        closed = true
+        let connections = idle
+        idle.removeAll()
+        open -= connections.count
+        condition.broadcast()
+        condition.unlock()
+        _ = connections  // released here, outside the lock
+    }
+
+    private func acquire() throws -> Connection {
+        condition.lock()
+        var waited = false
+        let deadline = Date().addingTimeInterval(acquireTimeout)
+        while true {
+            if closed {
+                condition.unlock()
+                throw PostgresError.unavailable
+            }
+            if breakerOpen {
+                if probing || Date() < nextProbe {
+                    condition.unlock()
+                    throw PostgresError.unavailable
+                }
+                probing = true
+                open += 1
+                condition.unlock()
+                return try connectProbe()
+            }
+            if let connection = idle.popLast() {
+                condition.unlock()
+                return connection
+            }
+            if open < size {
+                open += 1
+                condition.unlock()
+                return try connect()
+            }
+            if !waited {
+                waited = true
+                waits += 1
+            }
+            if !condition.wait(until: deadline) {
+                condition.unlock()
+                throw PostgresError.poolExhausted
+            }
+        }
+    }
+
+    private func connect() throws -> Connection {
+        do {
+            return try Connection(settings: settings)
+        } catch {
+            condition.lock()
+            open -= 1
+            tripBreaker()
+            condition.unlock()
+            throw error
+        }
+    }
+
+    private func connectProbe() throws -> Connection {
+        do {
+            let connection = try Connection(settings: settings)
+            condition.lock()
+            probing = false
+            breakerOpen = false
+            condition.broadcast()
+            condition.unlock()
+            logger.info("database reachable again")
+            return connection
+        } catch {
+            condition.lock()
+            probing = false
+            open -= 1
+            nextProbe = Date().addingTimeInterval(probeInterval)
+            condition.unlock()
+            throw error
+        }
+    }
+
+    private func release(_ connection: Connection) {
+        condition.lock()
+        defer {
+            condition.signal()
+            condition.unlock()
+        }
+        guard connection.isHealthy, !closed, !connection.inTransaction else {
+            open -= 1
+            if !connection.isHealthy { tripBreaker() }
+            return
+        }
+        idle.append(connection)
+    }
+
+    /// Called with the lock held: drops idle connections (they died with the server) and fails
+    /// callers fast until a probe succeeds.
+    private func tripBreaker() {
+        if !breakerOpen {
+            logger.warning("database unreachable; failing fast until it answers again")
+        }
+        breakerOpen = true
+        nextProbe = Date().addingTimeInterval(probeInterval)
+        open -= idle.count
+        idle.removeAll()
+        condition.broadcast()
+    }
+}

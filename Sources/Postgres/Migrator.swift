@@ -1,0 +1,102 @@
+import Crypto
+import Foundation
+
+/// One SQL file of `migrations/`, named `NNNN_description.sql`.
+public struct Migration: Sendable, Equatable {
+    public let version: String
+    public let sql: String
+    public var checksum: String { Sodium.sha256(Array(sql.utf8)).hexString }
+
+    public init(version: String, sql: String) {
+        self.version = version
+        self.sql = sql
+    }
+
+    /// Reads every `*.sql` file of a folder, ordered by name.
+    public static func load(from directory: URL) throws -> [Migration] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".sql") }.sorted()
+        return try names.map { name in
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            return Migration(version: String(name.dropLast(4)), sql: text)
+        }
+    }
+}
+
+public enum MigrationError: Error, CustomStringConvertible, Equatable {
+    case edited(version: String)
+    public var description: String {
+        switch self {
+        case .edited(let version):
+            return "migration \(version) was changed after it was applied; restore the applied text and add a new migration instead"
+        }
+    }
+}
+
+/// Where the database stands against a set of migrations.
+public struct MigrationStatus: Sendable, Equatable {
+    public var pending: [String]
+    public var edited: [String]
+    /// Applied versions this binary does not know: a newer release migrated the database.
+    public var unknownApplied: [String]
+    public var isCurrent: Bool { pending.isEmpty && edited.isEmpty }
+}
+
+/// Applies migrations in order, each in its own transaction, recording version and checksum,
+/// under an advisory lock so that instances started together take turns.
+public struct Migrator: Sendable {
+    /// Arbitrary, fixed: the advisory lock key that serialises migration runs.
+    static let lockKey: Int64 = 0x7072_6178_6973_6d67
+
+    static let createTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version text PRIMARY KEY,
+            checksum text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now()
+        )
+        """
+    static let tableExists = Statement("migrator_table_exists", "SELECT to_regclass('schema_migrations') IS NOT NULL")
+    static let applied = Statement("migrator_applied", "SELECT version, checksum FROM schema_migrations ORDER BY version")
+    static let record = Statement("migrator_record", "INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)")
+    static let lock = Statement("migrator_lock", "SELECT pg_advisory_lock($1)")
+    static let unlock = Statement("migrator_unlock", "SELECT pg_advisory_unlock($1)")
+
+    public let migrations: [Migration]
+
+    public init(migrations: [Migration]) {
+        self.migrations = migrations
+    }
+
+    /// Applies what is pending; returns the versions applied now.
+    public func migrate(on connection: Connection) throws -> [String] {
+        try connection.query(Migrator.lock, [Migrator.lockKey])
+        defer { _ = try? connection.query(Migrator.unlock, [Migrator.lockKey]) }
+        try connection.execute(script: Migrator.createTable)
+        let current = try status(on: connection)
+        if let version = current.edited.first { throw MigrationError.edited(version: version) }
+        for migration in migrations where current.pending.contains(migration.version) {
+            try connection.withTransaction { transaction in
+                try transaction.execute(script: migration.sql)
+                try transaction.query(Migrator.record, [migration.version, migration.checksum])
+            }
+        }
+        return current.pending
+    }
+
+    public func status(on connection: Connection) throws -> MigrationStatus {
+        let exists = try connection.query(Migrator.tableExists).first?.bool(0) ?? false
+        guard exists else {
+            return MigrationStatus(pending: migrations.map(\.version), edited: [], unknownApplied: [])
+        }
+        var applied: [String: String] = [:]
+        for row in try connection.query(Migrator.applied) {
+            applied[try row.string(0)] = try row.string(1)
+        }
+        let known = Set(migrations.map(\.version))
+        return MigrationStatus(
+            pending: migrations.filter { applied[$0.version] == nil }.map(\.version),
+            edited: migrations.filter { migration in applied[migration.version].map { $0 != migration.checksum } ?? false }
+                .map(\.version),
+            unknownApplied: applied.keys.filter { !known.contains($0) }.sorted())
+    }
+}

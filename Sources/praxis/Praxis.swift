@@ -1,0 +1,95 @@
+import App
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+
+@main
+struct Praxis: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "praxis",
+        abstract: "Praxis: an HTTP JSON API for communities of practice across governments.",
+        discussion: "Settings come from the environment; see README.md for the list.",
+        subcommands: [Serve.self, Migrate.self])
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the API until SIGTERM or SIGINT.")
+
+    @Flag(help: "Apply pending migrations (as MIGRATION_DATABASE_URL) before serving.")
+    var migrate = false
+
+    func run() throws {
+        let configuration = try loadConfiguration()
+        let logger = Logger(label: "praxis")
+        if migrate {
+            let applied = try orExit { try Application.migrate(configuration: configuration) }
+            logger.info("migrations applied", metadata: ["versions": "\(applied.joined(separator: ","))"])
+        }
+        let application = try orExit { try Application(configuration: configuration, logger: logger) }
+        let status = try orExit { try application.migrationStatus() }
+        if !status.isCurrent {
+            let names = (status.edited + status.pending).joined(separator: ", ")
+            throw fail("the database is missing migrations of this release (\(names)); run `praxis migrate` or start with `praxis serve --migrate`")
+        }
+        try orExit { try application.start() }
+
+        let stop = DispatchSemaphore(value: 0)
+        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
+        stop.wait()
+        logger.info("stopping: finishing requests in flight")
+        application.stop()
+        signals.forEach { $0.cancel() }
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending migrations as the owner role (MIGRATION_DATABASE_URL, else DATABASE_URL).")
+
+    func run() throws {
+        let configuration = try loadConfiguration()
+        let applied = try orExit { try Application.migrate(configuration: configuration) }
+        print(applied.isEmpty ? "praxis: no migrations pending" : "praxis: applied \(applied.joined(separator: ", "))")
+    }
+}
+
+/// Reads the environment and sets up JSON logging; a bad setting stops here with one line naming it.
+func loadConfiguration() throws -> Configuration {
+    do {
+        let configuration = try Configuration.fromEnvironment()
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+        return configuration
+    } catch let invalid as Configuration.Invalid {
+        throw fail("invalid setting \(invalid.description)")
+    }
+}
+
+/// Turns a start-up failure into one line for the operator, without secrets or stack traces.
+func orExit<Value>(_ body: () throws -> Value) throws -> Value {
+    do {
+        return try body()
+    } catch let error as PostgresError where error == .unavailable {
+        throw fail("cannot reach the database (check DATABASE_URL / MIGRATION_DATABASE_URL and that PostgreSQL runs)")
+    } catch let error as MigrationError {
+        throw fail(error.description)
+    } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
+        throw fail("cannot read migrations/ or openapi.yaml (set MIGRATIONS_DIR, or run from the project folder)")
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        throw fail(String(describing: error))
+    }
+}
+
+func fail(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("praxis: \(message)\n".utf8))
+    return ExitCode(1)
+}

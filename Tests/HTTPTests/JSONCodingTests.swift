@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@testable import HTTP
+
+@Suite struct JSONCodingTests {
+    struct Input: Decodable {
+        let name: String
+        let count: Int
+        let when: Date?
+    }
+
+    private func request(_ body: String, contentType: String = "application/json") -> Request {
+        Request(method: "POST", path: "/x", headers: HTTPHeaders([("Content-Type", contentType)]), body: Array(body.utf8))
+    }
+
+    private func problem(_ body: [UInt8], contentType: String = "application/json") -> Problem? {
+        let request = Request(method: "POST", path: "/x", headers: HTTPHeaders([("Content-Type", contentType)]), body: body)
+        do {
+            _ = try JSONCoding.decode(Input.self, from: request, allowedKeys: ["name", "count", "when"])
+            return nil
+        } catch let problem as Problem {
+            return problem
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func decodesValidBodies() throws {
+        let input = try JSONCoding.decode(
+            Input.self, from: request(#"{"name":"a","count":2,"when":"2026-11-29T17:18:38.120Z"}"#))
+        #expect(input.name == "a")
+        #expect(input.count == 2)
+        #expect(input.when.map(Timestamp.format) == "2026-11-29T17:18:38.120Z")
+    }
+
+    @Test func malformedInputIs400() {
+        #expect(problem(Array("{\"name\":".utf8))?.status == 400)
+        #expect(problem([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])?.detail == "The body is not valid UTF-8.")
+        #expect(problem(Array(#"{"name":"a\u0000b","count":1}"#.utf8))?.detail == "NUL characters are not accepted.")
+        #expect(problem([])?.status == 400)
+    }
+
+    @Test func nestingIsCappedAt32() {
+        let deep = String(repeating: "[", count: 33) + String(repeating: "]", count: 33)
+        #expect(problem(Array(deep.utf8))?.kind == "malformed-request")
+        let fine = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
+        #expect((try? JSONCoding.checkStructure(Array(fine.utf8))) != nil)
+        // Brackets inside strings do not count.
+        let quoted = #"{"name":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[","count":1}"#
+        #expect(problem(Array(quoted.utf8)) == nil)
+    }
+
+    @Test func wrongValuesAre422NamingTheField() {
+        let missing = problem(Array(#"{"name":"a"}"#.utf8))
+        #expect(missing?.status == 422)
+        #expect(missing?.errors == [.init(field: "count", message: "is required")])
+        let mistyped = problem(Array(#"{"name":"a","count":"two"}"#.utf8))
+        #expect(mistyped?.errors.first?.field == "count")
+        let badTime = problem(Array(#"{"name":"a","count":1,"when":"yesterday"}"#.utf8))
+        #expect(badTime?.errors.first?.field == "when")
+        let unknown = problem(Array(#"{"name":"a","count":1,"admin":true}"#.utf8))
+        #expect(unknown?.errors == [.init(field: "admin", message: "is not a field that can be set here")])
+    }
+
+    @Test func nonJSONContentTypeIs415() {
+        #expect(problem(Array("name=a".utf8), contentType: "application/x-www-form-urlencoded")?.status == 415)
+        #expect(problem(Array(#"{"name":"a","count":1}"#.utf8), contentType: "application/merge-patch+json") == nil)
+    }
+
+    @Test func timestampsHaveMillisecondsAndZ() {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_795_972_718.1209)) == "2026-11-29T17:18:38.120Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+        #expect(Timestamp.parse("2026-11-29T19:18:38.120+02:00").map(Timestamp.format) == "2026-11-29T17:18:38.120Z")
+    }
+
+    @Test func problemBodiesFollowRFC9457() throws {
+        let response = Problem.validation(field: "name", "is required").response(instance: "/v1/x", requestID: "r-1")
+        #expect(response.status == 422)
+        #expect(response.headers["Content-Type"] == "application/problem+json")
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        #expect(object?["type"] as? String == "https://praxis.dev/problems/validation")
+        #expect(object?["instance"] as? String == "/v1/x")
+        #expect(object?["request_id"] as? String == "r-1")
+        #expect((object?["errors"] as? [[String: String]])?.first?["field"] == "name")
+    }
+}

@@ -1,0 +1,75 @@
+import Testing
+
+@testable import HTTP
+
+@Suite struct MechanismTests {
+    private func request(_ query: [(String, String)] = [], headers: [(String, String)] = []) -> Request {
+        Request(method: "GET", path: "/v1/things", query: query.map { (name: $0.0, value: $0.1) }, headers: HTTPHeaders(headers))
+    }
+
+    @Test func pageLimitsAndCursors() throws {
+        #expect(try PageRequest(request()).limit == 20)
+        #expect(try PageRequest(request([("limit", "100")])).limit == 100)
+        for bad in ["0", "101", "ten", "-1"] {
+            #expect(throws: Problem.self) { try PageRequest(self.request([("limit", bad)])) }
+        }
+        let cursor = Cursor.encode(position: ["2026-01-01", "abc"], filterKey: "country=KE")
+        let page = try PageRequest(request([("cursor", cursor)]), filterKey: "country=KE")
+        #expect(page.after == ["2026-01-01", "abc"])
+        // A cursor is bound to the filters it was made with.
+        #expect(throws: Problem.self) { try PageRequest(self.request([("cursor", cursor)]), filterKey: "country=GH") }
+        #expect(throws: Problem.self) { try PageRequest(self.request([("cursor", "garbage!")])) }
+    }
+
+    @Test func pageTellsWhetherMoreFollowsAndLinksIt() throws {
+        let pageRequest = try PageRequest(request([("limit", "2"), ("country", "KE")]), filterKey: "KE")
+        let page = Page(rows: ["a", "b", "c"], request: pageRequest) { [$0] }
+        #expect(page.data == ["a", "b"])
+        let next = try #require(page.nextCursor)
+        #expect(Cursor.decode(next)?.position == ["b"])
+        let response = try page.response(for: request([("limit", "2"), ("country", "KE")]))
+        #expect(response.headers["Link"] == "</v1/things?limit=2&country=KE&cursor=\(next)>; rel=\"next\"")
+        let last = Page(rows: ["a"], request: pageRequest) { [$0] }
+        #expect(last.nextCursor == nil)
+    }
+
+    @Test func entityTags() throws {
+        let tag = EntityTag.make(id: "x", version: 3)
+        #expect(EntityTag.isNotModified(request(headers: [("If-None-Match", tag)]), current: tag))
+        #expect(!EntityTag.isNotModified(request(headers: [("If-None-Match", "\"x.2\"")]), current: tag))
+        #expect(throws: Problem.preconditionRequired()) { try EntityTag.requireMatch(self.request(), current: tag) }
+        #expect(throws: Problem.preconditionFailed()) {
+            try EntityTag.requireMatch(self.request(headers: [("If-Match", "\"x.2\"")]), current: tag)
+        }
+        try EntityTag.requireMatch(request(headers: [("If-Match", tag)]), current: tag)
+        try EntityTag.requireMatch(request(headers: [("If-Match", "*")]), current: tag)
+        try EntityTag.checkOptionalMatch(request(), current: tag)
+    }
+
+    @Test func clientAddressTrustsOnlyConfiguredProxies() {
+        let trusted: Set<String> = ["10.0.0.1", "10.0.0.2"]
+        #expect(ClientAddress.resolve(peer: "198.51.100.7", forwardedFor: "1.2.3.4", trustedProxies: trusted) == "198.51.100.7")
+        #expect(ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: "1.2.3.4, 5.6.7.8, 10.0.0.2", trustedProxies: trusted) == "5.6.7.8")
+        #expect(ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: nil, trustedProxies: trusted) == "10.0.0.1")
+    }
+
+    @Test func requestIDsAreAcceptedOnlyWhenSafe() {
+        #expect(RequestID.accept("abc-123_x.y:z") == "abc-123_x.y:z")
+        #expect(RequestID.accept("bad id\r\nX: y") != "bad id\r\nX: y")
+        #expect(RequestID.accept(String(repeating: "a", count: 129)).count == 36)
+        #expect(RequestID.accept(nil).count == 36)
+    }
+
+    @Test func corsOnlyForExactOrigins() {
+        let policy = CORSPolicy(origins: ["https://app.example.org"])
+        let allowed = request(headers: [("Origin", "https://app.example.org"), ("Access-Control-Request-Method", "GET")])
+        let preflight = policy.preflight(allowed, allowed: ["GET", "HEAD", "OPTIONS"])
+        #expect(preflight.status == 204)
+        #expect(preflight.headers["Access-Control-Allow-Origin"] == "https://app.example.org")
+        #expect(preflight.headers["Access-Control-Allow-Credentials"] == nil)
+        let other = request(headers: [("Origin", "https://evil.example"), ("Access-Control-Request-Method", "GET")])
+        #expect(policy.preflight(other, allowed: ["GET"]).headers["Access-Control-Allow-Origin"] == nil)
+        #expect(policy.headers(for: other).isEmpty)
+        #expect(policy.headers(for: allowed).contains { $0.0 == "Access-Control-Expose-Headers" && $0.1.contains("RateLimit-Policy") })
+    }
+}
