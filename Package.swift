@@ -47,7 +47,7 @@ let package = Package(
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "HTTP", "Postgres", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "HTTP", "Postgres", "Crypto", "TestSupport"]),
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]

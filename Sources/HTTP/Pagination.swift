@@ -69,6 +69,13 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         case nextCursor = "next_cursor"
     }
 
+    /// `next_cursor` is always present: `null` on the last page.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(data, forKey: .data)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+
     /// - Parameters:
     ///   - rows: up to `limit + 1` rows, as the keyset query returned them; the extra one tells
     ///     that another page exists.

@@ -92,17 +92,17 @@ import Testing
 
     @Test func serializationFailuresAreRetried() throws {
         let pool = Self.pool(size: 1)
-        let attempts = Counter()
+        let attempts = Box(0)
         #expect(throws: PostgresError.serializationFailure) {
             try pool.withTransaction { connection in
-                attempts.increment()
+                attempts.mutate { $0 += 1 }
                 try connection.execute(script: "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$")
             }
         }
         #expect(attempts.value == 3)
-        let second = Counter()
+        let second = Box(0)
         let value = try pool.withTransaction { connection -> Int in
-            second.increment()
+            second.mutate { $0 += 1 }
             if second.value == 1 {
                 try connection.execute(script: "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40P01'; END $$")
             }
@@ -152,22 +152,4 @@ import Testing
         // One probe reconnects; the statement is prepared again on the new connection.
         #expect(try pool.withConnection { try $0.query(ping).count } == 1)
     }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.withLock { count } }
-    func increment() { lock.withLock { count += 1 } }
-}
-
-final class Box<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-    func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
 }

@@ -1,0 +1,143 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import App
+
+@Suite struct APIMechanismTests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    @Test func idempotentRetryReplaysAcrossInstances() throws {
+        let other = try TestServer()
+        let address = TestServer.uniqueAddress()
+        let key = UUID().uuidString
+        let body = #"{"topic":"idem-\#(key)","body":"once"}"#
+        let first = try server.send("POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
+        #expect(first.status == 201)
+        let retry = try other.send("POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
+        #expect(retry.status == 201)
+        #expect(retry.text == first.text)
+        #expect(retry.header("Location") == first.header("Location"))
+        #expect(retry.header("ETag") == first.header("ETag"))
+        #expect(retry.header("Idempotent-Replayed") == "true")
+        let list = try server.send("GET", "/v1/test-notes?topic=idem-\(key)")
+        #expect((list.json["data"] as? [Any])?.count == 1)
+        // Same key, other body: refused, nothing written.
+        let changed = try other.send(
+            "POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: #"{"topic":"idem-\#(key)","body":"twice"}"#,
+            from: address)
+        #expect(changed.status == 422)
+        #expect(changed.json["type"] as? String == "https://praxis.dev/problems/idempotency-key-reused")
+        // Another caller with the same key is a different request.
+        let stranger = try server.send("POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body)
+        #expect(stranger.status == 201 && stranger.text != first.text)
+    }
+
+    @Test func keyInFlightIs409() throws {
+        let address = TestServer.uniqueAddress()
+        let key = UUID().uuidString
+        let body = #"{"topic":"inflight","body":"slow","sleep_ms":1500}"#
+        let slow = Box<HTTPResult?>(nil)
+        let thread = Thread {
+            slow.value = try? self.server.send("POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
+        }
+        thread.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        let concurrent = try server.send("POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
+        #expect(concurrent.status == 409)
+        #expect(concurrent.json["type"] as? String == "https://praxis.dev/problems/idempotency-key-in-use")
+        while slow.value == nil { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(slow.value?.status == 201)
+    }
+
+    @Test func responsesWithSecretsAreNotStoredOrReplayed() throws {
+        let address = TestServer.uniqueAddress()
+        let first = try server.send("POST", "/v1/test-secrets", headers: [("Idempotency-Key", "k1")], json: "{}", from: address)
+        #expect(first.status == 201)
+        #expect(first.header("Cache-Control") == "no-store")
+        let replay = try server.send("POST", "/v1/test-secrets", headers: [("Idempotency-Key", "k1")], json: "{}", from: address)
+        #expect(replay.status == 409)
+        #expect(replay.json["type"] as? String == "https://praxis.dev/problems/idempotency-secret-not-replayable")
+        #expect(!replay.text.contains(first.json["secret"] as? String ?? "-"))
+    }
+
+    @Test func entityTagsDriveConditionalRequests() throws {
+        let created = try server.send("POST", "/v1/test-notes", json: #"{"topic":"etag","body":"v1"}"#)
+        let location = try #require(created.header("Location"))
+        let tag = try #require(created.header("ETag"))
+        let read = try server.send("GET", location)
+        #expect(read.header("ETag") == tag)
+        let notModified = try server.send("GET", location, headers: [("If-None-Match", tag)])
+        #expect(notModified.status == 304)
+        #expect(notModified.body.isEmpty)
+        let missing = try server.send("PATCH", location, json: #"{"body":"v2"}"#)
+        #expect(missing.status == 428)
+        let updated = try server.send("PATCH", location, headers: [("If-Match", tag)], json: #"{"body":"v2"}"#)
+        #expect(updated.status == 200)
+        #expect(updated.header("ETag") != tag)
+        let stale = try server.send("PATCH", location, headers: [("If-Match", tag)], json: #"{"body":"v3"}"#)
+        #expect(stale.status == 412)
+        #expect(try server.send("GET", location).json["body"] as? String == "v2")
+        let unknownField = try server.send("PATCH", location, headers: [("If-Match", "*")], json: #"{"body":"v4","id":"x"}"#)
+        #expect(unknownField.status == 422)
+    }
+
+    @Test func listsPageByKeysetCursors() throws {
+        let topic = "page-\(UUID().uuidString.prefix(8))"
+        var ids: [String] = []
+        for index in 0..<5 {
+            let created = try server.send("POST", "/v1/test-notes", json: #"{"topic":"\#(topic)","body":"n\#(index)"}"#)
+            ids.append(created.json["id"] as! String)
+        }
+        var seen: [String] = []
+        var path = "/v1/test-notes?topic=\(topic)&limit=2"
+        var pages = 0
+        while true {
+            let page = try server.send("GET", path)
+            #expect(page.status == 200)
+            seen += (page.json["data"] as! [[String: Any]]).map { $0["id"] as! String }
+            pages += 1
+            guard let link = page.header("Link") else {
+                #expect(page.json["next_cursor"] is NSNull)
+                break
+            }
+            let next = page.json["next_cursor"] as! String
+            #expect(link.hasSuffix(">; rel=\"next\""))
+            #expect(link.contains("cursor=\(next)"))
+            path = String(link.dropFirst().prefix { $0 != ">" })
+        }
+        #expect(pages == 3)
+        #expect(seen == ids.sorted())
+        let first = try server.send("GET", "/v1/test-notes?topic=\(topic)&limit=2")
+        let cursor = first.json["next_cursor"] as! String
+        #expect(try server.send("GET", "/v1/test-notes?topic=other&cursor=\(cursor)").status == 400)
+        #expect(try server.send("GET", "/v1/test-notes?topic=\(topic)&limit=101").status == 400)
+        #expect(try server.send("GET", "/v1/test-notes?topic=\(topic)&cursor=nonsense").status == 400)
+    }
+
+    @Test func rateLimitHeadersAnd429() throws {
+        let limited = try TestServer { $0.rateLimitPerAddress = 3 }
+        let address = TestServer.uniqueAddress()
+        var remaining: [String] = []
+        for _ in 0..<3 {
+            let answer = try limited.send("GET", "/v1", from: address)
+            #expect(answer.status == 200)
+            #expect(answer.header("RateLimit-Policy") == "\"default\";q=3;w=60")
+            remaining.append(answer.header("RateLimit") ?? "")
+        }
+        #expect(remaining.map { $0.components(separatedBy: ";")[1] } == ["r=2", "r=1", "r=0"])
+        let refused = try limited.send("GET", "/v1", from: address)
+        #expect(refused.status == 429)
+        #expect(refused.json["type"] as? String == "https://praxis.dev/problems/rate-limited")
+        let retryAfter = try #require(refused.header("Retry-After").flatMap(Int.init))
+        #expect((1...20).contains(retryAfter))
+        #expect(refused.header("RateLimit")?.hasPrefix("\"default\";r=0;") == true)
+        // Shared by instances: another server on the same database refuses too.
+        let other = try TestServer { $0.rateLimitPerAddress = 3 }
+        #expect(try other.send("GET", "/v1", from: address).status == 429)
+        // Operations endpoints are exempt; other callers are not affected.
+        #expect(try limited.send("GET", "/healthz", from: address).status == 200)
+        #expect(try limited.send("GET", "/v1").status == 200)
+    }
+}

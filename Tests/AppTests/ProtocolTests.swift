@@ -1,0 +1,137 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import App
+
+@Suite struct ProtocolTests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    private func expectProblem(_ result: HTTPResult, status: Int, kind: String, path: String) {
+        #expect(result.status == status)
+        #expect(result.header("Content-Type") == "application/problem+json")
+        let body = result.json
+        #expect(body["type"] as? String == "https://praxis.dev/problems/\(kind)")
+        #expect(body["status"] as? Int == status)
+        #expect(body["title"] is String)
+        #expect(body["detail"] is String)
+        #expect(body["instance"] as? String == path)
+        #expect(body["request_id"] as? String == result.header("X-Request-Id"))
+    }
+
+    @Test func unknownPathsAndMalformedIdsAre404() throws {
+        expectProblem(try server.send("GET", "/v1/nothing"), status: 404, kind: "not-found", path: "/v1/nothing")
+        let malformed = try server.send("GET", "/v1/test-notes/not-a-uuid")
+        expectProblem(malformed, status: 404, kind: "not-found", path: "/v1/test-notes/not-a-uuid")
+        let unknown = try server.send("GET", "/v1/test-notes/0192f5c4-1b2a-7c3d-8e4f-1234567890ab")
+        #expect(unknown.json["detail"] as? String == malformed.json["detail"] as? String)
+    }
+
+    @Test func wrongMethodIs405WithAllow() throws {
+        let result = try server.send("DELETE", "/v1/test-notes")
+        expectProblem(result, status: 405, kind: "method-not-allowed", path: "/v1/test-notes")
+        #expect(result.header("Allow") == "GET, HEAD, OPTIONS, POST")
+    }
+
+    @Test func oversizedBodiesAre413AndChangeNothing() throws {
+        let big = String(repeating: "x", count: (1 << 20) + 10)
+        let json = #"{"topic":"too-big","body":"\#(big)"}"#
+        expectProblem(try server.send("POST", "/v1/test-notes", json: json), status: 413, kind: "payload-too-large", path: "/v1/test-notes")
+        // Chunked, so that no Content-Length announces it: dropped as it arrives, answered 413.
+        var chunked = Array("POST /v1/test-notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        for piece in stride(from: 0, to: json.utf8.count, by: 65536) {
+            let slice = Array(json.utf8)[piece..<min(json.utf8.count, piece + 65536)]
+            chunked += Array(String(slice.count, radix: 16).utf8) + [13, 10] + slice + [13, 10]
+        }
+        chunked += Array("0\r\n\r\n".utf8)
+        let result = try RawHTTPClient.exchange(port: server.port, bytes: chunked)
+        expectProblem(result, status: 413, kind: "payload-too-large", path: "/v1/test-notes")
+        let list = try server.send("GET", "/v1/test-notes?topic=too-big")
+        #expect((list.json["data"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func badBodiesAre400Or415Or422() throws {
+        expectProblem(try server.send("POST", "/v1/test-notes", json: "{\"topic\":"), status: 400, kind: "malformed-request", path: "/v1/test-notes")
+        let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+        expectProblem(try server.send("POST", "/v1/test-notes", json: deep), status: 400, kind: "malformed-request", path: "/v1/test-notes")
+        let nul = try server.send("POST", "/v1/test-notes", json: #"{"topic":"a\u0000","body":"b"}"#)
+        expectProblem(nul, status: 400, kind: "malformed-request", path: "/v1/test-notes")
+        let form = try server.send("POST", "/v1/test-notes", headers: [("Content-Type", "text/plain")], json: "topic=a")
+        expectProblem(form, status: 415, kind: "unsupported-media-type", path: "/v1/test-notes")
+        let invalid = try server.send("POST", "/v1/test-notes", json: #"{"topic":"a"}"#)
+        expectProblem(invalid, status: 422, kind: "validation", path: "/v1/test-notes")
+        #expect((invalid.json["errors"] as? [[String: String]])?.first?["field"] == "body")
+        var bytes = Array("POST /v1/test-notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n".utf8)
+        bytes += [0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]
+        expectProblem(try RawHTTPClient.exchange(port: server.port, bytes: bytes), status: 400, kind: "malformed-request", path: "/v1/test-notes")
+    }
+
+    @Test func requestIdsAreEchoedOrGenerated() throws {
+        let echoed = try server.send("GET", "/healthz", headers: [("X-Request-Id", "trace-abc.123")])
+        #expect(echoed.header("X-Request-Id") == "trace-abc.123")
+        let generated = try server.send("GET", "/v1/nothing", headers: [("X-Request-Id", "has spaces")])
+        let id = try #require(generated.header("X-Request-Id"))
+        #expect(UUID(uuidString: id) != nil)
+        #expect(generated.json["request_id"] as? String == id)
+    }
+
+    @Test func everyAnswerCarriesTheCommonHeaders() throws {
+        let v1 = try server.send("GET", "/v1")
+        #expect(v1.status == 200)
+        #expect(v1.header("Content-Type") == "application/json; charset=utf-8")
+        #expect(v1.header("X-Content-Type-Options") == "nosniff")
+        #expect(v1.header("Cache-Control") == "private, no-cache")
+        #expect((v1.json["collections"] as? [[String: String]])?.contains { $0["href"] == "/v1/test-notes" } == true)
+        let health = try server.send("GET", "/healthz")
+        #expect(health.header("Cache-Control") == "no-store")
+        #expect(health.json["status"] as? String == "ok")
+    }
+
+    @Test func corsPreflightForConfiguredOriginsOnly() throws {
+        let allowed = try server.send(
+            "OPTIONS", "/v1/test-notes",
+            headers: [("Origin", "https://app.example.org"), ("Access-Control-Request-Method", "POST")])
+        #expect(allowed.status == 204)
+        #expect(allowed.header("Access-Control-Allow-Origin") == "https://app.example.org")
+        #expect(allowed.header("Access-Control-Allow-Methods") == "GET, HEAD, OPTIONS, POST")
+        #expect(allowed.header("Access-Control-Allow-Headers")?.contains("Idempotency-Key") == true)
+        #expect(allowed.header("Access-Control-Allow-Credentials") == nil)
+        let refused = try server.send(
+            "OPTIONS", "/v1/test-notes",
+            headers: [("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST")])
+        #expect(refused.header("Access-Control-Allow-Origin") == nil)
+        let simple = try server.send("GET", "/v1", headers: [("Origin", "https://app.example.org")])
+        #expect(simple.header("Access-Control-Allow-Origin") == "https://app.example.org")
+        #expect(simple.header("Access-Control-Expose-Headers")?.contains("RateLimit") == true)
+        #expect(try server.send("OPTIONS", "/v1/nothing").status == 404)
+    }
+
+    @Test func idleAndSlowClientsAreCutOff() throws {
+        let slow = try TestServer { $0.server.connectionTimeout = 1 }
+        let socket = try RawHTTPClient.connect(port: slow.port, timeout: 5)
+        defer { close(socket) }
+        let partial = Array("GET /healthz HTTP/1.1\r\nHost: x\r\n".utf8)
+        _ = partial.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
+        let started = Date()
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let count = read(socket, &buffer, buffer.count)
+        #expect(count <= 0)
+        #expect(Date().timeIntervalSince(started) < 4)
+        // The server still answers others.
+        #expect(try slow.send("GET", "/healthz").status == 200)
+    }
+
+    @Test func metricsCountRequestsByRouteAndShowThePool() throws {
+        _ = try server.send("GET", "/v1/test-notes?topic=metrics")
+        _ = try server.send("GET", "/v1/nothing")
+        let metrics = try server.send("GET", "/metrics")
+        #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        #expect(metrics.text.contains(#"praxis_http_requests_total{method="GET",route="/v1/test-notes",status="200"} 1"#))
+        #expect(metrics.text.contains(#"praxis_http_requests_total{method="GET",route="unmatched",status="404"} 1"#))
+        #expect(metrics.text.contains(#"praxis_http_request_duration_seconds_count{route="/v1/test-notes"} 1"#))
+        #expect(metrics.text.contains(#"praxis_db_pool_connections{state="idle"}"#))
+        #expect(metrics.text.contains("praxis_db_pool_waits_total 0"))
+        #expect(metrics.header("RateLimit") == nil)
+    }
+}

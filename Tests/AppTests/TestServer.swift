@@ -1,0 +1,159 @@
+import Crypto
+import Foundation
+import HTTP
+import Logging
+import Postgres
+import TestSupport
+
+@testable import App
+
+/// A real server on a port the OS chose, on the test command's database, with the routes the
+/// product has plus the `test-notes` routes that exercise the generic mechanisms.
+final class TestServer: @unchecked Sendable {
+    let application: Application
+    var port: UInt16 { application.port }
+
+    init(
+        databaseURL: String = TestEnvironment.databaseURL, withTestRoutes: Bool = true,
+        _ adjust: (inout Configuration) -> Void = { _ in }
+    ) throws {
+        TestNotes.createTable()
+        var configuration = Configuration(databaseURL: databaseURL, migrationDatabaseURL: TestEnvironment.ownerURL)
+        configuration.server.port = 0
+        configuration.server.connectionTimeout = 5
+        configuration.server.shutdownTimeout = 5
+        configuration.poolSize = 4
+        configuration.server.workerThreads = 4
+        configuration.migrationsDirectory = TestEnvironment.migrationsDirectory
+        // Each test sends its own X-Forwarded-For, so that rate-limit buckets do not mix.
+        configuration.trustedProxies = ["127.0.0.1"]
+        configuration.rateLimitPerAddress = 1000
+        configuration.corsOrigins = ["https://app.example.org"]
+        adjust(&configuration)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let extraRoutes: ((inout Router, Application.Context) -> Void)? =
+            withTestRoutes ? { router, context in TestNotes.register(&router, context) } : nil
+        application = try Application(configuration: configuration, logger: logger, extraRoutes: extraRoutes)
+        try application.start()
+    }
+
+    deinit { application.stop() }
+
+    /// A client address of its own for one test.
+    static func uniqueAddress() -> String {
+        let bytes = UUID().uuid
+        return "10.\(bytes.0).\(bytes.1).\(bytes.2)"
+    }
+
+    func send(
+        _ method: String, _ path: String, headers: [(String, String)] = [], json: String? = nil, from address: String? = nil
+    ) throws -> HTTPResult {
+        var allHeaders = headers
+        allHeaders.append(("X-Forwarded-For", address ?? TestServer.uniqueAddress()))
+        if json != nil, !headers.contains(where: { $0.0 == "Content-Type" }) {
+            allHeaders.append(("Content-Type", "application/json"))
+        }
+        return try RawHTTPClient.send(
+            port: port, method: method, path: path, headers: allHeaders, body: Array((json ?? "").utf8))
+    }
+}
+
+/// A throw-away resource with the shapes later modules use: created by POST (idempotent),
+/// read with an ETag, changed with If-Match, listed with keyset pagination.
+enum TestNotes {
+    private static let created: Void = {
+        let owner = try! Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
+        try! owner.execute(script: """
+            SELECT pg_advisory_lock(42);
+            CREATE TABLE IF NOT EXISTS test_notes (
+                id uuid PRIMARY KEY, topic text NOT NULL, body text NOT NULL, version bigint NOT NULL DEFAULT 1);
+            SELECT pg_advisory_unlock(42);
+            """)
+    }()
+
+    static func createTable() { _ = created }
+
+    struct NewNote: Decodable {
+        let topic: String
+        let body: String
+        let sleep_ms: Int?
+    }
+
+    struct Note: Codable, Sendable {
+        let id: String
+        let topic: String
+        let body: String
+        let version: Int64
+    }
+
+    static let insert = Statement("notes_insert", "INSERT INTO test_notes (id, topic, body) VALUES ($1, $2, $3) RETURNING version")
+    static let find = Statement("notes_find", "SELECT id, topic, body, version FROM test_notes WHERE id = $1")
+    static let update = Statement(
+        "notes_update", "UPDATE test_notes SET body = $2, version = version + 1 WHERE id = $1 RETURNING version")
+    static let page = Statement(
+        "notes_page",
+        "SELECT id, topic, body, version FROM test_notes WHERE topic = $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3")
+    static let sleep = Statement("notes_sleep", "SELECT pg_sleep($1::float8 / 1000)")
+
+    static func decode(_ row: Row) throws -> Note {
+        Note(id: try row.string(0), topic: try row.string(1), body: try row.string(2), version: try row.int64(3))
+    }
+
+    static func register(_ router: inout Router, _ context: Application.Context) {
+        let pool = context.pool
+        router.add("POST", "/v1/test-notes") { request in
+            let input = try JSONCoding.decode(NewNote.self, from: request, allowedKeys: ["topic", "body", "sleep_ms"])
+            let id = UUIDv7.make()
+            let note = try pool.withTransaction { connection -> Note in
+                if let milliseconds = input.sleep_ms { try connection.query(sleep, [milliseconds]) }
+                let version = try connection.query(insert, [id, input.topic, input.body]).first!.int64(0)
+                return Note(id: id.uuidString.lowercased(), topic: input.topic, body: input.body, version: version)
+            }
+            var response = try Response.json(note, status: 201)
+            response.headers.add("Location", "/v1/test-notes/\(note.id)")
+            response.headers.add("ETag", EntityTag.make(id: note.id, version: note.version))
+            return response
+        }
+        router.add("GET", "/v1/test-notes/{id:uuid}") { request in
+            guard let note = try pool.withConnection({ try $0.query(find, [request.parameters["id"]!], decode: decode) }).first
+            else { throw Problem.notFound() }
+            let tag = EntityTag.make(id: note.id, version: note.version)
+            if EntityTag.isNotModified(request, current: tag) { return EntityTag.notModified(current: tag) }
+            var response = try Response.json(note)
+            response.headers.add("ETag", tag)
+            return response
+        }
+        router.add("PATCH", "/v1/test-notes/{id:uuid}") { request in
+            struct Change: Decodable { let body: String }
+            return try pool.withTransaction { connection in
+                guard let note = try connection.query(find, [request.parameters["id"]!], decode: decode).first
+                else { throw Problem.notFound() }
+                try EntityTag.requireMatch(request, current: EntityTag.make(id: note.id, version: note.version))
+                let change = try JSONCoding.decode(Change.self, from: request, allowedKeys: ["body"])
+                let version = try connection.query(update, [note.id, change.body]).first!.int64(0)
+                var response = try Response.json(Note(id: note.id, topic: note.topic, body: change.body, version: version))
+                response.headers.add("ETag", EntityTag.make(id: note.id, version: version))
+                return response
+            }
+        }
+        router.add("GET", "/v1/test-notes") { request in
+            guard let topic = request.queryValue("topic") else { throw Problem.malformed("topic is required") }
+            let pageRequest = try PageRequest(request, filterKey: "topic=\(topic)")
+            let rows = try pool.withConnection {
+                try $0.query(page, [topic, pageRequest.after?.first, pageRequest.limit + 1], decode: decode)
+            }
+            return try Page(rows: rows, request: pageRequest) { [$0.id] }.response(for: request)
+        }
+        router.add("POST", "/v1/test-secrets") { _ in
+            var response = try Response.json(["secret": UUID().uuidString], status: 201)
+            response.headers.add("Cache-Control", "no-store")
+            return response
+        }
+        router.add("GET", "/v1/test-slow") { request in
+            let milliseconds = Int(request.queryValue("ms") ?? "500") ?? 500
+            try pool.withConnection { _ = try $0.query(sleep, [milliseconds]) }
+            return try Response.json(["slept": milliseconds])
+        }
+    }
+}
