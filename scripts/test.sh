@@ -28,7 +28,7 @@ swift build --build-tests
 DATABASE_URL="$PRAXIS_TEST_OWNER_URL" .build/debug/praxis migrate
 
 status=0
-swift test --skip-build || status=$?
+swift test --skip-build 2>&1 | tee "$tmp/swift-test.log" || status=$?
 
 # The API as documented: schemathesis (pinned) against a live server, its default checks.
 venv=.build/schemathesis-venv
@@ -46,4 +46,7 @@ for _ in $(seq 1 50); do
 done
 "$venv/bin/st" run openapi.yaml --url "http://127.0.0.1:$http_port" --checks all --max-examples 30 \
   --no-color || status=$?
+
+# The Swift suite's verdict as the closing line.
+grep -E "Test run with [0-9]+ tests? .*(passed|failed)" "$tmp/swift-test.log" | tail -n 1
 exit $status

@@ -16,6 +16,8 @@ public final class Application: @unchecked Sendable {
     public let pool: ConnectionPool
     public let migrator: Migrator
     public let server: HTTPServer
+    /// Every route the server answers (OPTIONS and HEAD are answered for all of them).
+    public let routes: [Router.Route]
     private let maintenance: Maintenance
     private let logger: Logger
 
@@ -42,6 +44,7 @@ public final class Application: @unchecked Sendable {
         extraRoutes?(&router, context)
         OperationsRoutes.registerIndex(in: &router)
 
+        routes = router.routes
         let responder = APIResponder(
             router: router, pool: pool, metrics: metrics, logger: logger, configuration: configuration)
         server = HTTPServer(configuration: configuration.server, responder: responder, logger: logger)

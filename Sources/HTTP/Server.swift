@@ -135,15 +135,21 @@ public final class HTTPServer: @unchecked Sendable {
 
     // MARK: Request life cycle
 
+    /// A request counts as in flight from its handling until libmicrohttpd reports it completed,
+    /// that is until its response has been sent (or the connection broke).
     fileprivate func begin(_ exchange: Exchange) {
         state.lock()
         inFlight += 1
+        exchange.counted = true
         state.unlock()
     }
 
-    fileprivate func end(_ exchange: Exchange) {
+    fileprivate func completed(_ exchange: Exchange) {
         state.lock()
-        inFlight -= 1
+        if exchange.counted {
+            inFlight -= 1
+            exchange.counted = false
+        }
         suspended[ObjectIdentifier(exchange)] = nil
         state.broadcast()
         state.unlock()
@@ -158,7 +164,6 @@ public final class HTTPServer: @unchecked Sendable {
         }
         guard let workers else {
             begin(exchange)
-            defer { end(exchange) }
             return queue(responder.respond(to: exchange.request), on: connection)
         }
         begin(exchange)
@@ -175,7 +180,9 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     fileprivate func resume(_ exchange: Exchange, connection: OpaquePointer) {
-        end(exchange)
+        state.lock()
+        suspended[ObjectIdentifier(exchange)] = nil
+        state.unlock()
         MHD_resume_connection(connection)
     }
 
@@ -201,6 +208,8 @@ final class Exchange: @unchecked Sendable {
     var request: Request
     var bodyLimitExceeded = false
     var droppedBytes = 0
+    /// Counted in the server's in-flight total; guarded by the server's `state` lock.
+    var counted = false
     var earlyResponseQueued = false
     var connection: OpaquePointer?
     private let lock = NSLock()
@@ -289,10 +298,12 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     return server.handle(exchange, connection: connection)
 }
 
-private let requestCompleted: MHD_RequestCompletedCallback = { _, _, connectionContext, _ in
-    guard let connectionContext, let existing = connectionContext.pointee else { return }
-    Unmanaged<Exchange>.fromOpaque(existing).release()
+private let requestCompleted: MHD_RequestCompletedCallback = { context, _, connectionContext, _ in
+    guard let context, let connectionContext, let existing = connectionContext.pointee else { return }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+    let exchange = Unmanaged<Exchange>.fromOpaque(existing).takeRetainedValue()
     connectionContext.pointee = nil
+    server.completed(exchange)
 }
 
 private func readRequestHead(

@@ -11,7 +11,8 @@ final class WorkerPool: @unchecked Sendable {
 
     init(size: Int, name: String) {
         for index in 0..<max(1, size) {
-            let thread = Thread { [unowned self] in self.run() }
+            // Each thread keeps the pool alive until it has drained the queue and ended.
+            let thread = Thread { self.run() }
             thread.name = "\(name)-\(index)"
             thread.stackSize = 1 << 20
             threads.append(thread)

@@ -56,14 +56,17 @@ public enum TestEnvironment {
     }
 
     /// Runs `scripts/pgcluster.sh` (init, start, stop) for a cluster of a test's own.
+    /// posix_spawn and waitpid: Foundation's `Process.waitUntilExit` can miss the exit off the main thread.
     public static func pgcluster(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = projectRoot.appendingPathComponent("scripts/pgcluster.sh")
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NSError(domain: "pgcluster", code: Int(process.terminationStatus))
+        let script = projectRoot.appendingPathComponent("scripts/pgcluster.sh").path
+        let argv = ([script] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, script, nil, nil, argv, environ) == 0 else {
+            throw NSError(domain: "pgcluster", code: -1)
         }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else { throw NSError(domain: "pgcluster", code: Int(status)) }
     }
 }
