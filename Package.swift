@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "praxis", targets: ["praxis"]),
+        .executable(name: "praxis-bench", targets: ["praxis-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,6 +45,8 @@ let package = Package(
         .executableTarget(
             name: "praxis",
             dependencies: ["App", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The load-test server of bench/: the application plus a route that waits in PostgreSQL.
+        .executableTarget(name: "praxis-bench", dependencies: ["App", "HTTP", "Postgres"]),
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),

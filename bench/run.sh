@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Load tests on this machine, reported as ratios measured within one run (shared machines are
+# noisy: compare figures of one run with each other, never with another run's).
+#
+#   bench/run.sh [SECONDS]      (default 10 per measurement)
+#
+# 1. Threading modes: for each libmicrohttpd mode, half the connections on /healthz and half on
+#    a route that waits 50 ms in PostgreSQL; reports /healthz throughput and p99 under that mix.
+# 2. Server against pgbench: GET /v1 (whose only SQL is the rate-limit upsert) under wrk,
+#    against pgbench running the same upsert with the same clients; reports the ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+
+scripts/setup-system.sh wrk postgresql-contrib
+swift build -c release --product praxis
+swift build -c release --product praxis-bench
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+tmp=$(mktemp -d /tmp/praxis-bench.XXXXXX)
+chmod 755 "$tmp"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  scripts/pgcluster.sh stop "$tmp/cluster" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+pgport=$(free_port)
+scripts/pgcluster.sh init "$tmp/cluster" "$pgport"
+owner="postgresql://praxis@127.0.0.1:$pgport/praxis"
+export DATABASE_URL="postgresql://praxis_app@127.0.0.1:$pgport/praxis" MIGRATION_DATABASE_URL="$owner"
+.build/release/praxis migrate >/dev/null
+# Realistic state: many callers already known to the rate limiter, a day of idempotency keys.
+psql -q "$owner" <<'SQL'
+INSERT INTO rate_limits (key, tat, allowed)
+SELECT 'address:10.' || (i % 256) || '.' || ((i / 256) % 256) || '.' || (1 + (i / 65536) % 254),
+       now() + (random() * interval '50 seconds'), true
+FROM generate_series(1, 100000) AS i ON CONFLICT DO NOTHING;
+INSERT INTO idempotency_keys (scope, request_hash, replayable, status, headers, body, expires_at)
+SELECT md5(i::text), md5((i * 7)::text), true, 201, '[["Content-Type","application/json"]]',
+       '{"id":"' || md5(i::text) || '"}', now() + (random() * interval '24 hours')
+FROM generate_series(1, 100000) AS i;
+ANALYZE;
+SQL
+
+start_server() {
+  local mode=$1
+  port=$(free_port)
+  HTTP_MODE=$mode PORT=$port POOL_SIZE=16 THREADS=2 RATE_LIMIT_PER_IP=100000000 TRUSTED_PROXIES=127.0.0.1 \
+    LOG_LEVEL=critical CONNECTION_LIMIT=2000 .build/release/praxis-bench 2>/dev/null &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench: server did not start in mode $mode" >&2
+  exit 1
+}
+stop_server() {
+  kill "$server_pid"
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+requests_per_second() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+p99() { awk '$1 == "99%" {print $2}' "$1"; }
+
+echo "## Threading modes: /healthz under a mixed load (${seconds}s, 32 connections on /healthz, 32 on a 50 ms database wait)"
+echo
+echo "| mode | /healthz req/s | /healthz p99 | db-sleep req/s | db-sleep p99 |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+for mode in thread-per-connection epoll-pool suspend-resume; do
+  start_server "$mode"
+  wrk -t1 -c32 -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:$port/healthz" >"$tmp/healthz.txt" &
+  wrk_pid=$!
+  wrk -t1 -c32 -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:$port/bench/db-sleep?ms=50" >"$tmp/sleep.txt"
+  wait "$wrk_pid"
+  stop_server
+  echo "| $mode | $(requests_per_second "$tmp/healthz.txt") | $(p99 "$tmp/healthz.txt") | $(requests_per_second "$tmp/sleep.txt") | $(p99 "$tmp/sleep.txt") |"
+done
+
+echo
+echo "## The server against pgbench running the same SQL (${seconds}s, 16 clients)"
+echo
+start_server "${HTTP_MODE:-suspend-resume}"
+wrk -t2 -c16 -d"${seconds}s" --latency -s bench/spread-clients.lua "http://127.0.0.1:$port/v1" >"$tmp/v1.txt"
+stop_server
+interval=$(python3 -c 'print(60 / 100000000)')
+pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -f bench/rate-limit.sql "$DATABASE_URL" >"$tmp/pgbench.txt" 2>&1
+server=$(requests_per_second "$tmp/v1.txt")
+database=$(awk '/^tps = / {print $3}' "$tmp/pgbench.txt")
+echo "| measure | value |"
+echo "| --- | ---: |"
+echo "| GET /v1 through the server, req/s | $server |"
+echo "| GET /v1 p99 | $(p99 "$tmp/v1.txt") |"
+echo "| the same upsert in pgbench, tps | $database |"
+echo "| server ÷ pgbench | $(python3 -c "print(f'{$server / $database:.2f}')") |"
