@@ -49,6 +49,7 @@ let package = Package(
         .executableTarget(name: "praxis-bench", dependencies: ["App", "HTTP", "Postgres"]),
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "AppTests", dependencies: ["App", "HTTP", "Postgres", "Crypto", "TestSupport"]),
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),

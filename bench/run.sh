@@ -42,20 +42,21 @@ INSERT INTO idempotency_keys (scope, request_hash, replayable, status, headers, 
 SELECT md5(i::text), md5((i * 7)::text), true, 201, '[["Content-Type","application/json"]]',
        '{"id":"' || md5(i::text) || '"}', now() + (random() * interval '24 hours')
 FROM generate_series(1, 100000) AS i;
-ANALYZE;
+ANALYZE rate_limits;
+ANALYZE idempotency_keys;
 SQL
 
 start_server() {
   local mode=$1
   port=$(free_port)
-  HTTP_MODE=$mode PORT=$port POOL_SIZE=16 THREADS=2 RATE_LIMIT_PER_IP=100000000 TRUSTED_PROXIES=127.0.0.1 \
-    LOG_LEVEL=critical CONNECTION_LIMIT=2000 .build/release/praxis-bench 2>/dev/null &
+  HTTP_MODE=$mode PORT=$port POOL_SIZE=16 THREADS=2 RATE_LIMIT_PER_IP=1000000 TRUSTED_PROXIES=127.0.0.1 \
+    LOG_LEVEL=critical CONNECTION_LIMIT=2000 .build/release/praxis-bench 2>"$tmp/server.log" &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0
     sleep 0.1
   done
-  echo "bench: server did not start in mode $mode" >&2
+  echo "bench: server did not start in mode $mode: $(cat "$tmp/server.log")" >&2
   exit 1
 }
 stop_server() {
@@ -80,13 +81,14 @@ for mode in thread-per-connection epoll-pool suspend-resume; do
   echo "| $mode | $(requests_per_second "$tmp/healthz.txt") | $(p99 "$tmp/healthz.txt") | $(requests_per_second "$tmp/sleep.txt") | $(p99 "$tmp/sleep.txt") |"
 done
 
+mode=${HTTP_MODE:-thread-per-connection}
 echo
-echo "## The server against pgbench running the same SQL (${seconds}s, 16 clients)"
+echo "## The server ($mode) against pgbench running the same SQL (${seconds}s, 16 clients)"
 echo
-start_server "${HTTP_MODE:-suspend-resume}"
+start_server "$mode"
 wrk -t2 -c16 -d"${seconds}s" --latency -s bench/spread-clients.lua "http://127.0.0.1:$port/v1" >"$tmp/v1.txt"
 stop_server
-interval=$(python3 -c 'print(60 / 100000000)')
+interval=$(python3 -c 'print(60 / 1000000)')
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -f bench/rate-limit.sql "$DATABASE_URL" >"$tmp/pgbench.txt" 2>&1
 server=$(requests_per_second "$tmp/v1.txt")
 database=$(awk '/^tps = / {print $3}' "$tmp/pgbench.txt")

@@ -3,7 +3,9 @@ import CMicroHTTPDShim
 import Foundation
 import Logging
 
-/// How requests are spread over threads; `bench/README.md` has the measurements behind the default.
+/// How requests are spread over threads; `bench/README.md` has the measurements behind the
+/// default. No mode runs handlers on Swift concurrency's cooperative threads: handlers block on
+/// libpq, and they do so on threads of their own.
 public enum ThreadingMode: String, Sendable, CaseIterable {
     /// One libmicrohttpd thread per connection; handlers run on it and may block.
     case threadPerConnection = "thread-per-connection"
@@ -17,7 +19,7 @@ public enum ThreadingMode: String, Sendable, CaseIterable {
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port: UInt16 = 8080
-    public var mode = ThreadingMode.suspendResume
+    public var mode = ThreadingMode.threadPerConnection
     /// I/O threads of the epoll modes.
     public var ioThreads = 2
     /// Handler threads of `suspendResume`; match the database pool so that none waits for a connection.
@@ -80,6 +82,8 @@ public final class HTTPServer: @unchecked Sendable {
         switch configuration.mode {
         case .threadPerConnection:
             flags |= UInt32(MHD_USE_THREAD_PER_CONNECTION.rawValue) | UInt32(MHD_USE_AUTO.rawValue)
+            // Up to CONNECTION_LIMIT threads: a modest stack keeps their reserved memory small.
+            options.append(option(MHD_OPTION(rawValue: 19)!, 512 * 1024))  // MHD_OPTION_THREAD_STACK_SIZE
         case .epollPool, .suspendResume:
             flags |= UInt32(MHD_USE_EPOLL.rawValue)
             options.append(option(MHD_OPTION(rawValue: 14)!, configuration.ioThreads))

@@ -67,6 +67,19 @@ import Testing
         expectProblem(try RawHTTPClient.exchange(port: server.port, bytes: bytes), status: 400, kind: "malformed-request", path: "/v1/test-notes")
     }
 
+    @Test func unexpectedErrorsAreAGeneric500() throws {
+        let result = try server.send("GET", "/v1/test-crash")
+        expectProblem(result, status: 500, kind: "internal", path: "/v1/test-crash")
+        #expect(!result.text.contains("hunter2") && !result.text.contains("secret.swift"))
+    }
+
+    @Test func headAnswersLikeGetWithoutABody() throws {
+        let result = try server.send("HEAD", "/healthz")
+        #expect(result.status == 200)
+        #expect(result.body.isEmpty)
+        #expect(result.header("X-Request-Id") != nil)
+    }
+
     @Test func requestIdsAreEchoedOrGenerated() throws {
         let echoed = try server.send("GET", "/healthz", headers: [("X-Request-Id", "trace-abc.123")])
         #expect(echoed.header("X-Request-Id") == "trace-abc.123")

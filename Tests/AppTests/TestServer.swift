@@ -150,6 +150,12 @@ enum TestNotes {
             response.headers.add("Cache-Control", "no-store")
             return response
         }
+        router.add("GET", "/v1/test-crash") { _ in
+            struct Leak: Error, CustomStringConvertible {
+                var description: String { "password=hunter2 at /srv/secret.swift:42" }
+            }
+            throw Leak()
+        }
         router.add("GET", "/v1/test-slow") { request in
             let milliseconds = Int(request.queryValue("ms") ?? "500") ?? 500
             try pool.withConnection { _ = try $0.query(sleep, [milliseconds]) }

@@ -56,17 +56,26 @@ public enum TestEnvironment {
     }
 
     /// Runs `scripts/pgcluster.sh` (init, start, stop) for a cluster of a test's own.
-    /// posix_spawn and waitpid: Foundation's `Process.waitUntilExit` can miss the exit off the main thread.
     public static func pgcluster(_ arguments: String...) throws {
-        let script = projectRoot.appendingPathComponent("scripts/pgcluster.sh").path
-        let argv = ([script] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, script, nil, nil, argv, environ) == 0 else {
-            throw NSError(domain: "pgcluster", code: -1)
+        let status = try run(projectRoot.appendingPathComponent("scripts/pgcluster.sh").path, arguments)
+        guard status == 0 else { throw NSError(domain: "pgcluster", code: Int(status)) }
+    }
+
+    /// Runs a program to its end and returns its exit status. posix_spawn and waitpid:
+    /// Foundation's `Process.waitUntilExit` can miss the exit off the main thread.
+    /// - Parameter environment: `NAME=value` entries; nil inherits this process's environment.
+    public static func run(_ program: String, _ arguments: [String], environment: [String]? = nil) throws -> Int32 {
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { $0.map { strdup($0) } + [nil] }
+        defer {
+            argv.forEach { free($0) }
+            envp?.forEach { free($0) }
         }
+        var pid: pid_t = 0
+        let spawned = envp.map { posix_spawn(&pid, program, nil, nil, argv, $0) } ?? posix_spawn(&pid, program, nil, nil, argv, environ)
+        guard spawned == 0 else { throw NSError(domain: "spawn", code: Int(spawned)) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        guard status == 0 else { throw NSError(domain: "pgcluster", code: Int(status)) }
+        return (status >> 8) & 0xff
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The `praxis` binary as an operator meets it.
+@Suite struct CommandLineTests {
+    /// Runs the debug binary with a clean environment plus `environment`; returns status and stderr.
+    private func praxis(_ arguments: [String], environment: [String: String]) throws -> (Int32, String) {
+        let binary = TestEnvironment.projectRoot.appendingPathComponent(".build/debug/praxis").path
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("praxis-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: errors) }
+        var settings = ["MIGRATIONS_DIR=\(TestEnvironment.migrationsDirectory.path)", "PORT=0", "LOG_LEVEL=critical"]
+        settings += environment.map { "\($0.key)=\($0.value)" }
+        let command = "exec '\(binary)' \(arguments.joined(separator: " ")) 2>'\(errors.path)' >/dev/null"
+        let status = try TestEnvironment.run("/bin/sh", ["-c", command], environment: settings)
+        return (status, (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+    }
+
+    @Test func aBadSettingStopsTheStartWithOneLineNamingIt() throws {
+        let (status, message) = try praxis(["serve"], environment: ["DATABASE_URL": TestEnvironment.databaseURL, "PORT": "http"])
+        #expect(status != 0)
+        #expect(message.hasPrefix("praxis: invalid setting PORT:"))
+        #expect(message.split(separator: "\n").count == 1)
+        let (missingStatus, missing) = try praxis(["serve"], environment: [:])
+        #expect(missingStatus != 0)
+        #expect(missing.contains("DATABASE_URL"))
+    }
+
+    @Test func serveRefusesPendingMigrationsUnlessToldToMigrate() throws {
+        let name = try TestEnvironment.createScratchDatabase(prefix: "cli")
+        let appURL = TestEnvironment.url(TestEnvironment.databaseURL, database: name)
+        let (status, message) = try praxis(["serve"], environment: ["DATABASE_URL": appURL])
+        #expect(status != 0)
+        #expect(message.contains("missing migrations") && message.contains("0001_foundation"))
+        #expect(!message.contains("Error") && !message.contains(".swift"))
+        let (migrated, _) = try praxis(
+            ["migrate"],
+            environment: ["DATABASE_URL": appURL, "MIGRATION_DATABASE_URL": TestEnvironment.url(TestEnvironment.ownerURL, database: name)])
+        #expect(migrated == 0)
+    }
+
+    @Test func anUnreachableDatabaseIsSaidPlainly() throws {
+        let (status, message) = try praxis(
+            ["migrate"], environment: ["DATABASE_URL": "postgresql://praxis@127.0.0.1:\(TestEnvironment.freePort())/praxis"])
+        #expect(status != 0)
+        #expect(message.hasPrefix("praxis: cannot reach the database"))
+    }
+}
