@@ -28,7 +28,7 @@ public struct ServerConfiguration: Sendable {
     public var connectionLimit = 1000
     /// Seconds a connection may stay idle (or trickle bytes) before it is closed.
     public var connectionTimeout = 30
-    public var connectionMemoryLimit = 64 * 1024
+    public var connectionMemoryLimit = 32 * 1024
     public var shutdownTimeout: TimeInterval = 10
     public init() {}
 }

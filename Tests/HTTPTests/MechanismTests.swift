@@ -73,3 +73,15 @@ import Testing
         #expect(policy.headers(for: allowed).contains { $0.0 == "Access-Control-Expose-Headers" && $0.1.contains("RateLimit-Policy") })
     }
 }
+
+@Suite struct HeaderTests {
+    @Test func namesCompareCaseInsensitively() {
+        var headers = HTTPHeaders([("Content-Type", "a"), ("x-request-id", "b")])
+        #expect(headers["content-type"] == "a")
+        #expect(headers["X-REQUEST-ID"] == "b")
+        #expect(headers["Content-Typ"] == nil)
+        #expect(!HTTPHeaders.sameName("A^", "a~"))
+        headers.set("CONTENT-TYPE", "c")
+        #expect(headers.fields.map(\.value) == ["b", "c"])
+    }
+}
