@@ -16,24 +16,11 @@ scripts/setup-system.sh wrk postgresql-contrib
 swift build -c release --product praxis
 swift build -c release --product praxis-bench
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-tmp=$(mktemp -d /tmp/praxis-bench.XXXXXX)
-chmod 755 "$tmp"
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  scripts/pgcluster.sh stop "$tmp/cluster" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-pgport=$(free_port)
-scripts/pgcluster.sh init "$tmp/cluster" "$pgport"
-owner="postgresql://praxis@127.0.0.1:$pgport/praxis"
-export DATABASE_URL="postgresql://praxis_app@127.0.0.1:$pgport/praxis" MIGRATION_DATABASE_URL="$owner"
+source scripts/throwaway-cluster.sh bench
+export DATABASE_URL="$app_url" MIGRATION_DATABASE_URL="$owner_url"
 .build/release/praxis migrate >/dev/null
 # Realistic state: many callers already known to the rate limiter, a day of idempotency keys.
-psql -q "$owner" <<'SQL'
+psql -q "$owner_url" <<'SQL'
 INSERT INTO rate_limits (key, tat, allowed)
 SELECT 'address:10.' || (i % 256) || '.' || ((i / 256) % 256) || '.' || (1 + (i / 65536) % 254),
        now() + (random() * interval '50 seconds'), true

@@ -8,21 +8,10 @@ root=$(pwd)
 
 scripts/setup-system.sh python3-venv curl
 
-tmp=$(mktemp -d /tmp/praxis-test.XXXXXX)
-chmod 755 "$tmp"   # the postgres user must reach the cluster folder when we run as root
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  scripts/pgcluster.sh stop "$tmp/cluster" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-scripts/pgcluster.sh init "$tmp/cluster" "$port"
+source scripts/throwaway-cluster.sh test
 export PRAXIS_ROOT="$root"
-export PRAXIS_TEST_DATABASE_URL="postgresql://praxis_app@127.0.0.1:$port/praxis"
-export PRAXIS_TEST_OWNER_URL="postgresql://praxis@127.0.0.1:$port/praxis"
+export PRAXIS_TEST_DATABASE_URL="$app_url"
+export PRAXIS_TEST_OWNER_URL="$owner_url"
 
 swift build --build-tests
 DATABASE_URL="$PRAXIS_TEST_OWNER_URL" .build/debug/praxis migrate
@@ -36,7 +25,7 @@ if [ ! -x "$venv/bin/st" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q schemathesis==4.32.5
 fi
-http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+http_port=$(free_port)
 DATABASE_URL="$PRAXIS_TEST_DATABASE_URL" PORT="$http_port" LOG_LEVEL=warning RATE_LIMIT_PER_IP=100000 \
   .build/debug/praxis serve &
 server_pid=$!
