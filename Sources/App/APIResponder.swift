@@ -52,6 +52,7 @@ final class APIResponder: HTTPResponder {
     }
 
     private func dispatch(_ request: inout Request, rateLimitHeaders: inout [(String, String)]) throws -> Response {
+        if let reason = request.malformedText { throw Problem.malformed(reason) }
         if request.method == "OPTIONS" {
             guard let allowed = router.allowedMethods(path: request.path) else { throw Problem.notFound() }
             return cors.preflight(request, allowed: allowed)

@@ -16,6 +16,8 @@ public struct Request: Sendable {
     public var parameters: [String: String] = [:]
     /// The route template that matched (`/v1/communities/{id}`), set by the router.
     public var route: String?
+    /// Why the request line cannot be taken as text, when it cannot: answered 400 before routing.
+    public var malformedText: String?
 
     public init(
         method: String, path: String, query: [(name: String, value: String)] = [],

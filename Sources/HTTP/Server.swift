@@ -315,13 +315,21 @@ private func readRequestHead(
 ) -> Request {
     final class Collected {
         var pairs: [(String, String)] = []
+        /// Set when a name or value is not UTF-8 or holds a NUL (a decoded `%00` in a query).
+        var invalidText = false
     }
     let iterator: MHD_KeyValueIteratorN = { context, _, key, keySize, value, valueSize in
         guard let context, let key else { return mhdYes }
         let collected = Unmanaged<Collected>.fromOpaque(context).takeUnretainedValue()
-        let name = String(decoding: UnsafeRawBufferPointer(start: key, count: keySize), as: UTF8.self)
-        let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
-        collected.pairs.append((name, text))
+        func text(_ start: UnsafePointer<CChar>?, _ count: Int) -> String {
+            let bytes = UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : count)
+            guard !bytes.contains(0), let valid = String(validating: bytes, as: UTF8.self) else {
+                collected.invalidText = true
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            return valid
+        }
+        collected.pairs.append((text(key, keySize), text(value, valueSize)))
         return mhdYes
     }
     let headers = Collected()
@@ -336,11 +344,16 @@ private func readRequestHead(
     let peer = praxis_mhd_client_address(connection, &address, address.count) == 0
         ? String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
     let headerFields = HTTPHeaders(headers.pairs)
-    return Request(
+    let path: String? = if let url { String(validatingCString: url) } else { "/" }
+    var request = Request(
         method: method.map { String(cString: $0) } ?? "GET",
-        path: url.map { String(cString: $0) } ?? "/",
+        path: path ?? url.map { String(cString: $0) } ?? "/",
         query: query.pairs.map { (name: $0.0, value: $0.1) },
         headers: headerFields,
         clientAddress: peer,
         id: RequestID.accept(headerFields["X-Request-Id"]))
+    if path == nil || query.invalidText {
+        request.malformedText = "The path or query string is not valid UTF-8 or contains NUL characters."
+    }
+    return request
 }

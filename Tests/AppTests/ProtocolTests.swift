@@ -80,6 +80,14 @@ import Testing
         #expect(result.header("X-Request-Id") != nil)
     }
 
+    @Test func badTextInTheQueryIs400() throws {
+        for path in ["/v1/test-notes?topic=%00", "/v1/test-notes?topic=%C3%28", "/v1/test-notes%ff?topic=a"] {
+            let result = try server.send("GET", path)
+            #expect(result.status == 400, "\(path)")
+            #expect(result.json["type"] as? String == "https://praxis.dev/problems/malformed-request")
+        }
+    }
+
     @Test func requestIdsAreEchoedOrGenerated() throws {
         let echoed = try server.send("GET", "/healthz", headers: [("X-Request-Id", "trace-abc.123")])
         #expect(echoed.header("X-Request-Id") == "trace-abc.123")
