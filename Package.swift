@@ -29,7 +29,7 @@ let package = Package(
         // Generic layers: they know no domain.
         .target(
             name: "HTTP",
-            dependencies: ["CMicroHTTPD", "CMicroHTTPDShim", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CMicroHTTPD", "CMicroHTTPDShim"]),
         .target(
             name: "Postgres",
             dependencies: ["CLibPQ", "Crypto", .product(name: "Logging", package: "swift-log")]),

@@ -52,9 +52,11 @@ final class APIResponder: HTTPResponder {
     }
 
     private func dispatch(_ request: inout Request, rateLimitHeaders: inout [(String, String)]) throws -> Response {
-        if let reason = request.malformedText { throw Problem.malformed(reason) }
         if request.method == "OPTIONS" {
-            guard let allowed = router.allowedMethods(path: request.path) else { throw Problem.notFound() }
+            // Preflights are exempt from rate limits: browsers send them on their own.
+            guard let segments = request.pathSegments, let allowed = router.allowedMethods(segments: segments) else {
+                throw Problem.notFound()
+            }
             return cors.preflight(request, allowed: allowed)
         }
         if request.path == "/v1" || request.path.hasPrefix("/v1/") {
@@ -63,7 +65,10 @@ final class APIResponder: HTTPResponder {
             rateLimitHeaders = [("RateLimit-Policy", policy.header), ("RateLimit", decision.header(policy))]
             guard decision.allowed else { throw Problem.tooManyRequests(retryAfter: decision.retryAfterSeconds) }
         }
-        switch router.match(method: request.method, path: request.path) {
+        guard let segments = request.pathSegments, !request.queryIsMalformed else {
+            throw Problem.malformed("The path or query string is not valid UTF-8 or contains NUL characters.")
+        }
+        switch router.match(method: request.method, segments: segments) {
         case .notFound:
             throw Problem.notFound()
         case .methodNotAllowed(let allowed):

@@ -5,7 +5,7 @@ import Logging
 import Postgres
 
 /// The composition root: the pool, the routes, the HTTP server and the maintenance loop.
-public final class Application: @unchecked Sendable {
+public final class Application: Sendable {
     /// What route modules receive to build their handlers.
     public struct Context: Sendable {
         public let pool: ConnectionPool
@@ -47,7 +47,7 @@ public final class Application: @unchecked Sendable {
         routes = router.routes
         let responder = APIResponder(
             router: router, pool: pool, metrics: metrics, logger: logger, configuration: configuration)
-        server = HTTPServer(configuration: configuration.server, responder: responder, logger: logger)
+        server = HTTPServer(configuration: configuration.server, responder: responder)
         maintenance = Maintenance(pool: pool, interval: configuration.maintenanceIntervalSeconds, logger: logger)
     }
 
@@ -83,8 +83,10 @@ public final class Application: @unchecked Sendable {
 
     public static func migrate(configuration: Configuration) throws -> [String] {
         let migrator = Migrator(migrations: try Migration.load(from: configuration.migrationsDirectory))
-        let connection = try Connection(settings: ConnectionSettings(url: configuration.migrationDatabaseURL))
-        return try migrator.migrate(on: connection)
+        var settings = ConnectionSettings(url: configuration.migrationDatabaseURL)
+        // A migration may rewrite a large table, and a second instance waits for the lock.
+        settings.statementTimeoutMilliseconds = 0
+        return try migrator.migrate(on: try Connection(settings: settings))
     }
 
     /// `openapi.yaml` sits beside `migrations/` in the source tree and in the container image.

@@ -56,7 +56,7 @@ public struct Configuration: Sendable {
         }
         var configuration = Configuration(databaseURL: databaseURL, migrationDatabaseURL: value("MIGRATION_DATABASE_URL"))
         if let host = value("HOST") {
-            guard host.contains(":") || host.split(separator: ".").count == 4 else {
+            guard isIPAddress(host) else {
                 throw Invalid(name: "HOST", problem: "must be an IPv4 or IPv6 address, got '\(host)'")
             }
             configuration.server.host = host
@@ -73,6 +73,7 @@ public struct Configuration: Sendable {
         configuration.server.workerThreads = configuration.poolSize
         if let bytes = try integer("MAX_BODY_BYTES", 1024...(64 << 20)) { configuration.server.maxBodyBytes = bytes }
         if let limit = try integer("CONNECTION_LIMIT", 1...100_000) { configuration.server.connectionLimit = limit }
+        if let limit = try integer("CONNECTION_LIMIT_PER_IP", 1...100_000) { configuration.server.connectionLimitPerAddress = limit }
         if let timeout = try integer("CONNECTION_TIMEOUT", 1...3600) { configuration.server.connectionTimeout = timeout }
         if let timeout = try integer("SHUTDOWN_TIMEOUT", 0...3600) { configuration.server.shutdownTimeout = TimeInterval(timeout) }
         if let timeout = try integer("STATEMENT_TIMEOUT_MS", 100...600_000) { configuration.statementTimeoutMilliseconds = timeout }
@@ -87,7 +88,12 @@ public struct Configuration: Sendable {
             }
             configuration.corsOrigins.insert(origin)
         }
-        configuration.trustedProxies = Set(list("TRUSTED_PROXIES"))
+        for proxy in list("TRUSTED_PROXIES") {
+            guard isIPAddress(proxy) else {
+                throw Invalid(name: "TRUSTED_PROXIES", problem: "'\(proxy)' is not an IP address (ranges are not supported)")
+            }
+            configuration.trustedProxies.insert(proxy)
+        }
         if let level = value("LOG_LEVEL") {
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
                 throw Invalid(name: "LOG_LEVEL", problem: "must be one of trace, debug, info, notice, warning, error, critical")
@@ -99,4 +105,10 @@ public struct Configuration: Sendable {
         }
         return configuration
     }
+}
+
+/// An IPv4 or IPv6 address literal.
+func isIPAddress(_ text: String) -> Bool {
+    var buffer = [UInt8](repeating: 0, count: 16)
+    return inet_pton(AF_INET, text, &buffer) == 1 || inet_pton(AF_INET6, text, &buffer) == 1
 }

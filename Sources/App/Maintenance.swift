@@ -12,8 +12,8 @@ final class Maintenance: @unchecked Sendable {
 
     /// Arbitrary, fixed: the advisory lock key only one instance's pass holds at a time.
     static let lockKey: Int64 = 0x7072_6178_6973_6d74
-    static let tryLock = Statement("maintenance_try_lock", "SELECT pg_try_advisory_lock($1)")
-    static let unlock = Statement("maintenance_unlock", "SELECT pg_advisory_unlock($1)")
+    /// Held until the pass's transaction ends, however it ends.
+    static let tryLock = Statement("maintenance_try_lock", "SELECT pg_try_advisory_xact_lock($1)")
 
     static let baseTasks = [
         Task(name: "expired idempotency keys",
@@ -57,9 +57,8 @@ final class Maintenance: @unchecked Sendable {
     @discardableResult
     func runOnce() -> Bool {
         do {
-            return try pool.withConnection { connection in
+            return try pool.withTransaction { connection in
                 guard try connection.query(Maintenance.tryLock, [Maintenance.lockKey]).first?.bool(0) == true else { return false }
-                defer { _ = try? connection.query(Maintenance.unlock, [Maintenance.lockKey]) }
                 for task in tasks {
                     try connection.query(task.statement)
                 }

@@ -22,7 +22,11 @@ final class Metrics: @unchecked Sendable {
     private var requests: [Series: Int] = [:]
     private var latency: [String: Histogram] = [:]
 
+    /// Methods get a series of their own; any other (a client may send anything) counts as OTHER.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
     func record(method: String, route: String, status: Int, seconds: Double) {
+        let method = Metrics.knownMethods.contains(method) ? method : "OTHER"
         lock.lock()
         defer { lock.unlock() }
         requests[Series(method: method, route: route, status: status), default: 0] += 1

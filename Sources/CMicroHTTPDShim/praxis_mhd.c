@@ -5,6 +5,15 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* Leaves %XX escapes in the path and query as they came: the server decodes them itself, after
+   splitting the path into segments, so that %2F stays inside a segment and %00 is refused
+   instead of cutting the string short. */
+static size_t praxis_keep_escaped(void *context, struct MHD_Connection *connection, char *text) {
+    (void)context;
+    (void)connection;
+    return strlen(text);
+}
+
 struct MHD_Daemon *praxis_mhd_start(unsigned int flags,
                                     const char *host,
                                     uint16_t port,
@@ -33,6 +42,7 @@ struct MHD_Daemon *praxis_mhd_start(unsigned int flags,
     return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_context,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+                            MHD_OPTION_UNESCAPE_CALLBACK, praxis_keep_escaped, NULL,
                             MHD_OPTION_ARRAY, options,
                             MHD_OPTION_END);
 }
@@ -56,9 +66,4 @@ int praxis_mhd_client_address(struct MHD_Connection *connection, char *buffer, s
         return -1;
     }
     return inet_ntop(address->sa_family, raw, buffer, (socklen_t)length) == NULL ? -1 : 0;
-}
-
-unsigned int praxis_mhd_current_connections(struct MHD_Daemon *daemon) {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    return info == NULL ? 0 : info->num_connections;
 }

@@ -7,10 +7,21 @@ public struct PageRequest: Sendable {
     public static let maximumLimit = 100
 
     public let limit: Int
-    /// The keyset position after which the page starts, as the list query wrote it.
+    /// The keyset position after which the page starts, as the list query wrote it. Cursors are
+    /// not signed: read the values through `position(_:as:)`, which refuses what does not parse.
     public let after: [String]?
     /// A digest of the filters, so that a cursor cannot be replayed against another list.
     public let filterKey: String
+
+    /// Value `index` of the cursor's position (nil on the first page); a value that does not
+    /// parse as the list expects answers 400, so a forged cursor never reaches SQL as garbage.
+    public func position<Value>(_ index: Int, as parse: (String) -> Value?) throws -> Value? {
+        guard let after else { return nil }
+        guard index < after.count, let value = parse(after[index]) else {
+            throw Problem.malformed("cursor is not a cursor this server issued.")
+        }
+        return value
+    }
 
     /// - Parameter filterKey: a stable text form of the list's filters (without limit and cursor).
     public init(_ request: Request, filterKey: String = "") throws {

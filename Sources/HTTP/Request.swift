@@ -3,8 +3,10 @@ import Foundation
 /// A fully received HTTP request. The body is complete and within the size cap.
 public struct Request: Sendable {
     public var method: String
-    /// The decoded path, without the query string.
+    /// The path as sent (percent-encoded), without the query string.
     public var path: String
+    /// The path's decoded segments; nil when one is not UTF-8 text or holds a NUL.
+    public var pathSegments: [String]?
     /// Query parameters in order; a repeated name appears once per occurrence.
     public var query: [(name: String, value: String)]
     public var headers: HTTPHeaders
@@ -16,8 +18,8 @@ public struct Request: Sendable {
     public var parameters: [String: String] = [:]
     /// The route template that matched (`/v1/communities/{id}`), set by the router.
     public var route: String?
-    /// Why the request line cannot be taken as text, when it cannot: answered 400 before routing.
-    public var malformedText: String?
+    /// Set when a query name or value is not UTF-8 text or holds a NUL: answered 400.
+    public var queryIsMalformed = false
 
     public init(
         method: String, path: String, query: [(name: String, value: String)] = [],
@@ -26,6 +28,7 @@ public struct Request: Sendable {
     ) {
         self.method = method
         self.path = path
+        self.pathSegments = PercentEncoding.segments(of: path)
         self.query = query
         self.headers = headers
         self.body = body

@@ -60,8 +60,14 @@ public struct Router: Sendable {
         routes.append(Route(method: method, pattern: pattern, template: template, segments: segments, handler: handler))
     }
 
+    /// Matches a raw (still percent-encoded) path; a path that does not decode to text is unknown.
     public func match(method: String, path: String) -> Match {
-        let parts = Router.split(path)
+        guard let segments = PercentEncoding.segments(of: path) else { return .notFound }
+        return match(method: method, segments: segments)
+    }
+
+    /// Matches decoded path segments.
+    public func match(method: String, segments parts: [String]) -> Match {
         var allowed: [String] = []
         for route in routes {
             guard let parameters = route.bind(parts) else { continue }
@@ -77,8 +83,8 @@ public struct Router: Sendable {
     }
 
     /// The methods a path answers, or nil for an unknown path.
-    public func allowedMethods(path: String) -> [String]? {
-        if case .methodNotAllowed(let allowed) = match(method: "OPTIONS", path: path) { return allowed }
+    public func allowedMethods(segments: [String]) -> [String]? {
+        if case .methodNotAllowed(let allowed) = match(method: "OPTIONS", segments: segments) { return allowed }
         return nil
     }
 

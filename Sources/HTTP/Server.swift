@@ -1,7 +1,6 @@
 import CMicroHTTPD
 import CMicroHTTPDShim
 import Foundation
-import Logging
 
 /// How requests are spread over threads; `bench/README.md` has the measurements behind the
 /// default. No mode runs handlers on Swift concurrency's cooperative threads: handlers block on
@@ -26,7 +25,9 @@ public struct ServerConfiguration: Sendable {
     public var workerThreads = 16
     public var maxBodyBytes = 1 << 20
     public var connectionLimit = 1000
-    /// Seconds a connection may stay idle (or trickle bytes) before it is closed.
+    /// Connections one client address may hold at once; behind a proxy, raise it to the proxy's pool.
+    public var connectionLimitPerAddress = 64
+    /// Seconds a connection may stay idle before it is closed.
     public var connectionTimeout = 30
     public var connectionMemoryLimit = 32 * 1024
     public var shutdownTimeout: TimeInterval = 10
@@ -54,7 +55,6 @@ public enum ServerError: Error, CustomStringConvertible {
 public final class HTTPServer: @unchecked Sendable {
     public let configuration: ServerConfiguration
     let responder: any HTTPResponder
-    let logger: Logger
     // Set once in start() and cleared in stop(), both called from one controlling thread.
     private var daemon: OpaquePointer?
     private var workers: WorkerPool?
@@ -64,43 +64,44 @@ public final class HTTPServer: @unchecked Sendable {
     private var suspended: [ObjectIdentifier: Exchange] = [:]
     public private(set) var port: UInt16 = 0
 
-    public init(configuration: ServerConfiguration, responder: any HTTPResponder, logger: Logger) {
+    public init(configuration: ServerConfiguration, responder: any HTTPResponder) {
         self.configuration = configuration
         self.responder = responder
-        self.logger = logger
     }
 
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
         var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue) | UInt32(MHD_USE_ITC.rawValue)
         var options: [MHD_OptionItem] = [
-            option(MHD_OPTION(rawValue: 3)!, configuration.connectionTimeout),
-            option(MHD_OPTION(rawValue: 2)!, configuration.connectionLimit),
-            option(MHD_OPTION(rawValue: 1)!, configuration.connectionMemoryLimit),
-            option(MHD_OPTION(rawValue: 25)!, 1),
+            option(optionConnectionTimeout, configuration.connectionTimeout),
+            option(optionConnectionLimit, configuration.connectionLimit),
+            option(optionConnectionMemoryLimit, configuration.connectionMemoryLimit),
+            option(optionPerAddressConnectionLimit, configuration.connectionLimitPerAddress),
         ]
         switch configuration.mode {
         case .threadPerConnection:
             flags |= UInt32(MHD_USE_THREAD_PER_CONNECTION.rawValue) | UInt32(MHD_USE_AUTO.rawValue)
             // Up to CONNECTION_LIMIT threads: a modest stack keeps their reserved memory small.
-            options.append(option(MHD_OPTION(rawValue: 19)!, 512 * 1024))  // MHD_OPTION_THREAD_STACK_SIZE
+            options.append(option(optionThreadStackSize, 512 * 1024))
         case .epollPool, .suspendResume:
             flags |= UInt32(MHD_USE_EPOLL.rawValue)
-            options.append(option(MHD_OPTION(rawValue: 14)!, configuration.ioThreads))
+            options.append(option(optionThreadPoolSize, configuration.ioThreads))
         }
         if configuration.mode == .suspendResume {
             flags |= UInt32(MHD_ALLOW_SUSPEND_RESUME.rawValue)
             workers = WorkerPool(size: configuration.workerThreads, name: "praxis-worker")
         }
-        options.append(MHD_OptionItem(option: MHD_OPTION(rawValue: 0)!, value: 0, ptr_value: nil))
+        options.append(MHD_OptionItem(option: optionEnd, value: 0, ptr_value: nil))
 
-        let context = Unmanaged.passUnretained(self).toOpaque()
+        // The daemon holds the server until it stops: released in stop(), after MHD_stop_daemon.
+        let context = Unmanaged.passRetained(self).toOpaque()
         daemon = options.withUnsafeBufferPointer { buffer in
             praxis_mhd_start(
                 flags, configuration.host, configuration.port, accessHandler, context, requestCompleted, context,
                 buffer.baseAddress)
         }
         guard let daemon else {
+            Unmanaged<HTTPServer>.fromOpaque(context).release()
             workers?.shutdown()
             throw ServerError.cannotStart(host: configuration.host, port: configuration.port)
         }
@@ -110,8 +111,8 @@ public final class HTTPServer: @unchecked Sendable {
     /// Stops accepting, lets requests in flight finish (up to the shutdown timeout), then stops.
     public func stop() {
         guard let daemon else { return }
+        // The listening socket is ours to close, but only once the daemon has stopped.
         let listener = MHD_quiesce_daemon(daemon)
-        if listener >= 0 { close(listener) }
         let deadline = Date().addingTimeInterval(configuration.shutdownTimeout)
         state.lock()
         while inFlight > 0 && state.wait(until: deadline) {}
@@ -124,13 +125,11 @@ public final class HTTPServer: @unchecked Sendable {
         }
         if !abandoned.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
         MHD_stop_daemon(daemon)
+        if listener >= 0 { close(listener) }
         self.daemon = nil
+        Unmanaged.passUnretained(self).release()
         workers?.shutdown()
         workers = nil
-    }
-
-    public var openConnections: Int {
-        daemon.map { Int(praxis_mhd_current_connections($0)) } ?? 0
     }
 
     private func option(_ option: MHD_OPTION, _ value: Int) -> MHD_OptionItem {
@@ -193,7 +192,7 @@ public final class HTTPServer: @unchecked Sendable {
     fileprivate func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {
         let mhdResponse = response.body.withUnsafeBytes { bytes in
             MHD_create_response_from_buffer(
-                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), MHD_ResponseMemoryMode(rawValue: 2)!)
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), mustCopy)
         }
         guard let mhdResponse else { return mhdNo }
         defer { MHD_destroy_response(mhdResponse) }
@@ -254,6 +253,14 @@ private let mhdYes = MHD_Result(rawValue: 1)!
 private let mhdNo = MHD_Result(rawValue: 0)!
 private let mhdHeaderKind = MHD_ValueKind(rawValue: 1)!
 private let mhdQueryKind = MHD_ValueKind(rawValue: 8)!
+private let mustCopy = MHD_ResponseMemoryMode(rawValue: 2)!  // MHD_RESPMEM_MUST_COPY
+private let optionEnd = MHD_OPTION(rawValue: 0)!
+private let optionConnectionMemoryLimit = MHD_OPTION(rawValue: 1)!
+private let optionConnectionLimit = MHD_OPTION(rawValue: 2)!
+private let optionConnectionTimeout = MHD_OPTION(rawValue: 3)!
+private let optionPerAddressConnectionLimit = MHD_OPTION(rawValue: 5)!
+private let optionThreadPoolSize = MHD_OPTION(rawValue: 14)!
+private let optionThreadStackSize = MHD_OPTION(rawValue: 19)!
 
 private let accessHandler: MHD_AccessHandlerCallback = {
     context, connection, url, method, _, uploadData, uploadDataSize, connectionContext in
@@ -278,8 +285,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     let size = uploadDataSize.pointee
     if size > 0 {
         defer { uploadDataSize.pointee = 0 }
-        if exchange.earlyResponseQueued { return mhdYes }
-        if exchange.bodyLimitExceeded {
+        if exchange.earlyResponseQueued || exchange.bodyLimitExceeded {
             exchange.droppedBytes += size
             // A sender that keeps going far past the cap is cut off rather than read forever.
             return exchange.droppedBytes > 8 * server.configuration.maxBodyBytes ? mhdNo : mhdYes
@@ -315,25 +321,29 @@ private func readRequestHead(
 ) -> Request {
     final class Collected {
         var pairs: [(String, String)] = []
-        /// Set when a name or value is not UTF-8 or holds a NUL (a decoded `%00` in a query).
+        /// Set when a query name or value does not decode to text.
         var invalidText = false
+        /// Query strings arrive percent-encoded (see the shim); header fields do not.
+        var percentEncoded = false
     }
     let iterator: MHD_KeyValueIteratorN = { context, _, key, keySize, value, valueSize in
         guard let context, let key else { return mhdYes }
         let collected = Unmanaged<Collected>.fromOpaque(context).takeUnretainedValue()
         func text(_ start: UnsafePointer<CChar>?, _ count: Int) -> String {
-            let bytes = UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : count)
-            guard !bytes.contains(0), let valid = String(validating: bytes, as: UTF8.self) else {
+            let raw = String(decoding: UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : count), as: UTF8.self)
+            guard collected.percentEncoded else { return raw }
+            guard let decoded = PercentEncoding.decode(raw) else {
                 collected.invalidText = true
-                return String(decoding: bytes, as: UTF8.self)
+                return ""
             }
-            return valid
+            return decoded
         }
         collected.pairs.append((text(key, keySize), text(value, valueSize)))
         return mhdYes
     }
     let headers = Collected()
     let query = Collected()
+    query.percentEncoded = true
     withExtendedLifetime(headers) {
         _ = MHD_get_connection_values_n(connection, mhdHeaderKind, iterator, Unmanaged.passUnretained(headers).toOpaque())
     }
@@ -344,16 +354,13 @@ private func readRequestHead(
     let peer = praxis_mhd_client_address(connection, &address, address.count) == 0
         ? String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
     let headerFields = HTTPHeaders(headers.pairs)
-    let path: String? = if let url { String(validatingCString: url) } else { "/" }
     var request = Request(
         method: method.map { String(cString: $0) } ?? "GET",
-        path: path ?? url.map { String(cString: $0) } ?? "/",
+        path: url.map { String(cString: $0) } ?? "/",
         query: query.pairs.map { (name: $0.0, value: $0.1) },
         headers: headerFields,
         clientAddress: peer,
         id: RequestID.accept(headerFields["X-Request-Id"]))
-    if path == nil || query.invalidText {
-        request.malformedText = "The path or query string is not valid UTF-8 or contains NUL characters."
-    }
+    request.queryIsMalformed = query.invalidText
     return request
 }

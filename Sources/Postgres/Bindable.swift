@@ -94,7 +94,7 @@ public enum PostgresTime {
                 digits += 1
                 index += 1
             }
-            for _ in digits..<6 where digits < 6 { micros *= 10 }
+            for _ in min(digits, 6)..<6 { micros *= 10 }
         }
         var offsetSeconds = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {

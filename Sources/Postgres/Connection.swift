@@ -15,7 +15,9 @@ public struct ConnectionSettings: Sendable {
 /// hands it out exclusively), which is what libpq requires of a `PGconn`.
 public final class Connection: @unchecked Sendable {
     private let handle: OpaquePointer
-    private var prepared: Set<String> = []
+    /// Server-side names of the statements prepared on this connection. Named per connection
+    /// (`s1`, `s2`, ...), so that two statements can never share a name by mistake.
+    private var prepared: [Statement: String] = [:]
     private var transactionDepth = 0
 
     public init(settings: ConnectionSettings) throws {
@@ -42,8 +44,10 @@ public final class Connection: @unchecked Sendable {
             throw PostgresError.unavailable
         }
         guard PQstatus(connection) == CONNECTION_OK else {
+            // libpq's words name host, port, user and the server's refusal, never the password.
+            let reason = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
             PQfinish(connection)
-            throw PostgresError.unavailable
+            throw ConnectionFailure(reason: reason)
         }
         handle = connection
     }
@@ -60,16 +64,19 @@ public final class Connection: @unchecked Sendable {
     /// Runs a statement with bound parameters and copies every row out.
     @discardableResult
     public func query(_ statement: Statement, _ parameters: [any PostgresBindable] = []) throws -> [Row] {
-        if !prepared.contains(statement.name) {
-            let result = PQprepare(handle, statement.name, statement.sql, 0, nil)
-            try check(result, clear: true)
-            prepared.insert(statement.name)
+        let name: String
+        if let existing = prepared[statement] {
+            name = existing
+        } else {
+            name = "s\(prepared.count + 1)"
+            try check(PQprepare(handle, name, statement.sql, 0, nil), clear: true)
+            prepared[statement] = name
         }
         let texts = parameters.map { $0.postgresText.map { strdup($0) } ?? nil }
         defer { texts.forEach { free($0) } }
         let pointers = texts.map { $0.map { UnsafePointer($0) } }
         let result = pointers.withUnsafeBufferPointer { buffer in
-            PQexecPrepared(handle, statement.name, Int32(pointers.count), buffer.baseAddress, nil, nil, 0)
+            PQexecPrepared(handle, name, Int32(pointers.count), buffer.baseAddress, nil, nil, 0)
         }
         try check(result, clear: false)
         defer { PQclear(result) }
@@ -109,11 +116,6 @@ public final class Connection: @unchecked Sendable {
             if isHealthy { try? execute(script: "ROLLBACK") }
             throw error
         }
-    }
-
-    /// The server's last error message, for the operator's log only (never a response).
-    public var lastErrorMessage: String {
-        String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func check(_ result: OpaquePointer?, clear: Bool) throws {

@@ -4,8 +4,9 @@ import Logging
 /// A fixed-size pool of connections with a circuit breaker.
 ///
 /// Callers block (on their own threads, never Swift concurrency's) until a connection is free.
-/// When the database is down the breaker opens: callers fail fast with `.unavailable`, and one
-/// caller at a time, at most once per `probeInterval`, tries to connect again.
+/// A connection that breaks is dropped alone. When connecting fails the breaker opens: callers
+/// fail fast with `.unavailable`, and one caller at a time, at most once per `probeInterval`,
+/// tries to connect again.
 public final class ConnectionPool: @unchecked Sendable {
     public struct Statistics: Sendable {
         public var inUse: Int
@@ -143,11 +144,12 @@ public final class ConnectionPool: @unchecked Sendable {
         do {
             return try Connection(settings: settings)
         } catch {
+            logger.warning("cannot connect to the database", metadata: ["reason": "\(error)"])
             condition.lock()
             open -= 1
             tripBreaker()
             condition.unlock()
-            throw error
+            throw PostgresError.unavailable
         }
     }
 
@@ -167,7 +169,7 @@ public final class ConnectionPool: @unchecked Sendable {
             open -= 1
             nextProbe = Date().addingTimeInterval(probeInterval)
             condition.unlock()
-            throw error
+            throw PostgresError.unavailable
         }
     }
 
@@ -179,7 +181,6 @@ public final class ConnectionPool: @unchecked Sendable {
         }
         guard connection.isHealthy, !closed, !connection.inTransaction else {
             open -= 1
-            if !connection.isHealthy { tripBreaker() }
             return
         }
         idle.append(connection)

@@ -46,3 +46,10 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible, Equatable {
         }
     }
 }
+
+/// Connecting failed; `reason` is libpq's account (host, port, user, the server's refusal), for
+/// the operator's log and the command line, never for an HTTP response.
+public struct ConnectionFailure: Error, Sendable, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}

@@ -76,6 +76,8 @@ func loadConfiguration() throws -> Configuration {
 func orExit<Value>(_ body: () throws -> Value) throws -> Value {
     do {
         return try body()
+    } catch let failure as ConnectionFailure {
+        throw fail("cannot reach the database: \(failure.reason.split(separator: "\n").joined(separator: "; "))")
     } catch let error as PostgresError where error == .unavailable {
         throw fail("cannot reach the database (check DATABASE_URL / MIGRATION_DATABASE_URL and that PostgreSQL runs)")
     } catch let error as MigrationError {

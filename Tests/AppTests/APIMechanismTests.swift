@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import TestSupport
 import Testing
 
@@ -114,6 +115,10 @@ import Testing
         #expect(try server.send("GET", "/v1/test-notes?topic=other&cursor=\(cursor)").status == 400)
         #expect(try server.send("GET", "/v1/test-notes?topic=\(topic)&limit=101").status == 400)
         #expect(try server.send("GET", "/v1/test-notes?topic=\(topic)&cursor=nonsense").status == 400)
+        let forged = Cursor.encode(position: ["not-a-uuid"], filterKey: "topic=\(topic)")
+        let refused = try server.send("GET", "/v1/test-notes?topic=\(topic)&cursor=\(forged)")
+        #expect(refused.status == 400)
+        #expect(refused.json["type"] as? String == "https://praxis.dev/problems/malformed-request")
     }
 
     @Test func rateLimitHeadersAnd429() throws {

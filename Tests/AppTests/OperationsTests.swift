@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Postgres
 import TestSupport
 import Testing
@@ -67,8 +68,9 @@ import Testing
         #expect(try server.send("GET", "/readyz").status == 503)
     }
 
-    @Test func gracefulStopFinishesRequestsInFlight() throws {
-        let server = try TestServer()
+    @Test(arguments: ThreadingMode.allCases)
+    func gracefulStopFinishesRequestsInFlight(mode: ThreadingMode) throws {
+        let server = try TestServer { $0.server.mode = mode }
         let slow = Box<HTTPResult?>(nil)
         let thread = Thread { slow.value = try? server.send("GET", "/v1/test-slow?ms=800") }
         thread.start()
@@ -81,6 +83,36 @@ import Testing
         #expect(throws: (any Error).self) { try RawHTTPClient.send(port: port, method: "GET", path: "/healthz") }
     }
 
+    @Test func configurationNamesTheBadSetting() {
+        func failure(_ environment: [String: String]) -> String? {
+            do {
+                _ = try Configuration.fromEnvironment(environment)
+                return nil
+            } catch {
+                return String(describing: error)
+            }
+        }
+        let url = "postgresql://praxis_app@127.0.0.1:5432/praxis"
+        #expect(failure([:])?.hasPrefix("DATABASE_URL:") == true)
+        #expect(failure(["DATABASE_URL": "mysql://x"])?.hasPrefix("DATABASE_URL:") == true)
+        #expect(failure(["DATABASE_URL": url, "PORT": "eighty"])?.hasPrefix("PORT:") == true)
+        #expect(failure(["DATABASE_URL": url, "POOL_SIZE": "0"])?.hasPrefix("POOL_SIZE:") == true)
+        #expect(failure(["DATABASE_URL": url, "CORS_ORIGINS": "*"])?.hasPrefix("CORS_ORIGINS:") == true)
+        #expect(failure(["DATABASE_URL": url, "HTTP_MODE": "fast"])?.hasPrefix("HTTP_MODE:") == true)
+        #expect(failure(["DATABASE_URL": url, "LOG_LEVEL": "loud"])?.hasPrefix("LOG_LEVEL:") == true)
+        #expect(failure(["DATABASE_URL": url, "HOST": "999.1.1.1"])?.hasPrefix("HOST:") == true)
+        #expect(failure(["DATABASE_URL": url, "TRUSTED_PROXIES": "10.0.0.0/8"])?.hasPrefix("TRUSTED_PROXIES:") == true)
+        let configuration = try? Configuration.fromEnvironment(
+            ["DATABASE_URL": url, "PORT": "9000", "POOL_SIZE": "8", "CORS_ORIGINS": "https://a.example, https://b.example"])
+        #expect(configuration?.server.port == 9000)
+        #expect(configuration?.server.workerThreads == 8)
+        #expect(configuration?.migrationDatabaseURL == url)
+        #expect(configuration?.corsOrigins == ["https://a.example", "https://b.example"])
+    }
+}
+
+/// One maintenance lock for the whole database: these tests take turns.
+@Suite(.serialized) struct MaintenanceTests {
     @Test func maintenanceDeletesExpiredKeysAndIdleRateLimits() throws {
         let server = try TestServer()
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
@@ -112,30 +144,5 @@ import Testing
         #expect(!maintenance.runOnce())
         try owner.query(Statement("release_maintenance_lock", "SELECT pg_advisory_unlock($1)"), [Maintenance.lockKey])
         #expect(maintenance.runOnce())
-    }
-
-    @Test func configurationNamesTheBadSetting() {
-        func failure(_ environment: [String: String]) -> String? {
-            do {
-                _ = try Configuration.fromEnvironment(environment)
-                return nil
-            } catch {
-                return String(describing: error)
-            }
-        }
-        let url = "postgresql://praxis_app@127.0.0.1:5432/praxis"
-        #expect(failure([:])?.hasPrefix("DATABASE_URL:") == true)
-        #expect(failure(["DATABASE_URL": "mysql://x"])?.hasPrefix("DATABASE_URL:") == true)
-        #expect(failure(["DATABASE_URL": url, "PORT": "eighty"])?.hasPrefix("PORT:") == true)
-        #expect(failure(["DATABASE_URL": url, "POOL_SIZE": "0"])?.hasPrefix("POOL_SIZE:") == true)
-        #expect(failure(["DATABASE_URL": url, "CORS_ORIGINS": "*"])?.hasPrefix("CORS_ORIGINS:") == true)
-        #expect(failure(["DATABASE_URL": url, "HTTP_MODE": "fast"])?.hasPrefix("HTTP_MODE:") == true)
-        #expect(failure(["DATABASE_URL": url, "LOG_LEVEL": "loud"])?.hasPrefix("LOG_LEVEL:") == true)
-        let configuration = try? Configuration.fromEnvironment(
-            ["DATABASE_URL": url, "PORT": "9000", "POOL_SIZE": "8", "CORS_ORIGINS": "https://a.example, https://b.example"])
-        #expect(configuration?.server.port == 9000)
-        #expect(configuration?.server.workerThreads == 8)
-        #expect(configuration?.migrationDatabaseURL == url)
-        #expect(configuration?.corsOrigins == ["https://a.example", "https://b.example"])
     }
 }

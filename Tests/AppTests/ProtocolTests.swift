@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import TestSupport
 import Testing
 
@@ -143,6 +144,23 @@ import Testing
         #expect(try slow.send("GET", "/healthz").status == 200)
     }
 
+    @Test func oneAddressCannotTakeEveryConnection() throws {
+        let limited = try TestServer { $0.server.connectionLimitPerAddress = 2 }
+        let held = try (0..<2).map { _ in try RawHTTPClient.connect(port: limited.port) }
+        defer { held.forEach { close($0) } }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(throws: (any Error).self) { try RawHTTPClient.send(port: limited.port, method: "GET", path: "/healthz") }
+    }
+
+    @Test func everyModeServesTheSameAnswers() throws {
+        for mode in ThreadingMode.allCases {
+            let server = try TestServer { $0.server.mode = mode }
+            #expect(try server.send("GET", "/healthz").status == 200, "\(mode)")
+            #expect(try server.send("GET", "/v1/test-slow?ms=10").json["slept"] as? Int == 10, "\(mode)")
+            #expect(try server.send("POST", "/v1/test-notes", json: "{").status == 400, "\(mode)")
+        }
+    }
+
     @Test func metricsCountRequestsByRouteAndShowThePool() throws {
         _ = try server.send("GET", "/v1/test-notes?topic=metrics")
         _ = try server.send("GET", "/v1/nothing")
@@ -154,5 +172,8 @@ import Testing
         #expect(metrics.text.contains(#"praxis_db_pool_connections{state="idle"}"#))
         #expect(metrics.text.contains("praxis_db_pool_waits_total 0"))
         #expect(metrics.header("RateLimit") == nil)
+        _ = try server.send("BREW", "/v1/nothing")
+        #expect(try server.send("GET", "/metrics").text.contains(#"method="OTHER""#))
+        #expect(!(try server.send("GET", "/metrics").text.contains("BREW")))
     }
 }

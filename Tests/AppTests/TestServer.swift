@@ -141,7 +141,7 @@ enum TestNotes {
             guard let topic = request.queryValue("topic") else { throw Problem.malformed("topic is required") }
             let pageRequest = try PageRequest(request, filterKey: "topic=\(topic)")
             let rows = try pool.withConnection {
-                try $0.query(page, [topic, pageRequest.after?.first, pageRequest.limit + 1], decode: decode)
+                try $0.query(page, [topic, try pageRequest.position(0, as: { UUID(uuidString: $0) }), pageRequest.limit + 1], decode: decode)
             }
             return try Page(rows: rows, request: pageRequest) { [$0.id] }.response(for: request)
         }

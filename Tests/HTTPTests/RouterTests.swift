@@ -52,6 +52,19 @@ import Testing
         #expect(allowed == ["GET", "HEAD", "OPTIONS", "POST"])
     }
 
+    @Test func segmentsAreDecodedAfterSplitting() {
+        #expect(PercentEncoding.segments(of: "/v1/a%2Fb/%C3%A9t%C3%A9") == ["v1", "a/b", "été"])
+        #expect(PercentEncoding.segments(of: "/v1/x%00y") == nil)
+        #expect(PercentEncoding.segments(of: "/v1/%C3%28") == nil)
+        #expect(PercentEncoding.segments(of: "/v1/%zz") == nil)
+        #expect(PercentEncoding.decode("a+b%2Bc") == "a+b+c")
+        // An escaped slash does not make a path match a longer pattern.
+        guard case .notFound = router.match(method: "GET", path: "/v1/communities%2F0192f5c4-1b2a-7c3d-8e4f-1234567890ab") else {
+            Issue.record("expected not found")
+            return
+        }
+    }
+
     @Test func headIsAnsweredByGet() throws {
         #expect(try body("HEAD", "/v1/communities") == "list")
     }

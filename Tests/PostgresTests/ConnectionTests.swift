@@ -134,22 +134,76 @@ import Testing
         #expect(pool.statistics.idle == 1)
     }
 
-    @Test func lostConnectionFailsFastThenRecoversWithStatementsPreparedAgain() throws {
-        let pool = Self.pool(size: 2)
+    @Test func aBrokenConnectionIsReplacedWithStatementsPreparedAgain() throws {
+        let pool = Self.pool(size: 1)
         let ping = Statement("ping", "SELECT 1")
         try pool.withConnection { _ = try $0.query(ping) }
         #expect(throws: PostgresError.unavailable) {
             try pool.withConnection { connection in
-                _ = try connection.query(ping)
                 try connection.query(Statement("suicide", "SELECT pg_terminate_backend(pg_backend_pid())"))
             }
         }
-        // The breaker is open: callers fail at once instead of each trying to reconnect.
-        let started = Date()
-        #expect(throws: PostgresError.unavailable) { try pool.withConnection { _ = try $0.query(ping) } }
-        #expect(Date().timeIntervalSince(started) < 0.1)
-        Thread.sleep(forTimeInterval: 0.4)
-        // One probe reconnects; the statement is prepared again on the new connection.
+        // Only that connection is dropped: the next caller gets a new one at once.
         #expect(try pool.withConnection { try $0.query(ping).count } == 1)
+    }
+
+    @Test func sameNameOtherSQLIsAnotherStatement() throws {
+        let values = try Self.pool(size: 1).withConnection { connection in
+            [try connection.query(Statement("value", "SELECT 1")).first!.int(0),
+             try connection.query(Statement("value", "SELECT 2")).first!.int(0)]
+        }
+        #expect(values == [1, 2])
+    }
+
+    @Test func anUnreachableDatabaseOpensTheBreaker() throws {
+        let listener = CountingListener()
+        let pool = ConnectionPool(
+            settings: ConnectionSettings(url: "postgresql://praxis@127.0.0.1:\(listener.port)/praxis"), size: 2,
+            probeInterval: 0.5, logger: Logger(label: "test"))
+        #expect(throws: PostgresError.unavailable) { try pool.withConnection { _ in } }
+        let attempts = listener.accepted
+        #expect(attempts > 0)
+        // Open breaker: callers fail at once, nobody dials again until the probe interval passed.
+        for _ in 0..<5 {
+            #expect(throws: PostgresError.unavailable) { try pool.withConnection { _ in } }
+        }
+        #expect(listener.accepted == attempts)
+        Thread.sleep(forTimeInterval: 0.6)
+        #expect(throws: PostgresError.unavailable) { try pool.withConnection { _ in } }
+        #expect(listener.accepted > attempts)
+    }
+}
+
+/// A loopback socket that accepts connections, counts them, and closes them at once: a
+/// "database" that never answers.
+final class CountingListener: @unchecked Sendable {
+    let port: UInt16
+    private let count = Box(0)
+    var accepted: Int {
+        Thread.sleep(forTimeInterval: 0.05)  // let the accept thread catch up
+        return count.value
+    }
+
+    init() {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        listen(socket, 16)
+        port = UInt16(bigEndian: address.sin_port)
+        let count = self.count
+        Thread {
+            while true {
+                let client = accept(socket, nil, nil)
+                if client < 0 { return }
+                count.mutate { $0 += 1 }
+                close(client)
+            }
+        }.start()
     }
 }

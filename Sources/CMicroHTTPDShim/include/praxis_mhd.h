@@ -6,7 +6,8 @@
 #include <microhttpd.h>
 
 /// Starts a daemon bound to `host` (an IPv4 or IPv6 literal) and `port` (0 = chosen by the OS).
-/// `options` is an MHD_OPTION_END-terminated array. Returns NULL when the daemon cannot start.
+/// `options` is an MHD_OPTION_END-terminated array. The path and query reach the access handler
+/// still percent-encoded. Returns NULL when the daemon cannot start.
 struct MHD_Daemon *praxis_mhd_start(unsigned int flags,
                                     const char *host,
                                     uint16_t port,
@@ -21,8 +22,5 @@ uint16_t praxis_mhd_bound_port(struct MHD_Daemon *daemon);
 
 /// Writes the peer address of `connection` as text into `buffer`; returns 0 on success.
 int praxis_mhd_client_address(struct MHD_Connection *connection, char *buffer, size_t length);
-
-/// Number of connections the daemon holds open now.
-unsigned int praxis_mhd_current_connections(struct MHD_Daemon *daemon);
 
 #endif
