@@ -35,23 +35,26 @@ let package = Package(
             dependencies: ["CLibPQ", "Crypto", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Crypto", dependencies: ["CSodium"]),
 
+        // Domain modules: models, the rules, and SQL. No HTTP here.
+        .target(name: "AccessControl", dependencies: ["Postgres", "Crypto"]),
+
         // Composition root and the executable.
         .target(
             name: "App",
             dependencies: [
-                "HTTP", "Postgres", "Crypto",
+                "HTTP", "Postgres", "Crypto", "AccessControl",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "praxis",
-            dependencies: ["App", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["App", "AccessControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The load-test server of bench/: the application plus a route that waits in PostgreSQL.
         .executableTarget(name: "praxis-bench", dependencies: ["App", "HTTP", "Postgres"]),
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "HTTP", "Postgres", "Crypto", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "AccessControl", "HTTP", "Postgres", "Crypto", "TestSupport"]),
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]

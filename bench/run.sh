@@ -37,7 +37,7 @@ start_server() {
   local mode=$1
   port=$(free_port)
   HTTP_MODE=$mode PORT=$port POOL_SIZE=16 THREADS=2 RATE_LIMIT_PER_IP=1000000 TRUSTED_PROXIES=127.0.0.1 \
-    LOG_LEVEL=critical CONNECTION_LIMIT=2000 .build/release/praxis-bench 2>"$tmp/server.log" &
+    LOG_LEVEL=critical CONNECTION_LIMIT=2000 CONNECTION_LIMIT_PER_IP=2000 .build/release/praxis-bench 2>"$tmp/server.log" &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0

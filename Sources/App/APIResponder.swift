@@ -1,3 +1,4 @@
+import AccessControl
 import Crypto
 import Foundation
 import HTTP
@@ -15,9 +16,14 @@ final class APIResponder: HTTPResponder {
     let trustedProxies: Set<String>
     let rateLimiter: RateLimiter
     let anonymousPolicy: RateLimitPolicy
+    let callerPolicy: RateLimitPolicy
     let idempotency: Idempotency
+    let authentication: AuthenticationService
 
-    init(router: Router, pool: ConnectionPool, metrics: Metrics, logger: Logger, configuration: Configuration) {
+    init(
+        router: Router, pool: ConnectionPool, metrics: Metrics, logger: Logger, configuration: Configuration,
+        authentication: AuthenticationService
+    ) {
         self.router = router
         self.pool = pool
         self.metrics = metrics
@@ -27,7 +33,10 @@ final class APIResponder: HTTPResponder {
         self.rateLimiter = RateLimiter(pool: pool)
         self.anonymousPolicy = RateLimitPolicy(
             name: "default", quota: configuration.rateLimitPerAddress, window: configuration.rateLimitWindowSeconds)
+        self.callerPolicy = RateLimitPolicy(
+            name: "default", quota: configuration.rateLimitPerToken, window: configuration.rateLimitWindowSeconds)
         self.idempotency = Idempotency(pool: pool)
+        self.authentication = authentication
     }
 
     func respond(to incoming: Request) -> Response {
@@ -59,9 +68,24 @@ final class APIResponder: HTTPResponder {
             }
             return cors.preflight(request, allowed: allowed)
         }
+        var callerKey = "address:\(request.clientAddress)"
         if request.path == "/v1" || request.path.hasPrefix("/v1/") {
-            let policy = anonymousPolicy
-            let decision = try rateLimiter.take(key: "address:\(request.clientAddress)", policy: policy)
+            // 401 comes first: a bad credential is refused before anything else is looked at.
+            if let credential = request.headers["Authorization"] {
+                do {
+                    let caller = try authentication.authenticate(bearer: try APIResponder.bearer(credential))
+                    request.principal = caller
+                    callerKey = caller.rateLimitKey
+                } catch AccessError.unauthenticated {
+                    // Guessing costs the address its quota like any anonymous request.
+                    let decision = try rateLimiter.take(key: callerKey, policy: anonymousPolicy)
+                    rateLimitHeaders = [("RateLimit-Policy", anonymousPolicy.header), ("RateLimit", decision.header(anonymousPolicy))]
+                    guard decision.allowed else { throw Problem.tooManyRequests(retryAfter: decision.retryAfterSeconds) }
+                    throw AccessError.unauthenticated
+                }
+            }
+            let policy = request.principal == nil ? anonymousPolicy : callerPolicy
+            let decision = try rateLimiter.take(key: callerKey, policy: policy)
             rateLimitHeaders = [("RateLimit-Policy", policy.header), ("RateLimit", decision.header(policy))]
             guard decision.allowed else { throw Problem.tooManyRequests(retryAfter: decision.retryAfterSeconds) }
         }
@@ -77,39 +101,28 @@ final class APIResponder: HTTPResponder {
             request.parameters = parameters
             request.route = route.template
             if request.method == "POST", let key = try Idempotency.key(of: request) {
-                return try idempotency.run(
-                    key: key, caller: "address:\(request.clientAddress)", request: request, handle: route.handle)
+                let caller = (request.principal as? Caller).map { "account:\($0.accountID.uuidString.lowercased())" } ?? callerKey
+                return try idempotency.run(key: key, caller: caller, request: request, handle: route.handle)
             }
             return try route.handle(request)
         }
     }
 
-    private func render(_ error: any Error, for request: Request) -> Response {
-        let problem: Problem
-        switch error {
-        case let convertible as any ProblemConvertible:
-            problem = convertible.problem
-        case let database as PostgresError:
-            problem = APIResponder.problem(for: database, retryAfter: pool.retryAfterSeconds)
-            if problem.status == 500 { logFailure(error, request) }
-        default:
-            problem = .internalError()
-            logFailure(error, request)
+    /// The secret of `Authorization: Bearer <secret>`.
+    static func bearer(_ header: String) throws -> String {
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].utf8.count <= 512 else {
+            throw AccessError.unauthenticated
         }
-        return problem.response(instance: request.path, requestID: request.id)
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 
-    static func problem(for error: PostgresError, retryAfter: Int) -> Problem {
-        switch error {
-        case .unavailable, .poolExhausted, .timeout, .serializationFailure:
-            return .unavailable(retryAfter: retryAfter)
-        case .uniqueViolation:
-            return .conflict("This would duplicate something that exists already.")
-        case .foreignKeyViolation:
-            return .validation(field: "", "refers to something that does not exist")
-        case .invalidValue, .other:
-            return .internalError()
+    private func render(_ error: any Error, for request: Request) -> Response {
+        guard let problem = ProblemMapping.problem(for: error, retryAfter: pool.retryAfterSeconds) else {
+            logFailure(error, request)
+            return Problem.internalError().response(instance: request.path, requestID: request.id)
         }
+        return problem.response(instance: request.path, requestID: request.id)
     }
 
     private func logFailure(_ error: any Error, _ request: Request) {

@@ -1,3 +1,4 @@
+import AccessControl
 import Crypto
 import Foundation
 import HTTP
@@ -15,6 +16,9 @@ public final class Application: Sendable {
     public let configuration: Configuration
     public let pool: ConnectionPool
     public let migrator: Migrator
+    /// The services the command line also uses (`praxis admin ...`).
+    public let accounts: AccountService
+    public let tokens: TokenService
     public let server: HTTPServer
     /// Every route the server answers (OPTIONS and HEAD are answered for all of them).
     public let routes: [Router.Route]
@@ -38,15 +42,27 @@ public final class Application: Sendable {
         let metrics = Metrics()
         let context = Context(pool: pool, logger: logger)
 
+        // Logins may hash on two threads per core at once; more wait briefly, then get 503.
+        let passwords = PasswordHashing(maximumConcurrent: 2 * ProcessInfo.processInfo.activeProcessorCount)
+        let authentication = AuthenticationService(pool: pool, passwords: passwords)
+        accounts = AccountService(pool: pool, passwords: passwords)
+        tokens = TokenService(pool: pool)
+
         var router = Router()
         OperationsRoutes(pool: pool, metrics: metrics, migrator: migrator, openAPIDocument: openAPIDocument)
+            .register(in: &router)
+        AccessControlRoutes(
+            accounts: accounts, authentication: authentication, tokens: tokens,
+            profiles: ProfileService(pool: pool, passwords: passwords), onboarding: Onboarding(pool: pool, passwords: passwords),
+            audit: AuditService(pool: pool))
             .register(in: &router)
         extraRoutes?(&router, context)
         OperationsRoutes.registerIndex(in: &router)
 
         routes = router.routes
         let responder = APIResponder(
-            router: router, pool: pool, metrics: metrics, logger: logger, configuration: configuration)
+            router: router, pool: pool, metrics: metrics, logger: logger, configuration: configuration,
+            authentication: authentication)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         maintenance = Maintenance(pool: pool, interval: configuration.maintenanceIntervalSeconds, logger: logger)
     }

@@ -11,6 +11,7 @@ public struct Configuration: Sendable {
     public var corsOrigins: Set<String> = []
     public var trustedProxies: Set<String> = []
     public var logLevel = "info"
+    public var rateLimitPerToken = 600
     public var rateLimitPerAddress = 60
     public var rateLimitWindowSeconds = 60
     public var migrationsDirectory = URL(fileURLWithPath: "migrations")
@@ -77,6 +78,7 @@ public struct Configuration: Sendable {
         if let timeout = try integer("CONNECTION_TIMEOUT", 1...3600) { configuration.server.connectionTimeout = timeout }
         if let timeout = try integer("SHUTDOWN_TIMEOUT", 0...3600) { configuration.server.shutdownTimeout = TimeInterval(timeout) }
         if let timeout = try integer("STATEMENT_TIMEOUT_MS", 100...600_000) { configuration.statementTimeoutMilliseconds = timeout }
+        if let limit = try integer("RATE_LIMIT_PER_TOKEN", 1...1_000_000) { configuration.rateLimitPerToken = limit }
         if let limit = try integer("RATE_LIMIT_PER_IP", 1...1_000_000) { configuration.rateLimitPerAddress = limit }
         if let window = try integer("RATE_LIMIT_WINDOW", 1...86_400) { configuration.rateLimitWindowSeconds = window }
         if let interval = try integer("MAINTENANCE_INTERVAL", 1...86_400) { configuration.maintenanceIntervalSeconds = Double(interval) }

@@ -37,22 +37,23 @@ struct Idempotency: Sendable {
     /// Runs `handle` once per (caller, method, path, key); a retry gets the first answer back.
     func run(key: String, caller: String, request: Request, handle: (Request) throws -> Response) throws -> Response {
         let scope = Sodium.sha256(Array("\(caller)\u{0}\(request.method)\u{0}\(request.path)\u{0}\(key)".utf8)).hexString
-        let requestHash = Sodium.sha256(request.body).hexString
+        // Salted with the scope: bodies may hold passwords, and this digest is kept for a day.
+        let requestHash = Sodium.sha256(Array(scope.utf8) + request.body).hexString
         return try pool.withTransaction { connection in
             guard try connection.query(Idempotency.lock, [scope]).first?.bool(0) == true else {
                 throw Problem.conflict(
                     kind: "idempotency-key-in-use", "A request with this Idempotency-Key is still being processed.")
             }
             if let stored = try connection.query(Idempotency.find, [scope]).first {
-                guard try stored.string(0) == requestHash else {
-                    throw Problem(
-                        kind: "idempotency-key-reused", title: "Idempotency key reused", status: 422,
-                        detail: "This Idempotency-Key was used with another request body.")
-                }
                 guard try stored.bool(1) else {
                     throw Problem.conflict(
                         kind: "idempotency-secret-not-replayable",
                         "The first response to this key carried a secret, which is shown only once.")
+                }
+                guard try stored.string(0) == requestHash else {
+                    throw Problem(
+                        kind: "idempotency-key-reused", title: "Idempotency key reused", status: 422,
+                        detail: "This Idempotency-Key was used with another request body.")
                 }
                 return try replay(stored)
             }
@@ -63,7 +64,7 @@ struct Idempotency: Sendable {
                 let headersJSON = String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)
                 try connection.query(
                     Idempotency.save,
-                    [scope, requestHash, !secret, response.status, headersJSON,
+                    [scope, secret ? "" : requestHash, !secret, response.status, headersJSON,
                      secret ? "" : String(decoding: response.body, as: UTF8.self)])
             }
             return response

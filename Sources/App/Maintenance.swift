@@ -21,6 +21,18 @@ final class Maintenance: @unchecked Sendable {
         // A key whose arrival time has passed has its whole quota back: the row says nothing more.
         Task(name: "idle rate-limit keys",
              statement: Statement("maintenance_rate_limits", "DELETE FROM rate_limits WHERE tat <= now()")),
+        Task(name: "forgotten login failures",
+             statement: Statement("maintenance_login_throttle", """
+                DELETE FROM login_throttle
+                WHERE window_start < now() - interval '15 minutes' AND (blocked_until IS NULL OR blocked_until < now())
+                """)),
+        Task(name: "ended sessions",
+             statement: Statement("maintenance_sessions",
+                                  "DELETE FROM sessions WHERE expires_at < now() - interval '1 day' OR revoked_at < now() - interval '1 day'")),
+        // Addresses sit outside the audit hash, so that this retention purge leaves the chain intact.
+        Task(name: "audit addresses past retention",
+             statement: Statement("maintenance_audit_addresses",
+                                  "DELETE FROM audit_event_addresses WHERE recorded_at < now() - interval '90 days'")),
     ]
 
     private let pool: ConnectionPool

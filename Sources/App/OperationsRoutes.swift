@@ -38,7 +38,7 @@ struct OperationsRoutes {
     static func registerIndex(in router: inout Router) {
         let collections = Set(router.routes.compactMap { route -> String? in
             let parts = route.template.split(separator: "/")
-            guard parts.count == 2, parts[0] == "v1", !parts[1].hasPrefix("{") else { return nil }
+            guard route.method == "GET", parts.count == 2, parts[0] == "v1", !parts[1].hasPrefix("{") else { return nil }
             return String(parts[1])
         }).sorted()
         let index = Index(

@@ -28,6 +28,30 @@ public enum Sodium {
         return mac
     }
 
+    /// Argon2id parameters: OWASP's minimum (19 MiB, 2 passes), about 60 ms here.
+    public static let passwordMemoryLimit = 19 * 1024 * 1024
+    public static let passwordOperationsLimit: UInt64 = 2
+
+    /// An Argon2id hash in the PHC string format (`$argon2id$v=19$m=...`), salt included.
+    public static func hashPassword(_ password: String) -> String? {
+        var output = [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES))
+        let bytes = Array(password.utf8CString)  // never empty: it ends in NUL, which is not hashed
+        let result = crypto_pwhash_str(
+            &output, bytes, UInt64(bytes.count - 1), passwordOperationsLimit, passwordMemoryLimit)
+        guard result == 0 else { return nil }
+        return String(cString: output)
+    }
+
+    public static func verifyPassword(_ password: String, hash: String) -> Bool {
+        let bytes = Array(password.utf8CString)
+        return crypto_pwhash_str_verify(hash, bytes, UInt64(bytes.count - 1)) == 0
+    }
+
+    /// True when `hash` was made with weaker parameters than today's (rehash at the next login).
+    public static func passwordNeedsRehash(_ hash: String) -> Bool {
+        crypto_pwhash_str_needs_rehash(hash, passwordOperationsLimit, passwordMemoryLimit) != 0
+    }
+
     /// Compares in time independent of where the inputs differ.
     public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         a.count == b.count && sodium_memcmp(a, b, a.count) == 0

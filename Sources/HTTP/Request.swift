@@ -20,6 +20,8 @@ public struct Request: Sendable {
     public var route: String?
     /// Set when a query name or value is not UTF-8 text or holds a NUL: answered 400.
     public var queryIsMalformed = false
+    /// Who is calling, as the application identified them; this layer never reads it.
+    public var principal: (any Sendable)?
 
     public init(
         method: String, path: String, query: [(name: String, value: String)] = [],

@@ -1,3 +1,4 @@
+import AccessControl
 import App
 import ArgumentParser
 import Foundation
@@ -10,7 +11,50 @@ struct Praxis: ParsableCommand {
         commandName: "praxis",
         abstract: "Praxis: an HTTP JSON API for communities of practice across governments.",
         discussion: "Settings come from the environment; see README.md for the list.",
-        subcommands: [Serve.self, Migrate.self])
+        subcommands: [Serve.self, Migrate.self, Admin.self])
+}
+
+struct Admin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Administration with the server's own database access.",
+        subcommands: [CreateAdmin.self, AuditAnchor.self])
+}
+
+struct CreateAdmin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-admin",
+        abstract: "Create a platform admin and print an admin-scoped API token (shown once).")
+
+    @Option(help: "The admin's email address.")
+    var email: String
+
+    @Option(help: "The name shown for the admin.")
+    var name: String = "Administrator"
+
+    func run() throws {
+        let configuration = try loadConfiguration()
+        let application = try orExit { try Application(configuration: configuration, logger: Logger(label: "praxis")) }
+        let origin = RequestOrigin(requestID: "command-line", address: "local")
+        let token = try orExit {
+            let account = try application.accounts.createAdmin(email: email, displayName: name, from: origin)
+            var input = NewToken(name: "Created by praxis admin create-admin", scopes: [.admin])
+            input.accountID = account.id
+            return try application.tokens.create(input, by: .commandLine(account), from: origin)
+        }
+        print(token.secret)
+    }
+}
+
+struct AuditAnchor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit-anchor",
+        abstract: "Print the audit log's head (SEQ:HASH), to keep outside the database and pass to verify later.")
+
+    func run() throws {
+        let configuration = try loadConfiguration()
+        let application = try orExit { try Application(configuration: configuration, logger: Logger(label: "praxis")) }
+        print(try orExit { try AuditService(pool: application.pool).anchor() } ?? "empty")
+    }
 }
 
 struct Serve: ParsableCommand {
@@ -80,6 +124,12 @@ func orExit<Value>(_ body: () throws -> Value) throws -> Value {
         throw fail("cannot reach the database: \(failure.reason.split(separator: "\n").joined(separator: "; "))")
     } catch let error as PostgresError where error == .unavailable {
         throw fail("cannot reach the database (check DATABASE_URL / MIGRATION_DATABASE_URL and that PostgreSQL runs)")
+    } catch let error as AccessError {
+        switch error {
+        case .conflict(_, let detail): throw fail(detail)
+        case .invalid(let issues): throw fail(issues.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
+        default: throw fail(String(describing: error))
+        }
     } catch let error as MigrationError {
         throw fail(error.description)
     } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {

@@ -1,3 +1,4 @@
+import AccessControl
 import Crypto
 import Foundation
 import HTTP
@@ -39,6 +40,23 @@ final class TestServer: @unchecked Sendable {
     }
 
     deinit { application.stop() }
+
+    /// A new platform admin and an admin-scoped API token for it.
+    func admin() throws -> (account: Account, token: String) {
+        let origin = RequestOrigin(requestID: "test", address: "127.0.0.1")
+        let account = try application.accounts.createAdmin(
+            email: "admin-\(UUID().uuidString.prefix(8))@example.org", displayName: "Admin", from: origin)
+        var input = NewToken(name: "test admin", scopes: [.admin])
+        input.accountID = account.id
+        return (account, try application.tokens.create(input, by: .commandLine(account), from: origin).secret)
+    }
+
+    /// Sends with a bearer token.
+    func send(
+        _ method: String, _ path: String, token: String, headers: [(String, String)] = [], json: String? = nil
+    ) throws -> HTTPResult {
+        try send(method, path, headers: headers + [("Authorization", "Bearer \(token)")], json: json)
+    }
 
     /// A client address of its own for one test.
     static func uniqueAddress() -> String {

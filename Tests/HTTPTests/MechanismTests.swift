@@ -85,3 +85,14 @@ import Testing
         #expect(headers.fields.map(\.value) == ["b", "c"])
     }
 }
+
+@Suite struct JSONValueTests {
+    @Test func roundTripsAnyDocument() throws {
+        let text = #"{"a":[1,2.5,"x",null,true],"b":{"c":false}}"#
+        let value = try #require(JSONValue(parsing: text))
+        #expect(value == .object(["a": .array([.number(1), .number(2.5), .string("x"), .null, .bool(true)]),
+                                  "b": .object(["c": .bool(false)])]))
+        #expect(String(decoding: try JSONCoding.encode(value), as: UTF8.self) == #"{"a":[1,2.5,"x",null,true],"b":{"c":false}}"#)
+        #expect(JSONValue(parsing: "{") == nil)
+    }
+}

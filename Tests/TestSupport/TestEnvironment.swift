@@ -7,6 +7,12 @@ public enum TestEnvironment {
     public static var databaseURL: String { value("PRAXIS_TEST_DATABASE_URL") }
     /// The owner role's URL: what migrations and test fixtures use.
     public static var ownerURL: String { value("PRAXIS_TEST_OWNER_URL") }
+    /// The cluster's superuser, for tests that play an operator tampering with rows.
+    public static var superuserURL: String {
+        var components = URLComponents(string: ownerURL)!
+        components.user = "postgres"
+        return components.string!
+    }
     /// The project folder (for `migrations/`, `openapi.yaml` and `scripts/`).
     public static var projectRoot: URL {
         if let root = ProcessInfo.processInfo.environment["PRAXIS_ROOT"] { return URL(fileURLWithPath: root) }

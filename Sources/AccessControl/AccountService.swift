@@ -1,0 +1,267 @@
+import Crypto
+import Foundation
+import Postgres
+
+public struct NewOrganisation: Sendable {
+    public var name: String
+    public var kind: OrganisationKind
+    public var country: String
+    public var sector: Sector?
+    public init(name: String, kind: OrganisationKind, country: String, sector: Sector?) {
+        self.name = name
+        self.kind = kind
+        self.country = country
+        self.sector = sector
+    }
+}
+
+public struct NewAccount: Sendable {
+    public var email: String
+    public var displayName: String
+    /// Left out, the account is `invited` and the answer carries an activation token.
+    public var password: String?
+    public var organisationID: UUID?
+    public var jobTitle: String?
+    public var country: String?
+    public var memberKind: MemberKind
+    public var expertise: [String] = []
+    public var locale: String?
+    public var timeZone: String?
+    public var platformRole: PlatformRole = .user
+    public var canCreateCommunities = false
+
+    public init(email: String, displayName: String, password: String?, memberKind: MemberKind) {
+        self.email = email
+        self.displayName = displayName
+        self.password = password
+        self.memberKind = memberKind
+    }
+}
+
+/// A JSON Merge Patch of an account by an admin: the fields a person may change themselves,
+/// and those only an admin may. A nil field is left as it is; `.some(nil)` clears it.
+public struct AccountChange: Sendable {
+    public var profile = ProfileChange()
+    public var organisationID: UUID??
+    public var memberKind: MemberKind?
+    public var platformRole: PlatformRole?
+    public var canCreateCommunities: Bool?
+    /// `active` or `suspended`.
+    public var status: AccountStatus?
+    public init() {}
+}
+
+/// Where a request comes from, for the audit log.
+public struct RequestOrigin: Sendable {
+    public var requestID: String
+    public var address: String
+    public init(requestID: String, address: String) {
+        self.requestID = requestID
+        self.address = address
+    }
+}
+
+/// Organisations and accounts, administered by platform admins.
+public struct AccountService: Sendable {
+    let pool: ConnectionPool
+    let passwords: PasswordHashing
+    let audit = AuditLog()
+
+    public init(pool: ConnectionPool, passwords: PasswordHashing) {
+        self.pool = pool
+        self.passwords = passwords
+    }
+
+    public func createOrganisation(_ input: NewOrganisation, by caller: Caller, from origin: RequestOrigin) throws -> Organisation {
+        try Policy.authorize(caller, .manageOrganisations)
+        var validation = Validation()
+        validation.text(input.name, "name", length: 1...200)
+        validation.country(input.country)
+        if input.kind == .government && input.sector == nil { validation.add("sector", "is required for a government body") }
+        if input.kind != .government && input.sector != nil { validation.add("sector", "applies to government bodies only") }
+        try validation.check()
+        return try pool.withTransaction { connection in
+            let row = try connection.query(
+                AccountRepository.insertOrganisation,
+                [UUIDv7.make(), input.name, input.kind.rawValue, input.country, input.sector?.rawValue]).first!
+            let organisation = try AccountRepository.organisation(row, from: 0)!
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "organisation.created", targetType: "organisation",
+                           targetID: organisation.id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+            return organisation
+        }
+    }
+
+    public func organisation(_ id: UUID, for caller: Caller) throws -> Organisation {
+        try Policy.authorize(caller, .readOrganisations)
+        guard let row = try pool.withConnection({ try $0.query(AccountRepository.findOrganisation, [id]) }).first,
+            let organisation = try AccountRepository.organisation(row, from: 0)
+        else { throw AccessError.notFound }
+        return organisation
+    }
+
+    /// Up to `limit` organisations after `after`, by id.
+    public func organisations(
+        for caller: Caller, kind: OrganisationKind?, country: String?, after: UUID?, limit: Int
+    ) throws -> [Organisation] {
+        try Policy.authorize(caller, .readOrganisations)
+        return try pool.withConnection { connection in
+            try connection.query(AccountRepository.listOrganisations, [after, kind?.rawValue, country, limit]) {
+                try AccountRepository.organisation($0, from: 0)!
+            }
+        }
+    }
+
+    /// The new account, and its activation token when it was created without a password.
+    public func createAccount(_ input: NewAccount, by caller: Caller, from origin: RequestOrigin) throws
+        -> (account: Account, activation: (secret: String, expiresAt: Date)?)
+    {
+        try Policy.authorize(caller, .manageAccounts)
+        var validation = Validation()
+        validation.email(input.email)
+        validation.text(input.displayName, "display_name", length: 1...120)
+        if let password = input.password { validation.password(password) }
+        if let jobTitle = input.jobTitle { validation.text(jobTitle, "job_title", length: 1...200) }
+        validation.country(input.country)
+        validation.tags(input.expertise, "expertise")
+        validation.locale(input.locale)
+        validation.timeZone(input.timeZone)
+        try validation.check()
+        let hash = try input.password.map(passwords.hash)
+        let id = UUIDv7.make()
+        let status: AccountStatus = hash == nil ? .invited : .active
+        return try pool.withTransaction { connection in
+            do {
+                try connection.query(
+                    AccountRepository.insertAccount,
+                    [id, input.email, input.displayName, hash, input.organisationID, input.jobTitle, input.country,
+                     input.memberKind.rawValue, input.expertise, input.locale ?? "en", input.timeZone ?? "UTC",
+                     input.platformRole.rawValue, input.canCreateCommunities, status.rawValue])
+            } catch PostgresError.uniqueViolation {
+                throw AccessError.conflict(kind: "email-taken", detail: "An account with this email exists already.")
+            } catch PostgresError.foreignKeyViolation {
+                throw AccessError.invalid("organisation_id", "is not an organisation")
+            }
+            let activation = hash == nil
+                ? try Onboarding(pool: pool, passwords: passwords).issueActivation(for: id, on: connection) : nil
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "account.created", targetType: "account",
+                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
+                           details: #"{"platform_role":"\#(input.platformRole.rawValue)"}"#),
+                on: connection)
+            return (try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!), activation)
+        }
+    }
+
+    /// An admin account without a password, for the first start (`praxis admin create-admin`):
+    /// the operator works through the admin-scoped token issued with it.
+    public func createAdmin(email: String, displayName: String, from origin: RequestOrigin) throws -> Account {
+        var validation = Validation()
+        validation.email(email)
+        validation.text(displayName, "display_name", length: 1...120)
+        try validation.check()
+        let id = UUIDv7.make()
+        return try pool.withTransaction { connection in
+            do {
+                try connection.query(
+                    AccountRepository.insertAccount,
+                    [id, email, displayName, String?.none, UUID?.none, String?.none, String?.none, MemberKind.facilitator.rawValue,
+                     [String](), "en", "UTC", PlatformRole.admin.rawValue, true, AccountStatus.active.rawValue])
+            } catch PostgresError.uniqueViolation {
+                throw AccessError.conflict(kind: "email-taken", detail: "An account with this email exists already.")
+            }
+            try audit.record(
+                AuditEntry(actorID: nil, action: "account.created", targetType: "account", targetID: id.uuidString.lowercased(),
+                           requestID: origin.requestID, address: origin.address, details: #"{"platform_role":"admin"}"#),
+                on: connection)
+            return try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!)
+        }
+    }
+
+    /// The caller's own account (any valid credential may read it).
+    public func me(_ caller: Caller) throws -> Account {
+        try Policy.authorize(caller, .readOwnProfile)
+        guard let row = try pool.withConnection({ try $0.query(AccountRepository.findAccount, [caller.accountID]) }).first else {
+            throw AccessError.notFound
+        }
+        return try AccountRepository.account(row)
+    }
+
+    public func account(_ id: UUID, for caller: Caller) throws -> Account {
+        try Policy.authorize(caller, .readAccount(id))
+        guard let row = try pool.withConnection({ try $0.query(AccountRepository.findAccount, [id]) }).first else {
+            throw AccessError.notFound
+        }
+        return try AccountRepository.account(row)
+    }
+
+    public func accounts(
+        for caller: Caller, status: AccountStatus?, memberKind: MemberKind?, after: UUID?, limit: Int
+    ) throws -> [Account] {
+        try Policy.authorize(caller, .manageAccounts)
+        return try pool.withConnection { connection in
+            try connection.query(
+                AccountRepository.listAccounts, [after, status?.rawValue, memberKind?.rawValue, limit],
+                decode: AccountRepository.account)
+        }
+    }
+
+    /// Applies `change` if the account is still at `expectedVersion` (nil = `If-Match: *`).
+    /// A suspension revokes nothing by itself: every credential is checked against the
+    /// account's status on each request.
+    public func updateAccount(
+        _ id: UUID, _ change: AccountChange, ifVersion matches: (Int64) throws -> Void, by caller: Caller,
+        from origin: RequestOrigin
+    ) throws -> Account {
+        try Policy.authorize(caller, .manageAccounts)
+        return try pool.withTransaction { connection in
+            guard let row = try connection.query(AccountRepository.lockAccount, [id]).first else { throw AccessError.notFound }
+            var account = try AccountRepository.account(row)
+            try matches(account.version)
+            var validation = Validation()
+            change.profile.validate(&validation)
+            if let status = change.status, ![.active, .suspended].contains(status) {
+                validation.add("status", "can be set to active or suspended")
+            }
+            try validation.check()
+            // Suspension and reactivation move between active and suspended only: an invited
+            // account activates itself, an erased one stays erased.
+            if let status = change.status, status != account.status, ![.active, .suspended].contains(account.status) {
+                throw AccessError.conflict(
+                    kind: "invalid-transition", detail: "An account that is \(account.status.rawValue) cannot become \(status.rawValue).")
+            }
+            if change.status == .suspended && id == caller.accountID {
+                throw AccessError.conflict(kind: "cannot-suspend-self", detail: "An admin cannot suspend their own account.")
+            }
+            if change.platformRole == .user && id == caller.accountID {
+                throw AccessError.conflict(
+                    kind: "cannot-demote-self", detail: "An admin cannot remove their own admin role; ask another admin.")
+            }
+            let previousStatus = account.status
+            var organisationID = account.organisation?.id
+            if let changed = change.organisationID { organisationID = changed }
+            change.profile.apply(to: &account)
+            account.memberKind = change.memberKind ?? account.memberKind
+            account.platformRole = change.platformRole ?? account.platformRole
+            account.canCreateCommunities = change.canCreateCommunities ?? account.canCreateCommunities
+            account.status = change.status ?? account.status
+            do {
+                try connection.query(
+                    AccountRepository.updateAccount,
+                    [id, account.displayName, organisationID, account.jobTitle, account.country, account.memberKind.rawValue,
+                     account.expertise, account.locale, account.timeZone, account.platformRole.rawValue,
+                     account.canCreateCommunities, account.status.rawValue])
+            } catch PostgresError.foreignKeyViolation {
+                throw AccessError.invalid("organisation_id", "is not an organisation")
+            }
+            let action = account.status != previousStatus
+                ? (account.status == .suspended ? "account.suspended" : "account.reactivated") : "account.updated"
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: action, targetType: "account", targetID: id.uuidString.lowercased(),
+                           requestID: origin.requestID, address: origin.address),
+                on: connection)
+            return try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!)
+        }
+    }
+}

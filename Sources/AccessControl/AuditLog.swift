@@ -1,0 +1,173 @@
+import Foundation
+import Postgres
+
+/// One security-relevant act, as recorded.
+public struct AuditEntry: Sendable {
+    public var actorID: UUID?
+    public var action: String
+    public var targetType: String?
+    public var targetID: String?
+    public var requestID: String?
+    public var address: String?
+    /// A JSON object with what else matters (never a secret, never a password).
+    public var details: String
+
+    public init(
+        actorID: UUID?, action: String, targetType: String? = nil, targetID: String? = nil, requestID: String? = nil,
+        address: String? = nil, details: String = "{}"
+    ) {
+        self.actorID = actorID
+        self.action = action
+        self.targetType = targetType
+        self.targetID = targetID
+        self.requestID = requestID
+        self.address = address
+        self.details = details
+    }
+}
+
+public struct AuditVerification: Sendable, Equatable {
+    public var checked: Int
+    /// The sequence number of the first row whose link or hash does not hold.
+    public var firstBrokenSequence: Int64?
+    /// False when an expected anchor was given and the chain no longer passes through it.
+    public var anchorMatches: Bool?
+    /// `SEQ:HASH` of the newest row: an anchor for a later check.
+    public var head: String?
+    public var isIntact: Bool { firstBrokenSequence == nil && anchorMatches != false }
+}
+
+/// The append-only, hash-chained audit log. Appends take a transaction-scoped lock, so that
+/// every row links to the row committed before it and the chain never forks.
+public struct AuditLog: Sendable {
+    static let lockKey: Int64 = 0x7072_6178_6973_6175
+    static let lock = Statement("audit_lock", "SELECT pg_advisory_xact_lock($1)")
+    static let append = Statement(
+        "audit_append",
+        """
+        WITH head AS (SELECT coalesce((SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), '') AS hash),
+             moment AS (SELECT clock_timestamp() AS at)
+        INSERT INTO audit_events (id, occurred_at, actor_id, action, target_type, target_id, request_id, details, previous_hash, hash)
+        SELECT $1, moment.at, $2, $3, $4, $5, $6, $7::jsonb, head.hash,
+               audit_event_hash(head.hash, $1, moment.at, $2, $3, $4, $5, $6, $7::jsonb)
+        FROM head, moment
+        """)
+    static let recordAddress = Statement(
+        "audit_address", "INSERT INTO audit_event_addresses (event_id, address) VALUES ($1, $2)")
+    static let chain = Statement(
+        "audit_chain",
+        """
+        SELECT seq, previous_hash, hash,
+               audit_event_hash(previous_hash, id, occurred_at, actor_id, action, target_type, target_id, request_id, details)
+        FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 1000
+        """)
+    static let headHash = Statement("audit_head", "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+
+    public init() {}
+
+    /// Appends within the caller's transaction (the change and its record commit together).
+    public func record(_ entry: AuditEntry, on connection: Connection) throws {
+        let id = UUID()
+        try connection.query(AuditLog.lock, [AuditLog.lockKey])
+        try connection.query(
+            AuditLog.append,
+            [id, entry.actorID, entry.action, entry.targetType, entry.targetID, entry.requestID, JSONText(entry.details)])
+        if let address = entry.address {
+            try connection.query(AuditLog.recordAddress, [id, address])
+        }
+    }
+
+    /// `SEQ:HASH` of the newest row, to be kept outside the database and checked later.
+    public func anchor(on connection: Connection) throws -> String? {
+        guard let row = try connection.query(AuditLog.headHash).first else { return nil }
+        return "\(try row.int64(0)):\(try row.string(1))"
+    }
+
+    /// Recomputes every link. With an anchor taken earlier, also checks that the row it names
+    /// still carries the same hash (a chain rewritten from some row onward fails here).
+    public func verify(on connection: Connection, anchor: String? = nil) throws -> AuditVerification {
+        var expectedPrevious = ""
+        var after: Int64 = 0
+        var checked = 0
+        var broken: Int64?
+        var head: String?
+        let anchorParts = anchor?.split(separator: ":", maxSplits: 1).map(String.init)
+        var anchorMatches: Bool? = anchor == nil ? nil : false
+        while true {
+            let rows = try connection.query(AuditLog.chain, [after])
+            for row in rows {
+                let sequence = try row.int64(0)
+                let previous = try row.string(1)
+                let hash = try row.string(2)
+                let recomputed = try row.string(3)
+                if broken == nil && (previous != expectedPrevious || hash != recomputed) { broken = sequence }
+                if let anchorParts, anchorParts.count == 2, Int64(anchorParts[0]) == sequence {
+                    anchorMatches = anchorParts[1] == hash
+                }
+                expectedPrevious = hash
+                head = "\(sequence):\(hash)"
+                after = sequence
+                checked += 1
+            }
+            if rows.count < 1000 { break }
+        }
+        return AuditVerification(checked: checked, firstBrokenSequence: broken, anchorMatches: anchorMatches, head: head)
+    }
+}
+
+public struct AuditEvent: Sendable {
+    public var sequence: Int64
+    public var id: UUID
+    public var occurredAt: Date
+    public var actorID: UUID?
+    public var action: String
+    public var targetType: String?
+    public var targetID: String?
+    public var requestID: String?
+    /// The details object as JSON text.
+    public var details: String
+    public var hash: String
+}
+
+/// Reading and checking the audit log (admins).
+public struct AuditService: Sendable {
+    static let list = Statement(
+        "audit_list",
+        """
+        SELECT seq, id, occurred_at, actor_id, action, target_type, target_id, request_id, details::text, hash
+        FROM audit_events
+        WHERE ($1::bigint IS NULL OR seq < $1) AND ($2::text IS NULL OR action = $2) AND ($3::uuid IS NULL OR actor_id = $3)
+        ORDER BY seq DESC LIMIT $4
+        """)
+
+    let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    /// Newest first, before the sequence number `before`.
+    public func events(for caller: Caller, action: String?, actorID: UUID?, before: Int64?, limit: Int) throws -> [AuditEvent] {
+        try Policy.authorize(caller, .readAuditLog)
+        return try pool.withConnection { connection in
+            try connection.query(AuditService.list, [before, action, actorID, limit]) { row in
+                AuditEvent(
+                    sequence: try row.int64(0), id: try row.uuid(1), occurredAt: try row.date(2),
+                    actorID: row.isNull(3) ? nil : try row.uuid(3), action: try row.string(4), targetType: row.optionalString(5),
+                    targetID: row.optionalString(6), requestID: row.optionalString(7), details: try row.string(8),
+                    hash: try row.string(9))
+            }
+        }
+    }
+
+    public func verify(for caller: Caller, anchor: String?) throws -> AuditVerification {
+        try Policy.authorize(caller, .readAuditLog)
+
+        return try pool.withConnection { try AuditLog().verify(on: $0, anchor: anchor) }
+    }
+
+    /// For the command line, which runs with the operator's own database access.
+    public func anchor() throws -> String? {
+        try pool.withConnection { try AuditLog().anchor(on: $0) }
+    }
+}

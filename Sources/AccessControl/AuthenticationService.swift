@@ -1,0 +1,99 @@
+import Crypto
+import Foundation
+import Postgres
+
+/// Logging in and out, and turning a bearer secret into a `Caller`.
+public struct AuthenticationService: Sendable {
+    public static let sessionIdleLifetime: TimeInterval = 12 * 3600
+    public static let sessionAbsoluteLifetime: TimeInterval = 30 * 24 * 3600
+
+    let pool: ConnectionPool
+    let passwords: PasswordHashing
+    let audit = AuditLog()
+    let throttle = LoginThrottle()
+
+    public init(pool: ConnectionPool, passwords: PasswordHashing) {
+        self.pool = pool
+        self.passwords = passwords
+    }
+
+    /// The caller a bearer secret stands for, checked against the account as it is now.
+    public func authenticate(bearer secret: String) throws -> Caller {
+        let digest = Secrets.digest(secret)
+        return try pool.withConnection { connection in
+            if secret.hasPrefix("prx_") {
+                guard Secrets.hasValidChecksum(secret),
+                    let row = try connection.query(CredentialRepository.tokenCaller, [digest]).first
+                else { throw AccessError.unauthenticated }
+                let id = try row.uuid(0)
+                let scopes = Set(try row.stringArray(6).compactMap(Scope.init(rawValue:)))
+                let communities = row.isNull(7) ? nil : Set(try row.stringArray(7).compactMap(UUID.init(uuidString:)))
+                if try row.bool(1) { try connection.query(CredentialRepository.touchToken, [id]) }
+                return try CredentialRepository.caller(row, at: 2, credential: .token(id: id), scopes: scopes, communities: communities)
+            }
+            guard secret.hasPrefix("prs_"),
+                let row = try connection.query(
+                    CredentialRepository.sessionCaller, [digest, AuthenticationService.sessionIdleLifetime]).first
+            else { throw AccessError.unauthenticated }
+            let id = try row.uuid(0)
+            // The idle clock is written at most once a minute.
+            if try row.bool(1) { try connection.query(CredentialRepository.touchSession, [id]) }
+            return try CredentialRepository.caller(row, at: 2, credential: .session(id: id), scopes: nil, communities: nil)
+        }
+    }
+
+    /// Email and password to a session. An unknown email and a wrong password get the same
+    /// answer after the same work (a decoy hash is verified when the email is unknown).
+    public func logIn(email: String, password: String, from origin: RequestOrigin) throws -> IssuedSession {
+        let emailDigest = Secrets.digest(email.trimmingCharacters(in: .whitespaces).lowercased())
+        let keys = LoginThrottle.keys(emailDigest: emailDigest, address: origin.address)
+        let stored = try pool.withConnection { connection -> Row? in
+            if let wait = try throttle.wait(keys, on: connection) { throw AccessError.throttled(retryAfterSeconds: wait) }
+            return try connection.query(AccountRepository.passwordOf, [email]).first
+        }
+        let accountID = try stored.map { try $0.uuid(0) }
+        let hash = stored?.optionalString(1)
+        let active = try stored.map { try $0.string(2) } == AccountStatus.active.rawValue
+        let verified = try passwords.verify(password, hash: hash)
+        guard verified, active, let accountID, let hash else {
+            try pool.withTransaction { connection in
+                try throttle.recordFailure(keys, on: connection)
+                try audit.record(
+                    AuditEntry(actorID: nil, action: "session.login_failed", targetType: "email",
+                               targetID: emailDigest, requestID: origin.requestID, address: origin.address),
+                    on: connection)
+            }
+            throw AccessError.invalidCredentials
+        }
+        let rehashed = Sodium.passwordNeedsRehash(hash) ? try passwords.hash(password) : nil
+        let secret = Secrets.sessionToken()
+        let id = UUIDv7.make()
+        return try pool.withTransaction { connection in
+            if let rehashed { try connection.query(AccountRepository.setPassword, [accountID, rehashed]) }
+            try throttle.recordSuccess(keys, on: connection)
+            let expiresAt = try connection.query(
+                CredentialRepository.insertSession,
+                [id, accountID, Secrets.digest(secret), AuthenticationService.sessionAbsoluteLifetime]
+            ).first!.date(0)
+            try audit.record(
+                AuditEntry(actorID: accountID, action: "session.created", targetType: "session",
+                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+            return IssuedSession(id: id, secret: secret, expiresAt: expiresAt)
+        }
+    }
+
+    /// Ends the session the caller authenticated with.
+    public func logOut(_ caller: Caller, from origin: RequestOrigin) throws {
+        guard case .session(let id) = caller.credential else {
+            throw AccessError.conflict(kind: "not-a-session", detail: "This credential is an API token; revoke it instead.")
+        }
+        try pool.withTransaction { connection in
+            try connection.query(CredentialRepository.revokeSession, [id])
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "session.revoked", targetType: "session",
+                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+public enum MemberKind: String, Sendable, Codable, CaseIterable {
+    case official, scholar, practitioner, vendor, facilitator
+}
+
+public enum PlatformRole: String, Sendable, Codable, CaseIterable {
+    case admin, user
+}
+
+public enum AccountStatus: String, Sendable, Codable, CaseIterable {
+    case invited, active, suspended, deleted
+}
+
+public enum OrganisationKind: String, Sendable, Codable, CaseIterable {
+    case government, academic, practitioner, vendor, multilateral, other
+}
+
+public enum Sector: String, Sendable, Codable, CaseIterable {
+    case education, finance, ict, communications, planning, scienceTechnology = "science_technology", other
+}
+
+/// What an API token may do. A session may do all that its account may.
+public enum Scope: String, Sendable, Codable, CaseIterable, Comparable {
+    case communitiesRead = "communities:read", communitiesWrite = "communities:write"
+    case membersRead = "members:read", membersWrite = "members:write"
+    case threadsRead = "threads:read", threadsWrite = "threads:write"
+    case needsRead = "needs:read", needsWrite = "needs:write"
+    case webhooksManage = "webhooks:manage"
+    case admin
+
+    public static func < (a: Scope, b: Scope) -> Bool { a.rawValue < b.rawValue }
+}
+
+public struct Organisation: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var kind: OrganisationKind
+    public var country: String
+    public var sector: Sector?
+    public var version: Int64
+    public var createdAt: Date
+}
+
+public struct Account: Sendable, Equatable {
+    public var id: UUID
+    public var email: String
+    public var displayName: String
+    public var organisation: Organisation?
+    public var jobTitle: String?
+    public var country: String?
+    public var memberKind: MemberKind
+    public var expertise: [String]
+    public var locale: String
+    public var timeZone: String
+    public var platformRole: PlatformRole
+    public var canCreateCommunities: Bool
+    public var status: AccountStatus
+    public var version: Int64
+    public var createdAt: Date
+}
+
+public struct APIToken: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var accountID: UUID
+    public var organisationID: UUID?
+    public var prefix: String
+    public var scopes: [Scope]
+    public var communityIDs: [UUID]?
+    public var expiresAt: Date?
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+    public var createdAt: Date
+}
+
+/// A token with its secret, as answered exactly once, at creation.
+public struct IssuedToken: Sendable {
+    public var token: APIToken
+    public var secret: String
+}
+
+public struct IssuedSession: Sendable {
+    public var id: UUID
+    public var secret: String
+    public var expiresAt: Date
+}

@@ -1,0 +1,149 @@
+import Crypto
+import Foundation
+import Postgres
+
+/// One-time tokens to choose a password, account erasure and token rotation: the account life
+/// cycle beyond create and update.
+public struct Onboarding: Sendable {
+    public enum Purpose: String, Sendable {
+        case activation, reset
+        var lifetime: TimeInterval { self == .activation ? 72 * 3600 : 24 * 3600 }
+    }
+
+    static let issue = Statement(
+        "account_token_issue",
+        """
+        INSERT INTO account_tokens (id, account_id, purpose, token_hash, expires_at)
+        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING expires_at
+        """)
+    /// Spends a token (once, before it expires) and returns its account.
+    static let redeem = Statement(
+        "account_token_redeem",
+        """
+        UPDATE account_tokens SET used_at = now()
+        WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
+        RETURNING account_id
+        """)
+    static let retireOthers = Statement(
+        "account_token_retire", "UPDATE account_tokens SET used_at = now() WHERE account_id = $1 AND used_at IS NULL")
+    static let isLive = Statement(
+        "account_token_live",
+        "SELECT 1 FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()")
+    static let activate = Statement(
+        "account_activate",
+        """
+        UPDATE accounts SET password_hash = $2, status = CASE WHEN status = 'invited' THEN 'active' ELSE status END,
+               version = version + 1, updated_at = now()
+        WHERE id = $1 AND status IN ('invited', 'active') RETURNING id
+        """)
+    static let revokeSessions = Statement(
+        "account_revoke_sessions", "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL")
+    static let revokeTokens = Statement(
+        "account_revoke_tokens", "UPDATE api_tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL")
+    static let erase = Statement(
+        "account_erase",
+        """
+        UPDATE accounts SET email = 'erased-' || id || '@erased.invalid', display_name = 'Former member',
+               password_hash = NULL, organisation_id = NULL, job_title = NULL, country = NULL, expertise = '{}',
+               status = 'deleted', can_create_communities = false, version = version + 1, updated_at = now()
+        WHERE id = $1 AND status <> 'deleted' RETURNING id
+        """)
+    /// Marks a token rotated (once) and ends it after the overlap; no row when it was rotated already.
+    static let retire = Statement(
+        "token_retire",
+        """
+        UPDATE api_tokens SET replaced_by = $3,
+               expires_at = LEAST(coalesce(expires_at, 'infinity'), now() + make_interval(secs => $2))
+        WHERE id = $1 AND replaced_by IS NULL RETURNING id
+        """)
+
+    let pool: ConnectionPool
+    let passwords: PasswordHashing
+    let audit = AuditLog()
+
+    public init(pool: ConnectionPool, passwords: PasswordHashing) {
+        self.pool = pool
+        self.passwords = passwords
+    }
+
+    /// Inside the transaction that creates an invited account: its activation token.
+    func issueActivation(for accountID: UUID, on connection: Connection) throws -> (secret: String, expiresAt: Date) {
+        try issue(.activation, for: accountID, on: connection)
+    }
+
+    /// An admin issues a reset token: every session of the person ends now.
+    public func issueReset(for accountID: UUID, by caller: Caller, from origin: RequestOrigin) throws -> (secret: String, expiresAt: Date) {
+        try Policy.authorize(caller, .resetPassword(of: accountID))
+        return try pool.withTransaction { connection in
+            guard let row = try connection.query(AccountRepository.lockAccount, [accountID]).first else { throw AccessError.notFound }
+            let account = try AccountRepository.account(row)
+            guard account.status == .active || account.status == .invited else {
+                throw AccessError.conflict(kind: "account-not-active", detail: "The account is \(account.status.rawValue).")
+            }
+            try connection.query(Onboarding.retireOthers, [accountID])
+            let issued = try issue(.reset, for: accountID, on: connection)
+            try connection.query(Onboarding.revokeSessions, [accountID])
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "account.reset_issued", targetType: "account",
+                           targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+            return issued
+        }
+    }
+
+    /// The person chooses a password with a one-time token; an invited account becomes active.
+    public func redeem(_ purpose: Purpose, token: String, password: String, from origin: RequestOrigin) throws {
+        var validation = Validation()
+        validation.password(password)
+        try validation.check()
+        let digest = Secrets.digest(token)
+        // A junk token is refused before the (costly) hash; spending it below is what counts.
+        guard try !pool.withConnection({ try $0.query(Onboarding.isLive, [digest, purpose.rawValue]) }).isEmpty else {
+            throw AccessError.invalid("token", "is unknown, used or expired")
+        }
+        let hash = try passwords.hash(password)
+        try pool.withTransaction { connection in
+            guard let accountID = try connection.query(Onboarding.redeem, [digest, purpose.rawValue]).first?.uuid(0),
+                try !connection.query(Onboarding.activate, [accountID, hash]).isEmpty
+            else {
+                throw AccessError.invalid("token", "is unknown, used or expired")
+            }
+            // Whoever held a session before the new password holds none after it.
+            try connection.query(Onboarding.revokeSessions, [accountID])
+            try audit.record(
+                AuditEntry(actorID: accountID, action: purpose == .activation ? "account.activated" : "account.password_reset",
+                           targetType: "account", targetID: accountID.uuidString.lowercased(), requestID: origin.requestID,
+                           address: origin.address),
+                on: connection)
+        }
+    }
+
+    /// Wipes the profile, ends every session and token; the account row stays as an anonymous
+    /// author of what the person wrote.
+    public func erase(_ accountID: UUID, by caller: Caller, from origin: RequestOrigin) throws {
+        try Policy.authorize(caller, .manageAccounts)
+        guard accountID != caller.accountID else {
+            throw AccessError.conflict(kind: "cannot-erase-self", detail: "Ask another admin to erase your account.")
+        }
+        try pool.withTransaction { connection in
+            guard try !connection.query(AccountRepository.findAccount, [accountID]).isEmpty else { throw AccessError.notFound }
+            guard try !connection.query(Onboarding.erase, [accountID]).isEmpty else {
+                throw AccessError.conflict(kind: "already-erased", detail: "This account was erased already.")
+            }
+            try connection.query(Onboarding.revokeSessions, [accountID])
+            try connection.query(Onboarding.revokeTokens, [accountID])
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "account.erased", targetType: "account",
+                           targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+        }
+    }
+
+    private func issue(_ purpose: Purpose, for accountID: UUID, on connection: Connection) throws -> (secret: String, expiresAt: Date) {
+        let secret = Secrets.oneTimeToken()
+        let expiresAt = try connection.query(
+            Onboarding.issue, [UUIDv7.make(), accountID, purpose.rawValue, Secrets.digest(secret), purpose.lifetime]
+        ).first!.date(0)
+        return (secret, expiresAt)
+    }
+}

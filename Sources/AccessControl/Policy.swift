@@ -1,0 +1,55 @@
+import Foundation
+
+/// The one place that answers "may this caller do this". Checks run in the order of api.md:
+/// scope (403 insufficient-scope) first, then visibility (404), then role (403).
+public enum Policy {
+    public enum Action: Sendable, Equatable {
+        case readOrganisations
+        case manageOrganisations
+        case manageAccounts
+        case readAccount(UUID)
+        case readOwnProfile
+        case editOwnProfile
+        /// Password, sessions, export: a person's own security, done with a session, not a token.
+        case manageOwnSecurity
+        case resetPassword(of: UUID)
+        case manageOwnTokens
+        case manageTokensOf(accountID: UUID)
+        case readAuditLog
+    }
+
+    /// The scope a token needs for an action; nil when any valid credential will do.
+    public static func requiredScope(_ action: Action) -> Scope? {
+        switch action {
+        case .readOrganisations: return .membersRead
+        case .manageOrganisations, .manageAccounts, .readAuditLog, .manageTokensOf, .resetPassword: return .admin
+        case .readAccount: return .admin
+        // Tokens do not mint tokens unless they carry the admin scope.
+        case .manageOwnTokens: return .admin
+        case .readOwnProfile, .manageOwnSecurity: return nil
+        case .editOwnProfile: return .membersWrite
+        }
+    }
+
+    public static func authorize(_ caller: Caller, _ action: Action) throws {
+        if let scope = requiredScope(action), let scopes = caller.scopes, !scopes.contains(scope) {
+            throw AccessError.insufficientScope(scope)
+        }
+        switch action {
+        case .readOrganisations, .readOwnProfile, .editOwnProfile, .manageOwnTokens:
+            return
+        case .manageOwnSecurity:
+            guard case .session = caller.credential else {
+                throw AccessError.forbidden(
+                    reason: "session-required", detail: "Sign in with a password for this; API tokens cannot do it.")
+            }
+        case .readAccount(let id):
+            // Another person's account is not visible to a non-admin.
+            guard caller.isAdmin || caller.accountID == id else { throw AccessError.notFound }
+        case .manageOrganisations, .manageAccounts, .readAuditLog, .manageTokensOf, .resetPassword:
+            guard caller.isAdmin else {
+                throw AccessError.forbidden(reason: "admin-required", detail: "Only platform admins may do this.")
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import Crypto
+import Foundation
+import Postgres
+
+/// What a person changes about themselves.
+public struct ProfileChange: Sendable {
+    public var displayName: String?
+    public var jobTitle: String??
+    public var country: String??
+    public var expertise: [String]?
+    public var locale: String?
+    public var timeZone: String?
+    public init() {}
+
+    func validate(_ validation: inout Validation) {
+        if let name = displayName { validation.text(name, "display_name", length: 1...120) }
+        if let jobTitle, let jobTitle { validation.text(jobTitle, "job_title", length: 1...200) }
+        if let country { validation.country(country) }
+        if let expertise { validation.tags(expertise, "expertise") }
+        validation.locale(locale)
+        validation.timeZone(timeZone)
+    }
+
+    func apply(to account: inout Account) {
+        account.displayName = displayName ?? account.displayName
+        if let jobTitle { account.jobTitle = jobTitle }
+        if let country { account.country = country }
+        account.expertise = expertise ?? account.expertise
+        account.locale = locale ?? account.locale
+        account.timeZone = timeZone ?? account.timeZone
+    }
+}
+
+public struct SessionInfo: Sendable {
+    public var id: UUID
+    public var createdAt: Date
+    public var lastSeenAt: Date
+    public var expiresAt: Date
+    public var current: Bool
+}
+
+/// A person's own profile, password, sessions and data (`/v1/me...`).
+public struct ProfileService: Sendable {
+    static let updateProfile = Statement(
+        "profile_update",
+        """
+        UPDATE accounts SET display_name = $2, job_title = $3, country = $4, expertise = $5, locale = $6, time_zone = $7,
+               version = version + 1, updated_at = now()
+        WHERE id = $1
+        """)
+    static let passwordHash = Statement("profile_password_hash", "SELECT password_hash FROM accounts WHERE id = $1")
+    static let revokeOtherSessions = Statement(
+        "profile_revoke_other_sessions",
+        "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2")
+    static let sessions = Statement(
+        "profile_sessions",
+        """
+        SELECT id, created_at, last_seen_at, expires_at FROM sessions
+        WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > now()
+          AND last_seen_at > now() - make_interval(secs => $4) AND ($2::uuid IS NULL OR id > $2)
+        ORDER BY id LIMIT $3
+        """)
+    static let revokeSession = Statement(
+        "profile_revoke_session",
+        "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL RETURNING id")
+    /// Everything stored about one person, as one JSON document built in SQL.
+    static let export = Statement(
+        "profile_export",
+        """
+        SELECT json_build_object(
+            'account', (SELECT json_build_object(
+                'id', a.id, 'email', a.email, 'display_name', a.display_name, 'job_title', a.job_title,
+                'country', a.country, 'member_kind', a.member_kind, 'expertise', a.expertise, 'locale', a.locale,
+                'time_zone', a.time_zone, 'platform_role', a.platform_role,
+                'can_create_communities', a.can_create_communities, 'status', a.status,
+                'created_at', praxis_time(a.created_at), 'updated_at', praxis_time(a.updated_at),
+                'organisation', (SELECT json_build_object('id', o.id, 'name', o.name, 'kind', o.kind, 'country', o.country,
+                                                          'sector', o.sector)
+                                 FROM organisations o WHERE o.id = a.organisation_id))
+                FROM accounts a WHERE a.id = $1),
+            'sessions', coalesce((SELECT json_agg(json_build_object(
+                'id', s.id, 'created_at', praxis_time(s.created_at), 'last_seen_at', praxis_time(s.last_seen_at),
+                'expires_at', praxis_time(s.expires_at), 'revoked_at', praxis_time(s.revoked_at)) ORDER BY s.id)
+                FROM sessions s WHERE s.account_id = $1), '[]'),
+            'tokens', coalesce((SELECT json_agg(json_build_object(
+                'id', t.id, 'name', t.name, 'prefix', t.token_prefix, 'scopes', t.scopes, 'community_ids', t.community_ids,
+                'expires_at', praxis_time(t.expires_at), 'last_used_at', praxis_time(t.last_used_at),
+                'revoked_at', praxis_time(t.revoked_at), 'created_at', praxis_time(t.created_at)) ORDER BY t.id)
+                FROM api_tokens t WHERE t.account_id = $1), '[]'),
+            'audit_events', coalesce((SELECT json_agg(json_build_object(
+                'id', e.id, 'occurred_at', praxis_time(e.occurred_at), 'action', e.action, 'target_type', e.target_type,
+                'target_id', e.target_id) ORDER BY e.seq)
+                FROM audit_events e
+                WHERE (e.target_type = 'account' AND e.target_id = $1::text) OR (e.actor_id = $1 AND e.target_type = 'session')),
+                '[]')
+        )::text
+        """)
+
+    let pool: ConnectionPool
+    let passwords: PasswordHashing
+    let audit = AuditLog()
+
+    public init(pool: ConnectionPool, passwords: PasswordHashing) {
+        self.pool = pool
+        self.passwords = passwords
+    }
+
+    public func update(
+        _ change: ProfileChange, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin
+    ) throws -> Account {
+        try Policy.authorize(caller, .editOwnProfile)
+        return try pool.withTransaction { connection in
+            guard let row = try connection.query(AccountRepository.lockAccount, [caller.accountID]).first else {
+                throw AccessError.notFound
+            }
+            var account = try AccountRepository.account(row)
+            try matches(account.version)
+            var validation = Validation()
+            change.validate(&validation)
+            try validation.check()
+            change.apply(to: &account)
+            try connection.query(
+                ProfileService.updateProfile,
+                [account.id, account.displayName, account.jobTitle, account.country, account.expertise, account.locale,
+                 account.timeZone])
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "account.profile_updated", targetType: "account",
+                           targetID: account.id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+            return try AccountRepository.account(try connection.query(AccountRepository.findAccount, [account.id]).first!)
+        }
+    }
+
+    /// Needs the current password; every other session of the person ends.
+    public func changePassword(current: String, new: String, by caller: Caller, from origin: RequestOrigin) throws {
+        try Policy.authorize(caller, .manageOwnSecurity)
+        var validation = Validation()
+        validation.password(new, "new_password")
+        try validation.check()
+        let stored = try pool.withConnection { try $0.query(ProfileService.passwordHash, [caller.accountID]).first?.optionalString(0) }
+        guard try passwords.verify(current, hash: stored) else {
+            throw AccessError.invalid("current_password", "is not your current password")
+        }
+        let hash = try passwords.hash(new)
+        try pool.withTransaction { connection in
+            try connection.query(AccountRepository.setPassword, [caller.accountID, hash])
+            try connection.query(ProfileService.revokeOtherSessions, [caller.accountID, currentSession(caller)])
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "account.password_changed", targetType: "account",
+                           targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+        }
+    }
+
+    public func sessions(of caller: Caller, after: UUID?, limit: Int) throws -> [SessionInfo] {
+        try Policy.authorize(caller, .manageOwnSecurity)
+        let current = currentSession(caller)
+        return try pool.withConnection { connection in
+            try connection.query(
+                ProfileService.sessions, [caller.accountID, after, limit, AuthenticationService.sessionIdleLifetime]
+            ) { row in
+                let id = try row.uuid(0)
+                return SessionInfo(
+                    id: id, createdAt: try row.date(1), lastSeenAt: try row.date(2), expiresAt: try row.date(3),
+                    current: id == current)
+            }
+        }
+    }
+
+    /// Ends one of the person's sessions (another person's is not visible).
+    public func revokeSession(_ id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
+        try Policy.authorize(caller, .manageOwnSecurity)
+        try pool.withTransaction { connection in
+            guard try !connection.query(ProfileService.revokeSession, [id, caller.accountID]).isEmpty else {
+                throw AccessError.notFound
+            }
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "session.revoked", targetType: "session",
+                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+        }
+    }
+
+    /// Ends every session of the person but the one making the request.
+    public func revokeOtherSessions(by caller: Caller, from origin: RequestOrigin) throws {
+        try Policy.authorize(caller, .manageOwnSecurity)
+        try pool.withTransaction { connection in
+            try connection.query(ProfileService.revokeOtherSessions, [caller.accountID, currentSession(caller)])
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "session.revoked_others", targetType: "account",
+                           targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+        }
+    }
+
+    /// Everything stored about the person, as JSON text; the export itself is audited.
+    public func export(for caller: Caller, from origin: RequestOrigin) throws -> String {
+        try Policy.authorize(caller, .manageOwnSecurity)
+        return try pool.withTransaction { connection in
+            let document = try connection.query(ProfileService.export, [caller.accountID]).first!.string(0)
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "account.exported", targetType: "account",
+                           targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+            return document
+        }
+    }
+
+    private func currentSession(_ caller: Caller) -> UUID? {
+        if case .session(let id) = caller.credential { return id }
+        return nil
+    }
+}

@@ -1,0 +1,156 @@
+import Crypto
+import Foundation
+import Postgres
+
+public struct NewToken: Sendable {
+    public var name: String
+    public var scopes: [Scope]
+    public var communityIDs: [UUID]?
+    public var expiresAt: Date?
+    /// An organisation-owned token: it still acts as the account that holds it (see README).
+    public var organisationID: UUID?
+    /// Issue the token to this account rather than the caller's (admins only).
+    public var accountID: UUID?
+
+    public init(name: String, scopes: [Scope]) {
+        self.name = name
+        self.scopes = scopes
+    }
+}
+
+/// API tokens for partner organisations and scripts.
+public struct TokenService: Sendable {
+    let pool: ConnectionPool
+    let audit = AuditLog()
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    public func create(_ input: NewToken, by caller: Caller, from origin: RequestOrigin) throws -> IssuedToken {
+        let owner = input.accountID ?? caller.accountID
+        try Policy.authorize(caller, owner == caller.accountID ? .manageOwnTokens : .manageTokensOf(accountID: owner))
+        var validation = Validation()
+        validation.text(input.name, "name", length: 1...100)
+        if input.scopes.isEmpty { validation.add("scopes", "must name at least one scope") }
+        if input.scopes.contains(.admin) && !caller.isAdmin { validation.add("scopes", "admin is for platform admins only") }
+        // A token hands out at most its own scopes; an admin token (the operator's) any.
+        if let scopes = caller.scopes, !scopes.contains(.admin), !Set(input.scopes).isSubset(of: scopes) {
+            validation.add("scopes", "cannot exceed the scopes of the token that creates it")
+        }
+        if let expiresAt = input.expiresAt, expiresAt <= Date() { validation.add("expires_at", "must be in the future") }
+        if input.organisationID != nil && !caller.isAdmin { validation.add("organisation_id", "is for platform admins only") }
+        if let communities = input.communityIDs, communities.isEmpty || communities.count > 100 {
+            validation.add("community_ids", "must name 1 to 100 communities, or be left out")
+        }
+        if let reach = caller.communityIDs, !Set(input.communityIDs ?? []).isSubset(of: reach) || input.communityIDs == nil {
+            validation.add("community_ids", "must stay within the communities of the token that creates it")
+        }
+        try validation.check()
+        let secret = Secrets.apiToken()
+        let id = UUIDv7.make()
+        return try pool.withTransaction { connection in
+            if input.scopes.contains(.admin) && owner != caller.accountID {
+                let role = try connection.query(AccountRepository.findAccount, [owner]).first.map(AccountRepository.account)?.platformRole
+                if role != .admin { throw AccessError.invalid("scopes", "admin is for platform admins only") }
+            }
+            let row: Row
+            do {
+                row = try connection.query(
+                    CredentialRepository.insertToken,
+                    [id, owner, input.organisationID, input.name, Secrets.digest(secret), String(secret.prefix(12)),
+                     Array(Set(input.scopes)).sorted().map(\.rawValue), input.communityIDs, input.expiresAt, caller.accountID]
+                ).first!
+            } catch PostgresError.foreignKeyViolation(let constraint) {
+                throw AccessError.invalid(constraint?.contains("organisation") == true ? "organisation_id" : "account_id",
+                                          "does not exist")
+            }
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "token.created", targetType: "token",
+                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
+                           details: #"{"account_id":"\#(owner.uuidString.lowercased())"}"#),
+                on: connection)
+            return IssuedToken(token: try CredentialRepository.token(row), secret: secret)
+        }
+    }
+
+    /// The caller's own live tokens (an admin may name another account).
+    public func tokens(of accountID: UUID?, for caller: Caller, after: UUID?, limit: Int) throws -> [APIToken] {
+        let owner = accountID ?? caller.accountID
+        try Policy.authorize(caller, owner == caller.accountID ? .manageOwnTokens : .manageTokensOf(accountID: owner))
+        return try pool.withConnection { connection in
+            try connection.query(CredentialRepository.listTokens, [owner, after, limit], decode: CredentialRepository.token)
+        }
+    }
+
+    /// One token of the caller's (admins: anyone's); another person's token is not visible.
+    public func token(_ id: UUID, for caller: Caller) throws -> APIToken {
+        try Policy.authorize(caller, .manageOwnTokens)
+        guard let row = try pool.withConnection({ try $0.query(CredentialRepository.findToken, [id]) }).first else {
+            throw AccessError.notFound
+        }
+        let token = try CredentialRepository.token(row)
+        guard token.accountID == caller.accountID || caller.isAdmin else { throw AccessError.notFound }
+        return token
+    }
+
+    /// A successor with the same name, scopes, communities and expiry; the old secret keeps
+    /// working for `overlapSeconds` more, so that a deployment can switch without a gap.
+    public func rotate(_ id: UUID, overlapSeconds: Int, by caller: Caller, from origin: RequestOrigin) throws -> IssuedToken {
+        try Policy.authorize(caller, .manageOwnTokens)
+        guard (0...604_800).contains(overlapSeconds) else {
+            throw AccessError.invalid("overlap_seconds", "must be 0 to 604800 (a week)")
+        }
+        return try pool.withTransaction { connection in
+            guard let row = try connection.query(CredentialRepository.findToken, [id]).first else { throw AccessError.notFound }
+            let old = try CredentialRepository.token(row)
+            guard old.accountID == caller.accountID || caller.isAdmin else { throw AccessError.notFound }
+            guard old.revokedAt == nil, old.expiresAt.map({ $0 > Date() }) ?? true else {
+                throw AccessError.conflict(kind: "token-not-live", detail: "Only a live token can be rotated.")
+            }
+            let secret = Secrets.apiToken()
+            let successor = UUIDv7.make()
+            guard try !connection.query(Onboarding.retire, [id, overlapSeconds, successor]).isEmpty else {
+                throw AccessError.conflict(kind: "already-rotated", detail: "This token has a successor already; rotate that one.")
+            }
+            let created = try connection.query(
+                CredentialRepository.insertToken,
+                [successor, old.accountID, old.organisationID, old.name, Secrets.digest(secret), String(secret.prefix(12)),
+                 old.scopes.map(\.rawValue), old.communityIDs, old.expiresAt, caller.accountID]
+            ).first!
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "token.rotated", targetType: "token",
+                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
+                           details: #"{"successor_id":"\#(successor.uuidString.lowercased())"}"#),
+                on: connection)
+            return IssuedToken(token: try CredentialRepository.token(created), secret: secret)
+        }
+    }
+
+    /// The token the caller authenticated with.
+    public func current(_ caller: Caller) throws -> APIToken {
+        guard case .token(let id) = caller.credential,
+            let row = try pool.withConnection({ try $0.query(CredentialRepository.findToken, [id]) }).first
+        else { throw AccessError.notFound }
+        return try CredentialRepository.token(row)
+    }
+
+    /// Revokes a token of the caller's (admins: anyone's). Another person's token is not visible.
+    public func revoke(_ id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
+        try pool.withTransaction { connection in
+            guard let row = try connection.query(CredentialRepository.findToken, [id]).first else { throw AccessError.notFound }
+            let token = try CredentialRepository.token(row)
+            if token.accountID != caller.accountID && !caller.isAdmin { throw AccessError.notFound }
+            try Policy.authorize(
+                caller, token.accountID == caller.accountID ? .manageOwnTokens : .manageTokensOf(accountID: token.accountID))
+            guard token.revokedAt == nil else {
+                throw AccessError.conflict(kind: "already-revoked", detail: "This token was revoked already.")
+            }
+            try connection.query(CredentialRepository.revokeToken, [id])
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "token.revoked", targetType: "token",
+                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+        }
+    }
+}

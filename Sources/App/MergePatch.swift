@@ -1,0 +1,51 @@
+import Foundation
+import HTTP
+
+/// A JSON Merge Patch (RFC 7396) body: a member left out changes nothing, `null` clears.
+struct MergePatch {
+    private let members: [String: Any]
+
+    init(_ request: Request, allowedKeys: Set<String>) throws {
+        try JSONCoding.requireJSONContentType(request)
+        guard !request.body.isEmpty else { throw Problem.malformed("A JSON body is required.") }
+        try JSONCoding.checkStructure(request.body)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
+            throw Problem.validation(field: "", "The body must be a JSON object.")
+        }
+        let unknown = object.keys.filter { !allowedKeys.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            throw Problem.validation(unknown.map { .init(field: $0, message: "is not a field that can be set here") })
+        }
+        members = object
+    }
+
+    /// A member that cannot be cleared: absent → nil; null or another type → 422.
+    func string(_ name: String) throws -> String? {
+        guard let value = members[name] else { return nil }
+        guard let text = value as? String else { throw Problem.validation(field: name, "must be a string") }
+        return text
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let value = members[name] else { return nil }
+        // Numbers bridge to Bool too; only JSON true and false have the `c` (char) encoding.
+        guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
+            throw Problem.validation(field: name, "must be true or false")
+        }
+        return number.boolValue
+    }
+
+    func strings(_ name: String) throws -> [String]? {
+        guard let value = members[name] else { return nil }
+        guard let texts = value as? [String] else { throw Problem.validation(field: name, "must be an array of strings") }
+        return texts
+    }
+
+    /// A member that can be cleared: absent → nil, null → `.some(nil)`, else the converted value.
+    func nullable<Value>(_ name: String, _ convert: (Any) -> Value?) throws -> Value?? {
+        guard let value = members[name] else { return nil }
+        if value is NSNull { return .some(nil) }
+        guard let converted = convert(value) else { throw Problem.validation(field: name, "has the wrong type or format") }
+        return .some(converted)
+    }
+}
