@@ -218,7 +218,6 @@ public struct AccountService: Sendable {
         return try pool.withTransaction { connection in
             guard let row = try connection.query(AccountRepository.lockAccount, [id]).first else { throw AccessError.notFound }
             var account = try AccountRepository.account(row)
-            try matches(account.version)
             var validation = Validation()
             change.profile.validate(&validation)
             if let status = change.status, ![.active, .suspended].contains(status) {
@@ -231,6 +230,8 @@ public struct AccountService: Sendable {
                 throw AccessError.conflict(
                     kind: "invalid-transition", detail: "An account that is \(account.status.rawValue) cannot become \(status.rawValue).")
             }
+            // Input first, then the version: an invalid change is refused as such, whatever If-Match says.
+            try matches(account.version)
             if change.status == .suspended && id == caller.accountID {
                 throw AccessError.conflict(kind: "cannot-suspend-self", detail: "An admin cannot suspend their own account.")
             }

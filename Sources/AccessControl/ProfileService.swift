@@ -114,10 +114,10 @@ public struct ProfileService: Sendable {
                 throw AccessError.notFound
             }
             var account = try AccountRepository.account(row)
-            try matches(account.version)
             var validation = Validation()
             change.validate(&validation)
             try validation.check()
+            try matches(account.version)
             change.apply(to: &account)
             try connection.query(
                 ProfileService.updateProfile,

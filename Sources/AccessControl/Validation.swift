@@ -17,13 +17,22 @@ struct Validation {
         }
     }
 
+    /// An address of the RFC 5321 shape `local@example.org` (ASCII, a dot-separated domain).
     mutating func email(_ value: String, _ field: String = "email") {
+        let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        let labelCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        if value.utf8.count > 254 || parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".")
-            || value.contains(where: { $0.isWhitespace })
-        {
-            issues.append(.init(field, "must be an email address"))
-        }
+        let valid = value.utf8.count <= 254 && parts.count == 2 && (1...64).contains(parts[0].count)
+            && parts[0].allSatisfy(localCharacters.contains) && !parts[0].hasPrefix(".") && !parts[0].hasSuffix(".")
+            && !parts[0].contains("..")
+            && {
+                let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+                return labels.count >= 2 && labels.allSatisfy { label in
+                    (1...63).contains(label.count) && label.allSatisfy(labelCharacters.contains)
+                        && !label.hasPrefix("-") && !label.hasSuffix("-")
+                }
+            }()
+        if !valid { issues.append(.init(field, "must be an email address")) }
     }
 
     mutating func password(_ value: String, _ field: String = "password") {

@@ -38,6 +38,8 @@ import Testing
         let organisationID = try #require(organisation.json["id"] as? String)
         #expect(organisation.header("Location") == "/v1/organisations/\(organisationID)")
 
+        // The admin scope stands for every scope: the admin token reads what members:read reads.
+        #expect(try server.send("GET", "/v1/organisations/\(organisationID)", token: admin).status == 200)
         let person = try member(admin, organisationID: organisationID)
         let me = try server.send("GET", "/v1/me", token: person.session)
         #expect(me.status == 200)
@@ -131,6 +133,12 @@ import Testing
             "POST", "/v1/accounts", token: admin,
             json: #"{"email":"\#(unique("short"))","display_name":"A","password":"too short","member_kind":"scholar"}"#)
         #expect((short.json["errors"] as? [[String: String]])?.first?["field"] == "password")
+        for email in ["0@.", "a@b", "a b@c.org", ".a@c.org", "a@-c.org", "a@@c.org"] {
+            let bad = try server.send(
+                "POST", "/v1/accounts", token: admin,
+                json: #"{"email":"\#(email)","display_name":"A","password":"correct horse battery","member_kind":"scholar"}"#)
+            #expect((bad.json["errors"] as? [[String: String]])?.first?["field"] == "email", "\(email)")
+        }
         let zone = try server.send(
             "POST", "/v1/accounts", token: admin,
             json: #"{"email":"\#(unique("zone"))","display_name":"A","password":"correct horse battery","member_kind":"scholar","time_zone":"Mars/Olympus"}"#)
@@ -282,7 +290,8 @@ import Testing
             }
             for (placeholder, value) in ids { path = path.replacingOccurrences(of: placeholder, with: value) }
             let json = ["POST", "PATCH"].contains(method) ? "{}" : nil
-            let allButRequired = Scope.allCases.map(\.rawValue).filter { $0 != scope }
+            // Every scope but the required one, and but admin, which stands for all of them.
+            let allButRequired = Scope.allCases.map(\.rawValue).filter { $0 != scope && $0 != "admin" }
             let scopes = allButRequired.map { "\"\($0)\"" }.joined(separator: ",")
             let token = try server.send("POST", "/v1/tokens", token: admin, json: #"{"name":"matrix","scopes":[\#(scopes)]}"#)
                 .json["token"] as! String
@@ -544,5 +553,73 @@ import Testing
         let tooLong = try server.send(
             "POST", "/v1/tokens/\(rotated.json["id"] as! String)/rotate", token: admin, json: #"{"overlap_seconds":99999999}"#)
         #expect(tooLong.status == 422)
+    }
+}
+
+@Suite struct CredentialDetailTests {
+    @Test func aLoginFloodIsRefusedRatherThanQueuedForever() throws {
+        let hashing = PasswordHashing(maximumConcurrent: 1, maximumWait: 0.01)
+        let outcomes = Box<[Bool]>([])
+        let threads = (0..<4).map { _ in
+            Thread {
+                let accepted = (try? hashing.hash("a long enough passphrase")) != nil
+                outcomes.mutate { $0.append(accepted) }
+            }
+        }
+        threads.forEach { $0.start() }
+        while outcomes.value.count < 4 { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(outcomes.value.contains(true))
+        #expect(outcomes.value.contains(false))
+    }
+
+    @Test func lastUseIsWrittenAtMostOnceAMinute() throws {
+        let server = try TestServer()
+        let (account, token) = try server.admin()
+        let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
+        let lastUsed = Statement("last_used_of", "SELECT last_used_at::text FROM api_tokens WHERE account_id = $1")
+        #expect(try owner.query(lastUsed, [account.id]).first?.optionalString(0) == nil)
+        _ = try server.send("GET", "/v1/me", token: token)
+        let first = try owner.query(lastUsed, [account.id]).first?.optionalString(0)
+        #expect(first != nil)
+        for _ in 0..<3 { _ = try server.send("GET", "/v1/me", token: token) }
+        #expect(try owner.query(lastUsed, [account.id]).first?.optionalString(0) == first)
+    }
+
+    /// The token list, checked against a query written here, not the service's.
+    @Test func tokenListsShowOnlyTheCallersOwn() throws {
+        let server = try TestServer()
+        let (_, admin) = try server.admin()
+        var sessions: [(id: String, session: String)] = []
+        for index in 0..<2 {
+            let email = "oracle-\(index)-\(UUID().uuidString.prefix(6).lowercased())@example.org"
+            let id = try server.send(
+                "POST", "/v1/accounts", token: admin,
+                json: #"{"email":"\#(email)","display_name":"O","password":"correct horse battery","member_kind":"official"}"#
+            ).json["id"] as! String
+            let session = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+                .json["token"] as! String
+            for name in ["a", "b", "c"].prefix(index + 2) {
+                _ = try server.send("POST", "/v1/tokens", token: session, json: #"{"name":"\#(name)","scopes":["members:read"]}"#)
+            }
+            sessions.append((id, session))
+        }
+        let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
+        for person in sessions {
+            let expected = Set(try owner.query(
+                Statement("oracle_tokens", "SELECT id::text FROM api_tokens WHERE account_id = $1::uuid AND revoked_at IS NULL"),
+                [person.id]).map { try $0.string(0) })
+            var seen: Set<String> = []
+            var path = "/v1/tokens?limit=1"
+            while true {
+                let page = try server.send("GET", path, token: person.session)
+                seen.formUnion((page.json["data"] as! [[String: Any]]).map { $0["id"] as! String })
+                guard let link = page.header("Link") else { break }
+                path = String(link.dropFirst().prefix { $0 != ">" })
+            }
+            #expect(seen == expected)
+            // Asking for someone else's list is not allowed.
+            let other = sessions.first { $0.id != person.id }!
+            #expect(try server.send("GET", "/v1/tokens?account_id=\(other.id)", token: person.session).status == 403)
+        }
     }
 }

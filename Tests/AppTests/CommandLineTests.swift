@@ -39,6 +39,27 @@ import Testing
         #expect(migrated == 0)
     }
 
+    @Test func createAdminPrintsAnAdminTokenOnce() throws {
+        let email = "cli-admin-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("praxis-cli-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let binary = TestEnvironment.projectRoot.appendingPathComponent(".build/debug/praxis").path
+        let status = try TestEnvironment.run(
+            "/bin/sh", ["-c", "exec '\(binary)' admin create-admin --email \(email) >'\(output.path)' 2>/dev/null"],
+            environment: ["DATABASE_URL=\(TestEnvironment.databaseURL)", "MIGRATIONS_DIR=\(TestEnvironment.migrationsDirectory.path)"])
+        #expect(status == 0)
+        let token = try String(contentsOf: output, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("prx_"))
+        let server = try TestServer()
+        let current = try server.send("GET", "/v1/tokens/current", token: token)
+        #expect(current.json["scopes"] as? [String] == ["admin"])
+        #expect(try server.send("GET", "/v1/me", token: token).json["platform_role"] as? String == "admin")
+        // The same email again is refused with one line.
+        let (again, message) = try praxis(["admin", "create-admin", "--email", email], environment: ["DATABASE_URL": TestEnvironment.databaseURL])
+        #expect(again != 0)
+        #expect(message.hasPrefix("praxis: An account with this email exists already."))
+    }
+
     @Test func anUnreachableDatabaseIsSaidPlainly() throws {
         let (status, message) = try praxis(
             ["migrate"], environment: ["DATABASE_URL": "postgresql://praxis@127.0.0.1:\(TestEnvironment.freePort())/praxis"])
