@@ -240,6 +240,7 @@ public struct AccountService: Sendable {
                     kind: "cannot-demote-self", detail: "An admin cannot remove their own admin role; ask another admin.")
             }
             let previousStatus = account.status
+            let previousRole = account.platformRole
             var organisationID = account.organisation?.id
             if let changed = change.organisationID { organisationID = changed }
             change.profile.apply(to: &account)
@@ -258,9 +259,16 @@ public struct AccountService: Sendable {
             }
             let action = account.status != previousStatus
                 ? (account.status == .suspended ? "account.suspended" : "account.reactivated") : "account.updated"
+            if account.status == .suspended && previousStatus != .suspended {
+                // Tokens wait out a suspension (they check the account's status); sessions end.
+                try connection.query(Onboarding.revokeSessions, [id])
+            }
+            let roleChange = previousRole == account.platformRole ? "" :
+                #","platform_role_from":"\#(previousRole.rawValue)","platform_role_to":"\#(account.platformRole.rawValue)""#
             try audit.record(
                 AuditEntry(actorID: caller.accountID, action: action, targetType: "account", targetID: id.uuidString.lowercased(),
-                           requestID: origin.requestID, address: origin.address),
+                           requestID: origin.requestID, address: origin.address,
+                           details: #"{"status":"\#(account.status.rawValue)"\#(roleChange)}"#),
                 on: connection)
             return try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!)
         }

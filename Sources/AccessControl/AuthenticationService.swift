@@ -44,26 +44,33 @@ public struct AuthenticationService: Sendable {
 
     /// Email and password to a session. An unknown email and a wrong password get the same
     /// answer after the same work (a decoy hash is verified when the email is unknown).
-    public func logIn(email: String, password: String, from origin: RequestOrigin) throws -> IssuedSession {
+    /// A refusal is returned, not thrown: its throttle count and audit row are written in the
+    /// request's transaction, which a thrown error would roll back.
+    public enum LoginOutcome: Sendable {
+        case signedIn(IssuedSession)
+        case refused(AccessError)
+    }
+
+    public func logIn(email: String, password: String, from origin: RequestOrigin) throws -> LoginOutcome {
         let emailDigest = Secrets.digest(email.trimmingCharacters(in: .whitespaces).lowercased())
         let keys = LoginThrottle.keys(emailDigest: emailDigest, address: origin.address)
-        let stored = try pool.withConnection { connection -> Row? in
-            if let wait = try throttle.wait(keys, on: connection) { throw AccessError.throttled(retryAfterSeconds: wait) }
-            return try connection.query(AccountRepository.passwordOf, [email]).first
+        if let wait = try pool.withConnection({ try throttle.wait(keys, on: $0) }) {
+            return .refused(.throttled(retryAfterSeconds: wait))
         }
+        let stored = try pool.withConnection { try $0.query(AccountRepository.passwordOf, [email]).first }
         let accountID = try stored.map { try $0.uuid(0) }
         let hash = stored?.optionalString(1)
         let active = try stored.map { try $0.string(2) } == AccountStatus.active.rawValue
         let verified = try passwords.verify(password, hash: hash)
         guard verified, active, let accountID, let hash else {
+            // The typed email is not recorded: people type passwords into that field too.
             try pool.withTransaction { connection in
                 try throttle.recordFailure(keys, on: connection)
                 try audit.record(
-                    AuditEntry(actorID: nil, action: "session.login_failed", targetType: "email",
-                               targetID: emailDigest, requestID: origin.requestID, address: origin.address),
+                    AuditEntry(actorID: nil, action: "session.login_failed", requestID: origin.requestID, address: origin.address),
                     on: connection)
             }
-            throw AccessError.invalidCredentials
+            return .refused(.invalidCredentials)
         }
         let rehashed = Sodium.passwordNeedsRehash(hash) ? try passwords.hash(password) : nil
         let secret = Secrets.sessionToken()
@@ -79,7 +86,7 @@ public struct AuthenticationService: Sendable {
                 AuditEntry(actorID: accountID, action: "session.created", targetType: "session",
                            targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
-            return IssuedSession(id: id, secret: secret, expiresAt: expiresAt)
+            return .signedIn(IssuedSession(id: id, secret: secret, expiresAt: expiresAt))
         }
     }
 

@@ -54,7 +54,7 @@ public struct Onboarding: Sendable {
         """
         UPDATE api_tokens SET replaced_by = $3,
                expires_at = LEAST(coalesce(expires_at, 'infinity'), now() + make_interval(secs => $2))
-        WHERE id = $1 AND replaced_by IS NULL RETURNING id
+        WHERE id = $1 AND replaced_by IS NULL AND revoked_at IS NULL RETURNING id
         """)
 
     let pool: ConnectionPool
@@ -81,6 +81,8 @@ public struct Onboarding: Sendable {
                 throw AccessError.conflict(kind: "account-not-active", detail: "The account is \(account.status.rawValue).")
             }
             try connection.query(Onboarding.retireOthers, [accountID])
+            // A reset means the old password is not to be trusted: it stops working now.
+            try connection.query(AccountRepository.setPassword, [accountID, String?.none])
             let issued = try issue(.reset, for: accountID, on: connection)
             try connection.query(Onboarding.revokeSessions, [accountID])
             try audit.record(

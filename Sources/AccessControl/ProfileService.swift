@@ -99,6 +99,7 @@ public struct ProfileService: Sendable {
     let pool: ConnectionPool
     let passwords: PasswordHashing
     let audit = AuditLog()
+    let throttle = LoginThrottle()
 
     public init(pool: ConnectionPool, passwords: PasswordHashing) {
         self.pool = pool
@@ -131,25 +132,36 @@ public struct ProfileService: Sendable {
         }
     }
 
-    /// Needs the current password; every other session of the person ends.
-    public func changePassword(current: String, new: String, by caller: Caller, from origin: RequestOrigin) throws {
+    /// Needs the current password; every other session of the person ends. Wrong guesses are
+    /// throttled like logins (a stolen session must not guess its way to the password); a
+    /// refusal is returned, not thrown, so that its count survives the request's transaction.
+    public func changePassword(current: String, new: String, by caller: Caller, from origin: RequestOrigin) throws
+        -> AccessError?
+    {
         try Policy.authorize(caller, .manageOwnSecurity)
         var validation = Validation()
         validation.password(new, "new_password")
         try validation.check()
+        let keys = LoginThrottle.keys(emailDigest: "account-\(caller.accountID.uuidString.lowercased())", address: origin.address)
+        if let wait = try pool.withConnection({ try throttle.wait(keys, on: $0) }) {
+            return .throttled(retryAfterSeconds: wait)
+        }
         let stored = try pool.withConnection { try $0.query(ProfileService.passwordHash, [caller.accountID]).first?.optionalString(0) }
         guard try passwords.verify(current, hash: stored) else {
-            throw AccessError.invalid("current_password", "is not your current password")
+            try pool.withTransaction { try throttle.recordFailure(keys, on: $0) }
+            return .invalid("current_password", "is not your current password")
         }
         let hash = try passwords.hash(new)
         try pool.withTransaction { connection in
             try connection.query(AccountRepository.setPassword, [caller.accountID, hash])
             try connection.query(ProfileService.revokeOtherSessions, [caller.accountID, currentSession(caller)])
+            try connection.query(Onboarding.retireOthers, [caller.accountID])
             try audit.record(
                 AuditEntry(actorID: caller.accountID, action: "account.password_changed", targetType: "account",
                            targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
         }
+        return nil
     }
 
     public func sessions(of caller: Caller, after: UUID?, limit: Int) throws -> [SessionInfo] {

@@ -34,9 +34,9 @@ public struct TokenService: Sendable {
         validation.text(input.name, "name", length: 1...100)
         if input.scopes.isEmpty { validation.add("scopes", "must name at least one scope") }
         if input.scopes.contains(.admin) && !caller.isAdmin { validation.add("scopes", "admin is for platform admins only") }
-        // A token hands out at most its own scopes; an admin token (the operator's) any.
-        if let scopes = caller.scopes, !scopes.contains(.admin), !Set(input.scopes).isSubset(of: scopes) {
-            validation.add("scopes", "cannot exceed the scopes of the token that creates it")
+        // Admin rights are platform-wide: they do not fit a token fenced into some communities.
+        if input.scopes.contains(.admin) && input.communityIDs != nil {
+            validation.add("community_ids", "cannot restrict a token with the admin scope")
         }
         if let expiresAt = input.expiresAt, expiresAt <= Date() { validation.add("expires_at", "must be in the future") }
         if input.organisationID != nil && !caller.isAdmin { validation.add("organisation_id", "is for platform admins only") }
@@ -98,13 +98,13 @@ public struct TokenService: Sendable {
     /// working for `overlapSeconds` more, so that a deployment can switch without a gap.
     public func rotate(_ id: UUID, overlapSeconds: Int, by caller: Caller, from origin: RequestOrigin) throws -> IssuedToken {
         try Policy.authorize(caller, .manageOwnTokens)
-        guard (0...604_800).contains(overlapSeconds) else {
-            throw AccessError.invalid("overlap_seconds", "must be 0 to 604800 (a week)")
-        }
         return try pool.withTransaction { connection in
             guard let row = try connection.query(CredentialRepository.findToken, [id]).first else { throw AccessError.notFound }
             let old = try CredentialRepository.token(row)
             guard old.accountID == caller.accountID || caller.isAdmin else { throw AccessError.notFound }
+            guard (0...604_800).contains(overlapSeconds) else {
+                throw AccessError.invalid("overlap_seconds", "must be 0 to 604800 (a week)")
+            }
             guard old.revokedAt == nil, old.expiresAt.map({ $0 > Date() }) ?? true else {
                 throw AccessError.conflict(kind: "token-not-live", detail: "Only a live token can be rotated.")
             }

@@ -9,7 +9,8 @@ struct Validation {
     })
 
     mutating func text(_ value: String, _ field: String, length: ClosedRange<Int>) {
-        let count = value.count
+        // Counted as PostgreSQL's length() counts: in code points.
+        let count = value.unicodeScalars.count
         if !length.contains(count) {
             issues.append(.init(field, "must be \(length.lowerBound) to \(length.upperBound) characters"))
         } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {

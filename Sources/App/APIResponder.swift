@@ -101,8 +101,8 @@ final class APIResponder: HTTPResponder {
             request.parameters = parameters
             request.route = route.template
             if request.method == "POST", let key = try Idempotency.key(of: request) {
-                let caller = (request.principal as? Caller).map { "account:\($0.accountID.uuidString.lowercased())" } ?? callerKey
-                return try idempotency.run(key: key, caller: caller, request: request, handle: route.handle)
+                // Per credential: a narrower token of the same account must not replay a broader one's answer.
+                return try idempotency.run(key: key, caller: callerKey, request: request, handle: route.handle)
             }
             return try route.handle(request)
         }

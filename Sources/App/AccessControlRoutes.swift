@@ -76,6 +76,7 @@ struct AccessControlRoutes {
         })
         router.add("PATCH", "/v1/accounts/{id:uuid}", signedIn({ _ in .manageAccounts }) { request, caller in
             let accountID = try id(request)
+            _ = try accounts.account(accountID, for: caller)  // 404 before the body is looked at
             let patch = try MergePatch(request, allowedKeys: [
                 "display_name", "organisation_id", "job_title", "country", "member_kind", "expertise", "locale", "time_zone",
                 "platform_role", "can_create_communities", "status",
@@ -125,7 +126,11 @@ struct AccessControlRoutes {
         })
         router.add("POST", "/v1/me/password", signedIn({ _ in .manageOwnSecurity }) { request, caller in
             let body = try JSONCoding.decode(PasswordChangeBody.self, from: request, allowedKeys: ["current_password", "new_password"])
-            try profiles.changePassword(current: body.current_password, new: body.new_password, by: caller, from: origin(request))
+            if let refusal = try profiles.changePassword(
+                current: body.current_password, new: body.new_password, by: caller, from: origin(request))
+            {
+                return ProblemMapping.problem(for: refusal).response(instance: request.path, requestID: request.id)
+            }
             return .noContent()
         })
         router.add("GET", "/v1/me/sessions", signedIn({ _ in .manageOwnSecurity }) { request, caller in
@@ -150,8 +155,12 @@ struct AccessControlRoutes {
 
         router.add("POST", "/v1/sessions") { request in
             let body = try JSONCoding.decode(LoginBody.self, from: request, allowedKeys: ["email", "password"])
-            let session = try authentication.logIn(email: body.email, password: body.password, from: origin(request))
-            return try secret(SessionBody(id: session.id.uuidString.lowercased(), token: session.secret, expires_at: session.expiresAt))
+            switch try authentication.logIn(email: body.email, password: body.password, from: origin(request)) {
+            case .signedIn(let session):
+                return try secret(SessionBody(id: session.id.uuidString.lowercased(), token: session.secret, expires_at: session.expiresAt))
+            case .refused(let refusal):
+                return ProblemMapping.problem(for: refusal).response(instance: request.path, requestID: request.id)
+            }
         }
         router.add("DELETE", "/v1/sessions/current", signedIn { request, caller in
             try authentication.logOut(caller, from: origin(request))

@@ -35,11 +35,14 @@ struct CreateAdmin: ParsableCommand {
         let configuration = try loadConfiguration()
         let application = try orExit { try Application(configuration: configuration, logger: Logger(label: "praxis")) }
         let origin = RequestOrigin(requestID: "command-line", address: "local")
+        // One transaction: an admin without its token would be stuck (the email is taken).
         let token = try orExit {
-            let account = try application.accounts.createAdmin(email: email, displayName: name, from: origin)
-            var input = NewToken(name: "Created by praxis admin create-admin", scopes: [.admin])
-            input.accountID = account.id
-            return try application.tokens.create(input, by: .commandLine(account), from: origin)
+            try application.pool.withTransaction { _ in
+                let account = try application.accounts.createAdmin(email: email, displayName: name, from: origin)
+                var input = NewToken(name: "Created by praxis admin create-admin", scopes: [.admin])
+                input.accountID = account.id
+                return try application.tokens.create(input, by: .commandLine(account), from: origin)
+            }
         }
         print(token.secret)
     }

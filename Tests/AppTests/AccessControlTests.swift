@@ -87,6 +87,15 @@ import Testing
         }
         // Past the free failures: the pair waits, even with the right password, and an unknown
         // email waits the same.
+        // Idempotency keys do not wash failures away: each keyed attempt still counts.
+        let keyedAddress = TestServer.uniqueAddress()
+        for index in 0..<6 {
+            let keyed = try server.send(
+                "POST", "/v1/sessions", headers: [("Idempotency-Key", "guess-\(index)")],
+                json: #"{"email":"\#(person.email)","password":"wrong password!"}"#, from: keyedAddress)
+            #expect(keyed.status == 401)
+        }
+        #expect(try attempt(person.email, "correct horse battery", from: keyedAddress).status == 429)
         let known = try attempt(person.email, "correct horse battery", from: address)
         let unknown = try attempt(nobody, "correct horse battery", from: address)
         #expect(known.status == 429 && unknown.status == 429)
@@ -163,16 +172,20 @@ import Testing
         #expect(try server.send("GET", "/v1/me", token: person.session).status == 401)
         #expect(try server.send("GET", "/v1/organisations", token: token).status == 401)
         _ = try server.send("PATCH", "/v1/accounts/\(person.id)", token: admin, headers: [("If-Match", "*")], json: #"{"status":"active"}"#)
-        #expect(try server.send("GET", "/v1/me", token: person.session).status == 200)
+        // Sessions ended with the suspension; tokens come back with the account.
+        #expect(try server.send("GET", "/v1/me", token: person.session).status == 401)
+        #expect(try server.send("GET", "/v1/organisations", token: token).status == 200)
+        let session = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(person.email)","password":"correct horse battery"}"#)
+            .json["token"] as! String
 
         let tokenID = tokenAnswer.json["id"] as! String
-        #expect(try server.send("DELETE", "/v1/tokens/\(tokenID)", token: person.session).status == 204)
+        #expect(try server.send("DELETE", "/v1/tokens/\(tokenID)", token: session).status == 204)
         #expect(try server.send("GET", "/v1/organisations", token: token).status == 401)
-        #expect(try server.send("DELETE", "/v1/tokens/\(tokenID)", token: person.session).status == 409)
+        #expect(try server.send("DELETE", "/v1/tokens/\(tokenID)", token: session).status == 409)
 
         let soon = Date().addingTimeInterval(1.2)
         let expiring = try server.send(
-            "POST", "/v1/tokens", token: person.session,
+            "POST", "/v1/tokens", token: session,
             json: #"{"name":"brief","scopes":["members:read"],"expires_at":"\#(ISO8601DateFormatter().string(from: soon.addingTimeInterval(0.5)))"}"#)
         let brief = try #require(expiring.json["token"] as? String)
         #expect(try server.send("GET", "/v1/organisations", token: brief).status == 200)
@@ -205,9 +218,15 @@ import Testing
         let stored = try owner.query(Statement("token_digest", "SELECT token_hash FROM api_tokens WHERE id = $1::uuid"),
                                      [created.json["id"] as! String]).first!.string(0)
         #expect(stored.count == 64 && !stored.contains(secret))
-        // A token cannot hand out more than it has.
-        let wider = try server.send("POST", "/v1/tokens", token: secret, json: #"{"name":"x","scopes":["threads:write"]}"#)
-        #expect(wider.status == 403)
+        // Only a token with the admin scope creates tokens (an admin's own session may too).
+        let minted = try server.send("POST", "/v1/tokens", token: secret, json: #"{"name":"x","scopes":["threads:read"]}"#)
+        #expect(minted.status == 403)
+        #expect(minted.json["required_scope"] as? String == "admin")
+        // Admin rights are not fenced into communities.
+        let fenced = try server.send(
+            "POST", "/v1/tokens", token: admin,
+            json: #"{"name":"x","scopes":["admin"],"community_ids":["0192f5c4-1b2a-7c3d-8e4f-1234567890ab"]}"#)
+        #expect((fenced.json["errors"] as? [[String: String]])?.first?["field"] == "community_ids")
     }
 
     @Test func sessionSecretsAreNotReplayed() throws {
@@ -502,6 +521,8 @@ import Testing
         #expect(reset.header("Cache-Control") == "no-store")
         let token = try #require(reset.json["reset_token"] as? String)
         #expect(try server.send("GET", "/v1/me", token: session).status == 401)
+        // The old password stops working at once.
+        #expect(try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"first passphrase"}"#).status == 401)
         #expect(try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"short"}"#).status == 422)
         #expect(try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"second passphrase"}"#).status == 204)
         #expect(try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"third passphrase"}"#).status == 422)

@@ -36,3 +36,34 @@ import Testing
         #expect(spec.subtracting(routes).sorted() == [], "operations in openapi.yaml the server lacks")
     }
 }
+
+extension OpenAPIContractTests {
+    /// `x-required-scope` of every operation, as the spec declares it ("null" where none).
+    static func declaredScopes() throws -> [String: String] {
+        let text = try String(contentsOf: TestEnvironment.projectRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        var scopes: [String: String] = [:]
+        var inPaths = false
+        var path: String?
+        var method: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if !line.hasPrefix(" ") && !line.isEmpty { inPaths = line.hasPrefix("paths:") }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), !line.hasPrefix("   ") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+                method = line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()
+            } else if let path, let method, line.trimmingCharacters(in: .whitespaces).hasPrefix("x-required-scope:") {
+                let value = line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
+                scopes["\(method) \(path)"] = value.replacingOccurrences(of: "\"", with: "")
+            }
+        }
+        return scopes
+    }
+
+    @Test func theSpecDeclaresTheScopesTheServerEnforces() throws {
+        let declared = try Self.declaredScopes()
+        for (route, scope) in AccessControlTests.requiredScopes {
+            #expect(declared[route] == (scope ?? "null"), "\(route)")
+        }
+    }
+}
