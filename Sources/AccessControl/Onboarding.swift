@@ -45,9 +45,14 @@ public struct Onboarding: Sendable {
         """
         UPDATE accounts SET email = 'erased-' || id || '@erased.invalid', display_name = 'Former member',
                password_hash = NULL, organisation_id = NULL, job_title = NULL, country = NULL, expertise = '{}',
-               status = 'deleted', can_create_communities = false, version = version + 1, updated_at = now()
+               locale = 'en', time_zone = 'UTC', status = 'deleted', can_create_communities = false,
+               version = version + 1, updated_at = now()
         WHERE id = $1 AND status <> 'deleted' RETURNING id
         """)
+    /// The addresses the person's own acts came from (they sit outside the audit hash).
+    static let forgetAddresses = Statement(
+        "account_forget_addresses",
+        "DELETE FROM audit_event_addresses WHERE event_id IN (SELECT id FROM audit_events WHERE actor_id = $1)")
     /// Marks a token rotated (once) and ends it after the overlap; no row when it was rotated already.
     static let retire = Statement(
         "token_retire",
@@ -134,6 +139,7 @@ public struct Onboarding: Sendable {
             }
             try connection.query(Onboarding.revokeSessions, [accountID])
             try connection.query(Onboarding.revokeTokens, [accountID])
+            try connection.query(Onboarding.forgetAddresses, [accountID])
             try audit.record(
                 AuditEntry(actorID: caller.accountID, action: "account.erased", targetType: "account",
                            targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),

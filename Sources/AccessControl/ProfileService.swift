@@ -89,7 +89,9 @@ public struct ProfileService: Sendable {
                 FROM api_tokens t WHERE t.account_id = $1), '[]'),
             'audit_events', coalesce((SELECT json_agg(json_build_object(
                 'id', e.id, 'occurred_at', praxis_time(e.occurred_at), 'action', e.action, 'target_type', e.target_type,
-                'target_id', e.target_id) ORDER BY e.seq)
+                'target_id', e.target_id,
+                'address', (SELECT x.address FROM audit_event_addresses x WHERE x.event_id = e.id AND e.actor_id = $1))
+                ORDER BY e.seq)
                 FROM audit_events e
                 WHERE (e.target_type = 'account' AND e.target_id = $1::text) OR (e.actor_id = $1 AND e.target_type = 'session')),
                 '[]')

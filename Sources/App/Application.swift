@@ -64,7 +64,9 @@ public final class Application: Sendable {
             router: router, pool: pool, metrics: metrics, logger: logger, configuration: configuration,
             authentication: authentication)
         server = HTTPServer(configuration: configuration.server, responder: responder)
-        maintenance = Maintenance(pool: pool, interval: configuration.maintenanceIntervalSeconds, logger: logger)
+        maintenance = Maintenance(
+            pool: pool, tasks: Maintenance.tasks(addressRetentionDays: configuration.auditAddressRetentionDays),
+            interval: configuration.maintenanceIntervalSeconds, logger: logger)
     }
 
     public var port: UInt16 { server.port }

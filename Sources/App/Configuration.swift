@@ -16,6 +16,7 @@ public struct Configuration: Sendable {
     public var rateLimitWindowSeconds = 60
     public var migrationsDirectory = URL(fileURLWithPath: "migrations")
     public var maintenanceIntervalSeconds = 60.0
+    public var auditAddressRetentionDays = 90
 
     public init(databaseURL: String, migrationDatabaseURL: String? = nil) {
         self.databaseURL = databaseURL
@@ -82,6 +83,7 @@ public struct Configuration: Sendable {
         if let limit = try integer("RATE_LIMIT_PER_IP", 1...1_000_000) { configuration.rateLimitPerAddress = limit }
         if let window = try integer("RATE_LIMIT_WINDOW", 1...86_400) { configuration.rateLimitWindowSeconds = window }
         if let interval = try integer("MAINTENANCE_INTERVAL", 1...86_400) { configuration.maintenanceIntervalSeconds = Double(interval) }
+        if let days = try integer("AUDIT_ADDRESS_RETENTION_DAYS", 1...3650) { configuration.auditAddressRetentionDays = days }
         for origin in list("CORS_ORIGINS") {
             guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),
                 url.host != nil, url.path.isEmpty, origin != "*"

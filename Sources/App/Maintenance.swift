@@ -8,12 +8,25 @@ final class Maintenance: @unchecked Sendable {
     struct Task: Sendable {
         let name: String
         let statement: Statement
+        var parameters: [any PostgresBindable] = []
     }
 
     /// Arbitrary, fixed: the advisory lock key only one instance's pass holds at a time.
     static let lockKey: Int64 = 0x7072_6178_6973_6d74
     /// Held until the pass's transaction ends, however it ends.
     static let tryLock = Statement("maintenance_try_lock", "SELECT pg_try_advisory_xact_lock($1)")
+
+    /// The clean-up every instance does; `addressRetentionDays` is how long audit events keep
+    /// the client address they came from.
+    static func tasks(addressRetentionDays: Int) -> [Task] {
+        baseTasks + [
+            // Addresses sit outside the audit hash, so that this retention purge leaves the chain intact.
+            Task(name: "audit addresses past retention",
+                 statement: Statement("maintenance_audit_addresses",
+                                      "DELETE FROM audit_event_addresses WHERE recorded_at < now() - make_interval(days => $1)"),
+                 parameters: [addressRetentionDays]),
+        ]
+    }
 
     static let baseTasks = [
         Task(name: "expired idempotency keys",
@@ -29,10 +42,6 @@ final class Maintenance: @unchecked Sendable {
         Task(name: "ended sessions",
              statement: Statement("maintenance_sessions",
                                   "DELETE FROM sessions WHERE expires_at < now() - interval '1 day' OR revoked_at < now() - interval '1 day'")),
-        // Addresses sit outside the audit hash, so that this retention purge leaves the chain intact.
-        Task(name: "audit addresses past retention",
-             statement: Statement("maintenance_audit_addresses",
-                                  "DELETE FROM audit_event_addresses WHERE recorded_at < now() - interval '90 days'")),
     ]
 
     private let pool: ConnectionPool
@@ -44,7 +53,7 @@ final class Maintenance: @unchecked Sendable {
     private var stopping = false
     private var thread: Thread?
 
-    init(pool: ConnectionPool, tasks: [Task] = Maintenance.baseTasks, interval: TimeInterval, logger: Logger) {
+    init(pool: ConnectionPool, tasks: [Task], interval: TimeInterval, logger: Logger) {
         self.pool = pool
         self.tasks = tasks
         self.interval = interval
@@ -72,7 +81,7 @@ final class Maintenance: @unchecked Sendable {
             return try pool.withTransaction { connection in
                 guard try connection.query(Maintenance.tryLock, [Maintenance.lockKey]).first?.bool(0) == true else { return false }
                 for task in tasks {
-                    try connection.query(task.statement)
+                    try connection.query(task.statement, task.parameters)
                 }
                 return true
             }

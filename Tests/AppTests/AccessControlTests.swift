@@ -548,6 +548,12 @@ import Testing
         #expect(wiped.json["job_title"] is NSNull && wiped.json["country"] is NSNull)
         #expect(!wiped.text.contains(email) && !wiped.text.contains("Erin"))
         #expect(try server.send("POST", "/v1/accounts/\(id)/erase", token: admin).status == 409)
+        let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
+        let addresses = try owner.query(
+            Statement("erased_addresses", """
+                SELECT count(*) FROM audit_event_addresses x JOIN audit_events e ON e.id = x.event_id WHERE e.actor_id = $1::uuid
+                """), [id]).first!.int(0)
+        #expect(addresses == 0)
         // The email is free again.
         #expect(try server.send(
             "POST", "/v1/accounts", token: admin,

@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import HTTP
 import Postgres
@@ -125,7 +126,7 @@ import Testing
                 INSERT INTO rate_limits (key, tat, allowed)
                 VALUES ($1 || '-old', now() - interval '1 second', true), ($1 || '-new', now() + interval '1 hour', true)
                 """), [marker])
-        let maintenance = Maintenance(pool: server.application.pool, interval: 3600, logger: .init(label: "test"))
+        let maintenance = Maintenance(pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600, logger: .init(label: "test"))
         #expect(maintenance.runOnce())
         let left = try owner.query(
             Statement("left_after_maintenance", """
@@ -136,11 +137,35 @@ import Testing
         #expect(left == ["\(marker)-new", "\(marker)-new"])
     }
 
+    @Test func auditAddressesArePurgedAfterRetentionAndTheChainStaysIntact() throws {
+        let server = try TestServer()
+        let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
+        let marker = "maintenance-\(UUID().uuidString)"
+        try server.application.pool.withTransaction { connection in
+            try AuditLog().record(AuditEntry(actorID: nil, action: marker, address: "192.0.2.7"), on: connection)
+            try AuditLog().record(AuditEntry(actorID: nil, action: marker, address: "192.0.2.8"), on: connection)
+        }
+        try owner.query(
+            Statement("age_address", """
+                UPDATE audit_event_addresses SET recorded_at = now() - interval '91 days'
+                WHERE address = '192.0.2.7' AND event_id IN (SELECT id FROM audit_events WHERE action = $1)
+                """), [marker])
+        let maintenance = Maintenance(
+            pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600, logger: .init(label: "test"))
+        #expect(maintenance.runOnce())
+        let left = try owner.query(
+            Statement("addresses_left", """
+                SELECT x.address FROM audit_events e LEFT JOIN audit_event_addresses x ON x.event_id = e.id
+                WHERE e.action = $1 ORDER BY e.seq
+                """), [marker]).map { $0.optionalString(0) }
+        #expect(left == [nil, "192.0.2.8"])
+    }
+
     @Test func maintenanceRunsOnOneInstanceAtATime() throws {
         let server = try TestServer()
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.databaseURL))
         try owner.query(Statement("hold_maintenance_lock", "SELECT pg_advisory_lock($1)"), [Maintenance.lockKey])
-        let maintenance = Maintenance(pool: server.application.pool, interval: 3600, logger: .init(label: "test"))
+        let maintenance = Maintenance(pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600, logger: .init(label: "test"))
         #expect(!maintenance.runOnce())
         try owner.query(Statement("release_maintenance_lock", "SELECT pg_advisory_unlock($1)"), [Maintenance.lockKey])
         #expect(maintenance.runOnce())
