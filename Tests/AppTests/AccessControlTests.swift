@@ -1,4 +1,5 @@
 import AccessControl
+import Crypto
 import Foundation
 import HTTP
 import Postgres
@@ -648,5 +649,69 @@ import Testing
             let other = sessions.first { $0.id != person.id }!
             #expect(try server.send("GET", "/v1/tokens?account_id=\(other.id)", token: person.session).status == 403)
         }
+    }
+}
+
+/// Expiry, forced by moving stored times into the past as the database owner.
+@Suite struct ExpiryTests {
+    let server: TestServer
+    let owner: Connection
+    init() throws {
+        server = try TestServer()
+        owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
+    }
+
+    private func person(_ admin: String) throws -> (id: String, email: String) {
+        let email = "expiry-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        let id = try server.send(
+            "POST", "/v1/accounts", token: admin,
+            json: #"{"email":"\#(email)","display_name":"E","password":"correct horse battery","member_kind":"official"}"#
+        ).json["id"] as! String
+        return (id, email)
+    }
+
+    private func logIn(_ email: String) throws -> HTTPResult {
+        try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+    }
+
+    @Test func sessionsEndAfterTheIdleAndTheAbsoluteLimit() throws {
+        let (_, admin) = try server.admin()
+        let someone = try person(admin)
+        let idle = try logIn(someone.email).json["token"] as! String
+        let old = try logIn(someone.email).json["token"] as! String
+        let fresh = try logIn(someone.email).json["token"] as! String
+        let age = Statement("age_session", "UPDATE sessions SET last_seen_at = now() - make_interval(hours => $2) WHERE token_hash = $1")
+        let expire = Statement("expire_session", "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1")
+        try owner.query(age, [Secrets.digest(idle), 13])
+        try owner.query(expire, [Secrets.digest(old)])
+        try owner.query(age, [Secrets.digest(fresh), 11])
+        #expect(try server.send("GET", "/v1/me", token: idle).status == 401)
+        #expect(try server.send("GET", "/v1/me", token: old).status == 401)
+        #expect(try server.send("GET", "/v1/me", token: fresh).status == 200)
+    }
+
+    @Test func oneTimeTokensExpire() throws {
+        let (_, admin) = try server.admin()
+        let someone = try person(admin)
+        let reset = try server.send("POST", "/v1/accounts/\(someone.id)/password-reset", token: admin).json["reset_token"] as! String
+        try owner.query(
+            Statement("expire_reset", "UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1"),
+            [Secrets.digest(reset)])
+        let late = try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(reset)","password":"too late passphrase"}"#)
+        #expect(late.status == 422)
+        #expect((late.json["errors"] as? [[String: String]])?.first?["field"] == "token")
+    }
+
+    @Test func invitedAndSuspendedAccountsGetTheSameLoginAnswerAsAWrongPassword() throws {
+        let (_, admin) = try server.admin()
+        let suspended = try person(admin)
+        _ = try server.send(
+            "PATCH", "/v1/accounts/\(suspended.id)", token: admin, headers: [("If-Match", "*")], json: #"{"status":"suspended"}"#)
+        let invitedEmail = "invited-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        _ = try server.send(
+            "POST", "/v1/accounts", token: admin, json: #"{"email":"\#(invitedEmail)","display_name":"I","member_kind":"official"}"#)
+        let answers = [try logIn(suspended.email), try logIn(invitedEmail), try logIn("nobody-\(UUID().uuidString)@example.org")]
+        #expect(answers.allSatisfy { $0.status == 401 })
+        #expect(Set(answers.map { "\($0.json["type"] ?? "")|\($0.json["detail"] ?? "")" }).count == 1)
     }
 }
