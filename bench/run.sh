@@ -8,6 +8,8 @@
 #    a route that waits 50 ms in PostgreSQL; reports /healthz throughput and p99 under that mix.
 # 2. Server against pgbench: GET /v1 (whose only SQL is the rate-limit upsert) under wrk,
 #    against pgbench running the same upsert with the same clients; reports the ratio.
+# 3. The same for GET /v1/me with an API token (three statements: the token's caller, the
+#    rate-limit upsert, the account), against pgbench running those three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -37,7 +39,7 @@ start_server() {
   local mode=$1
   port=$(free_port)
   HTTP_MODE=$mode PORT=$port POOL_SIZE=16 THREADS=2 RATE_LIMIT_PER_IP=1000000 TRUSTED_PROXIES=127.0.0.1 \
-    LOG_LEVEL=critical CONNECTION_LIMIT=2000 CONNECTION_LIMIT_PER_IP=2000 .build/release/praxis-bench 2>"$tmp/server.log" &
+    RATE_LIMIT_PER_TOKEN=1000000 LOG_LEVEL=critical CONNECTION_LIMIT=2000 CONNECTION_LIMIT_PER_IP=2000 .build/release/praxis-bench 2>"$tmp/server.log" &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0
@@ -84,4 +86,26 @@ echo "| --- | ---: |"
 echo "| GET /v1 through the server, req/s | $server |"
 echo "| GET /v1 p99 | $(p99 "$tmp/v1.txt") |"
 echo "| the same upsert in pgbench, tps | $database |"
+echo "| server ÷ pgbench | $(python3 -c "print(f'{$server / $database:.2f}')") |"
+
+echo
+echo "## The server ($mode) against pgbench, signed in: GET /v1/me with an API token (${seconds}s, 16 clients)"
+echo
+token=$(.build/release/praxis admin create-admin --email "bench-$RANDOM@example.org")
+start_server "$mode"
+current=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/tokens/current")
+wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/me" >"$tmp/me.txt"
+stop_server
+hash=$(python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())' "$token")
+token_id=$(echo "$current" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+account_id=$(echo "$current" | python3 -c 'import json,sys; print(json.load(sys.stdin)["account_id"])')
+pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -D hash="$hash" -D key="token:$token_id" \
+  -D account="$account_id" -f bench/authenticated.sql "$DATABASE_URL" >"$tmp/pgbench-me.txt" 2>&1
+server=$(requests_per_second "$tmp/me.txt")
+database=$(awk '/^tps = / {print $3}' "$tmp/pgbench-me.txt")
+echo "| measure | value |"
+echo "| --- | ---: |"
+echo "| GET /v1/me through the server, req/s | $server |"
+echo "| GET /v1/me p99 | $(p99 "$tmp/me.txt") |"
+echo "| the same three statements in pgbench, tps | $database |"
 echo "| server ÷ pgbench | $(python3 -c "print(f'{$server / $database:.2f}')") |"
