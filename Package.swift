@@ -37,12 +37,13 @@ let package = Package(
 
         // Domain modules: models, the rules, and SQL. No HTTP here.
         .target(name: "AccessControl", dependencies: ["Postgres", "Crypto"]),
+        .target(name: "Membership", dependencies: ["AccessControl", "Postgres", "Crypto"]),
 
         // Composition root and the executable.
         .target(
             name: "App",
             dependencies: [
-                "HTTP", "Postgres", "Crypto", "AccessControl",
+                "HTTP", "Postgres", "Crypto", "AccessControl", "Membership",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -54,7 +55,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "AccessControl", "HTTP", "Postgres", "Crypto", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "AccessControl", "Membership", "HTTP", "Postgres", "Crypto", "TestSupport"]),
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]

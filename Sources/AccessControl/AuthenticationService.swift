@@ -26,8 +26,8 @@ public struct AuthenticationService: Sendable {
                     let row = try connection.query(CredentialRepository.tokenCaller, [digest]).first
                 else { throw AccessError.unauthenticated }
                 let id = try row.uuid(0)
-                let scopes = Set(try row.stringArray(6).compactMap(Scope.init(rawValue:)))
-                let communities = row.isNull(7) ? nil : Set(try row.stringArray(7).compactMap(UUID.init(uuidString:)))
+                let scopes = Set(try row.stringArray(7).compactMap(Scope.init(rawValue:)))
+                let communities = row.isNull(8) ? nil : Set(try row.stringArray(8).compactMap(UUID.init(uuidString:)))
                 if try row.bool(1) { try connection.query(CredentialRepository.touchToken, [id]) }
                 return try CredentialRepository.caller(row, at: 2, credential: .token(id: id), scopes: scopes, communities: communities)
             }

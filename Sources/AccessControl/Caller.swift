@@ -15,6 +15,7 @@ public struct Caller: Sendable, Equatable {
     public var memberKind: MemberKind
     /// True when the account's organisation is a vendor (a commercial interest, declared or not).
     public var organisationIsVendor: Bool
+    public var canCreateCommunities: Bool
     public var credential: Credential
     /// The token's scopes; nil for a session, which may do all its account may.
     public var scopes: Set<Scope>?
@@ -23,12 +24,13 @@ public struct Caller: Sendable, Equatable {
 
     public init(
         accountID: UUID, platformRole: PlatformRole, memberKind: MemberKind, organisationIsVendor: Bool,
-        credential: Credential, scopes: Set<Scope>?, communityIDs: Set<UUID>?
+        canCreateCommunities: Bool = false, credential: Credential, scopes: Set<Scope>?, communityIDs: Set<UUID>?
     ) {
         self.accountID = accountID
         self.platformRole = platformRole
         self.memberKind = memberKind
         self.organisationIsVendor = organisationIsVendor
+        self.canCreateCommunities = canCreateCommunities
         self.credential = credential
         self.scopes = scopes
         self.communityIDs = communityIDs
@@ -49,7 +51,8 @@ public struct Caller: Sendable, Equatable {
     public static func commandLine(_ account: Account) -> Caller {
         Caller(
             accountID: account.id, platformRole: account.platformRole, memberKind: account.memberKind,
-            organisationIsVendor: account.organisation?.kind == .vendor, credential: .commandLine, scopes: nil,
+            organisationIsVendor: account.organisation?.kind == .vendor, canCreateCommunities: account.canCreateCommunities,
+            credential: .commandLine, scopes: nil,
             communityIDs: nil)
     }
 }

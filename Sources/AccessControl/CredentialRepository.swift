@@ -4,7 +4,7 @@ import Postgres
 /// SQL for sessions and API tokens.
 struct CredentialRepository: Sendable {
     /// The caller's account as it is now, with whether its organisation is a vendor.
-    static let callerColumns = "a.id, a.platform_role, a.member_kind, coalesce(o.kind = 'vendor', false)"
+    static let callerColumns = "a.id, a.platform_role, a.member_kind, coalesce(o.kind = 'vendor', false), a.can_create_communities"
 
     static let sessionCaller = Statement(
         "session_caller",
@@ -72,7 +72,7 @@ struct CredentialRepository: Sendable {
             accountID: try row.uuid(index),
             platformRole: try AccountRepository.enumeration(row, index + 1),
             memberKind: try AccountRepository.enumeration(row, index + 2),
-            organisationIsVendor: try row.bool(index + 3),
+            organisationIsVendor: try row.bool(index + 3), canCreateCommunities: try row.bool(index + 4),
             credential: credential, scopes: scopes, communityIDs: communities)
     }
 }

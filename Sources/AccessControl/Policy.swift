@@ -16,6 +16,10 @@ public enum Policy {
         case manageOwnTokens
         case manageTokensOf(accountID: UUID)
         case readAuditLog
+        case createCommunity
+        case readCommunities
+        /// Changing a community; the caller's role in it is checked where the community is read.
+        case manageCommunity
     }
 
     /// The scope a token needs for an action; nil when any valid credential will do.
@@ -27,6 +31,8 @@ public enum Policy {
         // Tokens do not mint tokens unless they carry the admin scope.
         case .manageOwnTokens: return .admin
         case .readOwnProfile, .manageOwnSecurity: return nil
+        case .createCommunity, .manageCommunity: return .communitiesWrite
+        case .readCommunities: return .communitiesRead
         case .editOwnProfile: return .membersWrite
         }
     }
@@ -37,8 +43,13 @@ public enum Policy {
             throw AccessError.insufficientScope(scope)
         }
         switch action {
-        case .readOrganisations, .readOwnProfile, .editOwnProfile, .manageOwnTokens:
+        case .readOrganisations, .readOwnProfile, .editOwnProfile, .manageOwnTokens, .readCommunities, .manageCommunity:
             return
+        case .createCommunity:
+            guard caller.isAdmin || caller.canCreateCommunities else {
+                throw AccessError.forbidden(
+                    reason: "cannot-create-communities", detail: "Ask a platform admin for the right to create communities.")
+            }
         case .manageOwnSecurity:
             guard case .session = caller.credential else {
                 throw AccessError.forbidden(

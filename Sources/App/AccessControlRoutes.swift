@@ -233,19 +233,6 @@ struct AccessControlRoutes {
             return try Response.json(VerificationBody(verification: try audit.verify(for: caller, anchor: anchor)))
         })
     }
-
-    /// A handler that needs a signed-in caller (401 otherwise). With an action, the policy is
-    /// checked before the body is read, so that an invalid body never answers before a refusal.
-    private func signedIn(
-        _ action: (@Sendable (Request) throws -> Policy.Action)? = nil,
-        _ handler: @escaping @Sendable (Request, Caller) throws -> Response
-    ) -> Handler {
-        { request in
-            guard let caller = request.principal as? Caller else { throw AccessError.unauthenticated }
-            if let action { try Policy.authorize(caller, try action(request)) }
-            return try handler(request, caller)
-        }
-    }
 }
 
 /// The members of a merge patch that a person may change about themselves.
@@ -258,46 +245,4 @@ private func profileChange(_ patch: MergePatch) throws -> ProfileChange {
     change.locale = try patch.string("locale")
     change.timeZone = try patch.string("time_zone")
     return change
-}
-
-private func id(_ request: Request) throws -> UUID {
-    guard let text = request.parameters["id"], let id = UUID(uuidString: text) else { throw Problem.notFound() }
-    return id
-}
-
-private func origin(_ request: Request) -> RequestOrigin {
-    RequestOrigin(requestID: request.id, address: request.clientAddress)
-}
-
-private func tag(_ id: UUID, _ version: Int64) -> String {
-    EntityTag.make(id: id.uuidString.lowercased(), version: version)
-}
-
-private func created<Body: Encodable>(_ body: Body, at location: String, tag: String) throws -> Response {
-    var response = try Response.json(body, status: 201)
-    response.headers.add("Location", location)
-    response.headers.add("ETag", tag)
-    return response
-}
-
-/// A single resource with its ETag, or 304 when the client holds the current version.
-private func single<Body: Encodable>(_ body: Body, tag: String, _ request: Request) throws -> Response {
-    if EntityTag.isNotModified(request, current: tag) { return EntityTag.notModified(current: tag) }
-    var response = try Response.json(body)
-    response.headers.add("ETag", tag)
-    return response
-}
-
-/// The answer to a change: the new state and its ETag (never 304, whatever If-None-Match says).
-private func changed<Body: Encodable>(_ body: Body, tag: String) throws -> Response {
-    var response = try Response.json(body)
-    response.headers.add("ETag", tag)
-    return response
-}
-
-/// An answer that carries a secret: never cached, never stored for idempotent replay.
-private func secret<Body: Encodable>(_ body: Body) throws -> Response {
-    var response = try Response.json(body, status: 201)
-    response.headers.add("Cache-Control", "no-store")
-    return response
 }

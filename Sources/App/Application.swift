@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HTTP
 import Logging
+import Membership
 import Postgres
 
 /// The composition root: the pool, the routes, the HTTP server and the maintenance loop.
@@ -56,6 +57,7 @@ public final class Application: Sendable {
             profiles: ProfileService(pool: pool, passwords: passwords), onboarding: Onboarding(pool: pool, passwords: passwords),
             audit: AuditService(pool: pool))
             .register(in: &router)
+        CommunityRoutes(communities: CommunityService(pool: pool)).register(in: &router)
         extraRoutes?(&router, context)
         OperationsRoutes.registerIndex(in: &router)
 

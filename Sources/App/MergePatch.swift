@@ -35,6 +35,14 @@ struct MergePatch {
         return number.boolValue
     }
 
+    func integer(_ name: String) throws -> Int? {
+        guard let value = members[name] else { return nil }
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
+            let integer = Int(exactly: number.doubleValue)
+        else { throw Problem.validation(field: name, "must be an integer") }
+        return integer
+    }
+
     func strings(_ name: String) throws -> [String]? {
         guard let value = members[name] else { return nil }
         guard let texts = value as? [String] else { throw Problem.validation(field: name, "must be an array of strings") }

@@ -289,6 +289,10 @@ import Testing
         "DELETE /v1/tokens/{id}": "admin",
         "GET /v1/audit-events": "admin",
         "GET /v1/audit-events/verify": "admin",
+        "POST /v1/communities": "communities:write",
+        "GET /v1/communities": "communities:read",
+        "GET /v1/communities/{id}": "communities:read",
+        "PATCH /v1/communities/{id}": "communities:write",
     ]
 
     @Test func everyEndpointEnforcesItsScope() throws {

@@ -1,0 +1,61 @@
+import AccessControl
+import Foundation
+import HTTP
+
+// What every route module's handlers share: the signed-in caller, ids, ETags and the shapes of
+// created, read and changed answers.
+
+/// A handler that needs a signed-in caller (401 otherwise). With an action, the policy is
+/// checked before the body is read, so that an invalid body never answers before a refusal.
+func signedIn(
+    _ action: (@Sendable (Request) throws -> Policy.Action)? = nil,
+    _ handler: @escaping @Sendable (Request, Caller) throws -> Response
+) -> Handler {
+    { request in
+        guard let caller = request.principal as? Caller else { throw AccessError.unauthenticated }
+        if let action { try Policy.authorize(caller, try action(request)) }
+        return try handler(request, caller)
+    }
+}
+
+func id(_ request: Request) throws -> UUID {
+    guard let text = request.parameters["id"], let id = UUID(uuidString: text) else { throw Problem.notFound() }
+    return id
+}
+
+func origin(_ request: Request) -> RequestOrigin {
+    RequestOrigin(requestID: request.id, address: request.clientAddress)
+}
+
+func tag(_ id: UUID, _ version: Int64) -> String {
+    EntityTag.make(id: id.uuidString.lowercased(), version: version)
+}
+
+func created<Body: Encodable>(_ body: Body, at location: String, tag: String) throws -> Response {
+    var response = try Response.json(body, status: 201)
+    response.headers.add("Location", location)
+    response.headers.add("ETag", tag)
+    return response
+}
+
+/// A single resource with its ETag, or 304 when the client holds the current version.
+func single<Body: Encodable>(_ body: Body, tag: String, _ request: Request) throws -> Response {
+    if EntityTag.isNotModified(request, current: tag) { return EntityTag.notModified(current: tag) }
+    var response = try Response.json(body)
+    response.headers.add("ETag", tag)
+    return response
+}
+
+/// The answer to a change: the new state and its ETag (never 304, whatever If-None-Match says).
+func changed<Body: Encodable>(_ body: Body, tag: String) throws -> Response {
+    var response = try Response.json(body)
+    response.headers.add("ETag", tag)
+    return response
+}
+
+/// An answer that carries a secret: never cached, never stored for idempotent replay.
+func secret<Body: Encodable>(_ body: Body) throws -> Response {
+    var response = try Response.json(body, status: 201)
+    response.headers.add("Cache-Control", "no-store")
+    return response
+}

@@ -1,0 +1,108 @@
+import AccessControl
+import Crypto
+import Foundation
+import Postgres
+
+/// Creating, reading, listing and changing communities.
+public struct CommunityService: Sendable {
+    let pool: ConnectionPool
+    let audit = AuditLog()
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    /// The creator becomes the first convenor.
+    public func create(_ settings: CommunitySettings, by caller: Caller, from origin: RequestOrigin) throws -> Community {
+        try Policy.authorize(caller, .createCommunity)
+        try validate(settings)
+        let id = UUIDv7.make()
+        return try pool.withTransaction { connection in
+            do {
+                try connection.query(CommunityRepository.insert, [id] + CommunityRepository.settingsBindings(settings) + [caller.accountID])
+            } catch PostgresError.uniqueViolation {
+                throw AccessError.conflict(kind: "slug-taken", detail: "Another community has this slug.")
+            }
+            try connection.query(CommunityRepository.addConvenor, [id, caller.accountID])
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "community.created", targetType: "community",
+                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                on: connection)
+            // Read as the creator would: a token restricted elsewhere still gets its creation back.
+            var creator = caller
+            creator.communityIDs = nil
+            return try CommunityRepository.community(
+                try connection.query(CommunityRepository.find, Visibility.bindings(for: creator) + [id]).first!)
+        }
+    }
+
+    /// A community's card for outsiders (listed, or open to applications), all of it for members.
+    public func community(_ id: UUID, for caller: Caller) throws -> Community {
+        try Policy.authorize(caller, .readCommunities)
+        guard let row = try pool.withConnection({ try $0.query(CommunityRepository.find, Visibility.bindings(for: caller) + [id]) }).first
+        else { throw AccessError.notFound }
+        return try CommunityRepository.community(row)
+    }
+
+    /// The communities the caller may see, by id; with `memberOnly`, those they belong to.
+    public func communities(for caller: Caller, memberOnly: Bool, after: UUID?, limit: Int) throws -> [Community] {
+        try Policy.authorize(caller, .readCommunities)
+        return try pool.withConnection { connection in
+            try connection.query(
+                CommunityRepository.list, Visibility.bindings(for: caller) + [after, memberOnly, limit],
+                decode: CommunityRepository.community)
+        }
+    }
+
+    /// Convenors change the settings, if the community is still at the version they read.
+    /// A change of `min_cell_size` is audited with both values.
+    public func update(
+        _ id: UUID, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin,
+        change: (inout CommunitySettings) throws -> Void
+    ) throws -> Community {
+        try Policy.authorize(caller, .manageCommunity)
+        return try pool.withTransaction { connection in
+            guard let row = try connection.query(CommunityRepository.lock, Visibility.bindings(for: caller) + [id]).first else {
+                throw AccessError.notFound
+            }
+            let current = try CommunityRepository.community(row)
+            guard current.viewerRole == .convenor else {
+                throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may change it.")
+            }
+            var settings = CommunitySettings(current)
+            try change(&settings)
+            try validate(settings)
+            try matches(current.version)
+            do {
+                try connection.query(CommunityRepository.update, [id] + CommunityRepository.settingsBindings(settings))
+            } catch PostgresError.uniqueViolation {
+                throw AccessError.conflict(kind: "slug-taken", detail: "Another community has this slug.")
+            }
+            let cellChange = settings.minCellSize == current.minCellSize ? "" :
+                #","min_cell_size_from":\#(current.minCellSize),"min_cell_size_to":\#(settings.minCellSize)"#
+            try audit.record(
+                AuditEntry(actorID: caller.accountID, action: "community.updated", targetType: "community",
+                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
+                           details: #"{"version":\#(current.version + 1)\#(cellChange)}"#),
+                on: connection)
+            return try CommunityRepository.community(
+                try connection.query(CommunityRepository.find, Visibility.bindings(for: caller) + [id]).first!)
+        }
+    }
+
+    private func validate(_ settings: CommunitySettings) throws {
+        var issues: [AccessError.FieldIssue] = []
+        let slugCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        if !(1...60).contains(settings.slug.count) || !settings.slug.allSatisfy(slugCharacters.contains)
+            || settings.slug.hasPrefix("-") || settings.slug.hasSuffix("-") || settings.slug.contains("--")
+        {
+            issues.append(.init("slug", "must be 1 to 60 lowercase letters, digits and single hyphens"))
+        }
+        if !(1...200).contains(settings.name.unicodeScalars.count) { issues.append(.init("name", "must be 1 to 200 characters")) }
+        if settings.purpose.unicodeScalars.count > 5000 { issues.append(.init("purpose", "must be at most 5000 characters")) }
+        if settings.criteria.unicodeScalars.count > 5000 { issues.append(.init("criteria", "must be at most 5000 characters")) }
+        if settings.allowedMemberKinds.isEmpty { issues.append(.init("allowed_member_kinds", "must name at least one kind")) }
+        if settings.minCellSize < 3 || settings.minCellSize > 100 { issues.append(.init("min_cell_size", "must be 3 to 100")) }
+        if !issues.isEmpty { throw AccessError.invalid(issues) }
+    }
+}
