@@ -1,5 +1,22 @@
 import Foundation
 
+/// A caller's role in a community, as an active member.
+public enum CommunityRole: String, Sendable, CaseIterable {
+    case convenor, member, observer, guest
+}
+
+/// What the policy needs to know about the community a resource lives in. It comes from a row
+/// read through a `Visibility` predicate: holding one means the caller may see the community.
+public struct CommunityContext: Sendable {
+    public var communityID: UUID
+    /// nil for an outsider who sees the community's card only.
+    public var role: CommunityRole?
+    public init(communityID: UUID, role: CommunityRole?) {
+        self.communityID = communityID
+        self.role = role
+    }
+}
+
 /// The one place that answers "may this caller do this". Checks run in the order of api.md:
 /// scope (403 insufficient-scope) first, then visibility (404), then role (403).
 public enum Policy {
@@ -34,6 +51,20 @@ public enum Policy {
         case .createCommunity, .manageCommunity: return .communitiesWrite
         case .readCommunities: return .communitiesRead
         case .editOwnProfile: return .membersWrite
+        }
+    }
+
+    /// An action on something inside a community the caller can see: the scope, then the
+    /// caller's role there.
+    public static func authorize(_ caller: Caller, _ action: Action, in community: CommunityContext) throws {
+        try authorize(caller, action)
+        switch action {
+        case .manageCommunity:
+            guard community.role == .convenor else {
+                throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may change it.")
+            }
+        default:
+            break
         }
     }
 

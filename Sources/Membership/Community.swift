@@ -5,7 +5,7 @@ public enum JoinPolicy: String, Sendable, CaseIterable { case inviteOnly = "invi
 public enum CommunityVisibility: String, Sendable, CaseIterable { case listed, unlisted }
 public enum ObserverHistory: String, Sendable, CaseIterable { case sinceJoined = "since_joined", all }
 public enum RecordingPolicy: String, Sendable, CaseIterable { case never, withConsent = "with_consent", always }
-public enum MembershipRole: String, Sendable, CaseIterable { case convenor, member, observer, guest }
+public typealias MembershipRole = CommunityRole
 
 /// A community of practice and its trust rules.
 public struct Community: Sendable, Equatable {

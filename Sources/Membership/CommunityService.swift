@@ -66,9 +66,7 @@ public struct CommunityService: Sendable {
                 throw AccessError.notFound
             }
             let current = try CommunityRepository.community(row)
-            guard current.viewerRole == .convenor else {
-                throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may change it.")
-            }
+            try Policy.authorize(caller, .manageCommunity, in: CommunityContext(communityID: id, role: current.viewerRole))
             var settings = CommunitySettings(current)
             try change(&settings)
             try validate(settings)
