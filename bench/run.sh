@@ -55,6 +55,18 @@ stop_server() {
 }
 requests_per_second() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
+# comparison LABEL WRK_OUTPUT SQL_LABEL PGBENCH_OUTPUT: the table of one server-against-pgbench pair.
+comparison() {
+  local server database
+  server=$(requests_per_second "$2")
+  database=$(awk '/^tps = / {print $3}' "$4")
+  echo "| measure | value |"
+  echo "| --- | ---: |"
+  echo "| $1 through the server, req/s | $server |"
+  echo "| $1 p99 | $(p99 "$2") |"
+  echo "| $3 in pgbench, tps | $database |"
+  echo "| server ÷ pgbench | $(python3 -c "print(f'{$server / $database:.2f}')") |"
+}
 
 echo "## Threading modes: /healthz under a mixed load (${seconds}s, 32 connections on /healthz, 32 on a 50 ms database wait)"
 echo
@@ -79,14 +91,7 @@ wrk -t2 -c16 -d"${seconds}s" --latency -s bench/spread-clients.lua "http://127.0
 stop_server
 interval=$(python3 -c 'print(60 / 1000000)')
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -f bench/rate-limit.sql "$DATABASE_URL" >"$tmp/pgbench.txt" 2>&1
-server=$(requests_per_second "$tmp/v1.txt")
-database=$(awk '/^tps = / {print $3}' "$tmp/pgbench.txt")
-echo "| measure | value |"
-echo "| --- | ---: |"
-echo "| GET /v1 through the server, req/s | $server |"
-echo "| GET /v1 p99 | $(p99 "$tmp/v1.txt") |"
-echo "| the same upsert in pgbench, tps | $database |"
-echo "| server ÷ pgbench | $(python3 -c "print(f'{$server / $database:.2f}')") |"
+comparison "GET /v1" "$tmp/v1.txt" "the same upsert" "$tmp/pgbench.txt"
 
 echo
 echo "## The server ($mode) against pgbench, signed in: GET /v1/me with an API token (${seconds}s, 16 clients)"
@@ -101,11 +106,4 @@ token_id=$(echo "$current" | python3 -c 'import json,sys; print(json.load(sys.st
 account_id=$(echo "$current" | python3 -c 'import json,sys; print(json.load(sys.stdin)["account_id"])')
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -D hash="$hash" -D key="token:$token_id" \
   -D account="$account_id" -f bench/authenticated.sql "$DATABASE_URL" >"$tmp/pgbench-me.txt" 2>&1
-server=$(requests_per_second "$tmp/me.txt")
-database=$(awk '/^tps = / {print $3}' "$tmp/pgbench-me.txt")
-echo "| measure | value |"
-echo "| --- | ---: |"
-echo "| GET /v1/me through the server, req/s | $server |"
-echo "| GET /v1/me p99 | $(p99 "$tmp/me.txt") |"
-echo "| the same three statements in pgbench, tps | $database |"
-echo "| server ÷ pgbench | $(python3 -c "print(f'{$server / $database:.2f}')") |"
+comparison "GET /v1/me" "$tmp/me.txt" "the same three statements" "$tmp/pgbench-me.txt"
