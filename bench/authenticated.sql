@@ -4,7 +4,8 @@
 -- :hash is the token's SHA-256, :key its rate-limit key, :account its account id, :interval the
 -- emission interval in seconds.
 SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute',
-       a.id, a.platform_role, a.member_kind, coalesce(o.kind = 'vendor', false), a.can_create_communities, t.scopes, t.community_ids
+       a.id, a.platform_role, a.member_kind, coalesce(o.kind = 'vendor', false), a.can_create_communities, t.scopes, t.community_ids,
+       t.expires_at
 FROM api_tokens t JOIN accounts a ON a.id = t.account_id LEFT JOIN organisations o ON o.id = a.organisation_id
 WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
   AND a.status = 'active';

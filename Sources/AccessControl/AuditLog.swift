@@ -137,8 +137,21 @@ public struct AuditService: Sendable {
         SELECT seq, id, occurred_at, actor_id, action, target_type, target_id, request_id, details::text, hash
         FROM audit_events
         WHERE ($1::bigint IS NULL OR seq < $1) AND ($2::text IS NULL OR action = $2) AND ($3::uuid IS NULL OR actor_id = $3)
+          AND ($5::text IS NULL OR target_type = $5) AND ($6::text IS NULL OR target_id = $6)
+          AND ($7::timestamptz IS NULL OR occurred_at >= $7) AND ($8::timestamptz IS NULL OR occurred_at < $8)
         ORDER BY seq DESC LIMIT $4
         """)
+
+    /// Which events to list; nil members do not filter.
+    public struct Filter: Sendable {
+        public var action: String?
+        public var actorID: UUID?
+        public var targetType: String?
+        public var targetID: String?
+        public var since: Date?
+        public var until: Date?
+        public init() {}
+    }
 
     let pool: ConnectionPool
 
@@ -147,10 +160,13 @@ public struct AuditService: Sendable {
     }
 
     /// Newest first, before the sequence number `before`.
-    public func events(for caller: Caller, action: String?, actorID: UUID?, before: Int64?, limit: Int) throws -> [AuditEvent] {
+    public func events(for caller: Caller, filter: Filter, before: Int64?, limit: Int) throws -> [AuditEvent] {
         try Policy.authorize(caller, .readAuditLog)
         return try pool.withConnection { connection in
-            try connection.query(AuditService.list, [before, action, actorID, limit]) { row in
+            try connection.query(
+                AuditService.list,
+                [before, filter.action, filter.actorID, limit, filter.targetType, filter.targetID, filter.since, filter.until]
+            ) { row in
                 AuditEvent(
                     sequence: try row.int64(0), id: try row.uuid(1), occurredAt: try row.date(2),
                     actorID: row.isNull(3) ? nil : try row.uuid(3), action: try row.string(4), targetType: row.optionalString(5),

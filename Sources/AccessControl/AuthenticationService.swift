@@ -29,7 +29,9 @@ public struct AuthenticationService: Sendable {
                 let scopes = Set(try row.stringArray(7).compactMap(Scope.init(rawValue:)))
                 let communities = row.isNull(8) ? nil : Set(try row.stringArray(8).compactMap(UUID.init(uuidString:)))
                 if try row.bool(1) { try connection.query(CredentialRepository.touchToken, [id]) }
-                return try CredentialRepository.caller(row, at: 2, credential: .token(id: id), scopes: scopes, communities: communities)
+                var caller = try CredentialRepository.caller(row, at: 2, credential: .token(id: id), scopes: scopes, communities: communities)
+                caller.tokenExpiresAt = try row.optionalDate(9)
+                return caller
             }
             guard secret.hasPrefix("prs_"),
                 let row = try connection.query(

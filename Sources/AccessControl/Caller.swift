@@ -21,6 +21,9 @@ public struct Caller: Sendable, Equatable {
     public var scopes: Set<Scope>?
     /// The communities a token is restricted to; nil when unrestricted.
     public var communityIDs: Set<UUID>?
+    /// When the token itself expires (nil for sessions and tokens that never do): what it
+    /// issues expires no later.
+    public var tokenExpiresAt: Date?
 
     public init(
         accountID: UUID, platformRole: PlatformRole, memberKind: MemberKind, organisationIsVendor: Bool,

@@ -29,7 +29,7 @@ struct CredentialRepository: Sendable {
         "token_caller",
         """
         SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute', \(callerColumns),
-               t.scopes, t.community_ids
+               t.scopes, t.community_ids, t.expires_at
         FROM api_tokens t JOIN accounts a ON a.id = t.account_id LEFT JOIN organisations o ON o.id = a.organisation_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
           AND a.status = 'active'

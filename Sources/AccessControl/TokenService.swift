@@ -39,6 +39,9 @@ public struct TokenService: Sendable {
             validation.add("community_ids", "cannot restrict a token with the admin scope")
         }
         if let expiresAt = input.expiresAt, expiresAt <= Date() { validation.add("expires_at", "must be in the future") }
+        if let limit = caller.tokenExpiresAt, (input.expiresAt ?? .distantFuture) > limit {
+            validation.add("expires_at", "must be no later than the expiry of the token that creates it")
+        }
         if input.organisationID != nil && !caller.isAdmin { validation.add("organisation_id", "is for platform admins only") }
         if let communities = input.communityIDs, communities.isEmpty || communities.count > 100 {
             validation.add("community_ids", "must name 1 to 100 communities, or be left out")

@@ -213,6 +213,15 @@ func uuidFilter(_ request: Request, _ name: String) throws -> UUID? {
     return id
 }
 
+/// A filter value that must be an RFC 3339 time, or 400.
+func timeFilter(_ request: Request, _ name: String) throws -> Date? {
+    guard let text = request.queryValue(name) else { return nil }
+    guard let date = Timestamp.parse(text) else {
+        throw Problem.malformed("\(name) must be an RFC 3339 time such as 2026-11-29T17:18:38.120Z.")
+    }
+    return date
+}
+
 /// A value of an enumeration named in a request body, or a 422 that lists the allowed values.
 func choice<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ text: String, field: String) throws -> Value
 where Value.RawValue == String {

@@ -213,11 +213,18 @@ struct AccessControlRoutes {
         })
 
         router.add("GET", "/v1/audit-events", signedIn({ _ in .readAuditLog }) { request, caller in
-            let action = request.queryValue("action")
-            let actor = try uuidFilter(request, "actor_id")
-            let page = try PageRequest(request, filterKey: "action=\(action ?? "")&actor=\(actor?.uuidString ?? "")")
+            var filter = AuditService.Filter()
+            filter.action = request.queryValue("action")
+            filter.actorID = try uuidFilter(request, "actor_id")
+            filter.targetType = request.queryValue("target_type")
+            filter.targetID = request.queryValue("target_id")
+            filter.since = try timeFilter(request, "since")
+            filter.until = try timeFilter(request, "until")
+            let filterKey = ["action", "actor_id", "target_type", "target_id", "since", "until"]
+                .map { "\($0)=\(request.queryValue($0) ?? "")" }.joined(separator: "&")
+            let page = try PageRequest(request, filterKey: filterKey)
             let rows = try audit.events(
-                for: caller, action: action, actorID: actor, before: try page.position(0, as: { Int64($0) }), limit: page.limit + 1)
+                for: caller, filter: filter, before: try page.position(0, as: { Int64($0) }), limit: page.limit + 1)
             return try Page(rows: rows.map(AuditEventBody.init), request: page) { [String($0.event.sequence)] }
                 .response(for: request)
         })

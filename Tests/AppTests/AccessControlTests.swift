@@ -223,6 +223,17 @@ import Testing
         let minted = try server.send("POST", "/v1/tokens", token: secret, json: #"{"name":"x","scopes":["threads:read"]}"#)
         #expect(minted.status == 403)
         #expect(minted.json["required_scope"] as? String == "admin")
+        // A token issues tokens that expire no later than itself.
+        let brief = try server.send(
+            "POST", "/v1/tokens", token: admin,
+            json: #"{"name":"brief admin","scopes":["admin"],"expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))"}"#)
+        let briefSecret = try #require(brief.json["token"] as? String)
+        let forever = try server.send("POST", "/v1/tokens", token: briefSecret, json: #"{"name":"child","scopes":["members:read"]}"#)
+        #expect((forever.json["errors"] as? [[String: String]])?.first?["field"] == "expires_at")
+        let sooner = try server.send(
+            "POST", "/v1/tokens", token: briefSecret,
+            json: #"{"name":"child","scopes":["members:read"],"expires_at":"\#(Timestamp.format(Date().addingTimeInterval(600)))"}"#)
+        #expect(sooner.status == 201)
         // Admin rights are not fenced into communities.
         let fenced = try server.send(
             "POST", "/v1/tokens", token: admin,
@@ -347,6 +358,15 @@ import Testing
         #expect(intact.json["checked"] as? Int == 5)
         let events = try server.send("GET", "/v1/audit-events?action=organisation.created", token: token)
         #expect((events.json["data"] as? [[String: Any]])?.count == 3)
+        let firstOrganisation = (events.json["data"] as! [[String: Any]]).last!
+        let byTarget = try server.send(
+            "GET", "/v1/audit-events?target_type=organisation&target_id=\(firstOrganisation["target_id"] as! String)", token: token)
+        #expect((byTarget.json["data"] as? [[String: Any]])?.count == 1)
+        let future = try server.send("GET", "/v1/audit-events?since=2999-01-01T00:00:00Z", token: token)
+        #expect((future.json["data"] as? [Any])?.isEmpty == true)
+        let past = try server.send("GET", "/v1/audit-events?until=2999-01-01T00:00:00Z&action=organisation.created", token: token)
+        #expect((past.json["data"] as? [Any])?.count == 3)
+        #expect(try server.send("GET", "/v1/audit-events?since=yesterday", token: token).status == 400)
         #expect((events.json["data"] as? [[String: Any]])?.first?["actor_id"] as? String == admin.id.uuidString.lowercased())
         let anchor = try #require(try AuditService(pool: server.application.pool).anchor())
 
