@@ -38,10 +38,6 @@ public struct Request: Sendable {
         self.id = id
     }
 
-    public func queryValues(_ name: String) -> [String] {
-        query.filter { $0.name == name }.map(\.value)
-    }
-
     public func queryValue(_ name: String) -> String? {
         query.first { $0.name == name }?.value
     }

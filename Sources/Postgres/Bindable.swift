@@ -52,7 +52,6 @@ extension Array: PostgresBindable where Element: PostgresBindable {
 public struct JSONText: PostgresBindable {
     public let text: String
     public init(_ text: String) { self.text = text }
-    public init(bytes: [UInt8]) { self.text = String(decoding: bytes, as: UTF8.self) }
     public var postgresText: String? { text }
 }
 
