@@ -6,7 +6,8 @@ struct AccountRepository: Sendable {
     static let organisationColumns = "o.id, o.name, o.kind, o.country, o.sector, o.version, o.created_at"
     static let accountColumns = """
         a.id, a.email, a.display_name, a.job_title, a.country, a.member_kind, a.expertise, a.locale, a.time_zone,
-        a.platform_role, a.can_create_communities, a.status, a.version, a.created_at, \(organisationColumns)
+        a.platform_role, a.can_create_communities, a.status, a.version, a.created_at, \(organisationColumns),
+        a.list_job_title, a.list_expertise
         """
 
     static let insertOrganisation = Statement(
@@ -31,6 +32,14 @@ struct AccountRepository: Sendable {
         INSERT INTO accounts (id, email, display_name, password_hash, organisation_id, job_title, country, member_kind,
                               expertise, locale, time_zone, platform_role, can_create_communities, status)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        """)
+    static let findByEmail = Statement("account_find_by_email", "SELECT id FROM accounts WHERE lower(email) = lower($1)")
+    static let updateInvited = Statement(
+        "account_update_invited",
+        """
+        UPDATE accounts SET display_name = $2, member_kind = $3, organisation_id = coalesce($4, organisation_id),
+               country = coalesce($5, country), version = version + 1, updated_at = now()
+        WHERE id = $1 AND status = 'invited' RETURNING id
         """)
     static let findAccount = Statement(
         "account_find",
@@ -63,8 +72,8 @@ struct AccountRepository: Sendable {
         guard !row.isNull(start) else { return nil }
         return Organisation(
             id: try row.uuid(start), name: try row.string(start + 1),
-            kind: try enumeration(row, start + 2), country: try row.string(start + 3),
-            sector: try row.optionalString(start + 4).map { try enumeration(row, start + 4, $0) },
+            kind: try row.enumeration(start + 2), country: try row.string(start + 3),
+            sector: try row.optionalEnumeration(start + 4),
             version: try row.int64(start + 5), createdAt: try row.date(start + 6))
     }
 
@@ -72,17 +81,9 @@ struct AccountRepository: Sendable {
         Account(
             id: try row.uuid(0), email: try row.string(1), displayName: try row.string(2),
             organisation: try organisation(row, from: 14), jobTitle: row.optionalString(3), country: row.optionalString(4),
-            memberKind: try enumeration(row, 5), expertise: try row.stringArray(6), locale: try row.string(7),
-            timeZone: try row.string(8), platformRole: try enumeration(row, 9), canCreateCommunities: try row.bool(10),
-            status: try enumeration(row, 11), version: try row.int64(12), createdAt: try row.date(13))
-    }
-
-    /// A text column holding one of an enumeration's raw values.
-    static func enumeration<Value: RawRepresentable>(_ row: Row, _ index: Int, _ text: String? = nil) throws -> Value
-    where Value.RawValue == String {
-        guard let value = Value(rawValue: try text ?? row.string(index)) else {
-            throw RowDecodingError.badValue(column: row.columns[index])
-        }
-        return value
+            memberKind: try row.enumeration(5), expertise: try row.stringArray(6), listJobTitle: try row.bool(21),
+            listExpertise: try row.bool(22), locale: try row.string(7),
+            timeZone: try row.string(8), platformRole: try row.enumeration(9), canCreateCommunities: try row.bool(10),
+            status: try row.enumeration(11), version: try row.int64(12), createdAt: try row.date(13))
     }
 }

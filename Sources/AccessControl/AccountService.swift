@@ -38,6 +38,26 @@ public struct NewAccount: Sendable {
     }
 }
 
+/// Who a community invites by email: the details an account is created with, or that an account
+/// nobody has activated yet takes.
+public struct InviteeDetails: Sendable {
+    public var email: String
+    public var displayName: String
+    public var memberKind: MemberKind
+    public var organisationID: UUID?
+    public var country: String?
+    /// Whether an account nobody has activated yet takes these details (a bulk import says so;
+    /// a single invitation leaves the account as it is).
+    public var updatesInvitedAccount = false
+    public init(email: String, displayName: String, memberKind: MemberKind, organisationID: UUID? = nil, country: String? = nil) {
+        self.email = email
+        self.displayName = displayName
+        self.memberKind = memberKind
+        self.organisationID = organisationID
+        self.country = country
+    }
+}
+
 /// A JSON Merge Patch of an account by an admin: the fields a person may change themselves,
 /// and those only an admin may. A nil field is left as it is; `.some(nil)` clears it.
 public struct AccountChange: Sendable {
@@ -151,6 +171,41 @@ public struct AccountService: Sendable {
                            details: #"{"platform_role":"\#(input.platformRole.rawValue)"}"#),
                 on: connection)
             return (try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!), activation)
+        }
+    }
+
+    /// The account with `details.email`, or a new `invited` one with an activation token, for
+    /// someone a community invites by email. An account its person activated is always left as
+    /// they keep it. Runs inside the caller's transaction.
+    public func findOrInvite(_ details: InviteeDetails, by caller: Caller, from origin: RequestOrigin, on connection: Connection)
+        throws -> (id: UUID, activation: (secret: String, expiresAt: Date)?)
+    {
+        var validation = Validation()
+        validation.email(details.email)
+        validation.text(details.displayName, "display_name", length: 1...120)
+        validation.country(details.country)
+        try validation.check()
+        do {
+            if let row = try connection.query(AccountRepository.findByEmail, [details.email]).first {
+                let id = try row.uuid(0)
+                if details.updatesInvitedAccount,
+                    !(try connection.query(
+                        AccountRepository.updateInvited,
+                        [id, details.displayName, details.memberKind.rawValue, details.organisationID, details.country]).isEmpty)
+                {
+                    try audit.record("account.updated", "account", id, by: caller, from: origin, on: connection)
+                }
+                return (id, nil)
+            }
+            let id = UUIDv7.make()
+            try connection.query(
+                AccountRepository.insertAccount,
+                [id, details.email, details.displayName, String?.none, details.organisationID, String?.none, details.country,
+                 details.memberKind.rawValue, [String](), "en", "UTC", PlatformRole.user.rawValue, false, AccountStatus.invited.rawValue])
+            try audit.record("account.created", "account", id, by: caller, from: origin, details: #"{"platform_role":"user"}"#, on: connection)
+            return (id, try Onboarding(pool: pool, passwords: passwords).issueActivation(for: id, on: connection))
+        } catch PostgresError.foreignKeyViolation {
+            throw AccessError.invalid("organisation_id", "is not an organisation")
         }
     }
 

@@ -77,6 +77,17 @@ public struct AuditLog: Sendable {
         }
     }
 
+    /// A caller's act on one target, recorded with where the request came from.
+    public func record(
+        _ action: String, _ targetType: String, _ target: UUID, by caller: Caller, from origin: RequestOrigin,
+        details: String = "{}", on connection: Connection
+    ) throws {
+        try record(
+            AuditEntry(actorID: caller.accountID, action: action, targetType: targetType, targetID: target.uuidString.lowercased(),
+                       requestID: origin.requestID, address: origin.address, details: details),
+            on: connection)
+    }
+
     /// `SEQ:HASH` of the newest row, to be kept outside the database and checked later.
     public func anchor(on connection: Connection) throws -> String? {
         guard let row = try connection.query(AuditLog.headHash).first else { return nil }

@@ -70,8 +70,8 @@ struct CredentialRepository: Sendable {
     {
         Caller(
             accountID: try row.uuid(index),
-            platformRole: try AccountRepository.enumeration(row, index + 1),
-            memberKind: try AccountRepository.enumeration(row, index + 2),
+            platformRole: try row.enumeration(index + 1),
+            memberKind: try row.enumeration(index + 2),
             organisationIsVendor: try row.bool(index + 3), canCreateCommunities: try row.bool(index + 4),
             credential: credential, scopes: scopes, communityIDs: communities)
     }

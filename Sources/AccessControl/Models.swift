@@ -51,6 +51,9 @@ public struct Account: Sendable, Equatable {
     public var country: String?
     public var memberKind: MemberKind
     public var expertise: [String]
+    /// Whether the community directory shows the job title and expertise to other members.
+    public var listJobTitle: Bool
+    public var listExpertise: Bool
     public var locale: String
     public var timeZone: String
     public var platformRole: PlatformRole

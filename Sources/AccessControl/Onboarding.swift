@@ -49,6 +49,17 @@ public struct Onboarding: Sendable {
                version = version + 1, updated_at = now()
         WHERE id = $1 AND status <> 'deleted' RETURNING id
         """)
+    /// What the person wrote about themselves elsewhere: declarations and application answers are
+    /// wiped, memberships end.
+    static let eraseParticipation = Statement(
+        "account_erase_participation",
+        """
+        WITH declarations_wiped AS (
+                 UPDATE declarations SET description = 'Erased', theme_ids = '{}', withdrawn_at = coalesce(withdrawn_at, now())
+                 WHERE account_id = $1),
+             answers_wiped AS (UPDATE applications SET answers = '{}' WHERE account_id = $1)
+        UPDATE memberships SET status = 'left', version = version + 1, updated_at = now() WHERE account_id = $1
+        """)
     /// The addresses the person's own acts came from (they sit outside the audit hash).
     static let forgetAddresses = Statement(
         "account_forget_addresses",
@@ -140,6 +151,7 @@ public struct Onboarding: Sendable {
             try connection.query(Onboarding.revokeSessions, [accountID])
             try connection.query(Onboarding.revokeTokens, [accountID])
             try connection.query(Onboarding.forgetAddresses, [accountID])
+            try connection.query(Onboarding.eraseParticipation, [accountID])
             try audit.record(
                 AuditEntry(actorID: caller.accountID, action: "account.erased", targetType: "account",
                            targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),

@@ -6,14 +6,18 @@ public enum CommunityRole: String, Sendable, CaseIterable {
 }
 
 /// What the policy needs to know about the community a resource lives in. It comes from a row
-/// read through a `Visibility` predicate: holding one means the caller may see the community.
+/// read through a `Visibility` predicate (`Visibility.context`): holding one means the caller may
+/// see the community's card.
 public struct CommunityContext: Sendable {
     public var communityID: UUID
     /// nil for an outsider who sees the community's card only.
     public var role: CommunityRole?
-    public init(communityID: UUID, role: CommunityRole?) {
+    /// True when the community has no norms yet or the caller accepted the current version.
+    public var normsAccepted: Bool
+    public init(communityID: UUID, role: CommunityRole?, normsAccepted: Bool = true) {
         self.communityID = communityID
         self.role = role
+        self.normsAccepted = normsAccepted
     }
 }
 
@@ -35,8 +39,35 @@ public enum Policy {
         case readAuditLog
         case createCommunity
         case readCommunities
-        /// Changing a community; the caller's role in it is checked where the community is read.
+        /// Changing a community's settings (convenors).
         case manageCommunity
+        /// Reading inside a community: members, observers and guests.
+        case readNorms
+        /// The directory, circles and participation figures: members and observers, not guests.
+        case readMembers
+        /// Invitations, applications, suspensions, roles, circles (convenors).
+        case manageMembers
+        /// Reading the community's invitations and applications (convenors).
+        case reviewMembership
+        /// Publishing norms and deciding amendments (convenors; the publisher accepts what they publish).
+        case publishNorms
+        /// Accepting the current norms: anyone inside.
+        case acceptNorms
+        /// Proposing and endorsing amendments: members and convenors, before accepting the norms too.
+        case amendNorms
+        /// Asking to join: anyone who sees the card and is not inside yet.
+        case applyToJoin
+        /// Leaving a community: anyone inside.
+        case leaveCommunity
+        /// Reading meetings: which ones, the meeting predicate of `Visibility` decides.
+        case readMeetings
+        /// Scheduling meetings, inviting guests, marking attendance, forming breakouts (convenors).
+        case manageMeetings
+        /// Answering an invitation to a meeting: members, convenors and invited guests.
+        case respondToMeetings
+        /// A person's own declarations of interest and applications.
+        case readOwnMembership
+        case manageOwnMembership
     }
 
     /// The scope a token needs for an action; nil when any valid credential will do.
@@ -48,23 +79,59 @@ public enum Policy {
         // Tokens do not mint tokens unless they carry the admin scope.
         case .manageOwnTokens: return .admin
         case .readOwnProfile, .manageOwnSecurity: return nil
-        case .createCommunity, .manageCommunity: return .communitiesWrite
-        case .readCommunities: return .communitiesRead
+        case .createCommunity, .manageCommunity, .publishNorms, .acceptNorms, .amendNorms: return .communitiesWrite
+        case .readCommunities, .readNorms, .readMeetings: return .communitiesRead
+        case .manageMeetings, .respondToMeetings: return .communitiesWrite
+        case .readMembers, .readOwnMembership, .reviewMembership: return .membersRead
+        case .manageMembers, .applyToJoin, .leaveCommunity, .manageOwnMembership: return .membersWrite
         case .editOwnProfile: return .membersWrite
         }
     }
 
-    /// An action on something inside a community the caller can see: the scope, then the
-    /// caller's role there.
+    /// An action on something inside a community the caller can see: the scope, then whether
+    /// they are inside (404 when not), then their role there and their acceptance of the norms.
     public static func authorize(_ caller: Caller, _ action: Action, in community: CommunityContext) throws {
         try authorize(caller, action)
+        if action == .applyToJoin { return }
+        // The card is visible: changing it is refused, not hidden.
+        if action == .manageCommunity && community.role == nil {
+            throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may do this.")
+        }
+        guard let role = community.role else { throw AccessError.notFound }
         switch action {
-        case .manageCommunity:
-            guard community.role == .convenor else {
-                throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may change it.")
+        case .readNorms, .readMeetings, .acceptNorms, .leaveCommunity, .manageOwnMembership:
+            return
+        case .respondToMeetings:
+            try requireWriter(role)
+        case .readMembers:
+            // Guests see only the meetings and threads they were invited to.
+            guard role != .guest else { throw AccessError.notFound }
+            return
+        case .amendNorms:
+            try requireWriter(role)
+            guard role != .guest else {
+                throw AccessError.forbidden(reason: "members-only", detail: "Only members take part in the norms.")
             }
+            return
+        case .manageCommunity, .manageMembers, .publishNorms, .manageMeetings, .reviewMembership:
+            guard role == .convenor else {
+                throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may do this.")
+            }
+            if action == .reviewMembership { return }
         default:
             break
+        }
+        // Publishing a version accepts it; every other write waits for the current norms to be accepted.
+        if action != .publishNorms && !community.normsAccepted {
+            throw AccessError.forbidden(
+                reason: "norms-not-accepted", detail: "Accept the community's current norms before writing here.")
+        }
+    }
+
+    /// Observers read; they never write.
+    static func requireWriter(_ role: CommunityRole) throws {
+        guard role != .observer else {
+            throw AccessError.forbidden(reason: "observer-read-only", detail: "Observers read; they do not write.")
         }
     }
 
@@ -74,7 +141,9 @@ public enum Policy {
             throw AccessError.insufficientScope(scope)
         }
         switch action {
-        case .readOrganisations, .readOwnProfile, .editOwnProfile, .manageOwnTokens, .readCommunities, .manageCommunity:
+        case .readOrganisations, .readOwnProfile, .editOwnProfile, .manageOwnTokens, .readCommunities, .manageCommunity,
+            .readNorms, .readMembers, .manageMembers, .publishNorms, .acceptNorms, .amendNorms, .applyToJoin, .leaveCommunity,
+            .readOwnMembership, .manageOwnMembership, .readMeetings, .manageMeetings, .respondToMeetings, .reviewMembership:
             return
         case .createCommunity:
             guard caller.isAdmin || caller.canCreateCommunities else {

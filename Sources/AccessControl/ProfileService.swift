@@ -8,6 +8,8 @@ public struct ProfileChange: Sendable {
     public var jobTitle: String??
     public var country: String??
     public var expertise: [String]?
+    public var listJobTitle: Bool?
+    public var listExpertise: Bool?
     public var locale: String?
     public var timeZone: String?
     public init() {}
@@ -26,6 +28,8 @@ public struct ProfileChange: Sendable {
         if let jobTitle { account.jobTitle = jobTitle }
         if let country { account.country = country }
         account.expertise = expertise ?? account.expertise
+        account.listJobTitle = listJobTitle ?? account.listJobTitle
+        account.listExpertise = listExpertise ?? account.listExpertise
         account.locale = locale ?? account.locale
         account.timeZone = timeZone ?? account.timeZone
     }
@@ -45,7 +49,7 @@ public struct ProfileService: Sendable {
         "profile_update",
         """
         UPDATE accounts SET display_name = $2, job_title = $3, country = $4, expertise = $5, locale = $6, time_zone = $7,
-               version = version + 1, updated_at = now()
+               list_job_title = $8, list_expertise = $9, version = version + 1, updated_at = now()
         WHERE id = $1
         """)
     static let passwordHash = Statement("profile_password_hash", "SELECT password_hash FROM accounts WHERE id = $1")
@@ -70,7 +74,8 @@ public struct ProfileService: Sendable {
         SELECT json_build_object(
             'account', (SELECT json_build_object(
                 'id', a.id, 'email', a.email, 'display_name', a.display_name, 'job_title', a.job_title,
-                'country', a.country, 'member_kind', a.member_kind, 'expertise', a.expertise, 'locale', a.locale,
+                'country', a.country, 'member_kind', a.member_kind, 'expertise', a.expertise,
+                'list_job_title', a.list_job_title, 'list_expertise', a.list_expertise, 'locale', a.locale,
                 'time_zone', a.time_zone, 'platform_role', a.platform_role,
                 'can_create_communities', a.can_create_communities, 'status', a.status,
                 'created_at', praxis_time(a.created_at), 'updated_at', praxis_time(a.updated_at),
@@ -94,7 +99,34 @@ public struct ProfileService: Sendable {
                 ORDER BY e.seq)
                 FROM audit_events e
                 WHERE (e.target_type = 'account' AND e.target_id = $1::text) OR (e.actor_id = $1 AND e.target_type = 'session')),
-                '[]')
+                '[]'),
+            'memberships', coalesce((SELECT json_agg(json_build_object(
+                'community_id', m.community_id, 'role', m.role, 'status', m.status, 'joined_at', praxis_time(m.joined_at),
+                'expires_at', praxis_time(m.expires_at)) ORDER BY m.community_id)
+                FROM memberships m WHERE m.account_id = $1), '[]'),
+            'norm_acceptances', coalesce((SELECT json_agg(json_build_object(
+                'community_id', n.community_id, 'version', n.version, 'accepted_at', praxis_time(n.accepted_at))
+                ORDER BY n.community_id, n.version)
+                FROM norm_acceptances n WHERE n.account_id = $1), '[]'),
+            'invitations', coalesce((SELECT json_agg(json_build_object(
+                'id', i.id, 'community_id', i.community_id, 'role', i.role, 'status', i.status,
+                'created_at', praxis_time(i.created_at)) ORDER BY i.id)
+                FROM invitations i WHERE i.account_id = $1), '[]'),
+            'applications', coalesce((SELECT json_agg(json_build_object(
+                'id', ap.id, 'community_id', ap.community_id, 'answers', ap.answers, 'status', ap.status,
+                'created_at', praxis_time(ap.created_at)) ORDER BY ap.id)
+                FROM applications ap WHERE ap.account_id = $1), '[]'),
+            'declarations', coalesce((SELECT json_agg(json_build_object(
+                'id', d.id, 'community_id', d.community_id, 'description', d.description, 'theme_ids', d.theme_ids,
+                'created_at', praxis_time(d.created_at), 'withdrawn_at', praxis_time(d.withdrawn_at)) ORDER BY d.id)
+                FROM declarations d WHERE d.account_id = $1), '[]'),
+            'circles', coalesce((SELECT json_agg(json_build_object(
+                'circle_id', cm.circle_id, 'added_at', praxis_time(cm.added_at)) ORDER BY cm.circle_id)
+                FROM circle_members cm WHERE cm.account_id = $1), '[]'),
+            'meeting_rsvps', coalesce((SELECT json_agg(json_build_object(
+                'meeting_id', r.meeting_id, 'response', r.response, 'recording_consent', r.recording_consent,
+                'answered_at', praxis_time(r.answered_at)) ORDER BY r.meeting_id)
+                FROM meeting_rsvps r WHERE r.account_id = $1), '[]')
         )::text
         """)
 
@@ -125,7 +157,7 @@ public struct ProfileService: Sendable {
             try connection.query(
                 ProfileService.updateProfile,
                 [account.id, account.displayName, account.jobTitle, account.country, account.expertise, account.locale,
-                 account.timeZone])
+                 account.timeZone, account.listJobTitle, account.listExpertise])
             try audit.record(
                 AuditEntry(actorID: caller.accountID, action: "account.profile_updated", targetType: "account",
                            targetID: account.id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),

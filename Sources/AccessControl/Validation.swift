@@ -1,25 +1,30 @@
 import Foundation
 
-/// Field checks shared by the access-control services; each failure names its field.
-struct Validation {
-    private(set) var issues: [AccessError.FieldIssue] = []
+/// Field checks shared by the domain services; each failure names its field.
+public struct Validation {
+    public private(set) var issues: [AccessError.FieldIssue] = []
+
+    public init() {}
 
     static let countries: Set<String> = Set(Locale.Region.isoRegions.map(\.identifier).filter {
         $0.count == 2 && $0.allSatisfy(\.isUppercase)
     })
 
-    mutating func text(_ value: String, _ field: String, length: ClosedRange<Int>) {
+    /// A one-line text, or with `multiline` a text that may hold line breaks and tabs.
+    public mutating func text(_ value: String, _ field: String, length: ClosedRange<Int>, multiline: Bool = false) {
         // Counted as PostgreSQL's length() counts: in code points.
         let count = value.unicodeScalars.count
+        let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\r", "\t"] : []
         if !length.contains(count) {
             issues.append(.init(field, "must be \(length.lowerBound) to \(length.upperBound) characters"))
-        } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            issues.append(.init(field, "must not contain control characters"))
+        } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
+            issues.append(.init(field, multiline ? "must not contain control characters other than line breaks and tabs"
+                                             : "must not contain control characters"))
         }
     }
 
     /// An address of the RFC 5321 shape `local@example.org` (ASCII, a dot-separated domain).
-    mutating func email(_ value: String, _ field: String = "email") {
+    public mutating func email(_ value: String, _ field: String = "email") {
         let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
         let labelCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
@@ -36,23 +41,23 @@ struct Validation {
         if !valid { issues.append(.init(field, "must be an email address")) }
     }
 
-    mutating func password(_ value: String, _ field: String = "password") {
+    public mutating func password(_ value: String, _ field: String = "password") {
         if !(12...256).contains(value.count) { issues.append(.init(field, "must be 12 to 256 characters")) }
     }
 
-    mutating func country(_ value: String?, _ field: String = "country") {
+    public mutating func country(_ value: String?, _ field: String = "country") {
         if let value, !Validation.countries.contains(value) {
             issues.append(.init(field, "must be an ISO 3166-1 alpha-2 code such as KE"))
         }
     }
 
-    mutating func timeZone(_ value: String?, _ field: String = "time_zone") {
+    public mutating func timeZone(_ value: String?, _ field: String = "time_zone") {
         if let value, TimeZone(identifier: value) == nil || value.isEmpty {
             issues.append(.init(field, "must be an IANA time zone such as Africa/Nairobi"))
         }
     }
 
-    mutating func locale(_ value: String?, _ field: String = "locale") {
+    public mutating func locale(_ value: String?, _ field: String = "locale") {
         guard let value else { return }
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
         let valid = (2...3).contains(parts[0].count) && parts[0].allSatisfy { $0.isASCII && $0.isLowercase }
@@ -60,16 +65,16 @@ struct Validation {
         if !valid { issues.append(.init(field, "must be a language tag such as en or fr-CA")) }
     }
 
-    mutating func tags(_ values: [String], _ field: String) {
+    public mutating func tags(_ values: [String], _ field: String) {
         if values.count > 20 { issues.append(.init(field, "must hold at most 20 entries")) }
         for (index, value) in values.enumerated() { text(value, "\(field)[\(index)]", length: 1...50) }
     }
 
-    mutating func add(_ field: String, _ message: String) {
+    public mutating func add(_ field: String, _ message: String) {
         issues.append(.init(field, message))
     }
 
-    func check() throws {
+    public func check() throws {
         if !issues.isEmpty { throw AccessError.invalid(issues) }
     }
 }

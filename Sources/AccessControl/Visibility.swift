@@ -12,11 +12,25 @@ public enum Visibility {
         [caller.accountID, caller.communityIDs.map { Array($0).sorted { $0.uuidString < $1.uuidString } }]
     }
 
-    /// The caller is an active member of `community` (a column holding a community id).
+    /// The caller is an active member of `community` (a column holding a community id); a
+    /// guest's membership ends at its `expires_at`.
     public static func activeMember(of community: String, account: Int) -> String {
         """
         EXISTS (SELECT 1 FROM memberships visibility_m WHERE visibility_m.community_id = \(community)
-                AND visibility_m.account_id = $\(account) AND visibility_m.status = 'active')
+                AND visibility_m.account_id = $\(account) AND \(membershipIsLive("visibility_m")))
+        """
+    }
+
+    /// A membership row (alias `alias`) that counts now.
+    public static func membershipIsLive(_ alias: String) -> String {
+        "\(alias).status = 'active' AND (\(alias).expires_at IS NULL OR \(alias).expires_at > now())"
+    }
+
+    /// The caller's role in the community `c`, NULL for an outsider.
+    public static func role(account: Int) -> String {
+        """
+        (SELECT visibility_r.role FROM memberships visibility_r WHERE visibility_r.community_id = c.id
+                AND visibility_r.account_id = $\(account) AND \(membershipIsLive("visibility_r")))
         """
     }
 
@@ -38,5 +52,69 @@ public enum Visibility {
     /// What is inside a community (alias `c`): its active members only.
     public static func communityInside(account: Int, restriction: Int) -> String {
         "(\(activeMember(of: "c.id", account: account)) AND \(withinReach(of: "c.id", restriction: restriction)))"
+    }
+
+    /// The caller is among the members of `circle` (a column holding a circle id) and still
+    /// eligible: an active member of the community, an official for a government-only circle,
+    /// without a commercial interest for one that excludes vendors.
+    public static func inCircle(_ circle: String, account: Int) -> String {
+        """
+        (EXISTS (SELECT 1 FROM circle_members visibility_cm WHERE visibility_cm.circle_id = \(circle)
+                 AND visibility_cm.account_id = $\(account))
+         AND praxis_circle_eligible($\(account), \(circle)))
+        """
+    }
+
+    /// A circle (alias `ci`) exists for the caller only while they are in it, within the token's reach.
+    public static func circle(account: Int, restriction: Int) -> String {
+        "(\(inCircle("ci.id", account: account)) AND \(withinReach(of: "ci.community_id", restriction: restriction)))"
+    }
+
+    /// A meeting (alias `mt`): for the community's members and convenors; for observers when the
+    /// meeting admits them and was created after they joined (unless the community shows them
+    /// all history); for guests only when invited to it. A meeting in a circle exists only for
+    /// the circle's members.
+    public static func meeting(account: Int, restriction: Int) -> String {
+        """
+        (EXISTS (SELECT 1 FROM memberships visibility_mm JOIN communities visibility_mc ON visibility_mc.id = visibility_mm.community_id
+                 WHERE visibility_mm.community_id = mt.community_id AND visibility_mm.account_id = $\(account)
+                   AND \(membershipIsLive("visibility_mm"))
+                   AND (visibility_mm.role IN ('convenor', 'member')
+                        OR (visibility_mm.role = 'observer' AND mt.observers_allowed
+                            AND (visibility_mc.observer_history = 'all' OR mt.created_at >= visibility_mm.joined_at))
+                        OR (visibility_mm.role = 'guest' AND EXISTS (SELECT 1 FROM meeting_guests visibility_g
+                            WHERE visibility_g.meeting_id = mt.id AND visibility_g.account_id = $\(account)))))
+         AND (mt.circle_id IS NULL OR \(inCircle("mt.circle_id", account: account)))
+         AND \(withinReach(of: "mt.community_id", restriction: restriction)))
+        """
+    }
+
+    /// The caller is a convenor of `community` now.
+    public static func convenor(of community: String, account: Int) -> String {
+        """
+        EXISTS (SELECT 1 FROM memberships visibility_v WHERE visibility_v.community_id = \(community)
+                AND visibility_v.account_id = $\(account) AND visibility_v.role = 'convenor' AND \(membershipIsLive("visibility_v")))
+        """
+    }
+
+    /// A membership row (alias `m`): its person sees it; the community's members and observers
+    /// (not guests) see the active ones, and convenors every one.
+    public static func membership(account: Int, restriction: Int) -> String {
+        """
+        ((m.account_id = $\(account)
+          OR \(convenor(of: "m.community_id", account: account))
+          OR (\(membershipIsLive("m")) AND EXISTS (SELECT 1 FROM memberships visibility_d WHERE visibility_d.community_id = m.community_id
+                AND visibility_d.account_id = $\(account) AND visibility_d.role <> 'guest' AND \(membershipIsLive("visibility_d")))))
+         AND \(withinReach(of: "m.community_id", restriction: restriction)))
+        """
+    }
+
+    /// An invitation or application (alias `alias`): seen by the person it concerns and by the
+    /// community's convenors.
+    public static func personalRequest(_ alias: String, account: Int, restriction: Int) -> String {
+        """
+        ((\(alias).account_id = $\(account) OR \(convenor(of: "\(alias).community_id", account: account)))
+         AND \(withinReach(of: "\(alias).community_id", restriction: restriction)))
+        """
     }
 }

@@ -27,7 +27,8 @@ struct AccountBody: Encodable {
     var activation: (secret: String, expiresAt: Date)? = nil
 
     enum Keys: String, CodingKey {
-        case id, email, display_name, organisation, job_title, country, member_kind, expertise, locale, time_zone
+        case id, email, display_name, organisation, job_title, country, member_kind, expertise, list_job_title, list_expertise
+        case locale, time_zone
         case platform_role, can_create_communities, status, created_at
         case activation_token, activation_expires_at
     }
@@ -42,6 +43,8 @@ struct AccountBody: Encodable {
         try container.encode(account.country, forKey: .country)
         try container.encode(account.memberKind.rawValue, forKey: .member_kind)
         try container.encode(account.expertise, forKey: .expertise)
+        try container.encode(account.listJobTitle, forKey: .list_job_title)
+        try container.encode(account.listExpertise, forKey: .list_expertise)
         try container.encode(account.locale, forKey: .locale)
         try container.encode(account.timeZone, forKey: .time_zone)
         try container.encode(account.platformRole.rawValue, forKey: .platform_role)

@@ -118,7 +118,8 @@ struct AccessControlRoutes {
             return try single(AccountBody(account: account), tag: tag(account.id, account.version), request)
         })
         router.add("PATCH", "/v1/me", signedIn({ _ in .editOwnProfile }) { request, caller in
-            let patch = try MergePatch(request, allowedKeys: ["display_name", "job_title", "country", "expertise", "locale", "time_zone"])
+            let patch = try MergePatch(
+                request, allowedKeys: ["display_name", "job_title", "country", "expertise", "list_job_title", "list_expertise", "locale", "time_zone"])
             let account = try profiles.update(
                 try profileChange(patch), ifVersion: { try EntityTag.requireMatch(request, current: tag(caller.accountID, $0)) }, by: caller,
                 from: origin(request))
@@ -249,6 +250,8 @@ private func profileChange(_ patch: MergePatch) throws -> ProfileChange {
     change.jobTitle = try patch.nullable("job_title") { $0 as? String }
     change.country = try patch.nullable("country") { $0 as? String }
     change.expertise = try patch.strings("expertise")
+    change.listJobTitle = try patch.bool("list_job_title")
+    change.listExpertise = try patch.bool("list_expertise")
     change.locale = try patch.string("locale")
     change.timeZone = try patch.string("time_zone")
     return change

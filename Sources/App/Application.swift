@@ -58,6 +58,14 @@ public final class Application: Sendable {
             audit: AuditService(pool: pool))
             .register(in: &router)
         CommunityRoutes(communities: CommunityService(pool: pool)).register(in: &router)
+        NormsRoutes(norms: NormsService(pool: pool)).register(in: &router)
+        let memberships = MembershipService(pool: pool, accounts: accounts)
+        MembershipRoutes(
+            memberships: memberships, declarations: DeclarationService(pool: pool), participation: ParticipationService(pool: pool),
+            imports: ImportService(pool: pool, memberships: memberships))
+            .register(in: &router)
+        CircleRoutes(circles: CircleService(pool: pool)).register(in: &router)
+        MeetingRoutes(meetings: MeetingService(pool: pool)).register(in: &router)
         extraRoutes?(&router, context)
         OperationsRoutes.registerIndex(in: &router)
 

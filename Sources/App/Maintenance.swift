@@ -39,6 +39,12 @@ final class Maintenance: @unchecked Sendable {
                 DELETE FROM login_throttle
                 WHERE window_start < now() - interval '15 minutes' AND (blocked_until IS NULL OR blocked_until < now())
                 """)),
+        // An import whose instance stopped mid-way stops moving; it is marked failed, to be sent again.
+        Task(name: "stalled member imports",
+             statement: Statement("maintenance_member_imports", """
+                UPDATE member_imports SET status = 'failed', finished_at = now()
+                WHERE status IN ('queued', 'running') AND updated_at < now() - interval '15 minutes'
+                """)),
         Task(name: "ended sessions",
              statement: Statement("maintenance_sessions",
                                   "DELETE FROM sessions WHERE expires_at < now() - interval '1 day' OR revoked_at < now() - interval '1 day'")),

@@ -18,9 +18,15 @@ func signedIn(
     }
 }
 
-func id(_ request: Request) throws -> UUID {
-    guard let text = request.parameters["id"], let id = UUID(uuidString: text) else { throw Problem.notFound() }
+/// A UUID path parameter (`{id:uuid}` unless named otherwise).
+func id(_ request: Request, _ name: String = "id") throws -> UUID {
+    guard let text = request.parameters[name], let id = UUID(uuidString: text) else { throw Problem.notFound() }
     return id
+}
+
+/// The optional body of an action: a JSON object when sent, the defaults when empty.
+func actionBody<Body: Decodable>(_ type: Body.Type, _ request: Request, allowedKeys: Set<String>, empty: Body) throws -> Body {
+    request.body.isEmpty ? empty : try JSONCoding.decode(type, from: request, allowedKeys: allowedKeys)
 }
 
 func origin(_ request: Request) -> RequestOrigin {

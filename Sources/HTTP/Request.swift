@@ -41,4 +41,9 @@ public struct Request: Sendable {
     public func queryValue(_ name: String) -> String? {
         query.first { $0.name == name }?.value
     }
+
+    /// Every value of a repeated parameter, in order (a repeated filter means OR).
+    public func queryValues(_ name: String) -> [String] {
+        query.filter { $0.name == name }.map(\.value)
+    }
 }

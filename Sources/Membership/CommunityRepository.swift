@@ -9,7 +9,7 @@ struct CommunityRepository: Sendable {
         c.id, c.slug, c.name, c.purpose, c.visibility, c.join_policy, c.criteria, c.allowed_member_kinds,
         c.observers_allowed, c.observer_history, c.chatham_house, c.recording_policy, c.min_cell_size,
         c.needs_visible_to_vendors, c.version, c.created_at,
-        (SELECT m.role FROM memberships m WHERE m.community_id = c.id AND m.account_id = $1 AND m.status = 'active')
+        \(Visibility.role(account: 1))
         """
 
     static let insert = Statement(
@@ -26,9 +26,6 @@ struct CommunityRepository: Sendable {
     static let find = Statement(
         "community_find",
         "SELECT \(columns) FROM communities c WHERE c.id = $3 AND \(Visibility.communityCard(account: 1, restriction: 2))")
-    static let lock = Statement(
-        "community_lock",
-        "SELECT \(columns) FROM communities c WHERE c.id = $3 AND \(Visibility.communityCard(account: 1, restriction: 2)) FOR UPDATE OF c")
     static let list = Statement(
         "community_list",
         """
@@ -55,17 +52,13 @@ struct CommunityRepository: Sendable {
     }
 
     static func community(_ row: Row) throws -> Community {
-        func value<Value: RawRepresentable>(_ index: Int) throws -> Value where Value.RawValue == String {
-            guard let value = Value(rawValue: try row.string(index)) else { throw RowDecodingError.badValue(column: row.columns[index]) }
-            return value
-        }
         return Community(
             id: try row.uuid(0), slug: try row.string(1), name: try row.string(2), purpose: try row.string(3),
-            visibility: try value(4), joinPolicy: try value(5), criteria: try row.string(6),
+            visibility: try row.enumeration(4), joinPolicy: try row.enumeration(5), criteria: try row.string(6),
             allowedMemberKinds: try row.stringArray(7).compactMap(MemberKind.init(rawValue:)),
-            observersAllowed: try row.bool(8), observerHistory: try value(9), chathamHouse: try row.bool(10),
-            recordingPolicy: try value(11), minCellSize: try row.int(12), needsVisibleToVendors: try row.bool(13),
+            observersAllowed: try row.bool(8), observerHistory: try row.enumeration(9), chathamHouse: try row.bool(10),
+            recordingPolicy: try row.enumeration(11), minCellSize: try row.int(12), needsVisibleToVendors: try row.bool(13),
             version: try row.int64(14), createdAt: try row.date(15),
-            viewerRole: row.isNull(16) ? nil : try value(16) as MembershipRole)
+            viewerRole: try row.optionalEnumeration(16))
     }
 }

@@ -24,10 +24,7 @@ public struct CommunityService: Sendable {
                 throw AccessError.conflict(kind: "slug-taken", detail: "Another community has this slug.")
             }
             try connection.query(CommunityRepository.addConvenor, [id, caller.accountID])
-            try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "community.created", targetType: "community",
-                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
-                on: connection)
+            try audit.record("community.created", "community", id, by: caller, from: origin, on: connection)
             // Read as the creator would: a token restricted elsewhere still gets its creation back.
             var creator = caller
             creator.communityIDs = nil
@@ -60,13 +57,10 @@ public struct CommunityService: Sendable {
         _ id: UUID, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin,
         change: (inout CommunitySettings) throws -> Void
     ) throws -> Community {
-        try Policy.authorize(caller, .manageCommunity)
-        return try pool.withTransaction { connection in
-            guard let row = try connection.query(CommunityRepository.lock, Visibility.bindings(for: caller) + [id]).first else {
-                throw AccessError.notFound
-            }
-            let current = try CommunityRepository.community(row)
-            try Policy.authorize(caller, .manageCommunity, in: CommunityContext(communityID: id, role: current.viewerRole))
+        try pool.withTransaction { connection in
+            try CommunityAccess.authorize(caller, .manageCommunity, in: id, on: connection, locking: true)
+            let current = try CommunityRepository.community(
+                try connection.query(CommunityRepository.find, Visibility.bindings(for: caller) + [id]).first!)
             var settings = CommunitySettings(current)
             try change(&settings)
             try validate(settings)
@@ -79,10 +73,8 @@ public struct CommunityService: Sendable {
             let cellChange = settings.minCellSize == current.minCellSize ? "" :
                 #","min_cell_size_from":\#(current.minCellSize),"min_cell_size_to":\#(settings.minCellSize)"#
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "community.updated", targetType: "community",
-                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
-                           details: #"{"version":\#(current.version + 1)\#(cellChange)}"#),
-                on: connection)
+                "community.updated", "community", id, by: caller, from: origin,
+                details: #"{"version":\#(current.version + 1)\#(cellChange)}"#, on: connection)
             return try CommunityRepository.community(
                 try connection.query(CommunityRepository.find, Visibility.bindings(for: caller) + [id]).first!)
         }

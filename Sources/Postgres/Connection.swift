@@ -96,13 +96,23 @@ public final class Connection: @unchecked Sendable {
         try check(result, clear: true)
     }
 
-    /// Commits when `body` returns, rolls back when it throws. Nested calls join the outer
-    /// transaction: the outermost one decides.
+    /// Commits when `body` returns, rolls back when it throws. A nested call runs in a
+    /// savepoint: when it throws, its own changes are undone and the outer transaction goes on
+    /// (or not) as its caller decides.
     public func withTransaction<Value>(_ body: (Connection) throws -> Value) throws -> Value {
         if transactionDepth > 0 {
+            let savepoint = "nested_\(transactionDepth)"
+            try execute(script: "SAVEPOINT \(savepoint)")
             transactionDepth += 1
             defer { transactionDepth -= 1 }
-            return try body(self)
+            do {
+                let value = try body(self)
+                try execute(script: "RELEASE SAVEPOINT \(savepoint)")
+                return value
+            } catch {
+                if isHealthy { try? execute(script: "ROLLBACK TO SAVEPOINT \(savepoint)") }
+                throw error
+            }
         }
         try execute(script: "BEGIN")
         transactionDepth = 1

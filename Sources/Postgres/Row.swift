@@ -14,6 +14,17 @@ public struct Row: Sendable {
 
     public func optionalString(_ index: Int) -> String? { values[index] }
 
+    /// A text column holding one of an enumeration's raw values.
+    public func enumeration<Value: RawRepresentable>(_ index: Int) throws -> Value where Value.RawValue == String {
+        guard let value = Value(rawValue: try string(index)) else { throw RowDecodingError.badValue(column: columns[index]) }
+        return value
+    }
+
+    /// The same, NULL as nil.
+    public func optionalEnumeration<Value: RawRepresentable>(_ index: Int) throws -> Value? where Value.RawValue == String {
+        isNull(index) ? nil : try enumeration(index)
+    }
+
     public func int(_ index: Int) throws -> Int {
         try decode(index, Int.init)
     }

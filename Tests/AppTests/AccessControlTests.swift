@@ -304,6 +304,66 @@ import Testing
         "GET /v1/communities": "communities:read",
         "GET /v1/communities/{id}": "communities:read",
         "PATCH /v1/communities/{id}": "communities:write",
+        "GET /v1/communities/{id}/norms": "communities:read",
+        "POST /v1/communities/{id}/norms": "communities:write",
+        "GET /v1/communities/{id}/norms/{version}": "communities:read",
+        "POST /v1/communities/{id}/norms/{version}/acceptances": "communities:write",
+        "GET /v1/communities/{id}/norms/{version}/acceptances": "members:read",
+        "GET /v1/communities/{id}/norms/amendments": "communities:read",
+        "POST /v1/communities/{id}/norms/amendments": "communities:write",
+        "GET /v1/amendments/{id}": "communities:read",
+        "POST /v1/amendments/{id}/endorsements": "communities:write",
+        "POST /v1/amendments/{id}/adopt": "communities:write",
+        "POST /v1/amendments/{id}/decline": "communities:write",
+        "POST /v1/communities/{id}/invitations": "members:write",
+        "GET /v1/communities/{id}/invitations": "members:read",
+        "GET /v1/me/invitations": "members:read",
+        "GET /v1/invitations/{id}": "members:read",
+        "POST /v1/invitations/{id}/accept": "members:write",
+        "POST /v1/invitations/{id}/decline": "members:write",
+        "POST /v1/invitations/{id}/revoke": "members:write",
+        "POST /v1/communities/{id}/applications": "members:write",
+        "GET /v1/communities/{id}/applications": "members:read",
+        "GET /v1/applications/{id}": "members:read",
+        "POST /v1/applications/{id}/approve": "members:write",
+        "POST /v1/applications/{id}/reject": "members:write",
+        "POST /v1/applications/{id}/withdraw": "members:write",
+        "GET /v1/communities/{id}/members": "members:read",
+        "GET /v1/me/memberships": "members:read",
+        "GET /v1/communities/{id}/members/{account_id}": "members:read",
+        "PATCH /v1/communities/{id}/members/{account_id}": "members:write",
+        "POST /v1/communities/{id}/members/{account_id}/suspend": "members:write",
+        "POST /v1/communities/{id}/members/{account_id}/reinstate": "members:write",
+        "POST /v1/communities/{id}/members/{account_id}/leave": "members:write",
+        "POST /v1/me/declarations": "members:write",
+        "GET /v1/me/declarations": "members:read",
+        "GET /v1/me/declarations/{id}": "members:read",
+        "POST /v1/me/declarations/{id}/withdraw": "members:write",
+        "GET /v1/communities/{id}/participation": "members:read",
+        "POST /v1/communities/{id}/circles": "members:write",
+        "GET /v1/communities/{id}/circles": "members:read",
+        "GET /v1/circles/{id}": "members:read",
+        "PATCH /v1/circles/{id}": "members:write",
+        "GET /v1/circles/{id}/members": "members:read",
+        "POST /v1/circles/{id}/members": "members:write",
+        "GET /v1/circles/{id}/members/{account_id}": "members:read",
+        "DELETE /v1/circles/{id}/members/{account_id}": "members:write",
+        "GET /v1/circles/{id}/history": "members:read",
+        "POST /v1/communities/{id}/meetings": "communities:write",
+        "GET /v1/communities/{id}/meetings": "communities:read",
+        "GET /v1/meetings/{id}": "communities:read",
+        "PATCH /v1/meetings/{id}": "communities:write",
+        "PUT /v1/meetings/{id}/rsvp": "communities:write",
+        "GET /v1/meetings/{id}/rsvps": "communities:read",
+        "PUT /v1/meetings/{id}/guests/{account_id}": "communities:write",
+        "DELETE /v1/meetings/{id}/guests/{account_id}": "communities:write",
+        "PUT /v1/meetings/{id}/attendance/{account_id}": "communities:write",
+        "DELETE /v1/meetings/{id}/attendance/{account_id}": "communities:write",
+        "GET /v1/meetings/{id}/attendance": "communities:read",
+        "POST /v1/meetings/{id}/breakouts": "communities:write",
+        "GET /v1/meetings/{id}/breakouts": "communities:read",
+        "POST /v1/communities/{id}/members/import": "members:write",
+        "GET /v1/member-imports/{id}": "members:read",
     ]
 
     @Test func everyEndpointEnforcesItsScope() throws {
@@ -315,7 +375,7 @@ import Testing
 
         let (_, admin) = try server.admin()
         let organisation = try server.send("POST", "/v1/organisations", token: admin, json: #"{"name":"Hub","kind":"academic","country":"GH"}"#)
-        let ids = ["{id}": organisation.json["id"] as! String]
+        let ids = ["{id}": organisation.json["id"] as! String, "{account_id}": "0192f5c4-1b2a-7c3d-8e4f-1234567890ab", "{version}": "1"]
         for (route, scope) in Self.requiredScopes {
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
             let method = parts[0]
@@ -324,7 +384,7 @@ import Testing
                 path = path.replacingOccurrences(of: "{id}", with: "0192f5c4-1b2a-7c3d-8e4f-1234567890ab")
             }
             for (placeholder, value) in ids { path = path.replacingOccurrences(of: placeholder, with: value) }
-            let json = ["POST", "PATCH"].contains(method) ? "{}" : nil
+            let json = ["POST", "PATCH", "PUT"].contains(method) ? "{}" : nil
             // Every scope but the required one, and but admin, which stands for all of them.
             let allButRequired = Scope.allCases.map(\.rawValue).filter { $0 != scope && $0 != "admin" }
             let scopes = allButRequired.map { "\"\($0)\"" }.joined(separator: ",")

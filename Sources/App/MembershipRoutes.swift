@@ -1,0 +1,328 @@
+import AccessControl
+import Foundation
+import HTTP
+import Membership
+
+/// Invitations, applications, memberships and the directory: parse, call the service, encode.
+/// Bodies are read inside the service's closures, after the caller's right to the community is
+/// checked, so that an invalid body never reveals a hidden community.
+struct MembershipRoutes {
+    let memberships: MembershipService
+    let declarations: DeclarationService
+    let participation: ParticipationService
+    let imports: ImportService
+
+    func register(in router: inout Router) {
+        registerInvitations(in: &router)
+        registerApplications(in: &router)
+        registerMembers(in: &router)
+        registerDeclarations(in: &router)
+        registerImports(in: &router)
+        router.add("GET", "/v1/communities/{id:uuid}/participation", signedIn({ _ in .readMembers }) { request, caller in
+            try Response.json(ParticipationBody(participation: try participation.participation(in: try id(request), for: caller)))
+        })
+    }
+
+    private func registerImports(in router: inout Router) {
+        router.add("POST", "/v1/communities/{id:uuid}/members/import", signedIn({ _ in .manageMembers }) { request, caller in
+            let dryRun: Bool
+            switch request.queryValue("dry_run") {
+            case nil, "false": dryRun = false
+            case "true": dryRun = true
+            default: throw Problem.malformed("dry_run must be true or false.")
+            }
+            let started = try imports.start(in: try id(request), dryRun: dryRun, by: caller, from: origin(request)) {
+                let mediaType = (request.headers["Content-Type"] ?? "").split(separator: ";").first
+                    .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                guard mediaType == "text/csv" else { throw Problem.unsupportedMediaType() }
+                guard let text = String(validating: request.body, as: UTF8.self), !text.contains("\u{0}") else {
+                    throw Problem.malformed("The CSV must be UTF-8 text without NUL characters.")
+                }
+                return text
+            }
+            switch started {
+            case .finished(let results):
+                var response = try Response.json(ImportResultsBody(dryRun: dryRun, results: results))
+                if results.contains(where: { $0.activationToken != nil }) { response.headers.add("Cache-Control", "no-store") }
+                return response
+            case .queued(let job):
+                let origin = origin(request)
+                Thread.detachNewThread { imports.run(job.id, as: caller, from: origin) }
+                var response = try Response.json(MemberImportBody(job: job), status: 202)
+                response.headers.add("Location", "/v1/member-imports/\(job.id.uuidString.lowercased())")
+                return response
+            }
+        })
+        router.add("GET", "/v1/member-imports/{id:uuid}", signedIn({ _ in .reviewMembership }) { request, caller in
+            try Response.json(MemberImportBody(job: try imports.memberImport(try id(request), for: caller)))
+        })
+    }
+
+    private func registerDeclarations(in router: inout Router) {
+        router.add("POST", "/v1/me/declarations", signedIn({ _ in .manageOwnMembership }) { request, caller in
+            let body = try JSONCoding.decode(
+                NewDeclarationBody.self, from: request, allowedKeys: ["description", "community_id", "theme_ids"])
+            let declaration = try declarations.declare(
+                NewDeclaration(description: body.description, communityID: body.community_id, themeIDs: body.theme_ids ?? []),
+                by: caller, from: origin(request))
+            var response = try Response.json(DeclarationBody(declaration: declaration), status: 201)
+            response.headers.add("Location", "/v1/me/declarations/\(declaration.id.uuidString.lowercased())")
+            return response
+        })
+        router.add("GET", "/v1/me/declarations", signedIn({ _ in .readOwnMembership }) { request, caller in
+            let includingWithdrawn: Bool
+            switch request.queryValue("include_withdrawn") {
+            case nil, "false": includingWithdrawn = false
+            case "true": includingWithdrawn = true
+            default: throw Problem.malformed("include_withdrawn must be true or false.")
+            }
+            let page = try PageRequest(request, filterKey: "include_withdrawn=\(includingWithdrawn)")
+            let rows = try declarations.declarations(
+                includingWithdrawn: includingWithdrawn, after: try page.position(0, as: UUID.init(uuidString:)),
+                limit: page.limit + 1, for: caller)
+            return try Page(rows: rows.map { DeclarationBody(declaration: $0) }, request: page) { [$0.declaration.id.uuidString] }
+                .response(for: request)
+        })
+        router.add("GET", "/v1/me/declarations/{id:uuid}", signedIn({ _ in .readOwnMembership }) { request, caller in
+            try Response.json(DeclarationBody(declaration: try declarations.declaration(try id(request), for: caller)))
+        })
+        router.add("POST", "/v1/me/declarations/{id:uuid}/withdraw", signedIn({ _ in .manageOwnMembership }) { request, caller in
+            try Response.json(DeclarationBody(declaration: try declarations.withdraw(try id(request), by: caller, from: origin(request))))
+        })
+    }
+
+    private func registerInvitations(in router: inout Router) {
+        router.add("POST", "/v1/communities/{id:uuid}/invitations", signedIn({ _ in .manageMembers }) { request, caller in
+            let (invitation, activation) = try memberships.invite(to: try id(request), by: caller, from: origin(request)) {
+                try MembershipRoutes.newInvitation(request)
+            }
+            let body = InvitationBody(invitation: invitation, activation: activation)
+            let location = "/v1/invitations/\(invitation.id.uuidString.lowercased())"
+            guard activation == nil else {
+                var response = try secret(body)
+                response.headers.add("Location", location)
+                return response
+            }
+            return try created(body, at: location, tag: tag(invitation.id, invitation.version))
+        })
+        router.add("GET", "/v1/communities/{id:uuid}/invitations", signedIn({ _ in .reviewMembership }) { request, caller in
+            let status = try filter(InvitationStatus.self, request, "status")
+            let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
+            let rows = try memberships.invitations(
+                in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
+                limit: page.limit + 1, for: caller)
+            return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) { [$0.invitation.id.uuidString] }
+                .response(for: request)
+        })
+        router.add("GET", "/v1/me/invitations", signedIn({ _ in .readOwnMembership }) { request, caller in
+            let status = try filter(InvitationStatus.self, request, "status")
+            let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
+            let rows = try memberships.myInvitations(
+                status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1, for: caller)
+            return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) { [$0.invitation.id.uuidString] }
+                .response(for: request)
+        })
+        router.add("GET", "/v1/invitations/{id:uuid}", signedIn({ _ in .readOwnMembership }) { request, caller in
+            let invitation = try memberships.invitation(try id(request), for: caller)
+            return try single(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version), request)
+        })
+        router.add("POST", "/v1/invitations/{id:uuid}/accept", signedIn({ _ in .manageOwnMembership }) { request, caller in
+            let invitationID = try id(request)
+            let member = try memberships.accept(
+                invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
+                by: caller, from: origin(request))
+            return try Response.json(MemberBody(member: member))
+        })
+        router.add("POST", "/v1/invitations/{id:uuid}/decline", signedIn({ _ in .manageOwnMembership }) { request, caller in
+            let invitationID = try id(request)
+            let invitation = try memberships.decline(
+                invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
+                by: caller, from: origin(request))
+            return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
+        })
+        router.add("POST", "/v1/invitations/{id:uuid}/revoke", signedIn({ _ in .manageMembers }) { request, caller in
+            let invitationID = try id(request)
+            let invitation = try memberships.revoke(
+                invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
+                by: caller, from: origin(request))
+            return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
+        })
+    }
+
+    private func registerApplications(in router: inout Router) {
+        router.add("POST", "/v1/communities/{id:uuid}/applications", signedIn({ _ in .applyToJoin }) { request, caller in
+            let application = try memberships.apply(to: try id(request), by: caller, from: origin(request)) {
+                let body = try JSONCoding.decode(NewApplicationBody.self, from: request, allowedKeys: ["answers"])
+                var validation = Validation()
+                if body.answers.count > 50 { validation.add("answers", "must hold at most 50 answers") }
+                for (question, answer) in body.answers.sorted(by: { $0.key < $1.key }) {
+                    validation.text(question, "answers", length: 1...200)
+                    validation.text(answer, "answers.\(question)", length: 0...5000, multiline: true)
+                }
+                try validation.check()
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                return String(decoding: try encoder.encode(body.answers), as: UTF8.self)
+            }
+            return try created(
+                ApplicationBody(application: application), at: "/v1/applications/\(application.id.uuidString.lowercased())",
+                tag: tag(application.id, application.version))
+        })
+        router.add("GET", "/v1/communities/{id:uuid}/applications", signedIn({ _ in .reviewMembership }) { request, caller in
+            let status = try filter(ApplicationStatus.self, request, "status")
+            let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
+            let rows = try memberships.applications(
+                in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
+                limit: page.limit + 1, for: caller)
+            return try Page(rows: rows.map { ApplicationBody(application: $0) }, request: page) { [$0.application.id.uuidString] }
+                .response(for: request)
+        })
+        router.add("GET", "/v1/applications/{id:uuid}", signedIn({ _ in .readOwnMembership }) { request, caller in
+            let application = try memberships.application(try id(request), for: caller)
+            return try single(ApplicationBody(application: application), tag: tag(application.id, application.version), request)
+        })
+        router.add("POST", "/v1/applications/{id:uuid}/approve", signedIn({ _ in .manageMembers }) { request, caller in
+            let applicationID = try id(request)
+            let application = try memberships.approve(
+                application: applicationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(applicationID, $0)) },
+                by: caller, from: origin(request)
+            ) {
+                let body = try actionBody(ApprovalBody.self, request, allowedKeys: ["role"], empty: ApprovalBody(role: nil))
+                return try body.role.map { try choice(MembershipRole.self, $0, field: "role") } ?? .member
+            }
+            return try changed(ApplicationBody(application: application), tag: tag(application.id, application.version))
+        })
+        router.add("POST", "/v1/applications/{id:uuid}/reject", signedIn({ _ in .manageMembers }) { request, caller in
+            let applicationID = try id(request)
+            let application = try memberships.reject(
+                application: applicationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(applicationID, $0)) },
+                by: caller, from: origin(request)
+            ) {
+                try JSONCoding.decode(ReasonBody.self, from: request, allowedKeys: ["reason"]).reason
+            }
+            return try changed(ApplicationBody(application: application), tag: tag(application.id, application.version))
+        })
+        router.add("POST", "/v1/applications/{id:uuid}/withdraw", signedIn({ _ in .manageOwnMembership }) { request, caller in
+            let applicationID = try id(request)
+            let application = try memberships.withdraw(
+                application: applicationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(applicationID, $0)) },
+                by: caller, from: origin(request))
+            return try changed(ApplicationBody(application: application), tag: tag(application.id, application.version))
+        })
+    }
+
+    private func registerMembers(in router: inout Router) {
+        router.add("GET", "/v1/communities/{id:uuid}/members", signedIn({ _ in .readMembers }) { request, caller in
+            let filter = try MembershipRoutes.directoryFilter(request)
+            let key = ["country", "sector", "kind", "expertise", "role", "status"]
+                .map { "\($0)=\(request.queryValues($0).joined(separator: ","))" }.joined(separator: "&")
+            let page = try PageRequest(request, filterKey: key)
+            let rows = try memberships.directory(
+                of: try id(request), filter: filter, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
+                for: caller)
+            return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) { [$0.member.account.id.uuidString] }
+                .response(for: request)
+        })
+        router.add("GET", "/v1/me/memberships", signedIn({ _ in .readOwnMembership }) { request, caller in
+            let status = try filter(MembershipStatus.self, request, "status")
+            let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
+            let rows = try memberships.myMemberships(
+                status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1, for: caller)
+            return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) { [$0.member.community.id.uuidString] }
+                .response(for: request)
+        })
+        router.add("GET", "/v1/communities/{id:uuid}/members/{account_id:uuid}", signedIn({ _ in .readMembers }) { request, caller in
+            let member = try memberships.member(try id(request), try id(request, "account_id"), for: caller)
+            return try single(MemberBody(member: member), tag: MembershipRoutes.memberTag(member), request)
+        })
+        router.add("PATCH", "/v1/communities/{id:uuid}/members/{account_id:uuid}", signedIn({ _ in .manageMembers }) { request, caller in
+            let communityID = try id(request)
+            let accountID = try id(request, "account_id")
+            let member = try memberships.change(
+                accountID, in: communityID,
+                ifMatches: { try EntityTag.requireMatch(request, current: MembershipRoutes.memberTag($0)) },
+                by: caller, from: origin(request)
+            ) { change in
+                let patch = try MergePatch(request, allowedKeys: ["role", "expires_at", "commercial_interest"])
+                if let role = try patch.string("role") { change.role = try choice(MembershipRole.self, role, field: "role") }
+                if let end = try patch.string("expires_at") {
+                    guard let date = Timestamp.parse(end) else { throw Problem.validation(field: "expires_at", "must be an RFC 3339 time") }
+                    change.expiresAt = date
+                }
+                change.commercialInterest = try patch.bool("commercial_interest")
+            }
+            return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+        })
+        for (action, transition) in [
+            ("suspend", MembershipService.suspend), ("reinstate", MembershipService.reinstate),
+        ] {
+            router.add("POST", "/v1/communities/{id:uuid}/members/{account_id:uuid}/\(action)", signedIn({ _ in .manageMembers }) {
+                request, caller in
+                let member = try transition(memberships)(try id(request, "account_id"), try id(request), caller, origin(request))
+                return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+            })
+        }
+        router.add("POST", "/v1/communities/{id:uuid}/members/{account_id:uuid}/leave", signedIn({ _ in .leaveCommunity }) {
+            request, caller in
+            let member = try memberships.leave(try id(request), account: try id(request, "account_id"), by: caller, from: origin(request))
+            return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+        })
+    }
+
+    static func memberTag(_ member: Member) -> String {
+        EntityTag.make(
+            id: "\(member.community.id.uuidString.lowercased())/\(member.account.id.uuidString.lowercased())"
+                + "/\(member.acceptedNormsVersion ?? 0)/\(member.commercialInterest)",
+            version: member.version)
+    }
+
+    static func newInvitation(_ request: Request) throws -> NewInvitation {
+        let body = try JSONCoding.decode(
+            NewInvitationBody.self, from: request,
+            allowedKeys: ["account_id", "email", "display_name", "member_kind", "role", "expires_at", "message"])
+        let invitee: NewInvitation.Invitee
+        switch (body.account_id, body.email) {
+        case (let id?, nil):
+            if body.display_name != nil || body.member_kind != nil {
+                throw Problem.validation(field: "account_id", "display_name and member_kind go with email only")
+            }
+            invitee = .account(id)
+        case (nil, let email?):
+            let kind = try body.member_kind.map { try choice(MemberKind.self, $0, field: "member_kind") } ?? .practitioner
+            invitee = .email(InviteeDetails(
+                email: email, displayName: body.display_name ?? String(email.prefix { $0 != "@" }), memberKind: kind))
+        default:
+            throw Problem.validation(field: "account_id", "send exactly one of account_id and email")
+        }
+        let role = try body.role.map { try choice(MembershipRole.self, $0, field: "role") } ?? .member
+        return NewInvitation(invitee: invitee, role: role, membershipExpiresAt: body.expires_at, message: body.message ?? "")
+    }
+
+    static func directoryFilter(_ request: Request) throws -> DirectoryFilter {
+        var filter = DirectoryFilter()
+        filter.countries = try request.queryValues("country").map {
+            guard $0.count == 2, $0.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+                throw Problem.malformed("country must be an ISO 3166-1 alpha-2 code such as KE.")
+            }
+            return $0
+        }
+        func values<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ name: String) throws -> [Value]
+        where Value.RawValue == String {
+            try request.queryValues(name).map {
+                guard let value = Value(rawValue: $0) else {
+                    throw Problem.malformed("\(name) must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                return value
+            }
+        }
+        filter.sectors = try values(Sector.self, "sector")
+        filter.kinds = try values(MemberKind.self, "kind")
+        filter.roles = try values(MembershipRole.self, "role")
+        filter.expertise = try request.queryValues("expertise").map {
+            guard (1...50).contains($0.count) else { throw Problem.malformed("expertise must be 1 to 50 characters.") }
+            return $0
+        }
+        filter.status = try values(MembershipStatus.self, "status").first ?? .active
+        return filter
+    }
+}

@@ -1,0 +1,304 @@
+import AccessControl
+import Crypto
+import Foundation
+import Postgres
+
+/// Meetings: scheduled by convenors with their rules stated up front, answered by members and
+/// invited guests, attended, and split into breakout groups. Which meetings exist for whom is
+/// decided by `Visibility.meeting` inside every query.
+public struct MeetingService: Sendable {
+    let pool: ConnectionPool
+    let audit = AuditLog()
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    public func schedule(in community: UUID, by caller: Caller, from origin: RequestOrigin, _ input: () throws -> MeetingInput)
+        throws -> Meeting
+    {
+        try pool.withTransaction { connection in
+            try CommunityAccess.authorize(caller, .manageMeetings, in: community, on: connection)
+            let input = try input()
+            let rules = try validate(input, in: community, for: caller, on: connection)
+            let id = UUIDv7.make()
+            try connection.query(
+                MeetingRepository.insert,
+                [id, community, input.circleID, input.title, input.description, input.startsAt, input.endsAt, input.timeZone,
+                 rules.recording.rawValue, rules.observersAllowed, rules.chathamHouse, caller.accountID])
+            try audit.record("meeting.scheduled", "meeting", id, by: caller, from: origin,
+                             details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
+            return try find(id, for: caller, on: connection)
+        }
+    }
+
+    public func meeting(_ id: UUID, for caller: Caller) throws -> Meeting {
+        try pool.withConnection { connection in
+            let meeting = try find(id, for: caller, on: connection)
+            try CommunityAccess.authorize(caller, .readMeetings, in: meeting.communityID, on: connection)
+            return meeting
+        }
+    }
+
+    /// In order of start; `startsFrom` leaves out earlier meetings.
+    public func meetings(
+        in community: UUID, startsFrom: Date?, after: (Date, UUID)?, limit: Int, for caller: Caller
+    ) throws -> [Meeting] {
+        try pool.withConnection { connection in
+            try CommunityAccess.authorize(caller, .readMeetings, in: community, on: connection)
+            return try connection.query(
+                MeetingRepository.list,
+                Visibility.bindings(for: caller) + [community, startsFrom, after?.0, after?.1, limit], decode: MeetingRepository.meeting)
+        }
+    }
+
+    /// Convenors change a meeting; its rules are fixed once anyone has answered.
+    public func update(
+        _ id: UUID, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin,
+        _ change: (inout MeetingInput) throws -> Void
+    ) throws -> Meeting {
+        try pool.withTransaction { connection in
+            let current = try locked(id, .manageMeetings, for: caller, on: connection)
+            var input = MeetingInput(title: current.title, startsAt: current.startsAt, endsAt: current.endsAt, timeZone: current.timeZone)
+            input.description = current.description
+            input.circleID = current.circleID
+            input.recording = current.recording
+            input.observersAllowed = current.observersAllowed
+            input.chathamHouse = current.chathamHouse
+            try change(&input)
+            let unchanged = Rules(recording: current.recording, observersAllowed: current.observersAllowed, chathamHouse: current.chathamHouse)
+            let rules = try validate(input, in: current.communityID, for: caller, on: connection, standing: unchanged)
+            try matches(current.version)
+            let rulesChanged = rules.recording != current.recording || rules.observersAllowed != current.observersAllowed
+                || rules.chathamHouse != current.chathamHouse || input.circleID != current.circleID
+            if rulesChanged, try connection.query(MeetingRepository.answered, [id]).first!.int(0) > 0 {
+                throw AccessError.conflict(
+                    kind: "rules-fixed", detail: "People have answered this meeting under its rules; its rules and circle stay as they are.")
+            }
+            try connection.query(
+                MeetingRepository.update,
+                [id, input.title, input.description, input.startsAt, input.endsAt, input.timeZone, input.circleID,
+                 rules.recording.rawValue, rules.observersAllowed, rules.chathamHouse])
+            try audit.record("meeting.updated", "meeting", id, by: caller, from: origin, on: connection)
+            return try find(id, for: caller, on: connection)
+        }
+    }
+
+    /// Members, convenors and invited guests answer; consent to recording is asked only where
+    /// recording needs it.
+    public func respond(
+        to id: UUID, by caller: Caller, from origin: RequestOrigin, _ answer: () throws -> (RSVPResponse, Bool?)
+    ) throws -> Meeting {
+        try pool.withTransaction { connection in
+            let meeting = try locked(id, .respondToMeetings, for: caller, on: connection)
+            let (response, consent) = try answer()
+            if consent != nil && meeting.recording != .withConsent {
+                throw AccessError.invalid("recording_consent", "is asked only where recording needs consent")
+            }
+            try connection.query(MeetingRepository.respond, [id, caller.accountID, response.rawValue, consent])
+            try connection.query(MeetingRepository.touch, [id])
+            try audit.record("meeting.answered", "meeting", id, by: caller, from: origin,
+                             details: #"{"response":"\#(response.rawValue)"}"#, on: connection)
+            return try find(id, for: caller, on: connection)
+        }
+    }
+
+    public func rsvps(of id: UUID, after: UUID?, limit: Int, for caller: Caller) throws -> [RSVP] {
+        try pool.withConnection { connection in
+            _ = try meeting(id, for: caller)
+            return try connection.query(
+                MeetingRepository.rsvps, Visibility.bindings(for: caller) + [id, after, limit], decode: MeetingRepository.rsvp)
+        }
+    }
+
+    /// A guest of the community sees this meeting from now on.
+    public func invite(guest account: UUID, to id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
+        try pool.withTransaction { connection in
+            let meeting = try locked(id, .manageMeetings, for: caller, on: connection)
+            guard meeting.circleID == nil else {
+                throw AccessError.conflict(kind: "circle-meeting", detail: "Guests are not in circles, so they join no circle's meetings.")
+            }
+            let role = try connection.query(MeetingRepository.liveRole, [meeting.communityID, account]).first?.string(0)
+            guard role == MembershipRole.guest.rawValue else {
+                throw AccessError.conflict(kind: "not-a-guest", detail: "Only guests of the community are invited to single meetings.")
+            }
+            try connection.query(MeetingRepository.addGuest, [id, account, caller.accountID])
+            try audit.record("meeting.guest_invited", "meeting", id, by: caller, from: origin,
+                             details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+        }
+    }
+
+    public func uninvite(guest account: UUID, from id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
+        try pool.withTransaction { connection in
+            _ = try locked(id, .manageMeetings, for: caller, on: connection)
+            try connection.query(MeetingRepository.removeGuest, [id, account])
+            try audit.record("meeting.guest_uninvited", "meeting", id, by: caller, from: origin,
+                             details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+        }
+    }
+
+    /// A convenor marks someone who may see the meeting as having attended (or not).
+    public func mark(_ account: UUID, attended: Bool, at id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
+        try pool.withTransaction { connection in
+            _ = try locked(id, .manageMeetings, for: caller, on: connection)
+            if attended {
+                guard !(try connection.query(MeetingRepository.seenBy, [account, [UUID]?.none, id]).isEmpty) else {
+                    throw AccessError.conflict(kind: "not-a-participant", detail: "This person cannot take part in this meeting.")
+                }
+                try connection.query(MeetingRepository.markAttended, [id, account, caller.accountID])
+            } else {
+                try connection.query(MeetingRepository.unmarkAttended, [id, account])
+            }
+            try connection.query(MeetingRepository.touch, [id])
+            try audit.record("meeting.attendance_\(attended ? "marked" : "unmarked")", "meeting", id, by: caller, from: origin,
+                             details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+        }
+    }
+
+    public func attendance(of id: UUID, after: UUID?, limit: Int, for caller: Caller) throws -> [Attendance] {
+        try pool.withConnection { connection in
+            _ = try meeting(id, for: caller)
+            return try connection.query(
+                MeetingRepository.attendance, Visibility.bindings(for: caller) + [id, after, limit],
+                decode: MeetingRepository.attendance)
+        }
+    }
+
+    /// How breakout groups are formed: named by hand, or mixed from the attendees.
+    public enum BreakoutPlan: Sendable {
+        case groups([(name: String, accountIDs: [UUID])])
+        case mixed(count: Int, by: [MixDimension])
+    }
+
+    /// Replaces the meeting's breakout groups. Mixed groups deal the attendees, sorted by the
+    /// dimensions, round the groups, so that people of one country or sector are spread apart.
+    public func formBreakouts(in id: UUID, by caller: Caller, from origin: RequestOrigin, _ plan: () throws -> BreakoutPlan)
+        throws -> [BreakoutGroup]
+    {
+        try pool.withTransaction { connection in
+            _ = try locked(id, .manageMeetings, for: caller, on: connection)
+            let plan = try plan()
+            let attendees = try connection.query(MeetingRepository.attendees, [id]) { row in
+                try MeetingRepository.breakoutMember(row, from: 0)
+            }
+            let groups: [(name: String, accountIDs: [UUID])]
+            switch plan {
+            case .groups(let named):
+                var validation = Validation()
+                let present = Set(attendees.map(\.account.id))
+                var placed: Set<UUID> = []
+                if named.isEmpty || named.count > 50 { validation.add("groups", "must name 1 to 50 groups") }
+                for (index, group) in named.enumerated() {
+                    validation.text(group.name, "groups[\(index)].name", length: 1...200)
+                    let field = "groups[\(index)].account_ids"
+                    for account in group.accountIDs {
+                        if !present.contains(account) { validation.add(field, "\(account.uuidString.lowercased()) is not an attendee") }
+                        if !placed.insert(account).inserted { validation.add(field, "puts someone in two groups") }
+                    }
+                }
+                try validation.check()
+                groups = named
+            case .mixed(let count, let dimensions):
+                guard (1...50).contains(count) else { throw AccessError.invalid("group_count", "must be 1 to 50") }
+                guard attendees.count >= count else {
+                    throw AccessError.conflict(
+                        kind: "not-enough-attendees", detail: "There are \(attendees.count) attendees for \(count) groups.")
+                }
+                func key(_ member: BreakoutGroup.Member) -> [String] {
+                    dimensions.map { ($0 == .country ? member.country : member.sector) ?? "" } + [member.account.id.uuidString]
+                }
+                let sorted = attendees.sorted { key($0).lexicographicallyPrecedes(key($1)) }
+                groups = (0..<count).map { index in
+                    (name: "Group \(index + 1)", accountIDs: sorted.indices.filter { $0 % count == index }.map { sorted[$0].account.id })
+                }
+            }
+            try connection.query(MeetingRepository.clearBreakouts, [id])
+            for group in groups {
+                let groupID = UUIDv7.make()
+                try connection.query(MeetingRepository.insertBreakout, [groupID, id, group.name, caller.accountID])
+                for account in group.accountIDs { try connection.query(MeetingRepository.insertBreakoutMember, [groupID, id, account]) }
+            }
+            try connection.query(MeetingRepository.touch, [id])
+            try audit.record("meeting.breakouts_formed", "meeting", id, by: caller, from: origin,
+                             details: #"{"groups":\#(groups.count)}"#, on: connection)
+            return try breakouts(of: id, for: caller, on: connection)
+        }
+    }
+
+    public func breakouts(of id: UUID, for caller: Caller) throws -> [BreakoutGroup] {
+        try pool.withConnection { connection in
+            _ = try meeting(id, for: caller)
+            return try breakouts(of: id, for: caller, on: connection)
+        }
+    }
+
+    // MARK: Shared steps
+
+    private func breakouts(of id: UUID, for caller: Caller, on connection: Connection) throws -> [BreakoutGroup] {
+        var groups: [BreakoutGroup] = []
+        for row in try connection.query(MeetingRepository.breakouts, Visibility.bindings(for: caller) + [id]) {
+            let groupID = try row.uuid(0)
+            if groups.last?.id != groupID {
+                groups.append(BreakoutGroup(id: groupID, meetingID: id, name: try row.string(1), members: [], createdAt: try row.date(2)))
+            }
+            if !row.isNull(3) { groups[groups.count - 1].members.append(try MeetingRepository.breakoutMember(row, from: 3)) }
+        }
+        return groups
+    }
+
+    private struct Rules: Equatable {
+        var recording: RecordingRule
+        var observersAllowed: Bool
+        var chathamHouse: Bool
+    }
+
+    /// The community's settings bound the meeting's rules (those `standing` already are stay as
+    /// they are, should the community have tightened since); its circle must be one the caller is in.
+    private func validate(
+        _ input: MeetingInput, in community: UUID, for caller: Caller, on connection: Connection, standing: Rules? = nil
+    ) throws -> Rules {
+        var bindings = Visibility.bindings(for: caller)
+        bindings.append(community)
+        let settings = try CommunityRepository.community(try connection.query(CommunityRepository.find, bindings).first!)
+        var validation = Validation()
+        validation.text(input.title, "title", length: 1...200)
+        validation.text(input.description, "description", length: 0...5000, multiline: true)
+        validation.timeZone(input.timeZone)
+        if input.endsAt <= input.startsAt { validation.add("ends_at", "must be after starts_at") }
+        let recording = input.recording ?? .off
+        let allowed: [RecordingPolicy: Set<RecordingRule>] = [
+            .never: [.off], .withConsent: [.off, .withConsent], .always: Set(RecordingRule.allCases),
+        ]
+        if recording != standing?.recording && !allowed[settings.recordingPolicy]!.contains(recording) {
+            validation.add("recording", "goes beyond the community's recording policy (\(settings.recordingPolicy.rawValue))")
+        }
+        let observersAllowed = input.observersAllowed ?? settings.observersAllowed
+        if observersAllowed && !settings.observersAllowed && standing?.observersAllowed != true { validation.add("observers_allowed", "the community admits no observers") }
+        if let circle = input.circleID {
+            let visible = try connection.query(CircleRepository.find, Visibility.bindings(for: caller) + [circle]).first
+            if try visible.map(CircleRepository.circle)?.communityID != community {
+                validation.add("circle_id", "is not a circle of this community that you are in")
+            }
+        }
+        try validation.check()
+        return Rules(recording: recording, observersAllowed: observersAllowed, chathamHouse: input.chathamHouse ?? settings.chathamHouse)
+    }
+
+    private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Meeting {
+        guard let row = try connection.query(MeetingRepository.find, Visibility.bindings(for: caller) + [id]).first else {
+            throw AccessError.notFound
+        }
+        return try MeetingRepository.meeting(row)
+    }
+
+    /// The meeting, locked, after checking `action` in its community.
+    private func locked(_ id: UUID, _ action: Policy.Action, for caller: Caller, on connection: Connection) throws -> Meeting {
+        try Policy.authorize(caller, action)
+        let visible = try find(id, for: caller, on: connection)
+        try CommunityAccess.authorize(caller, action, in: visible.communityID, on: connection)
+        guard let row = try connection.query(MeetingRepository.lock, Visibility.bindings(for: caller) + [id]).first else {
+            throw AccessError.notFound
+        }
+        return try MeetingRepository.meeting(row)
+    }
+}

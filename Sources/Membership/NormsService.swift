@@ -1,0 +1,233 @@
+import AccessControl
+import Crypto
+import Foundation
+import Postgres
+
+/// A community's charter: versions published by convenors, accepted by each member before they
+/// write, and amended by members' proposals that convenors adopt or decline.
+public struct NormsService: Sendable {
+    let pool: ConnectionPool
+    let audit = AuditLog()
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    /// Newest first; `before` is the version the previous page ended at.
+    public func versions(of community: UUID, before: Int?, limit: Int, for caller: Caller) throws -> [NormsVersion] {
+        try pool.withConnection { connection in
+            try CommunityAccess.authorize(caller, .readNorms, in: community, on: connection)
+            return try connection.query(
+                NormsRepository.versions, Visibility.bindings(for: caller) + [community, before, limit], decode: NormsRepository.version)
+        }
+    }
+
+    public func version(_ version: Int, of community: UUID, for caller: Caller) throws -> NormsVersion {
+        try pool.withConnection { connection in
+            try CommunityAccess.authorize(caller, .readNorms, in: community, on: connection)
+            return try find(version, of: community, for: caller, on: connection)
+        }
+    }
+
+    /// A convenor publishes the next version, and has accepted it by publishing it.
+    public func publish(
+        in community: UUID, by caller: Caller, from origin: RequestOrigin, text: () throws -> String
+    ) throws -> NormsVersion {
+        try pool.withTransaction { connection in
+            try CommunityAccess.authorize(caller, .publishNorms, in: community, on: connection, locking: true)
+            let text = try text()
+            try validateText(text, "text")
+            let version = try publish(text, in: community, by: caller, on: connection)
+            try audit.record("norms.published", "community", community, by: caller, from: origin,
+                details: #"{"version":\#(version)}"#, on: connection)
+            return try find(version, of: community, for: caller, on: connection)
+        }
+    }
+
+    /// Only the current version can be accepted, once.
+    public func accept(
+        _ version: Int, of community: UUID, by caller: Caller, from origin: RequestOrigin
+    ) throws -> NormsAcceptance {
+        try pool.withTransaction { connection in
+            try CommunityAccess.authorize(caller, .acceptNorms, in: community, on: connection)
+            let found = try find(version, of: community, for: caller, on: connection)
+            guard found.isCurrent else {
+                throw AccessError.conflict(kind: "not-current-version", detail: "Only the current version of the norms can be accepted.")
+            }
+            guard found.acceptedAt == nil else {
+                throw AccessError.conflict(kind: "already-accepted", detail: "You accepted this version already.")
+            }
+            try connection.query(NormsRepository.accept, [community, version, caller.accountID])
+            try audit.record("norms.accepted", "community", community, by: caller, from: origin,
+                details: #"{"version":\#(version)}"#, on: connection)
+            return try NormsRepository.acceptance(
+                try connection.query(NormsRepository.acceptance, [community, version, caller.accountID]).first!)
+        }
+    }
+
+    /// Who accepted a version: readable by the community's members.
+    public func acceptances(
+        of version: Int, in community: UUID, after: UUID?, limit: Int, for caller: Caller
+    ) throws -> [NormsAcceptance] {
+        try pool.withConnection { connection in
+            try CommunityAccess.authorize(caller, .readMembers, in: community, on: connection)
+            _ = try find(version, of: community, for: caller, on: connection)
+            return try connection.query(
+                NormsRepository.acceptances, Visibility.bindings(for: caller) + [community, version, after, limit],
+                decode: NormsRepository.acceptance)
+        }
+    }
+
+    // MARK: Amendments
+
+    /// Members propose a new text for the current version, whether or not they accepted it.
+    public func propose(
+        in community: UUID, by caller: Caller, from origin: RequestOrigin, _ input: () throws -> (text: String, rationale: String)
+    ) throws -> Amendment {
+        try pool.withTransaction { connection in
+            try CommunityAccess.authorize(caller, .amendNorms, in: community, on: connection)
+            let input = try input()
+            try validateText(input.text, "text")
+            var validation = Validation()
+            validation.text(input.rationale, "rationale", length: 0...5000, multiline: true)
+            try validation.check()
+            guard let current = try currentVersion(of: community, on: connection) else {
+                throw AccessError.conflict(kind: "no-norms", detail: "This community has no norms to amend yet.")
+            }
+            let id = UUIDv7.make()
+            try connection.query(
+                NormsRepository.insertAmendment, [id, community, current, input.text, input.rationale, caller.accountID])
+            try audit.record(
+                "norms.amendment_proposed", "community", community, by: caller, from: origin,
+                details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
+            return try amendment(id, for: caller, on: connection)
+        }
+    }
+
+    public func amendment(_ id: UUID, for caller: Caller) throws -> Amendment {
+        try pool.withConnection { connection in
+            let amendment = try amendment(id, for: caller, on: connection)
+            try CommunityAccess.authorize(caller, .readNorms, in: amendment.communityID, on: connection)
+            return amendment
+        }
+    }
+
+    public func amendments(
+        in community: UUID, status: AmendmentStatus?, after: UUID?, limit: Int, for caller: Caller
+    ) throws -> [Amendment] {
+        try pool.withConnection { connection in
+            try CommunityAccess.authorize(caller, .readNorms, in: community, on: connection)
+            return try connection.query(
+                NormsRepository.amendments, Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit],
+                decode: NormsRepository.amendment)
+        }
+    }
+
+    /// Another member supports an open amendment, once.
+    public func endorse(_ id: UUID, by caller: Caller, from origin: RequestOrigin) throws -> Amendment {
+        try pool.withTransaction { connection in
+            let amendment = try locked(id, for: caller, action: .amendNorms, on: connection)
+            guard amendment.status == .open else {
+                throw AccessError.conflict(kind: "invalid-transition", detail: "The amendment is \(amendment.status.rawValue).")
+            }
+            guard amendment.proposedBy.id != caller.accountID else {
+                throw AccessError.conflict(kind: "own-amendment", detail: "Endorsements come from members other than the proposer.")
+            }
+            guard !amendment.endorsed else {
+                throw AccessError.conflict(kind: "already-endorsed", detail: "You endorsed this amendment already.")
+            }
+            try connection.query(NormsRepository.endorse, [id, caller.accountID])
+            try audit.record(
+                "norms.amendment_endorsed", "community", amendment.communityID, by: caller, from: origin,
+                details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
+            return try self.amendment(id, for: caller, on: connection)
+        }
+    }
+
+    /// A convenor adopts an open amendment written against the current version: its text
+    /// becomes the next version, which the convenor has accepted by adopting it.
+    public func adopt(_ id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin) throws -> Amendment {
+        try pool.withTransaction { connection in
+            let amendment = try locked(id, for: caller, action: .publishNorms, on: connection)
+            try matches(amendment.version)
+            try requireOpen(amendment)
+            guard try currentVersion(of: amendment.communityID, on: connection) == amendment.baseVersion else {
+                throw AccessError.conflict(
+                    kind: "amendment-outdated", detail: "The norms changed since this amendment was proposed; propose it again.")
+            }
+            let version = try publish(amendment.text, in: amendment.communityID, by: caller, on: connection)
+            try connection.query(NormsRepository.decide, [id, AmendmentStatus.adopted.rawValue, String?.none, caller.accountID, version])
+            try audit.record(
+                "norms.amendment_adopted", "community", amendment.communityID, by: caller, from: origin,
+                details: #"{"amendment_id":"\#(id.uuidString.lowercased())","version":\#(version)}"#, on: connection)
+            return try self.amendment(id, for: caller, on: connection)
+        }
+    }
+
+    public func decline(
+        _ id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin,
+        reason: () throws -> String
+    ) throws -> Amendment {
+        try pool.withTransaction { connection in
+            let amendment = try locked(id, for: caller, action: .publishNorms, on: connection)
+            try matches(amendment.version)
+            try requireOpen(amendment)
+            let reason = try reason()
+            var validation = Validation()
+            validation.text(reason, "reason", length: 1...5000, multiline: true)
+            try validation.check()
+            try connection.query(NormsRepository.decide, [id, AmendmentStatus.declined.rawValue, reason, caller.accountID, Int?.none])
+            try audit.record(
+                "norms.amendment_declined", "community", amendment.communityID, by: caller, from: origin,
+                details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
+            return try self.amendment(id, for: caller, on: connection)
+        }
+    }
+
+    // MARK: Shared steps
+
+    private func publish(_ text: String, in community: UUID, by caller: Caller, on connection: Connection) throws -> Int {
+        let version = try connection.query(NormsRepository.publish, [community, text, caller.accountID]).first!.int(0)
+        try connection.query(NormsRepository.accept, [community, version, caller.accountID])
+        return version
+    }
+
+    private func currentVersion(of community: UUID, on connection: Connection) throws -> Int? {
+        let row = try connection.query(NormsRepository.currentVersion, [community]).first!
+        return row.isNull(0) ? nil : try row.int(0)
+    }
+
+    private func find(_ version: Int, of community: UUID, for caller: Caller, on connection: Connection) throws -> NormsVersion {
+        guard let row = try connection.query(NormsRepository.version, Visibility.bindings(for: caller) + [community, version]).first
+        else { throw AccessError.notFound }
+        return try NormsRepository.version(row)
+    }
+
+    private func amendment(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Amendment {
+        guard let row = try connection.query(NormsRepository.amendment, Visibility.bindings(for: caller) + [id]).first else {
+            throw AccessError.notFound
+        }
+        return try NormsRepository.amendment(row)
+    }
+
+    /// The amendment, locked, after checking `action` in its community (whose row is locked first).
+    private func locked(_ id: UUID, for caller: Caller, action: Policy.Action, on connection: Connection) throws -> Amendment {
+        try Policy.authorize(caller, action)
+        let visible = try amendment(id, for: caller, on: connection)
+        try CommunityAccess.authorize(caller, action, in: visible.communityID, on: connection, locking: true)
+        return try NormsRepository.amendment(
+            try connection.query(NormsRepository.lockAmendment, Visibility.bindings(for: caller) + [id]).first!)
+    }
+
+    private func requireOpen(_ amendment: Amendment) throws {
+        guard amendment.status == .open else {
+            throw AccessError.conflict(kind: "invalid-transition", detail: "The amendment is \(amendment.status.rawValue) already.")
+        }
+    }
+
+    private func validateText(_ text: String, _ field: String) throws {
+        var validation = Validation()
+        validation.text(text, field, length: 1...20000, multiline: true)
+        try validation.check()
+    }
+}
