@@ -131,7 +131,7 @@ struct MembershipRoutes {
             let member = try memberships.accept(
                 invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
                 by: caller, from: origin(request))
-            return try Response.json(MemberBody(member: member))
+            return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
         })
         router.add("POST", "/v1/invitations/{id:uuid}/decline", signedIn({ _ in .manageOwnMembership }) { request, caller in
             let invitationID = try id(request)
@@ -258,13 +258,18 @@ struct MembershipRoutes {
         ] {
             router.add("POST", "/v1/communities/{id:uuid}/members/{account_id:uuid}/\(action)", signedIn({ _ in .manageMembers }) {
                 request, caller in
-                let member = try transition(memberships)(try id(request, "account_id"), try id(request), caller, origin(request))
+                let member = try transition(memberships)(
+                    try id(request, "account_id"), try id(request),
+                    { try EntityTag.checkOptionalMatch(request, current: MembershipRoutes.memberTag($0)) }, caller, origin(request))
                 return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
             })
         }
         router.add("POST", "/v1/communities/{id:uuid}/members/{account_id:uuid}/leave", signedIn({ _ in .leaveCommunity }) {
             request, caller in
-            let member = try memberships.leave(try id(request), account: try id(request, "account_id"), by: caller, from: origin(request))
+            let member = try memberships.leave(
+                try id(request), account: try id(request, "account_id"),
+                ifMatches: { try EntityTag.checkOptionalMatch(request, current: MembershipRoutes.memberTag($0)) }, by: caller,
+                from: origin(request))
             return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
         })
     }

@@ -67,9 +67,9 @@ struct NormsRoutes {
         })
         router.add("POST", "/v1/amendments/{id:uuid}/endorsements", signedIn({ _ in .amendNorms }) { request, caller in
             let amendment = try norms.endorse(try id(request), by: caller, from: origin(request))
-            var response = try Response.json(AmendmentBody(amendment: amendment), status: 201)
-            response.headers.add("Location", "/v1/amendments/\(amendment.id.uuidString.lowercased())")
-            return response
+            return try created(
+                AmendmentBody(amendment: amendment), at: "/v1/amendments/\(amendment.id.uuidString.lowercased())",
+                tag: tag(amendment.id, amendment.version))
         })
         router.add("POST", "/v1/amendments/{id:uuid}/adopt", signedIn({ _ in .publishNorms }) { request, caller in
             let amendmentID = try id(request)

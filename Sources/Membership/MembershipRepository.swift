@@ -75,6 +75,10 @@ enum MembershipRepository {
         UPDATE memberships SET status = $3, version = version + 1, updated_at = now()
         WHERE community_id = $1 AND account_id = $2
         """)
+    /// The circles of a community that someone is in (they leave them when they leave it).
+    static let circlesOf = Statement(
+        "member_circles",
+        "SELECT cm.circle_id FROM circle_members cm JOIN circles ci ON ci.id = cm.circle_id WHERE ci.community_id = $1 AND cm.account_id = $2")
     static let change = Statement(
         "member_change",
         """

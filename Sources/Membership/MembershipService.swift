@@ -328,22 +328,31 @@ public struct MembershipService: Sendable {
         }
     }
 
-    public func suspend(_ account: UUID, in community: UUID, by caller: Caller, from origin: RequestOrigin) throws -> Member {
-        try transition(account, in: community, by: caller, from: origin, from: .active, to: .suspended)
+    public func suspend(
+        _ account: UUID, in community: UUID, ifMatches matches: (Member) throws -> Void = { _ in }, by caller: Caller,
+        from origin: RequestOrigin
+    ) throws -> Member {
+        try transition(account, in: community, ifMatches: matches, by: caller, from: origin, from: .active, to: .suspended)
     }
 
-    public func reinstate(_ account: UUID, in community: UUID, by caller: Caller, from origin: RequestOrigin) throws -> Member {
-        try transition(account, in: community, by: caller, from: origin, from: .suspended, to: .active)
+    public func reinstate(
+        _ account: UUID, in community: UUID, ifMatches matches: (Member) throws -> Void = { _ in }, by caller: Caller,
+        from origin: RequestOrigin
+    ) throws -> Member {
+        try transition(account, in: community, ifMatches: matches, by: caller, from: origin, from: .suspended, to: .active)
     }
 
     /// A person leaves, for themselves only (convenors suspend others); the last convenor cannot.
-    public func leave(_ community: UUID, account: UUID, by caller: Caller, from origin: RequestOrigin) throws -> Member {
-        try transition(account, in: community, by: caller, from: origin, from: .active, to: .left)
+    public func leave(
+        _ community: UUID, account: UUID, ifMatches matches: (Member) throws -> Void = { _ in }, by caller: Caller,
+        from origin: RequestOrigin
+    ) throws -> Member {
+        try transition(account, in: community, ifMatches: matches, by: caller, from: origin, from: .active, to: .left)
     }
 
     private func transition(
-        _ account: UUID, in community: UUID, by caller: Caller, from origin: RequestOrigin,
-        from before: MembershipStatus, to after: MembershipStatus
+        _ account: UUID, in community: UUID, ifMatches matches: (Member) throws -> Void, by caller: Caller,
+        from origin: RequestOrigin, from before: MembershipStatus, to after: MembershipStatus
     ) throws -> Member {
         try pool.withTransaction { connection in
             let action: Policy.Action = after == .left ? .leaveCommunity : .manageMembers
@@ -352,11 +361,19 @@ public struct MembershipService: Sendable {
                 throw AccessError.forbidden(reason: "self-only", detail: "Only the member may leave; convenors suspend instead.")
             }
             let current = try lockedMember(community, account, on: connection)
+            try matches(try member(community, account, for: caller, on: connection))
             guard current.status == before else {
                 throw AccessError.conflict(kind: "invalid-transition", detail: "The membership is \(current.status.rawValue).")
             }
             if current.role == .convenor && after != .active { try requireAnotherConvenor(community, besides: account, on: connection) }
             try connection.query(MembershipRepository.setStatus, [community, account, after.rawValue])
+            if after == .left {
+                // Leaving the community is leaving its circles: a later return does not restore them.
+                for row in try connection.query(MembershipRepository.circlesOf, [community, account]) {
+                    try connection.query(CircleRepository.removeMember, [try row.uuid(0), account, account, UUIDv7.make()])
+                    try connection.query(CircleRepository.touch, [try row.uuid(0)])
+                }
+            }
             try audit.record("membership.\(after == .active ? "reinstated" : after.rawValue)", "membership", account, by: caller, from: origin,
                 details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
             return try member(community, account, for: caller, on: connection)

@@ -124,5 +124,11 @@ import Testing
         // Leaving the community closes its circles on the next request.
         #expect(try cop.send("POST", "/v1/communities/\(cop.id)/members/\(cop.vendor.id)/leave", as: cop.vendor).status == 200)
         #expect(try cop.send("GET", "/v1/circles/\(circle)", as: cop.vendor).status == 404)
+        // Coming back to the community does not bring the circle back.
+        try cop.admit(cop.vendor, acceptingNorms: false)
+        #expect(try cop.send("GET", "/v1/circles/\(circle)", as: cop.vendor).status == 404)
+        let after = try cop.send("GET", "/v1/circles/\(circle)/history", as: cop.convenor)
+        let latest = (after.json["data"] as? [[String: Any]])?.last
+        #expect((latest?["account"] as? [String: Any])?["id"] as? String == cop.vendor.id && latest?["change"] as? String == "removed")
     }
 }

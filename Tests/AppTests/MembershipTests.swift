@@ -175,7 +175,9 @@ import Testing
         let base = "/v1/communities/\(cop.id)/members/\(cop.member.id)"
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/members", as: cop.member).status == 200)
         #expect(problemKind(try cop.send("POST", "\(base)/suspend", as: cop.vendor)) == "convenor-required")
-        let suspended = try cop.send("POST", "\(base)/suspend", as: cop.convenor)
+        #expect(try cop.send("POST", "\(base)/suspend", as: cop.convenor, headers: [("If-Match", "\"stale\"")]).status == 412)
+        let current = try cop.send("GET", base, as: cop.convenor)
+        let suspended = try cop.send("POST", "\(base)/suspend", as: cop.convenor, headers: [("If-Match", current.header("ETag")!)])
         #expect(suspended.json["status"] as? String == "suspended")
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/members", as: cop.member).status == 404)
         #expect(problemKind(try cop.send("POST", "\(base)/suspend", as: cop.convenor)) == "invalid-transition")
