@@ -158,8 +158,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Whether an account may be in a circle, as it is now: an active member of the community (guests see
--- only what they were invited to), an official where the circle is government-only, and without a
--- commercial interest where it excludes vendors.
+-- only what they were invited to); for a government-only circle an official without a commercial
+-- interest; for one that excludes vendors, anyone without a commercial interest.
 CREATE FUNCTION praxis_circle_eligible(account uuid, circle uuid) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT EXISTS (
@@ -169,5 +169,5 @@ LANGUAGE sql STABLE AS $$
         JOIN accounts a ON a.id = account
         WHERE ci.id = circle
           AND (NOT ci.government_only OR a.member_kind = 'official')
-          AND (NOT ci.excludes_vendors OR NOT praxis_commercial_interest(account, ci.community_id)))
+          AND (NOT (ci.government_only OR ci.excludes_vendors) OR NOT praxis_commercial_interest(account, ci.community_id)))
 $$;

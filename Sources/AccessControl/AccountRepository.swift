@@ -39,7 +39,10 @@ struct AccountRepository: Sendable {
         """
         UPDATE accounts SET display_name = $2, member_kind = $3, organisation_id = coalesce($4, organisation_id),
                country = coalesce($5, country), version = version + 1, updated_at = now()
-        WHERE id = $1 AND status = 'invited' RETURNING id
+        WHERE id = $1 AND status = 'invited'
+          AND EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = $1 AND i.community_id = $6)
+          AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = $1 AND i.community_id <> $6)
+        RETURNING id
         """)
     static let findAccount = Statement(
         "account_find",

@@ -46,9 +46,9 @@ public struct InviteeDetails: Sendable {
     public var memberKind: MemberKind
     public var organisationID: UUID?
     public var country: String?
-    /// Whether an account nobody has activated yet takes these details (a bulk import says so;
-    /// a single invitation leaves the account as it is).
-    public var updatesInvitedAccount = false
+    /// Set by a bulk import: an account nobody has activated yet, which only this community
+    /// ever invited, takes these details. Anyone else's account is left as it is.
+    public var updatingAccountInvitedOnlyBy: UUID?
     public init(email: String, displayName: String, memberKind: MemberKind, organisationID: UUID? = nil, country: String? = nil) {
         self.email = email
         self.displayName = displayName
@@ -188,10 +188,11 @@ public struct AccountService: Sendable {
         do {
             if let row = try connection.query(AccountRepository.findByEmail, [details.email]).first {
                 let id = try row.uuid(0)
-                if details.updatesInvitedAccount,
+                if let community = details.updatingAccountInvitedOnlyBy,
                     !(try connection.query(
                         AccountRepository.updateInvited,
-                        [id, details.displayName, details.memberKind.rawValue, details.organisationID, details.country]).isEmpty)
+                        [id, details.displayName, details.memberKind.rawValue, details.organisationID, details.country, community])
+                        .isEmpty)
                 {
                     try audit.record("account.updated", "account", id, by: caller, from: origin, on: connection)
                 }

@@ -44,6 +44,19 @@ public struct AuthenticationService: Sendable {
         }
     }
 
+    /// Whether the credential a caller came with still holds (not revoked or expired, the
+    /// account not suspended): background work started by a request asks before each step.
+    public func isStillValid(_ caller: Caller) throws -> Bool {
+        var session: UUID?
+        var token: UUID?
+        switch caller.credential {
+        case .session(let id): session = id
+        case .token(let id): token = id
+        case .commandLine: return true
+        }
+        return try !pool.withConnection { try $0.query(CredentialRepository.stillValid, [caller.accountID, session, token]) }.isEmpty
+    }
+
     /// Email and password to a session. An unknown email and a wrong password get the same
     /// answer after the same work (a decoy hash is verified when the email is unknown).
     /// A refusal is returned, not thrown: its throttle count and audit row are written in the

@@ -14,6 +14,18 @@ struct CredentialRepository: Sendable {
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
           AND s.last_seen_at > now() - make_interval(secs => $2) AND a.status = 'active'
         """)
+    /// Whether account $1's credential (session $2 or token $3) still holds, for work that runs
+    /// after the request that started it.
+    static let stillValid = Statement(
+        "credential_still_valid",
+        """
+        SELECT 1 FROM accounts a
+        WHERE a.id = $1 AND a.status = 'active'
+          AND (EXISTS (SELECT 1 FROM sessions s WHERE s.id = $2 AND s.account_id = a.id AND s.revoked_at IS NULL
+                       AND s.expires_at > now())
+               OR EXISTS (SELECT 1 FROM api_tokens t WHERE t.id = $3 AND t.account_id = a.id AND t.revoked_at IS NULL
+                          AND (t.expires_at IS NULL OR t.expires_at > now())))
+        """)
     static let touchSession = Statement("session_touch", "UPDATE sessions SET last_seen_at = now() WHERE id = $1")
     static let insertSession = Statement(
         "session_insert",

@@ -49,15 +49,36 @@ public struct Onboarding: Sendable {
                version = version + 1, updated_at = now()
         WHERE id = $1 AND status <> 'deleted' RETURNING id
         """)
-    /// What the person wrote about themselves elsewhere: declarations and application answers are
-    /// wiped, memberships end.
+    /// A community where the person is the only active convenor: erasing them would leave it
+    /// with none.
+    static let soleConvenorships = Statement(
+        "account_sole_convenorships",
+        """
+        SELECT m.community_id FROM memberships m
+        WHERE m.account_id = $1 AND m.role = 'convenor' AND \(Visibility.membershipIsLive("m"))
+          AND NOT EXISTS (SELECT 1 FROM memberships o JOIN accounts oa ON oa.id = o.account_id
+                          WHERE o.community_id = m.community_id AND o.account_id <> $1 AND o.role = 'convenor'
+                            AND \(Visibility.membershipIsLive("o")) AND oa.status = 'active')
+        LIMIT 1
+        """)
+    /// What the person wrote about themselves elsewhere is wiped (declarations, application
+    /// answers); what is open is closed (applications withdrawn, invitations revoked); every
+    /// membership, circle place and meeting invitation ends.
     static let eraseParticipation = Statement(
         "account_erase_participation",
         """
         WITH declarations_wiped AS (
                  UPDATE declarations SET description = 'Erased', theme_ids = '{}', withdrawn_at = coalesce(withdrawn_at, now())
                  WHERE account_id = $1),
-             answers_wiped AS (UPDATE applications SET answers = '{}' WHERE account_id = $1)
+             applications_closed AS (
+                 UPDATE applications SET answers = '{}',
+                        status = CASE WHEN status = 'applied' THEN 'withdrawn' ELSE status END,
+                        decided_at = CASE WHEN status = 'applied' THEN now() ELSE decided_at END
+                 WHERE account_id = $1),
+             invitations_revoked AS (
+                 UPDATE invitations SET status = 'revoked', decided_at = now() WHERE account_id = $1 AND status = 'pending'),
+             circles_left AS (DELETE FROM circle_members WHERE account_id = $1),
+             meetings_left AS (DELETE FROM meeting_guests WHERE account_id = $1)
         UPDATE memberships SET status = 'left', version = version + 1, updated_at = now() WHERE account_id = $1
         """)
     /// The addresses the person's own acts came from (they sit outside the audit hash).
@@ -145,6 +166,12 @@ public struct Onboarding: Sendable {
         }
         try pool.withTransaction { connection in
             guard try !connection.query(AccountRepository.findAccount, [accountID]).isEmpty else { throw AccessError.notFound }
+            if let community = try connection.query(Onboarding.soleConvenorships, [accountID]).first {
+                throw AccessError.conflict(
+                    kind: "last-convenor",
+                    detail: "This person is the only convenor of community \(try community.uuid(0).uuidString.lowercased()); "
+                        + "another convenor is needed first.")
+            }
             guard try !connection.query(Onboarding.erase, [accountID]).isEmpty else {
                 throw AccessError.conflict(kind: "already-erased", detail: "This account was erased already.")
             }

@@ -6,8 +6,8 @@ public enum CommunityRole: String, Sendable, CaseIterable {
 }
 
 /// What the policy needs to know about the community a resource lives in. It comes from a row
-/// read through a `Visibility` predicate (`Visibility.context`): holding one means the caller may
-/// see the community's card.
+/// read through a `Visibility` predicate (by `CommunityAccess.authorize`): holding one means the
+/// caller may see the community's card.
 public struct CommunityContext: Sendable {
     public var communityID: UUID
     /// nil for an outsider who sees the community's card only.

@@ -36,7 +36,11 @@ public enum Visibility {
 
     /// A token restricted to some communities reaches only those.
     public static func withinReach(of community: String, restriction: Int) -> String {
-        "($\(restriction)::uuid[] IS NULL OR \(community) = ANY($\(restriction)::uuid[]))"
+        withinReach(of: community, restriction: "$\(restriction)")
+    }
+
+    static func withinReach(of community: String, restriction: String) -> String {
+        "(\(restriction)::uuid[] IS NULL OR \(community) = ANY(\(restriction)::uuid[]))"
     }
 
     /// The card of a community (alias `c`): shown to its members, and to anyone signed in when
@@ -58,10 +62,14 @@ public enum Visibility {
     /// eligible: an active member of the community, an official for a government-only circle,
     /// without a commercial interest for one that excludes vendors.
     public static func inCircle(_ circle: String, account: Int) -> String {
+        inCircle(circle, account: "$\(account)")
+    }
+
+    static func inCircle(_ circle: String, account: String) -> String {
         """
         (EXISTS (SELECT 1 FROM circle_members visibility_cm WHERE visibility_cm.circle_id = \(circle)
-                 AND visibility_cm.account_id = $\(account))
-         AND praxis_circle_eligible($\(account), \(circle)))
+                 AND visibility_cm.account_id = \(account))
+         AND praxis_circle_eligible(\(account), \(circle)))
         """
     }
 
@@ -75,15 +83,25 @@ public enum Visibility {
     /// all history); for guests only when invited to it. A meeting in a circle exists only for
     /// the circle's members.
     public static func meeting(account: Int, restriction: Int) -> String {
+        meeting(account: "$\(account)", restriction: "$\(restriction)")
+    }
+
+    /// The same for someone other than the caller (`account` a column), unrestricted by a token:
+    /// for the people a meeting lists.
+    public static func meeting(seenBy account: String) -> String {
+        meeting(account: account, restriction: "NULL")
+    }
+
+    static func meeting(account: String, restriction: String) -> String {
         """
         (EXISTS (SELECT 1 FROM memberships visibility_mm JOIN communities visibility_mc ON visibility_mc.id = visibility_mm.community_id
-                 WHERE visibility_mm.community_id = mt.community_id AND visibility_mm.account_id = $\(account)
+                 WHERE visibility_mm.community_id = mt.community_id AND visibility_mm.account_id = \(account)
                    AND \(membershipIsLive("visibility_mm"))
                    AND (visibility_mm.role IN ('convenor', 'member')
                         OR (visibility_mm.role = 'observer' AND mt.observers_allowed
                             AND (visibility_mc.observer_history = 'all' OR mt.created_at >= visibility_mm.joined_at))
                         OR (visibility_mm.role = 'guest' AND EXISTS (SELECT 1 FROM meeting_guests visibility_g
-                            WHERE visibility_g.meeting_id = mt.id AND visibility_g.account_id = $\(account)))))
+                            WHERE visibility_g.meeting_id = mt.id AND visibility_g.account_id = \(account)))))
          AND (mt.circle_id IS NULL OR \(inCircle("mt.circle_id", account: account)))
          AND \(withinReach(of: "mt.community_id", restriction: restriction)))
         """

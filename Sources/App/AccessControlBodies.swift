@@ -209,6 +209,15 @@ where Value.RawValue == String {
     return value
 }
 
+/// A filter that is `true` or `false` (false when absent), or 400.
+func boolFilter(_ request: Request, _ name: String) throws -> Bool {
+    switch request.queryValue(name) {
+    case nil, "false": return false
+    case "true": return true
+    default: throw Problem.malformed("\(name) must be true or false.")
+    }
+}
+
 /// A filter value that must be a UUID, or 400.
 func uuidFilter(_ request: Request, _ name: String) throws -> UUID? {
     guard let text = request.queryValue(name) else { return nil }

@@ -119,7 +119,10 @@ struct AccessControlRoutes {
         })
         router.add("PATCH", "/v1/me", signedIn({ _ in .editOwnProfile }) { request, caller in
             let patch = try MergePatch(
-                request, allowedKeys: ["display_name", "job_title", "country", "expertise", "list_job_title", "list_expertise", "locale", "time_zone"])
+                request,
+                allowedKeys: [
+                    "display_name", "job_title", "country", "expertise", "list_job_title", "list_expertise", "locale", "time_zone",
+                ])
             let account = try profiles.update(
                 try profileChange(patch), ifVersion: { try EntityTag.requireMatch(request, current: tag(caller.accountID, $0)) }, by: caller,
                 from: origin(request))

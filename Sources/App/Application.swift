@@ -59,10 +59,11 @@ public final class Application: Sendable {
             .register(in: &router)
         CommunityRoutes(communities: CommunityService(pool: pool)).register(in: &router)
         NormsRoutes(norms: NormsService(pool: pool)).register(in: &router)
-        let memberships = MembershipService(pool: pool, accounts: accounts)
+        let invitations = InvitationService(pool: pool, accounts: accounts)
         MembershipRoutes(
-            memberships: memberships, declarations: DeclarationService(pool: pool), participation: ParticipationService(pool: pool),
-            imports: ImportService(pool: pool, memberships: memberships))
+            invitations: invitations, applications: ApplicationService(pool: pool), memberships: MembershipService(pool: pool),
+            declarations: DeclarationService(pool: pool), participation: ParticipationService(pool: pool),
+            imports: ImportService(pool: pool, invitations: invitations, authentication: authentication))
             .register(in: &router)
         CircleRoutes(circles: CircleService(pool: pool)).register(in: &router)
         MeetingRoutes(meetings: MeetingService(pool: pool)).register(in: &router)

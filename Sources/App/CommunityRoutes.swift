@@ -25,12 +25,7 @@ struct CommunityRoutes {
                 tag: tag(community.id, community.version))
         })
         router.add("GET", "/v1/communities", signedIn({ _ in .readCommunities }) { request, caller in
-            let memberOnly: Bool
-            switch request.queryValue("member") {
-            case nil, "false": memberOnly = false
-            case "true": memberOnly = true
-            default: throw Problem.malformed("member must be true or false.")
-            }
+            let memberOnly = try boolFilter(request, "member")
             let page = try PageRequest(request, filterKey: "member=\(memberOnly)")
             let rows = try communities.communities(
                 for: caller, memberOnly: memberOnly, after: try page.position(0, as: { UUID(uuidString: $0) }), limit: page.limit + 1)

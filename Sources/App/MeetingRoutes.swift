@@ -29,7 +29,10 @@ struct MeetingRoutes {
         router.add("GET", "/v1/communities/{id:uuid}/meetings", signedIn({ _ in .readMeetings }) { request, caller in
             let startsFrom = try timeFilter(request, "starts_from")
             let page = try PageRequest(request, filterKey: "starts_from=\(request.queryValue("starts_from") ?? "")")
-            let after = try page.position(0, as: Timestamp.parse).map { ($0, try page.position(1, as: UUID.init(uuidString:))!) }
+            var after: (Date, UUID)?
+            if let start = try page.position(0, as: Timestamp.parse), let id = try page.position(1, as: UUID.init(uuidString:)) {
+                after = (start, id)
+            }
             let rows = try meetings.meetings(in: try id(request), startsFrom: startsFrom, after: after, limit: page.limit + 1, for: caller)
             return try Page(rows: rows.map { MeetingBody(meeting: $0) }, request: page) {
                 [Timestamp.format($0.meeting.startsAt), $0.meeting.id.uuidString]

@@ -7,6 +7,8 @@ import Membership
 /// Bodies are read inside the service's closures, after the caller's right to the community is
 /// checked, so that an invalid body never reveals a hidden community.
 struct MembershipRoutes {
+    let invitations: InvitationService
+    let applications: ApplicationService
     let memberships: MembershipService
     let declarations: DeclarationService
     let participation: ParticipationService
@@ -25,12 +27,7 @@ struct MembershipRoutes {
 
     private func registerImports(in router: inout Router) {
         router.add("POST", "/v1/communities/{id:uuid}/members/import", signedIn({ _ in .manageMembers }) { request, caller in
-            let dryRun: Bool
-            switch request.queryValue("dry_run") {
-            case nil, "false": dryRun = false
-            case "true": dryRun = true
-            default: throw Problem.malformed("dry_run must be true or false.")
-            }
+            let dryRun = try boolFilter(request, "dry_run")
             let started = try imports.start(in: try id(request), dryRun: dryRun, by: caller, from: origin(request)) {
                 let mediaType = (request.headers["Content-Type"] ?? "").split(separator: ";").first
                     .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -46,8 +43,6 @@ struct MembershipRoutes {
                 if results.contains(where: { $0.activationToken != nil }) { response.headers.add("Cache-Control", "no-store") }
                 return response
             case .queued(let job):
-                let origin = origin(request)
-                Thread.detachNewThread { imports.run(job.id, as: caller, from: origin) }
                 var response = try Response.json(MemberImportBody(job: job), status: 202)
                 response.headers.add("Location", "/v1/member-imports/\(job.id.uuidString.lowercased())")
                 return response
@@ -70,12 +65,7 @@ struct MembershipRoutes {
             return response
         })
         router.add("GET", "/v1/me/declarations", signedIn({ _ in .readOwnMembership }) { request, caller in
-            let includingWithdrawn: Bool
-            switch request.queryValue("include_withdrawn") {
-            case nil, "false": includingWithdrawn = false
-            case "true": includingWithdrawn = true
-            default: throw Problem.malformed("include_withdrawn must be true or false.")
-            }
+            let includingWithdrawn = try boolFilter(request, "include_withdrawn")
             let page = try PageRequest(request, filterKey: "include_withdrawn=\(includingWithdrawn)")
             let rows = try declarations.declarations(
                 includingWithdrawn: includingWithdrawn, after: try page.position(0, as: UUID.init(uuidString:)),
@@ -93,7 +83,7 @@ struct MembershipRoutes {
 
     private func registerInvitations(in router: inout Router) {
         router.add("POST", "/v1/communities/{id:uuid}/invitations", signedIn({ _ in .manageMembers }) { request, caller in
-            let (invitation, activation) = try memberships.invite(to: try id(request), by: caller, from: origin(request)) {
+            let (invitation, activation) = try invitations.invite(to: try id(request), by: caller, from: origin(request)) {
                 try MembershipRoutes.newInvitation(request)
             }
             let body = InvitationBody(invitation: invitation, activation: activation)
@@ -108,7 +98,7 @@ struct MembershipRoutes {
         router.add("GET", "/v1/communities/{id:uuid}/invitations", signedIn({ _ in .reviewMembership }) { request, caller in
             let status = try filter(InvitationStatus.self, request, "status")
             let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
-            let rows = try memberships.invitations(
+            let rows = try invitations.invitations(
                 in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
                 limit: page.limit + 1, for: caller)
             return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) { [$0.invitation.id.uuidString] }
@@ -117,32 +107,32 @@ struct MembershipRoutes {
         router.add("GET", "/v1/me/invitations", signedIn({ _ in .readOwnMembership }) { request, caller in
             let status = try filter(InvitationStatus.self, request, "status")
             let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
-            let rows = try memberships.myInvitations(
+            let rows = try invitations.myInvitations(
                 status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1, for: caller)
             return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) { [$0.invitation.id.uuidString] }
                 .response(for: request)
         })
         router.add("GET", "/v1/invitations/{id:uuid}", signedIn({ _ in .readOwnMembership }) { request, caller in
-            let invitation = try memberships.invitation(try id(request), for: caller)
+            let invitation = try invitations.invitation(try id(request), for: caller)
             return try single(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version), request)
         })
         router.add("POST", "/v1/invitations/{id:uuid}/accept", signedIn({ _ in .manageOwnMembership }) { request, caller in
             let invitationID = try id(request)
-            let member = try memberships.accept(
+            let member = try invitations.accept(
                 invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
                 by: caller, from: origin(request))
             return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
         })
         router.add("POST", "/v1/invitations/{id:uuid}/decline", signedIn({ _ in .manageOwnMembership }) { request, caller in
             let invitationID = try id(request)
-            let invitation = try memberships.decline(
+            let invitation = try invitations.decline(
                 invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
                 by: caller, from: origin(request))
             return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
         })
         router.add("POST", "/v1/invitations/{id:uuid}/revoke", signedIn({ _ in .manageMembers }) { request, caller in
             let invitationID = try id(request)
-            let invitation = try memberships.revoke(
+            let invitation = try invitations.revoke(
                 invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
                 by: caller, from: origin(request))
             return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
@@ -151,7 +141,7 @@ struct MembershipRoutes {
 
     private func registerApplications(in router: inout Router) {
         router.add("POST", "/v1/communities/{id:uuid}/applications", signedIn({ _ in .applyToJoin }) { request, caller in
-            let application = try memberships.apply(to: try id(request), by: caller, from: origin(request)) {
+            let application = try applications.apply(to: try id(request), by: caller, from: origin(request)) {
                 let body = try JSONCoding.decode(NewApplicationBody.self, from: request, allowedKeys: ["answers"])
                 var validation = Validation()
                 if body.answers.count > 50 { validation.add("answers", "must hold at most 50 answers") }
@@ -171,19 +161,19 @@ struct MembershipRoutes {
         router.add("GET", "/v1/communities/{id:uuid}/applications", signedIn({ _ in .reviewMembership }) { request, caller in
             let status = try filter(ApplicationStatus.self, request, "status")
             let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
-            let rows = try memberships.applications(
+            let rows = try applications.applications(
                 in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
                 limit: page.limit + 1, for: caller)
             return try Page(rows: rows.map { ApplicationBody(application: $0) }, request: page) { [$0.application.id.uuidString] }
                 .response(for: request)
         })
         router.add("GET", "/v1/applications/{id:uuid}", signedIn({ _ in .readOwnMembership }) { request, caller in
-            let application = try memberships.application(try id(request), for: caller)
+            let application = try applications.application(try id(request), for: caller)
             return try single(ApplicationBody(application: application), tag: tag(application.id, application.version), request)
         })
         router.add("POST", "/v1/applications/{id:uuid}/approve", signedIn({ _ in .manageMembers }) { request, caller in
             let applicationID = try id(request)
-            let application = try memberships.approve(
+            let application = try applications.approve(
                 application: applicationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(applicationID, $0)) },
                 by: caller, from: origin(request)
             ) {
@@ -194,7 +184,7 @@ struct MembershipRoutes {
         })
         router.add("POST", "/v1/applications/{id:uuid}/reject", signedIn({ _ in .manageMembers }) { request, caller in
             let applicationID = try id(request)
-            let application = try memberships.reject(
+            let application = try applications.reject(
                 application: applicationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(applicationID, $0)) },
                 by: caller, from: origin(request)
             ) {
@@ -204,7 +194,7 @@ struct MembershipRoutes {
         })
         router.add("POST", "/v1/applications/{id:uuid}/withdraw", signedIn({ _ in .manageOwnMembership }) { request, caller in
             let applicationID = try id(request)
-            let application = try memberships.withdraw(
+            let application = try applications.withdraw(
                 application: applicationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(applicationID, $0)) },
                 by: caller, from: origin(request))
             return try changed(ApplicationBody(application: application), tag: tag(application.id, application.version))
@@ -327,7 +317,9 @@ struct MembershipRoutes {
             guard (1...50).contains($0.count) else { throw Problem.malformed("expertise must be 1 to 50 characters.") }
             return $0
         }
-        filter.status = try values(MembershipStatus.self, "status").first ?? .active
+        let statuses = try values(MembershipStatus.self, "status")
+        guard statuses.count <= 1 else { throw Problem.malformed("status takes one value.") }
+        filter.status = statuses.first ?? .active
         return filter
     }
 }

@@ -11,7 +11,7 @@ struct NormsRoutes {
         router.add("GET", "/v1/communities/{id:uuid}/norms", signedIn({ _ in .readNorms }) { request, caller in
             let page = try PageRequest(request)
             let rows = try norms.versions(
-                of: try id(request), before: try page.position(0, as: { Int($0) }), limit: page.limit + 1, for: caller)
+                of: try id(request), before: try page.position(0, as: { Int32($0).map(Int.init) }), limit: page.limit + 1, for: caller)
             return try Page(rows: rows.map { NormsVersionBody(norms: $0) }, request: page) { [String($0.norms.version)] }
                 .response(for: request)
         })
@@ -90,9 +90,10 @@ struct NormsRoutes {
         })
     }
 
+    /// A version number; one past what the database counts (a 32-bit integer) names nothing.
     static func version(_ request: Request) throws -> Int {
-        guard let text = request.parameters["version"], let version = Int(text) else { throw Problem.notFound() }
-        return version
+        guard let text = request.parameters["version"], let version = Int32(text) else { throw Problem.notFound() }
+        return Int(version)
     }
 
     static func location(_ norms: NormsVersion) -> String {

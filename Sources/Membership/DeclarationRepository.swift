@@ -1,24 +1,27 @@
+import AccessControl
 import Foundation
 import Postgres
 
-/// SQL for declarations of interest: a person reads and changes only their own (parameter 1).
+/// SQL for declarations of interest: a person reads and changes only their own (parameter 1),
+/// and a token restricted to communities (parameter 2) reaches only the declarations naming them.
 enum DeclarationRepository {
+    static let mine = "d.account_id = $1 AND \(Visibility.withinReach(of: "d.community_id", restriction: 2))"
     static let columns = "d.id, d.community_id, d.description, d.theme_ids::text[], d.created_at, d.withdrawn_at"
     static let insert = Statement(
         "declaration_insert",
         "INSERT INTO declarations (id, account_id, community_id, description, theme_ids) VALUES ($1, $2, $3, $4, $5::uuid[])")
     static let find = Statement(
-        "declaration_find", "SELECT \(columns) FROM declarations d WHERE d.id = $2 AND d.account_id = $1")
+        "declaration_find", "SELECT \(columns) FROM declarations d WHERE d.id = $3 AND \(mine)")
     static let list = Statement(
         "declaration_list",
         """
         SELECT \(columns) FROM declarations d
-        WHERE d.account_id = $1 AND ($2::boolean OR d.withdrawn_at IS NULL) AND ($3::uuid IS NULL OR d.id > $3)
-        ORDER BY d.id LIMIT $4
+        WHERE \(mine) AND ($3::boolean OR d.withdrawn_at IS NULL) AND ($4::uuid IS NULL OR d.id > $4)
+        ORDER BY d.id LIMIT $5
         """)
     static let withdraw = Statement(
         "declaration_withdraw",
-        "UPDATE declarations SET withdrawn_at = now() WHERE id = $2 AND account_id = $1 AND withdrawn_at IS NULL RETURNING id")
+        "UPDATE declarations d SET withdrawn_at = now() WHERE d.id = $3 AND \(mine) AND d.withdrawn_at IS NULL RETURNING d.id")
 
     static func declaration(_ row: Row) throws -> Declaration {
         Declaration(

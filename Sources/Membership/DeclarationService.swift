@@ -20,6 +20,10 @@ public struct DeclarationService: Sendable {
         validation.text(input.description, "description", length: 1...2000, multiline: true)
         if input.themeIDs.count > 20 { validation.add("theme_ids", "must hold at most 20 themes") }
         try validation.check()
+        // A token restricted to some communities cannot declare for every community.
+        if input.communityID == nil && caller.communityIDs != nil {
+            throw AccessError.invalid("community_id", "is required with a token restricted to communities")
+        }
         return try pool.withTransaction { connection in
             if let community = input.communityID {
                 do {
@@ -30,37 +34,44 @@ public struct DeclarationService: Sendable {
             }
             let id = UUIDv7.make()
             try connection.query(
-                DeclarationRepository.insert, [id, caller.accountID, input.communityID, input.description, input.themeIDs.map { $0.uuidString }])
+                DeclarationRepository.insert,
+                [id, caller.accountID, input.communityID, input.description, input.themeIDs.map { $0.uuidString }])
             try audit.record("declaration.created", "declaration", id, by: caller, from: origin, on: connection)
-            return try DeclarationRepository.declaration(try connection.query(DeclarationRepository.find, [caller.accountID, id]).first!)
+            return try find(id, for: caller, on: connection)
         }
     }
 
     public func declarations(includingWithdrawn: Bool, after: UUID?, limit: Int, for caller: Caller) throws -> [Declaration] {
         try Policy.authorize(caller, .readOwnMembership)
         return try pool.withConnection { connection in
-            try connection.query(DeclarationRepository.list, [caller.accountID, includingWithdrawn, after, limit], decode: DeclarationRepository.declaration)
+            try connection.query(
+                DeclarationRepository.list, Visibility.bindings(for: caller) + [includingWithdrawn, after, limit],
+                decode: DeclarationRepository.declaration)
         }
     }
 
     public func declaration(_ id: UUID, for caller: Caller) throws -> Declaration {
         try Policy.authorize(caller, .readOwnMembership)
-        guard let row = try pool.withConnection({ try $0.query(DeclarationRepository.find, [caller.accountID, id]) }).first else {
-            throw AccessError.notFound
-        }
-        return try DeclarationRepository.declaration(row)
+        return try pool.withConnection { try find(id, for: caller, on: $0) }
     }
 
     /// Withdrawn declarations stay on record; the interest ends with the next request.
     public func withdraw(_ id: UUID, by caller: Caller, from origin: RequestOrigin) throws -> Declaration {
         try Policy.authorize(caller, .manageOwnMembership)
         return try pool.withTransaction { connection in
-            guard !(try connection.query(DeclarationRepository.find, [caller.accountID, id]).isEmpty) else { throw AccessError.notFound }
-            guard !(try connection.query(DeclarationRepository.withdraw, [caller.accountID, id]).isEmpty) else {
+            _ = try find(id, for: caller, on: connection)
+            guard !(try connection.query(DeclarationRepository.withdraw, Visibility.bindings(for: caller) + [id]).isEmpty) else {
                 throw AccessError.conflict(kind: "invalid-transition", detail: "The declaration is withdrawn already.")
             }
             try audit.record("declaration.withdrawn", "declaration", id, by: caller, from: origin, on: connection)
-            return try DeclarationRepository.declaration(try connection.query(DeclarationRepository.find, [caller.accountID, id]).first!)
+            return try find(id, for: caller, on: connection)
         }
+    }
+
+    private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Declaration {
+        guard let row = try connection.query(DeclarationRepository.find, Visibility.bindings(for: caller) + [id]).first else {
+            throw AccessError.notFound
+        }
+        return try DeclarationRepository.declaration(row)
     }
 }

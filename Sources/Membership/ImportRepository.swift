@@ -5,7 +5,10 @@ import Postgres
 /// SQL for bulk imports: seen by whoever started one and by the community's convenors
 /// (parameters 1 and 2 as in `Visibility`).
 enum ImportRepository {
-    static let columns = "mi.id, mi.community_id, mi.dry_run, mi.status, mi.total_rows, mi.processed_rows, mi.results::text, mi.created_at, mi.finished_at"
+    static let columns = """
+        mi.id, mi.community_id, mi.dry_run, mi.status, mi.total_rows, mi.processed_rows, mi.results::text, mi.created_at,
+        mi.finished_at
+        """
     static let insert = Statement(
         "import_insert",
         "INSERT INTO member_imports (id, community_id, account_id, dry_run, csv, total_rows) VALUES ($1, $2, $3, $4, $5, $6)")

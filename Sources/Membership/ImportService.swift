@@ -13,11 +13,13 @@ public struct ImportService: Sendable {
     static let columns: Set<String> = ["email", "name", "organisation", "kind", "country", "role"]
 
     let pool: ConnectionPool
-    let memberships: MembershipService
+    let invitations: InvitationService
+    let authentication: AuthenticationService
 
-    public init(pool: ConnectionPool, memberships: MembershipService) {
+    public init(pool: ConnectionPool, invitations: InvitationService, authentication: AuthenticationService) {
         self.pool = pool
-        self.memberships = memberships
+        self.invitations = invitations
+        self.authentication = authentication
     }
 
     public enum Started: Sendable {
@@ -40,12 +42,15 @@ public struct ImportService: Sendable {
         try pool.withConnection { connection in
             try connection.query(ImportRepository.insert, [id, community, caller.accountID, dryRun, text, rows.count])
         }
-        return .queued(try find(id, for: caller))
+        let job = try find(id, for: caller)
+        Thread.detachNewThread { run(id, as: caller, from: origin) }
+        return .queued(job)
     }
 
-    /// Works through a queued import; rows are re-authorized one by one, so an import stops
-    /// inviting as soon as its convenor stops being one.
-    public func run(_ id: UUID, as caller: Caller, from origin: RequestOrigin) {
+    /// Works through a queued import. Before each batch the caller's credential is checked again,
+    /// and each row is authorized again, so an import stops as soon as its convenor's token is
+    /// revoked or they stop being a convenor.
+    func run(_ id: UUID, as caller: Caller, from origin: RequestOrigin) {
         do {
             // The request that queued the job may not have committed yet: wait for it a little.
             var text: String?
@@ -59,6 +64,7 @@ public struct ImportService: Sendable {
             let rows = try Self.rows(of: text)
             var processed = 0
             for batch in stride(from: 0, to: rows.count, by: 50).map({ Array(rows[$0..<min($0 + 50, rows.count)]) }) {
+                guard try authentication.isStillValid(caller) else { throw AccessError.unauthenticated }
                 let results = batch.map {
                     importRow($0, into: job.communityID, dryRun: job.dryRun, by: caller, from: origin, keepingSecrets: false)
                 }
@@ -131,7 +137,9 @@ public struct ImportService: Sendable {
             line: row.line, email: email, outcome: .invalid, accountID: nil, accountCreated: false, errors: [], activationToken: nil)
         var issues: [ImportRowResult.FieldError] = []
         let kind = MemberKind(rawValue: row.value("kind"))
-        if kind == nil { issues.append(.init(field: "kind", message: "must be one of \(MemberKind.allCases.map(\.rawValue).joined(separator: ", "))")) }
+        if kind == nil {
+            issues.append(.init(field: "kind", message: "must be one of \(MemberKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
         let roleText = row.value("role").isEmpty ? "member" : row.value("role")
         let role = MembershipRole(rawValue: roleText).flatMap { $0 == .guest ? nil : $0 }
         if role == nil { issues.append(.init(field: "role", message: "must be member, observer or convenor")) }
@@ -140,7 +148,8 @@ public struct ImportService: Sendable {
             if !row.value("organisation").isEmpty {
                 let found = try pool.withConnection { try $0.query(ImportRepository.organisation, [row.value("organisation")]) }
                 if found.count == 1 { organisationID = try found[0].uuid(0) } else {
-                    issues.append(.init(field: "organisation", message: found.isEmpty ? "is not an organisation's name" : "names more than one organisation"))
+                    let problem = found.isEmpty ? "is not an organisation's name" : "names more than one organisation"
+                    issues.append(.init(field: "organisation", message: problem))
                 }
             }
             guard issues.isEmpty, let kind, let role else {
@@ -150,12 +159,12 @@ public struct ImportService: Sendable {
             var details = InviteeDetails(
                 email: email, displayName: row.value("name").isEmpty ? String(email.prefix { $0 != "@" }) : row.value("name"),
                 memberKind: kind, organisationID: organisationID, country: row.value("country").isEmpty ? nil : row.value("country"))
-            details.updatesInvitedAccount = true
+            details.updatingAccountInvitedOnlyBy = community
             let input = NewInvitation(invitee: .email(details), role: role, membershipExpiresAt: nil, message: "")
             let invited: (invitation: Invitation, activation: (secret: String, expiresAt: Date)?)
             do {
                 invited = try pool.withTransaction { _ in
-                    let invited = try memberships.invite(to: community, by: caller, from: origin) { input }
+                    let invited = try invitations.invite(to: community, by: caller, from: origin) { input }
                     if dryRun { throw DryRun(invitation: invited.invitation, created: invited.activation != nil) }
                     return invited
                 }

@@ -45,8 +45,8 @@ enum MeetingRepository {
           AND ($5::timestamptz IS NULL OR (mt.starts_at, mt.id) > ($5, $6::uuid))
         ORDER BY mt.starts_at, mt.id LIMIT $7
         """)
-    /// Whether the account in parameter 1 may see the meeting (for the people a convenor names).
-    static let seenBy = Statement("meeting_seen_by", "SELECT 1 FROM meetings mt WHERE mt.id = $3 AND \(visible)")
+    /// Whether account $1 (someone a convenor names, not the caller) may see meeting $2.
+    static let seenBy = Statement("meeting_seen_by", "SELECT 1 FROM meetings mt WHERE mt.id = $2 AND \(Visibility.meeting(seenBy: "$1"))")
     static let update = Statement(
         "meeting_update",
         """
@@ -96,13 +96,14 @@ enum MeetingRepository {
         WHERE t.meeting_id = $3 AND \(visible) AND ($4::uuid IS NULL OR a.id > $4)
         ORDER BY a.id LIMIT $5
         """)
-    /// Who is coming or came, with what breakouts are mixed by.
+    /// Who is coming or came, and may still see the meeting, with what breakouts are mixed by.
     static let attendees = Statement(
         "meeting_attendees",
         """
         SELECT a.id, a.display_name, coalesce(a.country, o.country), o.sector
-        FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id
-        WHERE a.id IN (SELECT account_id FROM meeting_rsvps WHERE meeting_id = $1 AND response = 'yes'
+        FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id, meetings mt
+        WHERE mt.id = $1 AND \(Visibility.meeting(seenBy: "a.id"))
+          AND a.id IN (SELECT account_id FROM meeting_rsvps WHERE meeting_id = $1 AND response = 'yes'
                        UNION SELECT account_id FROM meeting_attendance WHERE meeting_id = $1)
         ORDER BY a.id
         """)

@@ -143,7 +143,7 @@ public struct MeetingService: Sendable {
         try pool.withTransaction { connection in
             _ = try locked(id, .manageMeetings, for: caller, on: connection)
             if attended {
-                guard !(try connection.query(MeetingRepository.seenBy, [account, [UUID]?.none, id]).isEmpty) else {
+                guard !(try connection.query(MeetingRepository.seenBy, [account, id]).isEmpty) else {
                     throw AccessError.conflict(kind: "not-a-participant", detail: "This person cannot take part in this meeting.")
                 }
                 try connection.query(MeetingRepository.markAttended, [id, account, caller.accountID])
@@ -267,14 +267,19 @@ public struct MeetingService: Sendable {
         validation.timeZone(input.timeZone)
         if input.endsAt <= input.startsAt { validation.add("ends_at", "must be after starts_at") }
         let recording = input.recording ?? .off
-        let allowed: [RecordingPolicy: Set<RecordingRule>] = [
-            .never: [.off], .withConsent: [.off, .withConsent], .always: Set(RecordingRule.allCases),
-        ]
-        if recording != standing?.recording && !allowed[settings.recordingPolicy]!.contains(recording) {
+        let allowed: Set<RecordingRule>
+        switch settings.recordingPolicy {
+        case .never: allowed = [.off]
+        case .withConsent: allowed = [.off, .withConsent]
+        case .always: allowed = Set(RecordingRule.allCases)
+        }
+        if recording != standing?.recording && !allowed.contains(recording) {
             validation.add("recording", "goes beyond the community's recording policy (\(settings.recordingPolicy.rawValue))")
         }
         let observersAllowed = input.observersAllowed ?? settings.observersAllowed
-        if observersAllowed && !settings.observersAllowed && standing?.observersAllowed != true { validation.add("observers_allowed", "the community admits no observers") }
+        if observersAllowed && !settings.observersAllowed && standing?.observersAllowed != true {
+            validation.add("observers_allowed", "the community admits no observers")
+        }
         if let circle = input.circleID {
             let visible = try connection.query(CircleRepository.find, Visibility.bindings(for: caller) + [circle]).first
             if try visible.map(CircleRepository.circle)?.communityID != community {

@@ -58,8 +58,9 @@ enum MembershipRepository {
     static let otherConvenors = Statement(
         "member_other_convenors",
         """
-        SELECT count(*) FROM memberships m
+        SELECT count(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
         WHERE m.community_id = $1 AND m.account_id <> $2 AND m.role = 'convenor' AND \(Visibility.membershipIsLive("m"))
+          AND a.status = 'active'
         """)
     static let admit = Statement(
         "member_admit",
@@ -85,16 +86,20 @@ enum MembershipRepository {
         UPDATE memberships SET role = $3, expires_at = $4, commercial_interest = $5, version = version + 1, updated_at = now()
         WHERE community_id = $1 AND account_id = $2
         """)
-    /// What admission checks, read without the card predicate: the caller's right to the
-    /// invitation or application was established first. Locks the community row.
+    /// What admission checks, read without the card predicate (the caller's right to act was
+    /// established first). Takes the community's row lock.
     static let admissionRules = Statement(
         "community_admission_rules",
         "SELECT allowed_member_kinds, observers_allowed, join_policy FROM communities WHERE id = $1 FOR UPDATE")
-    static let memberKind = Statement("account_member_kind", "SELECT member_kind FROM accounts WHERE id = $1")
+    /// Account $1 as admission to community $2 sees it.
+    static let person = Statement(
+        "admission_person",
+        "SELECT a.member_kind, a.status, praxis_commercial_interest(a.id, $2) FROM accounts a WHERE a.id = $1")
 
     static let invitationColumns = """
         i.id, c.id, c.name, ia.id, ia.display_name, i.role, i.membership_expires_at, i.message, ib.id, ib.display_name,
-        CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END, i.expires_at, i.decided_at, i.version, i.created_at
+        CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END, i.expires_at, i.decided_at,
+        i.version, i.created_at
         """
     static let invitationSource = """
         invitations i JOIN communities c ON c.id = i.community_id JOIN accounts ia ON ia.id = i.account_id

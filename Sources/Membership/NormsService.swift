@@ -146,7 +146,9 @@ public struct NormsService: Sendable {
 
     /// A convenor adopts an open amendment written against the current version: its text
     /// becomes the next version, which the convenor has accepted by adopting it.
-    public func adopt(_ id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin) throws -> Amendment {
+    public func adopt(
+        _ id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin
+    ) throws -> Amendment {
         try pool.withTransaction { connection in
             let amendment = try locked(id, for: caller, action: .publishNorms, on: connection)
             try matches(amendment.version)

@@ -131,4 +131,16 @@ import Testing
         let latest = (after.json["data"] as? [[String: Any]])?.last
         #expect((latest?["account"] as? [String: Any])?["id"] as? String == cop.vendor.id && latest?["change"] as? String == "removed")
     }
+
+    @Test func anOfficialWithACommercialInterestStaysOutOfGovernmentOnlyCircles() throws {
+        let cop = try CommunityFixture(server)
+        let circle = try circle(cop, #","government_only":true"#)
+        #expect(try add(cop, cop.member, to: circle).status == 201)
+        #expect(try cop.send("POST", "/v1/me/declarations", as: cop.member, json: #"{"description":"Shares in a vendor"}"#).status == 201)
+        #expect(try !reaches(cop, cop.member, circle))
+        let official = try cop.person()
+        try cop.admit(official)
+        _ = try cop.send("POST", "/v1/me/declarations", as: official, json: #"{"description":"Advises a vendor"}"#)
+        #expect(problemKind(try add(cop, official, to: circle)) == "not-eligible")
+    }
 }

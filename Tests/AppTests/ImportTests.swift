@@ -105,4 +105,18 @@ import Testing
         #expect(outcomes(real) == ["invited", "invalid", "already_invited"], "\(real.text)")
         #expect((real.json["results"] as? [[String: Any]])?.first?["account_created"] as? Bool == true)
     }
+
+    @Test func anImportChangesOnlyAccountsThisCommunityBroughtIn() throws {
+        let cop = try CommunityFixture(server)
+        let other = try CommunityFixture(server)
+        let email = "shared-\(CommunityFixture.suffix())@example.org"
+        // Another community invited this address first: its account is not this import's to rename.
+        let first = try other.send("POST", "/v1/communities/\(other.id)/invitations", as: other.convenor,
+                                   json: #"{"email":"\#(email)","display_name":"Their Name"}"#)
+        let account = first.json["account"] as! [String: Any]
+        let imported = try upload(cop, "email,name,kind\n\(email),Renamed,official\n")
+        #expect(outcomes(imported) == ["invited"])
+        #expect(try server.send("GET", "/v1/accounts/\(account["id"] as! String)", token: cop.admin).json["display_name"] as? String
+            == "Their Name")
+    }
 }

@@ -81,7 +81,7 @@ import Testing
         let facilitator = try cop.person(kind: "facilitator")
         let refused = try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
                                    json: #"{"account_id":"\#(facilitator.id)"}"#)
-        #expect(refused.status == 422)
+        #expect(refused.status == 403 && problemKind(refused) == "member-kind-not-admitted")
         let applied = try cop.send("POST", "/v1/communities/\(cop.id)/applications", as: facilitator, json: #"{"answers":{}}"#)
         #expect(applied.status == 403 && problemKind(applied) == "member-kind-not-admitted")
         // An official invited, then made a facilitator by an admin before accepting, is not admitted.
@@ -330,5 +330,57 @@ import Testing
         #expect(try server.send("POST", "/v1/accounts/\(cop.member.id)/erase", token: cop.admin).status == 204)
         let members = try cop.send("GET", "/v1/communities/\(cop.id)/members?limit=100", as: cop.convenor)
         #expect(!accountIDs(members).contains(cop.member.id))
+    }
+
+    @Test func aCommercialInterestIsAdmittedOnlyWhereVendorsAre() throws {
+        let cop = try CommunityFixture(server)
+        let noVendors = try server.send(
+            "POST", "/v1/communities", token: cop.convenor.token,
+            json: #"{"slug":"novendors-\#(CommunityFixture.suffix())","name":"Officials","join_policy":"apply","allowed_member_kinds":["official"]}"#)
+            .json["id"] as! String
+        let vendorOrganisation = try server.send("POST", "/v1/organisations", token: cop.admin,
+                                                 json: #"{"name":"Tablets Ltd","kind":"vendor","country":"KE"}"#).json["id"] as! String
+        let employee = try cop.person(extra: #","organisation_id":"\#(vendorOrganisation)""#)
+        let invited = try server.send("POST", "/v1/communities/\(noVendors)/invitations", token: cop.convenor.token,
+                                      json: #"{"account_id":"\#(employee.id)"}"#)
+        #expect(invited.status == 403 && problemKind(invited) == "member-kind-not-admitted")
+        // A declared interest counts the same, when applying and again when approved.
+        let declared = try cop.person()
+        _ = try cop.send("POST", "/v1/me/declarations", as: declared, json: #"{"description":"Advises a vendor"}"#)
+        #expect(problemKind(try server.send("POST", "/v1/communities/\(noVendors)/applications", token: declared.token,
+                                            json: #"{"answers":{}}"#)) == "member-kind-not-admitted")
+        let later = try cop.person()
+        let application = try server.send("POST", "/v1/communities/\(noVendors)/applications", token: later.token,
+                                          json: #"{"answers":{}}"#).json["id"] as! String
+        _ = try cop.send("POST", "/v1/me/declarations", as: later, json: #"{"description":"Joined a vendor"}"#)
+        #expect(problemKind(try cop.send("POST", "/v1/applications/\(application)/approve", as: cop.convenor)) == "member-kind-not-admitted")
+    }
+
+    @Test func aSuspendedMemberIsReinstatedOnlyByAConvenor() throws {
+        let cop = try CommunityFixture(server)
+        _ = try cop.send("POST", "/v1/communities/\(cop.id)/members/\(cop.member.id)/suspend", as: cop.convenor)
+        let applied = try cop.send("POST", "/v1/communities/\(cop.id)/applications", as: cop.member, json: #"{"answers":{}}"#)
+        #expect(applied.status == 409 && problemKind(applied) == "membership-suspended")
+        let invited = try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+                                   json: #"{"account_id":"\#(cop.member.id)"}"#)
+        #expect(invited.status == 409 && problemKind(invited) == "membership-suspended")
+    }
+
+    @Test func theOnlyConvenorIsNotErasedAndTokensReachOnlyTheirCommunitiesDeclarations() throws {
+        let cop = try CommunityFixture(server)
+        let erased = try server.send("POST", "/v1/accounts/\(cop.convenor.id)/erase", token: cop.admin)
+        #expect(erased.status == 409 && problemKind(erased) == "last-convenor")
+        // A token restricted to another community neither reads this one's declarations nor declares for all.
+        let declared = try cop.send("POST", "/v1/me/declarations", as: cop.member,
+                                    json: #"{"description":"Consults","community_id":"\#(cop.id)"}"#).json["id"] as! String
+        let elsewhere = try server.send("POST", "/v1/communities", token: cop.convenor.token,
+                                        json: #"{"slug":"else-\#(CommunityFixture.suffix())","name":"Else"}"#).json["id"] as! String
+        let token = try cop.send("POST", "/v1/tokens", as: cop.member,
+                                 json: #"{"name":"narrow","scopes":["members:read","members:write"],"community_ids":["\#(elsewhere)"]}"#)
+        let narrow = try #require(token.json["token"] as? String)
+        #expect(try server.send("GET", "/v1/me/declarations/\(declared)", token: narrow).status == 404)
+        #expect(try server.send("POST", "/v1/me/declarations/\(declared)/withdraw", token: narrow).status == 404)
+        #expect(try server.send("POST", "/v1/me/declarations", token: narrow, json: #"{"description":"All"}"#).status == 422)
+        #expect(try cop.send("GET", "/v1/me/declarations/\(declared)", as: cop.member).status == 200)
     }
 }

@@ -1,0 +1,76 @@
+import AccessControl
+import Foundation
+import Postgres
+
+/// What admitting someone to a community checks, shared by invitations, applications and
+/// membership changes. It runs in the caller's transaction; `rules(of:on:)` locks the
+/// community's row, which every membership change takes first, before any other row.
+enum Admission {
+    struct Rules {
+        var kinds: [MemberKind]
+        var observersAllowed: Bool
+        var joinPolicy: JoinPolicy
+    }
+
+    /// The community's admission rules, its row locked until the transaction ends. Read without
+    /// a visibility predicate: callers established their right to act on it first.
+    static func rules(of community: UUID, on connection: Connection) throws -> Rules {
+        let row = try connection.query(MembershipRepository.admissionRules, [community]).first!
+        return Rules(
+            kinds: try row.stringArray(0).compactMap(MemberKind.init(rawValue:)), observersAllowed: try row.bool(1),
+            joinPolicy: try row.enumeration(2))
+    }
+
+    /// Observers only where allowed; a guest needs a future end, and only a guest has one.
+    static func checkRole(_ role: MembershipRole, expiresAt: Date?, rules: Rules, into validation: inout Validation) throws {
+        if role == .observer && !rules.observersAllowed { validation.add("role", "observers are not allowed in this community") }
+        switch (role, expiresAt) {
+        case (.guest, nil): validation.add("expires_at", "is required for a guest")
+        case (.guest, let end?) where end <= Date(): validation.add("expires_at", "must be in the future")
+        case (.guest, _), (_, nil): break
+        case (_, .some): validation.add("expires_at", "applies to guests only")
+        }
+        try validation.check()
+    }
+
+    /// The person as they are now: an account that is active or still to be activated, of a kind
+    /// the community admits, without a commercial interest where vendors are not admitted, and
+    /// neither a member already nor suspended here (only `reinstate` lifts a suspension).
+    static func checkPerson(_ account: UUID, for community: UUID, rules: Rules, on connection: Connection) throws {
+        guard let person = try connection.query(MembershipRepository.person, [account, community]).first else {
+            throw AccessError.invalid("account_id", "is not an account")
+        }
+        let status: AccountStatus = try person.enumeration(1)
+        guard status == .active || status == .invited else {
+            throw AccessError.conflict(kind: "account-not-active", detail: "This account is \(status.rawValue).")
+        }
+        guard rules.kinds.contains(try person.enumeration(0)) else {
+            throw AccessError.forbidden(
+                reason: "member-kind-not-admitted", detail: "This community does not admit members of this kind.")
+        }
+        let commercialInterest = try person.bool(2)
+        guard rules.kinds.contains(.vendor) || !commercialInterest else {
+            throw AccessError.forbidden(
+                reason: "member-kind-not-admitted",
+                detail: "This community does not admit vendors, and this person has a commercial interest.")
+        }
+        switch try connection.query(MembershipRepository.lockMember, [community, account]).first?.string(1) {
+        case MembershipStatus.active.rawValue?:
+            throw AccessError.conflict(kind: "already-member", detail: "This person is a member already.")
+        case MembershipStatus.suspended.rawValue?:
+            throw AccessError.conflict(
+                kind: "membership-suspended", detail: "This person's membership is suspended; a convenor reinstates it.")
+        default:
+            break
+        }
+    }
+
+    /// A community always keeps an active convenor whose account can sign in.
+    static func requireAnotherConvenor(_ community: UUID, besides account: UUID, on connection: Connection) throws {
+        let others = try connection.query(MembershipRepository.otherConvenors, [community, account]).first!.int(0)
+        guard others > 0 else {
+            throw AccessError.conflict(
+                kind: "last-convenor", detail: "A community keeps at least one active convenor; appoint another one first.")
+        }
+    }
+}

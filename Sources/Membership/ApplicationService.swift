@@ -1,0 +1,139 @@
+import AccessControl
+import Crypto
+import Foundation
+import Postgres
+
+/// Applications to communities open to them: sent by anyone who sees the card, decided by
+/// convenors. An application is seen by its applicant and the community's convenors only.
+public struct ApplicationService: Sendable {
+    let pool: ConnectionPool
+    let audit = AuditLog()
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    /// One open application per person and community.
+    public func apply(
+        to community: UUID, by caller: Caller, from origin: RequestOrigin, answers: () throws -> String
+    ) throws -> MembershipApplication {
+        try pool.withTransaction { connection in
+            let context = try CommunityAccess.authorize(caller, .applyToJoin, in: community, on: connection, locking: true)
+            let rules = try Admission.rules(of: community, on: connection)
+            guard rules.joinPolicy == .apply else {
+                throw AccessError.forbidden(reason: "invitation-only", detail: "This community admits members by invitation only.")
+            }
+            guard context.role == nil else {
+                throw AccessError.conflict(kind: "already-member", detail: "You are a member already.")
+            }
+            try Admission.checkPerson(caller.accountID, for: community, rules: rules, on: connection)
+            let answers = try answers()
+            let id = UUIDv7.make()
+            do {
+                try connection.query(MembershipRepository.insertApplication, [id, community, caller.accountID, answers])
+            } catch PostgresError.uniqueViolation {
+                throw AccessError.conflict(kind: "application-pending", detail: "You have an open application here already.")
+            }
+            try audit.record(
+                "application.created", "application", id, by: caller, from: origin,
+                details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
+            return try find(id, for: caller, on: connection)
+        }
+    }
+
+    public func application(_ id: UUID, for caller: Caller) throws -> MembershipApplication {
+        try Policy.authorize(caller, .readOwnMembership)
+        return try pool.withConnection { try find(id, for: caller, on: $0) }
+    }
+
+    public func applications(
+        in community: UUID, status: ApplicationStatus?, after: UUID?, limit: Int, for caller: Caller
+    ) throws -> [MembershipApplication] {
+        try pool.withConnection { connection in
+            try CommunityAccess.authorize(caller, .reviewMembership, in: community, on: connection)
+            return try connection.query(
+                MembershipRepository.communityApplications,
+                Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit],
+                decode: MembershipRepository.application)
+        }
+    }
+
+    /// A convenor admits the applicant as a member or observer, checked as they are now.
+    public func approve(
+        application id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller,
+        from origin: RequestOrigin, role: () throws -> MembershipRole
+    ) throws -> MembershipApplication {
+        try decide(id, ifVersion: matches, by: caller, from: origin, byConvenor: true) { application, rules, connection in
+            try Admission.checkPerson(application.account.id, for: application.community.id, rules: rules, on: connection)
+            let role = try role()
+            var validation = Validation()
+            if role != .member && role != .observer { validation.add("role", "must be member or observer") }
+            try Admission.checkRole(role, expiresAt: nil, rules: rules, into: &validation)
+            try connection.query(
+                MembershipRepository.admit, [application.community.id, application.account.id, role.rawValue, Date?.none])
+            return (.approved, role, nil)
+        }
+    }
+
+    public func reject(
+        application id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller,
+        from origin: RequestOrigin, reason: () throws -> String
+    ) throws -> MembershipApplication {
+        try decide(id, ifVersion: matches, by: caller, from: origin, byConvenor: true) { _, _, _ in
+            let reason = try reason()
+            var validation = Validation()
+            validation.text(reason, "reason", length: 1...2000, multiline: true)
+            try validation.check()
+            return (.rejected, nil, reason)
+        }
+    }
+
+    public func withdraw(
+        application id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin
+    ) throws -> MembershipApplication {
+        try decide(id, ifVersion: matches, by: caller, from: origin, byConvenor: false) { _, _, _ in
+            (.withdrawn, nil, nil)
+        }
+    }
+
+    /// Reads the application, checks who may decide it, locks the community and then the
+    /// application (in that order, as every membership change does) and records the decision.
+    private func decide(
+        _ id: UUID, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin, byConvenor: Bool,
+        outcome: (MembershipApplication, Admission.Rules, Connection) throws -> (ApplicationStatus, MembershipRole?, String?)
+    ) throws -> MembershipApplication {
+        try Policy.authorize(caller, byConvenor ? .manageMembers : .manageOwnMembership)
+        return try pool.withTransaction { connection in
+            let visible = try find(id, for: caller, on: connection)
+            if byConvenor {
+                do {
+                    try CommunityAccess.authorize(caller, .manageMembers, in: visible.community.id, on: connection)
+                } catch AccessError.notFound {
+                    // The applicant sees their application: they are told who decides it.
+                    throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may do this.")
+                }
+            } else if visible.account.id != caller.accountID {
+                throw AccessError.forbidden(reason: "applicant-only", detail: "Only the applicant may withdraw an application.")
+            }
+            let rules = try Admission.rules(of: visible.community.id, on: connection)
+            let application = try MembershipRepository.application(
+                try connection.query(MembershipRepository.lockApplication, Visibility.bindings(for: caller) + [id]).first!)
+            try matches(application.version)
+            guard application.status == .applied else {
+                throw AccessError.conflict(kind: "invalid-transition", detail: "The application is \(application.status.rawValue) already.")
+            }
+            let (status, role, reason) = try outcome(application, rules, connection)
+            try connection.query(
+                MembershipRepository.decideApplication, [id, status.rawValue, role?.rawValue, reason, byConvenor ? caller.accountID : nil])
+            try audit.record("application.\(status.rawValue)", "application", id, by: caller, from: origin, on: connection)
+            return try find(id, for: caller, on: connection)
+        }
+    }
+
+    private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> MembershipApplication {
+        guard let row = try connection.query(MembershipRepository.application, Visibility.bindings(for: caller) + [id]).first else {
+            throw AccessError.notFound
+        }
+        return try MembershipRepository.application(row)
+    }
+}

@@ -1,0 +1,161 @@
+import AccessControl
+import Crypto
+import Foundation
+import Postgres
+
+/// Invitations: sent by convenors, answered by the invitee. An invitation is seen by the
+/// person it names and the community's convenors only.
+public struct InvitationService: Sendable {
+    let pool: ConnectionPool
+    let accounts: AccountService
+    let audit = AuditLog()
+
+    public init(pool: ConnectionPool, accounts: AccountService) {
+        self.pool = pool
+        self.accounts = accounts
+    }
+
+    /// Convenors invite an account, or an email (an unknown one becomes an `invited` account,
+    /// whose activation token comes back once, here).
+    public func invite(
+        to community: UUID, by caller: Caller, from origin: RequestOrigin, _ input: () throws -> NewInvitation
+    ) throws -> (invitation: Invitation, activation: (secret: String, expiresAt: Date)?) {
+        try pool.withTransaction { connection in
+            try CommunityAccess.authorize(caller, .manageMembers, in: community, on: connection, locking: true)
+            let input = try input()
+            let rules = try Admission.rules(of: community, on: connection)
+            var validation = Validation()
+            validation.text(input.message, "message", length: 0...2000, multiline: true)
+            try Admission.checkRole(input.role, expiresAt: input.membershipExpiresAt, rules: rules, into: &validation)
+            var activation: (secret: String, expiresAt: Date)?
+            let invitee: UUID
+            switch input.invitee {
+            case .account(let id):
+                invitee = id
+            case .email(let details):
+                (invitee, activation) = try accounts.findOrInvite(details, by: caller, from: origin, on: connection)
+            }
+            // The person as they are now, whether the account existed or was just created.
+            try Admission.checkPerson(invitee, for: community, rules: rules, on: connection)
+            try connection.query(MembershipRepository.expireInvitations, [community, invitee])
+            let id = UUIDv7.make()
+            do {
+                try connection.query(
+                    MembershipRepository.insertInvitation,
+                    [id, community, invitee, input.role.rawValue, input.membershipExpiresAt, input.message, caller.accountID])
+            } catch PostgresError.uniqueViolation {
+                throw AccessError.conflict(kind: "invitation-pending", detail: "This person has an open invitation already.")
+            }
+            try audit.record(
+                "invitation.created", "invitation", id, by: caller, from: origin,
+                details: #"{"community_id":"\#(community.uuidString.lowercased())","role":"\#(input.role.rawValue)"}"#,
+                on: connection)
+            return (try find(id, for: caller, on: connection), activation)
+        }
+    }
+
+    public func invitation(_ id: UUID, for caller: Caller) throws -> Invitation {
+        try Policy.authorize(caller, .readOwnMembership)
+        return try pool.withConnection { try find(id, for: caller, on: $0) }
+    }
+
+    public func invitations(
+        in community: UUID, status: InvitationStatus?, after: UUID?, limit: Int, for caller: Caller
+    ) throws -> [Invitation] {
+        try pool.withConnection { connection in
+            try CommunityAccess.authorize(caller, .reviewMembership, in: community, on: connection)
+            return try connection.query(
+                MembershipRepository.communityInvitations,
+                Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit], decode: MembershipRepository.invitation)
+        }
+    }
+
+    public func myInvitations(status: InvitationStatus?, after: UUID?, limit: Int, for caller: Caller) throws -> [Invitation] {
+        try Policy.authorize(caller, .readOwnMembership)
+        return try pool.withConnection { connection in
+            try connection.query(
+                MembershipRepository.myInvitations, Visibility.bindings(for: caller) + [status?.rawValue, after, limit],
+                decode: MembershipRepository.invitation)
+        }
+    }
+
+    /// The invitee accepts: the community's rules and the person are checked again as they are now.
+    public func accept(
+        invitation id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin
+    ) throws -> Member {
+        let invitation = try decide(id, as: .accepted, ifVersion: matches, by: caller, from: origin) { invitation, _ in
+            try Self.requireInvitee(invitation, caller)
+            if let end = invitation.membershipExpiresAt, end <= Date() {
+                throw AccessError.conflict(kind: "invitation-expired", detail: "The guest membership this invitation offered has ended.")
+            }
+        } then: { invitation, rules, connection in
+            let community = invitation.community.id
+            try Admission.checkPerson(caller.accountID, for: community, rules: rules, on: connection)
+            try connection.query(
+                MembershipRepository.admit, [community, caller.accountID, invitation.role.rawValue, invitation.membershipExpiresAt])
+        }
+        return try MembershipService(pool: pool).member(invitation.community.id, caller.accountID, for: caller)
+    }
+
+    public func decline(
+        invitation id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin
+    ) throws -> Invitation {
+        try decide(id, as: .declined, ifVersion: matches, by: caller, from: origin) { invitation, _ in
+            try Self.requireInvitee(invitation, caller)
+        }
+    }
+
+    /// A convenor withdraws an open invitation; the invitee, who sees it, is told who may.
+    public func revoke(
+        invitation id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin
+    ) throws -> Invitation {
+        try decide(id, as: .revoked, ifVersion: matches, by: caller, from: origin) { invitation, connection in
+            do {
+                try CommunityAccess.authorize(caller, .manageMembers, in: invitation.community.id, on: connection)
+            } catch AccessError.notFound {
+                throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may do this.")
+            }
+        }
+    }
+
+    /// Reads the invitation, checks who may answer it, locks the community and then the
+    /// invitation (in that order, as every membership change does) and records the answer.
+    private func decide(
+        _ id: UUID, as status: InvitationStatus, ifVersion matches: (Int64) throws -> Void, by caller: Caller,
+        from origin: RequestOrigin, allowed: (Invitation, Connection) throws -> Void,
+        then admit: (Invitation, Admission.Rules, Connection) throws -> Void = { _, _, _ in }
+    ) throws -> Invitation {
+        try Policy.authorize(caller, .manageOwnMembership)
+        return try pool.withTransaction { connection in
+            let visible = try find(id, for: caller, on: connection)
+            try allowed(visible, connection)
+            let rules = try Admission.rules(of: visible.community.id, on: connection)
+            let invitation = try MembershipRepository.invitation(
+                try connection.query(MembershipRepository.lockInvitation, Visibility.bindings(for: caller) + [id]).first!)
+            try matches(invitation.version)
+            guard invitation.status != .expired else {
+                throw AccessError.conflict(kind: "invitation-expired", detail: "The invitation has expired; ask for a new one.")
+            }
+            guard invitation.status == .pending else {
+                throw AccessError.conflict(kind: "invalid-transition", detail: "The invitation is \(invitation.status.rawValue) already.")
+            }
+            try admit(invitation, rules, connection)
+            try connection.query(MembershipRepository.decideInvitation, [id, status.rawValue])
+            try audit.record("invitation.\(status.rawValue)", "invitation", id, by: caller, from: origin, on: connection)
+            return try find(id, for: caller, on: connection)
+        }
+    }
+
+    private static func requireInvitee(_ invitation: Invitation, _ caller: Caller) throws {
+        guard invitation.account.id == caller.accountID else {
+            throw AccessError.forbidden(reason: "invitee-only", detail: "Only the person invited may answer an invitation.")
+        }
+    }
+
+    private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Invitation {
+        guard let row = try connection.query(MembershipRepository.invitation, Visibility.bindings(for: caller) + [id]).first else {
+            throw AccessError.notFound
+        }
+        return try MembershipRepository.invitation(row)
+    }
+}
