@@ -202,11 +202,19 @@ struct NewTokenBody: Decodable {
 /// A filter value of a list: one of an enumeration's values, or 400 naming the allowed ones.
 func filter<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ request: Request, _ name: String) throws -> Value?
 where Value.RawValue == String {
-    guard let text = request.queryValue(name) else { return nil }
-    guard let value = Value(rawValue: text) else {
-        throw Problem.malformed("\(name) must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", ")).")
+    guard request.queryValue(name) != nil else { return nil }
+    return try filters(type, request, name).first
+}
+
+/// Every value of a repeated filter (OR), each one of an enumeration's values, or 400.
+func filters<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ request: Request, _ name: String) throws -> [Value]
+where Value.RawValue == String {
+    try request.queryValues(name).map {
+        guard let value = Value(rawValue: $0) else {
+            throw Problem.malformed("\(name) must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return value
     }
-    return value
 }
 
 /// A filter that is `true` or `false` (false when absent), or 400.

@@ -301,23 +301,14 @@ struct MembershipRoutes {
             }
             return $0
         }
-        func values<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ name: String) throws -> [Value]
-        where Value.RawValue == String {
-            try request.queryValues(name).map {
-                guard let value = Value(rawValue: $0) else {
-                    throw Problem.malformed("\(name) must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", ")).")
-                }
-                return value
-            }
-        }
-        filter.sectors = try values(Sector.self, "sector")
-        filter.kinds = try values(MemberKind.self, "kind")
-        filter.roles = try values(MembershipRole.self, "role")
+        filter.sectors = try filters(Sector.self, request, "sector")
+        filter.kinds = try filters(MemberKind.self, request, "kind")
+        filter.roles = try filters(MembershipRole.self, request, "role")
         filter.expertise = try request.queryValues("expertise").map {
             guard (1...50).contains($0.count) else { throw Problem.malformed("expertise must be 1 to 50 characters.") }
             return $0
         }
-        let statuses = try values(MembershipStatus.self, "status")
+        let statuses = try filters(MembershipStatus.self, request, "status")
         guard statuses.count <= 1 else { throw Problem.malformed("status takes one value.") }
         filter.status = statuses.first ?? .active
         return filter
