@@ -10,6 +10,8 @@
 #    against pgbench running the same upsert with the same clients; reports the ratio.
 # 3. The same for GET /v1/me with an API token (three statements: the token's caller, the
 #    rate-limit upsert, the account), against pgbench running those three.
+# 4. The same for a page of a community's directory (2,000 members), against pgbench running
+#    the statements PostgreSQL logged for one such request (bench/captured-sql.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -107,3 +109,42 @@ account_id=$(echo "$current" | python3 -c 'import json,sys; print(json.load(sys.
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -D hash="$hash" -D key="token:$token_id" \
   -D account="$account_id" -f bench/authenticated.sql "$DATABASE_URL" >"$tmp/pgbench-me.txt" 2>&1
 comparison "GET /v1/me" "$tmp/me.txt" "the same three statements" "$tmp/pgbench-me.txt"
+
+echo
+echo "## The server ($mode) against pgbench, a member's view: a page of a 2,000-member directory (${seconds}s, 16 clients)"
+echo
+superuser_url="postgresql://postgres@127.0.0.1:$pgport/praxis"
+start_server "$mode"
+community=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"slug":"bench-directory","name":"Bench directory"}' "http://127.0.0.1:$port/v1/communities" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+# Members of every kind, from organisations of every kind and a dozen countries.
+psql -q "$owner_url" -v community="$community" <<'SQL'
+INSERT INTO organisations (id, name, kind, country, sector)
+SELECT gen_random_uuid(), 'Organisation ' || i, (ARRAY['government', 'academic', 'practitioner', 'vendor'])[1 + i % 4],
+       (ARRAY['KE', 'GH', 'NG', 'ZA', 'IN', 'BR', 'FR', 'DE', 'US', 'ID', 'PH', 'EG'])[1 + i % 12],
+       CASE WHEN i % 4 = 0 THEN (ARRAY['education', 'finance', 'ict', 'planning'])[1 + i % 4] END
+FROM generate_series(0, 99) AS i;
+INSERT INTO accounts (id, email, display_name, organisation_id, job_title, member_kind, expertise, status)
+SELECT gen_random_uuid(), 'member-' || i || '@bench.example.org', 'Member ' || i,
+       (SELECT id FROM organisations ORDER BY id OFFSET i % 100 LIMIT 1), 'Director ' || i,
+       (ARRAY['official', 'scholar', 'practitioner', 'vendor', 'facilitator'])[1 + i % 5], ARRAY['procurement', 'ict'], 'active'
+FROM generate_series(1, 2000) AS i;
+INSERT INTO memberships (community_id, account_id, role, status)
+SELECT :'community', id, 'member', 'active' FROM accounts WHERE email LIKE 'member-%@bench.example.org';
+ANALYZE;
+SQL
+path="/v1/communities/$community/members?limit=20"
+curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
+psql -q "$superuser_url" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
+sleep 1
+marker="bench-marker-$RANDOM"
+psql -q "$superuser_url" -c "SELECT '$marker'" >/dev/null
+curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
+sleep 1
+psql -q "$superuser_url" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
+bench/captured-sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/directory.sql"
+wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >"$tmp/directory.txt"
+stop_server
+pgbench -n -M prepared -c16 -j2 -T"$seconds" -f "$tmp/directory.sql" "$DATABASE_URL" >"$tmp/pgbench-directory.txt" 2>&1
+comparison "GET a directory page" "$tmp/directory.txt" "the same $(grep -c ';$' "$tmp/directory.sql") statements" "$tmp/pgbench-directory.txt"

@@ -30,7 +30,7 @@ public struct ImportService: Sendable {
     public func start(
         in community: UUID, dryRun: Bool, by caller: Caller, from origin: RequestOrigin, csv: () throws -> String
     ) throws -> Started {
-        try pool.withConnection { connection in
+        _ = try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .manageMembers, in: community, on: connection)
         }
         let text = try csv()
@@ -39,7 +39,7 @@ public struct ImportService: Sendable {
             return .finished(rows.map { importRow($0, into: community, dryRun: dryRun, by: caller, from: origin, keepingSecrets: true) })
         }
         let id = UUIDv7.make()
-        try pool.withConnection { connection in
+        _ = try pool.withConnection { connection in
             try connection.query(ImportRepository.insert, [id, community, caller.accountID, dryRun, text, rows.count])
         }
         let job = try find(id, for: caller)
@@ -70,9 +70,9 @@ public struct ImportService: Sendable {
                 }
                 processed += batch.count
                 let encoded = String(decoding: try JSONEncoder().encode(results), as: UTF8.self)
-                try pool.withConnection { try $0.query(ImportRepository.progress, [id, processed, encoded]) }
+                _ = try pool.withConnection { try $0.query(ImportRepository.progress, [id, processed, encoded]) }
             }
-            try pool.withConnection { try $0.query(ImportRepository.finish, [id, ImportStatus.done.rawValue]) }
+            _ = try pool.withConnection { try $0.query(ImportRepository.finish, [id, ImportStatus.done.rawValue]) }
         } catch {
             _ = try? pool.withConnection { try $0.query(ImportRepository.finish, [id, ImportStatus.failed.rawValue]) }
         }

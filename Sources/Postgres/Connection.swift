@@ -64,19 +64,24 @@ public final class Connection: @unchecked Sendable {
     /// Runs a statement with bound parameters and copies every row out.
     @discardableResult
     public func query(_ statement: Statement, _ parameters: [any PostgresBindable] = []) throws -> [Row] {
-        let name: String
-        if let existing = prepared[statement] {
-            name = existing
-        } else {
-            name = "s\(prepared.count + 1)"
-            try check(PQprepare(handle, name, statement.sql, 0, nil), clear: true)
-            prepared[statement] = name
+        var name: String?
+        if statement.planning == .prepared {
+            if let existing = prepared[statement] {
+                name = existing
+            } else {
+                name = "s\(prepared.count + 1)"
+                try check(PQprepare(handle, name, statement.sql, 0, nil), clear: true)
+                prepared[statement] = name
+            }
         }
         let texts = parameters.map { $0.postgresText.map { strdup($0) } ?? nil }
         defer { texts.forEach { free($0) } }
         let pointers = texts.map { $0.map { UnsafePointer($0) } }
         let result = pointers.withUnsafeBufferPointer { buffer in
-            PQexecPrepared(handle, name, Int32(pointers.count), buffer.baseAddress, nil, nil, 0)
+            if let name {
+                return PQexecPrepared(handle, name, Int32(pointers.count), buffer.baseAddress, nil, nil, 0)
+            }
+            return PQexecParams(handle, statement.sql, Int32(pointers.count), nil, buffer.baseAddress, nil, nil, 0)
         }
         try check(result, clear: false)
         defer { PQclear(result) }

@@ -36,6 +36,19 @@ import Testing
         #expect(throws: RowDecodingError.self) { try row.string(8) }
     }
 
+    /// A statement planned per execution is never prepared on the connection; it still binds its values.
+    @Test func statementsPlannedPerExecutionAreNotPrepared() throws {
+        let sql = "SELECT $1::int + 1 AS planned_each_time"
+        let prepared = "SELECT $1::int + 2 AS planned_once"
+        let counts = try Self.pool().withConnection { connection in
+            #expect(try connection.query(Statement("each", sql, planning: .perExecution), [41]).first?.int(0) == 42)
+            #expect(try connection.query(Statement("once", prepared), [40]).first?.int(0) == 42)
+            let count = Statement("prepared_count", "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1")
+            return (try connection.query(count, [sql]).first!.int(0), try connection.query(count, [prepared]).first!.int(0))
+        }
+        #expect(counts.0 == 0 && counts.1 == 1)
+    }
+
     @Test func sessionsRunInUTCWithTheOneTimeFormat() throws {
         let row = try Self.pool().withConnection { connection in
             try connection.query(Statement("utc", "SELECT current_setting('TimeZone'), praxis_time('2026-11-29 17:18:38.1209+00')")).first!
