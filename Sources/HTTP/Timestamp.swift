@@ -13,14 +13,43 @@ public enum Timestamp {
             Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
     }
 
-    /// Parses an RFC 3339 time with an offset or `Z`, with or without fractional seconds.
+    /// The times the API accepts: from 1900 (before the Gregorian reform, calendars disagree)
+    /// to the last instant of year 9999 (four-digit years, as RFC 3339 and PostgreSQL's text have).
+    public static let earliest = Date(timeIntervalSince1970: -2_208_988_800)
+    public static let latest = Date(timeIntervalSince1970: 253_402_300_799.999)
+
+    /// Parses an RFC 3339 time with an offset or `Z`, with or without fractional seconds; nil
+    /// for anything else, and for a time outside `earliest...latest`.
     public static func parse(_ text: String) -> Date? {
+        guard hasRFC3339Shape(text) else { return nil }
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: text) { return date }
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
-        return plain.date(from: text)
+        guard let date = withFraction.date(from: text) ?? plain.date(from: text), (earliest...latest).contains(date) else {
+            return nil
+        }
+        return date
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`, and nothing more.
+    private static func hasRFC3339Shape(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Bool { range.allSatisfy { $0 < bytes.count && (48...57).contains(bytes[$0]) } }
+        func byte(_ index: Int, _ allowed: String) -> Bool { index < bytes.count && allowed.utf8.contains(bytes[index]) }
+        guard digits(0..<4), byte(4, "-"), digits(5..<7), byte(7, "-"), digits(8..<10), byte(10, "Tt"), digits(11..<13),
+            byte(13, ":"), digits(14..<16), byte(16, ":"), digits(17..<19)
+        else { return false }
+        var index = 19
+        if byte(index, ".") {
+            index += 1
+            let start = index
+            while digits(index..<index + 1) { index += 1 }
+            guard index > start else { return false }
+        }
+        if byte(index, "Zz") { return index + 1 == bytes.count }
+        return byte(index, "+-") && digits(index + 1..<index + 3) && byte(index + 3, ":") && digits(index + 4..<index + 6)
+            && index + 6 == bytes.count
     }
 }
 

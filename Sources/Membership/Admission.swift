@@ -33,26 +33,40 @@ enum Admission {
         try validation.check()
     }
 
+    /// Who hears why someone cannot be admitted: the person themselves, or a convenor, who learns
+    /// only that the person does not meet the community's rules (an account's status, kind and
+    /// declared interests are not the convenor's to probe).
+    enum Audience { case thePerson, aConvenor }
+
     /// The person as they are now: an account that is active or still to be activated, of a kind
     /// the community admits, without a commercial interest where vendors are not admitted, and
     /// neither a member already nor suspended here (only `reinstate` lifts a suspension).
-    static func checkPerson(_ account: UUID, for community: UUID, rules: Rules, on connection: Connection) throws {
-        guard let person = try connection.query(MembershipRepository.person, [account, community]).first else {
-            throw AccessError.invalid("account_id", "is not an account")
+    static func checkPerson(
+        _ account: UUID, for community: UUID, rules: Rules, tellingTo audience: Audience, on connection: Connection
+    ) throws {
+        let person = try connection.query(MembershipRepository.person, [account, community]).first
+        var refusal: AccessError?
+        if let person {
+            let status: AccountStatus = try person.enumeration(1)
+            let commercialInterest = try person.bool(2)
+            if status != .active && status != .invited {
+                refusal = .conflict(kind: "account-not-active", detail: "This account is \(status.rawValue).")
+            } else if !rules.kinds.contains(try person.enumeration(0)) {
+                refusal = .forbidden(reason: "member-kind-not-admitted", detail: "This community does not admit members of this kind.")
+            } else if !rules.kinds.contains(.vendor) && commercialInterest {
+                refusal = .forbidden(
+                    reason: "member-kind-not-admitted",
+                    detail: "This community does not admit vendors, and this person has a commercial interest.")
+            }
         }
-        let status: AccountStatus = try person.enumeration(1)
-        guard status == .active || status == .invited else {
-            throw AccessError.conflict(kind: "account-not-active", detail: "This account is \(status.rawValue).")
-        }
-        guard rules.kinds.contains(try person.enumeration(0)) else {
-            throw AccessError.forbidden(
-                reason: "member-kind-not-admitted", detail: "This community does not admit members of this kind.")
-        }
-        let commercialInterest = try person.bool(2)
-        guard rules.kinds.contains(.vendor) || !commercialInterest else {
-            throw AccessError.forbidden(
-                reason: "member-kind-not-admitted",
-                detail: "This community does not admit vendors, and this person has a commercial interest.")
+        if person == nil || refusal != nil {
+            switch audience {
+            case .thePerson:
+                throw refusal ?? AccessError.notFound
+            case .aConvenor:
+                throw AccessError.conflict(
+                    kind: "not-admissible", detail: "This person cannot join this community: they do not meet its rules.")
+            }
         }
         switch try connection.query(MembershipRepository.lockMember, [community, account]).first?.string(1) {
         case MembershipStatus.active.rawValue?:

@@ -26,7 +26,7 @@ public struct ApplicationService: Sendable {
             guard context.role == nil else {
                 throw AccessError.conflict(kind: "already-member", detail: "You are a member already.")
             }
-            try Admission.checkPerson(caller.accountID, for: community, rules: rules, on: connection)
+            try Admission.checkPerson(caller.accountID, for: community, rules: rules, tellingTo: .thePerson, on: connection)
             let answers = try answers()
             let id = UUIDv7.make()
             do {
@@ -64,7 +64,8 @@ public struct ApplicationService: Sendable {
         from origin: RequestOrigin, role: () throws -> MembershipRole
     ) throws -> MembershipApplication {
         try decide(id, ifVersion: matches, by: caller, from: origin, byConvenor: true) { application, rules, connection in
-            try Admission.checkPerson(application.account.id, for: application.community.id, rules: rules, on: connection)
+            try Admission.checkPerson(
+                application.account.id, for: application.community.id, rules: rules, tellingTo: .aConvenor, on: connection)
             let role = try role()
             var validation = Validation()
             if role != .member && role != .observer { validation.add("role", "must be member or observer") }
@@ -116,8 +117,10 @@ public struct ApplicationService: Sendable {
                 throw AccessError.forbidden(reason: "applicant-only", detail: "Only the applicant may withdraw an application.")
             }
             let rules = try Admission.rules(of: visible.community.id, on: connection)
-            let application = try MembershipRepository.application(
-                try connection.query(MembershipRepository.lockApplication, Visibility.bindings(for: caller) + [id]).first!)
+            // Read again under the lock: the caller's standing may have changed while they waited.
+            guard let row = try connection.query(MembershipRepository.lockApplication, Visibility.bindings(for: caller) + [id]).first
+            else { throw AccessError.notFound }
+            let application = try MembershipRepository.application(row)
             try matches(application.version)
             guard application.status == .applied else {
                 throw AccessError.conflict(kind: "invalid-transition", detail: "The application is \(application.status.rawValue) already.")

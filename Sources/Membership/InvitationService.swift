@@ -36,7 +36,7 @@ public struct InvitationService: Sendable {
                 (invitee, activation) = try accounts.findOrInvite(details, by: caller, from: origin, on: connection)
             }
             // The person as they are now, whether the account existed or was just created.
-            try Admission.checkPerson(invitee, for: community, rules: rules, on: connection)
+            try Admission.checkPerson(invitee, for: community, rules: rules, tellingTo: .aConvenor, on: connection)
             try connection.query(MembershipRepository.expireInvitations, [community, invitee])
             let id = UUIDv7.make()
             do {
@@ -90,7 +90,7 @@ public struct InvitationService: Sendable {
             }
         } then: { invitation, rules, connection in
             let community = invitation.community.id
-            try Admission.checkPerson(caller.accountID, for: community, rules: rules, on: connection)
+            try Admission.checkPerson(caller.accountID, for: community, rules: rules, tellingTo: .thePerson, on: connection)
             try connection.query(
                 MembershipRepository.admit, [community, caller.accountID, invitation.role.rawValue, invitation.membershipExpiresAt])
         }
@@ -130,8 +130,10 @@ public struct InvitationService: Sendable {
             let visible = try find(id, for: caller, on: connection)
             try allowed(visible, connection)
             let rules = try Admission.rules(of: visible.community.id, on: connection)
-            let invitation = try MembershipRepository.invitation(
-                try connection.query(MembershipRepository.lockInvitation, Visibility.bindings(for: caller) + [id]).first!)
+            // Read again under the lock: the caller's standing may have changed while they waited.
+            guard let row = try connection.query(MembershipRepository.lockInvitation, Visibility.bindings(for: caller) + [id]).first
+            else { throw AccessError.notFound }
+            let invitation = try MembershipRepository.invitation(row)
             try matches(invitation.version)
             guard invitation.status != .expired else {
                 throw AccessError.conflict(kind: "invitation-expired", detail: "The invitation has expired; ask for a new one.")

@@ -260,7 +260,8 @@ public struct MeetingService: Sendable {
     ) throws -> Rules {
         var bindings = Visibility.bindings(for: caller)
         bindings.append(community)
-        let settings = try CommunityRepository.community(try connection.query(CommunityRepository.find, bindings).first!)
+        guard let row = try connection.query(CommunityRepository.find, bindings).first else { throw AccessError.notFound }
+        let settings = try CommunityRepository.community(row)
         var validation = Validation()
         validation.text(input.title, "title", length: 1...200)
         validation.text(input.description, "description", length: 0...5000, multiline: true)

@@ -217,8 +217,10 @@ public struct NormsService: Sendable {
         try Policy.authorize(caller, action)
         let visible = try amendment(id, for: caller, on: connection)
         try CommunityAccess.authorize(caller, action, in: visible.communityID, on: connection, locking: true)
-        return try NormsRepository.amendment(
-            try connection.query(NormsRepository.lockAmendment, Visibility.bindings(for: caller) + [id]).first!)
+        guard let row = try connection.query(NormsRepository.lockAmendment, Visibility.bindings(for: caller) + [id]).first else {
+            throw AccessError.notFound
+        }
+        return try NormsRepository.amendment(row)
     }
 
     private func requireOpen(_ amendment: Amendment) throws {

@@ -58,7 +58,9 @@ public struct JSONText: PostgresBindable {
 /// Timestamps to and from the text format of a session that runs with `TimeZone=UTC`.
 public enum PostgresTime {
     public static func format(_ date: Date) -> String {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        // Far beyond what PostgreSQL stores, the value is pinned (and refused by the database)
+        // rather than trapping in the conversion.
+        let micros = Int64(exactly: (date.timeIntervalSince1970 * 1_000_000).rounded(.down)) ?? Int64.max / 2
         var seconds = time_t((micros - ((micros % 1_000_000) + 1_000_000) % 1_000_000) / 1_000_000)
         let fraction = Int(micros - Int64(seconds) * 1_000_000)
         var parts = tm()

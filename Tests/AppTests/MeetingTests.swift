@@ -28,6 +28,8 @@ import Testing
         #expect(try schedule(cop, #","recording":"on""#).status == 422)
         #expect(try schedule(cop, timeZone: "Mars/Olympus").status == 422)
         #expect(try schedule(cop, endsAt: "2027-01-12T12:00:00.000Z").status == 422)
+        #expect(try schedule(cop, endsAt: "300000-01-01T00:00:00Z").status == 422)
+        #expect(try cop.send("GET", "/v1/communities/\(cop.id)/meetings?starts_from=300000-01-01T00:00:00Z", as: cop.member).status == 400)
         #expect(problemKind(try schedule(cop, as: cop.member)) == "convenor-required")
         #expect(try schedule(cop, as: cop.outsider).status == 404)
         let created = try schedule(cop, #","recording":"with_consent""#)

@@ -72,6 +72,18 @@ import Testing
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_795_972_718.1209)) == "2026-11-29T17:18:38.120Z")
         #expect(Timestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
         #expect(Timestamp.parse("2026-11-29T19:18:38.120+02:00").map(Timestamp.format) == "2026-11-29T17:18:38.120Z")
+        #expect(Timestamp.parse("2026-11-29T17:18:38Z").map(Timestamp.format) == "2026-11-29T17:18:38.000Z")
+    }
+
+    /// Only RFC 3339 with a four-digit year from 1900 on: what PostgreSQL and the Gregorian
+    /// calendar agree on, with nothing after the offset.
+    @Test func timestampsOutsideTheAcceptedShapeOrRangeDoNotParse() {
+        for text in ["300000-01-01T00:00:00Z", "10000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z",
+                     "9999-12-31T23:00:00-05:00", "2026-11-29T17:18:38Zjunk", "2026-11-29 17:18:38Z", "2026-11-29T17:18:38.Z",
+                     "2026-11-29T17:18:38+0200", "2026-13-01T00:00:00Z"] {
+            #expect(Timestamp.parse(text) == nil, "\(text)")
+        }
+        #expect(Timestamp.parse("9999-12-31T23:59:59.999Z") != nil && Timestamp.parse("1900-01-01T00:00:00Z") != nil)
     }
 
     @Test func problemBodiesFollowRFC9457() throws {
