@@ -68,14 +68,16 @@ enum Admission {
                     kind: "not-admissible", detail: "This person cannot join this community: they do not meet its rules.")
             }
         }
-        switch try connection.query(MembershipRepository.lockMember, [community, account]).first?.string(1) {
-        case MembershipStatus.active.rawValue?:
+        guard let membership = try connection.query(MembershipRepository.lockMember, [community, account]).first else { return }
+        let status: MembershipStatus = try membership.enumeration(1)
+        // A guest whose time is up is no longer a member, and may be invited again.
+        let ended = try membership.optionalDate(2).map { $0 <= Date() } ?? false
+        if status == .active && !ended {
             throw AccessError.conflict(kind: "already-member", detail: "This person is a member already.")
-        case MembershipStatus.suspended.rawValue?:
+        }
+        if status == .suspended {
             throw AccessError.conflict(
                 kind: "membership-suspended", detail: "This person's membership is suspended; a convenor reinstates it.")
-        default:
-            break
         }
     }
 

@@ -215,6 +215,9 @@ import Testing
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/norms", as: guest).status == 200)
         Thread.sleep(until: end.addingTimeInterval(0.5))
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/norms", as: guest).status == 404)
+        // Their time up, they may be invited again.
+        #expect(try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+                             json: #"{"account_id":"\#(guest.id)"}"#).status == 201)
     }
 
     @Test func theDirectoryFiltersAndShowsEmailsOnlyToConvenorsAndThePerson() throws {
