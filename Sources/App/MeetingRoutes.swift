@@ -49,19 +49,14 @@ struct MeetingRoutes {
                 from: origin(request)
             ) { input in
                 let patch = try MergePatch(request, allowedKeys: MeetingRoutes.keys)
-                func time(_ name: String) throws -> Date? {
-                    try patch.string(name).map {
-                        guard let date = Timestamp.parse($0) else { throw Problem.validation(field: name, "must be an RFC 3339 time") }
-                        return date
-                    }
-                }
                 input.title = try patch.string("title") ?? input.title
                 input.description = try patch.string("description") ?? input.description
-                input.startsAt = try time("starts_at") ?? input.startsAt
-                input.endsAt = try time("ends_at") ?? input.endsAt
+                input.startsAt = try patch.time("starts_at") ?? input.startsAt
+                input.endsAt = try patch.time("ends_at") ?? input.endsAt
                 input.timeZone = try patch.string("time_zone") ?? input.timeZone
                 if let circle = try patch.nullable("circle_id", { UUID(uuidString: $0 as? String ?? "") }) { input.circleID = circle }
-                input.recording = try patch.string("recording").map { try choice(RecordingRule.self, $0, field: "recording") } ?? input.recording
+                input.recording = try patch.string("recording").map { try choice(RecordingRule.self, $0, field: "recording") }
+                    ?? input.recording
                 input.observersAllowed = try patch.bool("observers_allowed") ?? input.observersAllowed
                 input.chathamHouse = try patch.bool("chatham_house") ?? input.chathamHouse
             }

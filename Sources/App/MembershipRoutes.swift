@@ -235,10 +235,7 @@ struct MembershipRoutes {
             ) { change in
                 let patch = try MergePatch(request, allowedKeys: ["role", "expires_at", "commercial_interest"])
                 if let role = try patch.string("role") { change.role = try choice(MembershipRole.self, role, field: "role") }
-                if let end = try patch.string("expires_at") {
-                    guard let date = Timestamp.parse(end) else { throw Problem.validation(field: "expires_at", "must be an RFC 3339 time") }
-                    change.expiresAt = date
-                }
+                change.expiresAt = try patch.time("expires_at")
                 change.commercialInterest = try patch.bool("commercial_interest")
             }
             return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))

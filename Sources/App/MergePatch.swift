@@ -43,6 +43,14 @@ struct MergePatch {
         return integer
     }
 
+    /// An RFC 3339 time (`Timestamp.parse`): absent → nil; anything else → 422.
+    func time(_ name: String) throws -> Date? {
+        try string(name).map {
+            guard let date = Timestamp.parse($0) else { throw Problem.validation(field: name, "must be an RFC 3339 time") }
+            return date
+        }
+    }
+
     func strings(_ name: String) throws -> [String]? {
         guard let value = members[name] else { return nil }
         guard let texts = value as? [String] else { throw Problem.validation(field: name, "must be an array of strings") }

@@ -19,7 +19,8 @@ public enum Timestamp {
     public static let latest = Date(timeIntervalSince1970: 253_402_300_799.999)
 
     /// Parses an RFC 3339 time with an offset or `Z`, with or without fractional seconds; nil
-    /// for anything else, and for a time outside `earliest...latest`.
+    /// for anything else, and for a time outside `earliest...latest`. Kept to the millisecond the
+    /// API shows, so that what a client sends compares exactly with what it reads back (cursors too).
     public static func parse(_ text: String) -> Date? {
         guard hasRFC3339Shape(text) else { return nil }
         let withFraction = ISO8601DateFormatter()
@@ -29,7 +30,7 @@ public enum Timestamp {
         guard let date = withFraction.date(from: text) ?? plain.date(from: text), (earliest...latest).contains(date) else {
             return nil
         }
-        return date
+        return Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
     /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`, and nothing more.

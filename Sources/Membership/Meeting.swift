@@ -50,14 +50,6 @@ public struct MeetingInput: Sendable {
         self.endsAt = endsAt
         self.timeZone = timeZone
     }
-
-    /// Times kept to the millisecond the API shows, so that list positions compare exactly.
-    var atMilliseconds: MeetingInput {
-        var input = self
-        input.startsAt = Date(timeIntervalSince1970: (startsAt.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-        input.endsAt = Date(timeIntervalSince1970: (endsAt.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-        return input
-    }
 }
 
 public struct RSVP: Sendable, Equatable {

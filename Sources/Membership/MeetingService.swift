@@ -19,7 +19,7 @@ public struct MeetingService: Sendable {
     {
         try pool.withTransaction { connection in
             try CommunityAccess.authorize(caller, .manageMeetings, in: community, on: connection)
-            let input = try input().atMilliseconds
+            let input = try input()
             let rules = try validate(input, in: community, for: caller, on: connection)
             let id = UUIDv7.make()
             try connection.query(
@@ -66,7 +66,6 @@ public struct MeetingService: Sendable {
             input.observersAllowed = current.observersAllowed
             input.chathamHouse = current.chathamHouse
             try change(&input)
-            input = input.atMilliseconds
             let unchanged = Rules(recording: current.recording, observersAllowed: current.observersAllowed, chathamHouse: current.chathamHouse)
             let rules = try validate(input, in: current.communityID, for: caller, on: connection, standing: unchanged)
             try matches(current.version)

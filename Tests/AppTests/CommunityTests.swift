@@ -10,16 +10,8 @@ import Testing
     let server: TestServer
     init() throws { server = try TestServer() }
 
-    /// A person with a session; `creator` lets them create communities.
-    private func person(_ admin: String, creator: Bool = false) throws -> (id: String, session: String) {
-        let email = "community-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-        let id = try server.send(
-            "POST", "/v1/accounts", token: admin,
-            json: #"{"email":"\#(email)","display_name":"C","password":"correct horse battery","member_kind":"official","can_create_communities":\#(creator)}"#
-        ).json["id"] as! String
-        let session = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
-            .json["token"] as! String
-        return (id, session)
+    private func person(_ admin: String, creator: Bool = false) throws -> Person {
+        try CommunityFixture.person(server, admin, creator: creator)
     }
 
     private func create(_ token: String, _ extra: String = "") throws -> HTTPResult {
@@ -30,18 +22,18 @@ import Testing
     @Test func creatorsBecomeConvenorsAndOthersMayNotCreate() throws {
         let (_, admin) = try server.admin()
         let convenor = try person(admin, creator: true)
-        let created = try create(convenor.session, #","purpose":"Reform","join_policy":"apply","min_cell_size":5"#)
+        let created = try create(convenor.token, #","purpose":"Reform","join_policy":"apply","min_cell_size":5"#)
         #expect(created.status == 201, "\(created.text)")
         #expect(created.json["viewer_role"] as? String == "convenor")
         #expect(created.json["min_cell_size"] as? Int == 5)
         #expect(created.json["observer_history"] as? String == "since_joined")
         let plain = try person(admin)
-        let refused = try create(plain.session)
+        let refused = try create(plain.token)
         #expect(refused.status == 403)
         #expect(refused.json["type"] as? String == "https://praxis.dev/problems/cannot-create-communities")
-        #expect((try create(convenor.session, #","min_cell_size":2"#).json["errors"] as? [[String: String]])?.first?["field"] == "min_cell_size")
+        #expect((try create(convenor.token, #","min_cell_size":2"#).json["errors"] as? [[String: String]])?.first?["field"] == "min_cell_size")
         let slug = created.json["slug"] as! String
-        let taken = try server.send("POST", "/v1/communities", token: convenor.session, json: #"{"slug":"\#(slug)","name":"Again"}"#)
+        let taken = try server.send("POST", "/v1/communities", token: convenor.token, json: #"{"slug":"\#(slug)","name":"Again"}"#)
         #expect(taken.status == 409)
     }
 
@@ -53,7 +45,7 @@ import Testing
         var hidden: [String] = []
         for visibility in ["listed", "unlisted"] {
             for policy in ["invite_only", "apply"] {
-                let community = try create(convenor.session, #","visibility":"\#(visibility)","join_policy":"\#(policy)""#)
+                let community = try create(convenor.token, #","visibility":"\#(visibility)","join_policy":"\#(policy)""#)
                 let id = community.json["id"] as! String
                 if visibility == "listed" || policy == "apply" { expectedVisible.insert(id) } else { hidden.append(id) }
             }
@@ -62,7 +54,7 @@ import Testing
         var seen: Set<String> = []
         var path = "/v1/communities?limit=100"
         while true {
-            let page = try server.send("GET", path, token: outsider.session)
+            let page = try server.send("GET", path, token: outsider.token)
             for item in page.json["data"] as! [[String: Any]] {
                 seen.insert(item["id"] as! String)
                 #expect(item["viewer_role"] is NSNull)
@@ -73,23 +65,23 @@ import Testing
         }
         let ours = seen.intersection(expectedVisible.union(hidden))
         #expect(ours == expectedVisible)
-        let unknown = try server.send("GET", "/v1/communities/0192f5c4-1b2a-7c3d-8e4f-1234567890ab", token: outsider.session)
-        let invisible = try server.send("GET", "/v1/communities/\(hidden[0])", token: outsider.session)
+        let unknown = try server.send("GET", "/v1/communities/0192f5c4-1b2a-7c3d-8e4f-1234567890ab", token: outsider.token)
+        let invisible = try server.send("GET", "/v1/communities/\(hidden[0])", token: outsider.token)
         #expect(invisible.status == 404 && unknown.status == 404)
         #expect(invisible.json["detail"] as? String == unknown.json["detail"] as? String)
         // Members see everything of theirs.
-        let mine = try server.send("GET", "/v1/communities?member=true&limit=100", token: convenor.session)
+        let mine = try server.send("GET", "/v1/communities?member=true&limit=100", token: convenor.token)
         #expect(Set((mine.json["data"] as! [[String: Any]]).map { $0["id"] as! String }) == expectedVisible.union(hidden))
-        #expect(try server.send("GET", "/v1/communities?member=maybe", token: convenor.session).status == 400)
+        #expect(try server.send("GET", "/v1/communities?member=maybe", token: convenor.token).status == 400)
     }
 
     @Test func aTokenRestrictedToCommunitiesReachesOnlyThose() throws {
         let (_, admin) = try server.admin()
         let convenor = try person(admin, creator: true)
-        let first = try create(convenor.session, #","visibility":"listed""#).json["id"] as! String
-        let second = try create(convenor.session, #","visibility":"listed""#).json["id"] as! String
+        let first = try create(convenor.token, #","visibility":"listed""#).json["id"] as! String
+        let second = try create(convenor.token, #","visibility":"listed""#).json["id"] as! String
         let token = try server.send(
-            "POST", "/v1/tokens", token: convenor.session,
+            "POST", "/v1/tokens", token: convenor.token,
             json: #"{"name":"one community","scopes":["communities:read"],"community_ids":["\#(first)"]}"#).json["token"] as! String
         #expect(try server.send("GET", "/v1/communities/\(first)", token: token).status == 200)
         #expect(try server.send("GET", "/v1/communities/\(second)", token: token).status == 404)
@@ -100,24 +92,24 @@ import Testing
     @Test func onlyConvenorsChangeACommunityAndCellSizeChangesAreAudited() throws {
         let (_, admin) = try server.admin()
         let convenor = try person(admin, creator: true)
-        let created = try create(convenor.session, #","visibility":"listed""#)
+        let created = try create(convenor.token, #","visibility":"listed""#)
         let id = created.json["id"] as! String
         let tag = try #require(created.header("ETag"))
         let changed = try server.send(
-            "PATCH", "/v1/communities/\(id)", token: convenor.session, headers: [("If-Match", tag)], json: #"{"min_cell_size":4}"#)
+            "PATCH", "/v1/communities/\(id)", token: convenor.token, headers: [("If-Match", tag)], json: #"{"min_cell_size":4}"#)
         #expect(changed.status == 200)
         #expect(changed.json["min_cell_size"] as? Int == 4)
-        #expect(try server.send("PATCH", "/v1/communities/\(id)", token: convenor.session, headers: [("If-Match", tag)],
+        #expect(try server.send("PATCH", "/v1/communities/\(id)", token: convenor.token, headers: [("If-Match", tag)],
                                 json: #"{"name":"Stale"}"#).status == 412)
-        #expect(try server.send("PATCH", "/v1/communities/\(id)", token: convenor.session, headers: [("If-Match", "*")],
+        #expect(try server.send("PATCH", "/v1/communities/\(id)", token: convenor.token, headers: [("If-Match", "*")],
                                 json: #"{"min_cell_size":2}"#).status == 422)
         let outsider = try person(admin)
-        let refused = try server.send("PATCH", "/v1/communities/\(id)", token: outsider.session, headers: [("If-Match", "*")],
+        let refused = try server.send("PATCH", "/v1/communities/\(id)", token: outsider.token, headers: [("If-Match", "*")],
                                       json: #"{"name":"Mine now"}"#)
         #expect(refused.status == 403)
         #expect(refused.json["type"] as? String == "https://praxis.dev/problems/convenor-required")
-        let hidden = try create(convenor.session).json["id"] as! String
-        #expect(try server.send("PATCH", "/v1/communities/\(hidden)", token: outsider.session, headers: [("If-Match", "*")],
+        let hidden = try create(convenor.token).json["id"] as! String
+        #expect(try server.send("PATCH", "/v1/communities/\(hidden)", token: outsider.token, headers: [("If-Match", "*")],
                                 json: #"{"name":"x"}"#).status == 404)
         let audit = try server.send("GET", "/v1/audit-events?action=community.updated", token: admin)
         let event = (audit.json["data"] as? [[String: Any]])?.first { $0["target_id"] as? String == id }
