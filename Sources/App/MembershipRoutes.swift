@@ -119,21 +119,21 @@ struct MembershipRoutes {
         router.add("POST", "/v1/invitations/{id:uuid}/accept", signedIn({ _ in .manageOwnMembership }) { request, caller in
             let invitationID = try id(request)
             let member = try invitations.accept(
-                invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
+                invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
                 by: caller, from: origin(request))
             return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
         })
         router.add("POST", "/v1/invitations/{id:uuid}/decline", signedIn({ _ in .manageOwnMembership }) { request, caller in
             let invitationID = try id(request)
             let invitation = try invitations.decline(
-                invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
+                invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
                 by: caller, from: origin(request))
             return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
         })
         router.add("POST", "/v1/invitations/{id:uuid}/revoke", signedIn({ _ in .manageMembers }) { request, caller in
             let invitationID = try id(request)
             let invitation = try invitations.revoke(
-                invitation: invitationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(invitationID, $0)) },
+                invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
                 by: caller, from: origin(request))
             return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
         })
@@ -174,7 +174,7 @@ struct MembershipRoutes {
         router.add("POST", "/v1/applications/{id:uuid}/approve", signedIn({ _ in .manageMembers }) { request, caller in
             let applicationID = try id(request)
             let application = try applications.approve(
-                application: applicationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(applicationID, $0)) },
+                application: applicationID, ifVersion: optionalMatch(request, applicationID),
                 by: caller, from: origin(request)
             ) {
                 let body = try actionBody(ApprovalBody.self, request, allowedKeys: ["role"], empty: ApprovalBody(role: nil))
@@ -185,7 +185,7 @@ struct MembershipRoutes {
         router.add("POST", "/v1/applications/{id:uuid}/reject", signedIn({ _ in .manageMembers }) { request, caller in
             let applicationID = try id(request)
             let application = try applications.reject(
-                application: applicationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(applicationID, $0)) },
+                application: applicationID, ifVersion: optionalMatch(request, applicationID),
                 by: caller, from: origin(request)
             ) {
                 try JSONCoding.decode(ReasonBody.self, from: request, allowedKeys: ["reason"]).reason
@@ -195,7 +195,7 @@ struct MembershipRoutes {
         router.add("POST", "/v1/applications/{id:uuid}/withdraw", signedIn({ _ in .manageOwnMembership }) { request, caller in
             let applicationID = try id(request)
             let application = try applications.withdraw(
-                application: applicationID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(applicationID, $0)) },
+                application: applicationID, ifVersion: optionalMatch(request, applicationID),
                 by: caller, from: origin(request))
             return try changed(ApplicationBody(application: application), tag: tag(application.id, application.version))
         })

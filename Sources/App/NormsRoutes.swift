@@ -74,14 +74,14 @@ struct NormsRoutes {
         router.add("POST", "/v1/amendments/{id:uuid}/adopt", signedIn({ _ in .publishNorms }) { request, caller in
             let amendmentID = try id(request)
             let amendment = try norms.adopt(
-                amendmentID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(amendmentID, $0)) }, by: caller,
+                amendmentID, ifVersion: optionalMatch(request, amendmentID), by: caller,
                 from: origin(request))
             return try changed(AmendmentBody(amendment: amendment), tag: tag(amendment.id, amendment.version))
         })
         router.add("POST", "/v1/amendments/{id:uuid}/decline", signedIn({ _ in .publishNorms }) { request, caller in
             let amendmentID = try id(request)
             let amendment = try norms.decline(
-                amendmentID, ifVersion: { try EntityTag.checkOptionalMatch(request, current: tag(amendmentID, $0)) }, by: caller,
+                amendmentID, ifVersion: optionalMatch(request, amendmentID), by: caller,
                 from: origin(request)
             ) {
                 try JSONCoding.decode(ReasonBody.self, from: request, allowedKeys: ["reason"]).reason

@@ -37,6 +37,11 @@ func tag(_ id: UUID, _ version: Int64) -> String {
     EntityTag.make(id: id.uuidString.lowercased(), version: version)
 }
 
+/// An action's optional `If-Match` against the version of resource `id` (412 when stale).
+func optionalMatch(_ request: Request, _ id: UUID) -> (Int64) throws -> Void {
+    { try EntityTag.checkOptionalMatch(request, current: tag(id, $0)) }
+}
+
 func created<Body: Encodable>(_ body: Body, at location: String, tag: String) throws -> Response {
     var response = try Response.json(body, status: 201)
     response.headers.add("Location", location)
