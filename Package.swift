@@ -55,7 +55,9 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "AccessControl", "Membership", "HTTP", "Postgres", "Crypto", "TestSupport"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["App", "AccessControl", "Membership", "HTTP", "Postgres", "Crypto", "TestSupport"]),
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]

@@ -33,7 +33,8 @@ struct AccountRepository: Sendable {
                               expertise, locale, time_zone, platform_role, can_create_communities, status)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
         """)
-    static let findByEmail = Statement("account_find_by_email", "SELECT id FROM accounts WHERE lower(email) = lower($1)")
+    static let findByEmail = Statement(
+        "account_find_by_email", "SELECT id FROM accounts WHERE lower(email) = lower($1)")
     static let updateInvited = Statement(
         "account_update_invited",
         """
@@ -46,10 +47,12 @@ struct AccountRepository: Sendable {
         """)
     static let findAccount = Statement(
         "account_find",
-        "SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1")
+        "SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1"
+    )
     static let lockAccount = Statement(
         "account_lock",
-        "SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1 FOR UPDATE OF a")
+        "SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1 FOR UPDATE OF a"
+    )
     static let listAccounts = Statement(
         "account_list",
         """
@@ -83,7 +86,8 @@ struct AccountRepository: Sendable {
     static func account(_ row: Row) throws -> Account {
         Account(
             id: try row.uuid(0), email: try row.string(1), displayName: try row.string(2),
-            organisation: try organisation(row, from: 14), jobTitle: row.optionalString(3), country: row.optionalString(4),
+            organisation: try organisation(row, from: 14), jobTitle: row.optionalString(3),
+            country: row.optionalString(4),
             memberKind: try row.enumeration(5), expertise: try row.stringArray(6), listJobTitle: try row.bool(21),
             listExpertise: try row.bool(22), locale: try row.string(7),
             timeZone: try row.string(8), platformRole: try row.enumeration(9), canCreateCommunities: try row.bool(10),

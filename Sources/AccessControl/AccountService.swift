@@ -49,7 +49,9 @@ public struct InviteeDetails: Sendable {
     /// Set by a bulk import: an account nobody has activated yet, which only this community
     /// ever invited, takes these details. Anyone else's account is left as it is.
     public var updatingAccountInvitedOnlyBy: UUID?
-    public init(email: String, displayName: String, memberKind: MemberKind, organisationID: UUID? = nil, country: String? = nil) {
+    public init(
+        email: String, displayName: String, memberKind: MemberKind, organisationID: UUID? = nil, country: String? = nil
+    ) {
         self.email = email
         self.displayName = displayName
         self.memberKind = memberKind
@@ -92,22 +94,31 @@ public struct AccountService: Sendable {
         self.passwords = passwords
     }
 
-    public func createOrganisation(_ input: NewOrganisation, by caller: Caller, from origin: RequestOrigin) throws -> Organisation {
+    public func createOrganisation(_ input: NewOrganisation, by caller: Caller, from origin: RequestOrigin) throws
+        -> Organisation
+    {
         try Policy.authorize(caller, .manageOrganisations)
         var validation = Validation()
         validation.text(input.name, "name", length: 1...200)
         validation.country(input.country)
-        if input.kind == .government && input.sector == nil { validation.add("sector", "is required for a government body") }
-        if input.kind != .government && input.sector != nil { validation.add("sector", "applies to government bodies only") }
+        if input.kind == .government && input.sector == nil {
+            validation.add("sector", "is required for a government body")
+        }
+        if input.kind != .government && input.sector != nil {
+            validation.add("sector", "applies to government bodies only")
+        }
         try validation.check()
         return try pool.withTransaction { connection in
             let row = try connection.query(
                 AccountRepository.insertOrganisation,
-                [UUIDv7.make(), input.name, input.kind.rawValue, input.country, input.sector?.rawValue]).first!
+                [UUIDv7.make(), input.name, input.kind.rawValue, input.country, input.sector?.rawValue]
+            ).first!
             let organisation = try AccountRepository.organisation(row, from: 0)!
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "organisation.created", targetType: "organisation",
-                           targetID: organisation.id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "organisation.created", targetType: "organisation",
+                    targetID: organisation.id.uuidString.lowercased(), requestID: origin.requestID,
+                    address: origin.address),
                 on: connection)
             return organisation
         }
@@ -155,29 +166,38 @@ public struct AccountService: Sendable {
             do {
                 try connection.query(
                     AccountRepository.insertAccount,
-                    [id, input.email, input.displayName, hash, input.organisationID, input.jobTitle, input.country,
-                     input.memberKind.rawValue, input.expertise, input.locale ?? "en", input.timeZone ?? "UTC",
-                     input.platformRole.rawValue, input.canCreateCommunities, status.rawValue])
+                    [
+                        id, input.email, input.displayName, hash, input.organisationID, input.jobTitle, input.country,
+                        input.memberKind.rawValue, input.expertise, input.locale ?? "en", input.timeZone ?? "UTC",
+                        input.platformRole.rawValue, input.canCreateCommunities, status.rawValue,
+                    ])
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(kind: "email-taken", detail: "An account with this email exists already.")
             } catch PostgresError.foreignKeyViolation {
                 throw AccessError.invalid("organisation_id", "is not an organisation")
             }
-            let activation = hash == nil
+            let activation =
+                hash == nil
                 ? try Onboarding(pool: pool, passwords: passwords).issueActivation(for: id, on: connection) : nil
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "account.created", targetType: "account",
-                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
-                           details: #"{"platform_role":"\#(input.platformRole.rawValue)"}"#),
+                AuditEntry(
+                    actorID: caller.accountID, action: "account.created", targetType: "account",
+                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
+                    details: #"{"platform_role":"\#(input.platformRole.rawValue)"}"#),
                 on: connection)
-            return (try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!), activation)
+            return (
+                try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!),
+                activation
+            )
         }
     }
 
     /// The account with `details.email`, or a new `invited` one with an activation token, for
     /// someone a community invites by email. An account its person activated is always left as
     /// they keep it. Runs inside the caller's transaction.
-    public func findOrInvite(_ details: InviteeDetails, by caller: Caller, from origin: RequestOrigin, on connection: Connection)
+    public func findOrInvite(
+        _ details: InviteeDetails, by caller: Caller, from origin: RequestOrigin, on connection: Connection
+    )
         throws -> (id: UUID, activation: (secret: String, expiresAt: Date)?)
     {
         var validation = Validation()
@@ -191,8 +211,12 @@ public struct AccountService: Sendable {
                 if let community = details.updatingAccountInvitedOnlyBy,
                     !(try connection.query(
                         AccountRepository.updateInvited,
-                        [id, details.displayName, details.memberKind.rawValue, details.organisationID, details.country, community])
-                        .isEmpty)
+                        [
+                            id, details.displayName, details.memberKind.rawValue, details.organisationID,
+                            details.country, community,
+                        ]
+                    )
+                    .isEmpty)
                 {
                     try audit.record("account.updated", "account", id, by: caller, from: origin, on: connection)
                 }
@@ -201,9 +225,15 @@ public struct AccountService: Sendable {
             let id = UUIDv7.make()
             try connection.query(
                 AccountRepository.insertAccount,
-                [id, details.email, details.displayName, String?.none, details.organisationID, String?.none, details.country,
-                 details.memberKind.rawValue, [String](), "en", "UTC", PlatformRole.user.rawValue, false, AccountStatus.invited.rawValue])
-            try audit.record("account.created", "account", id, by: caller, from: origin, details: #"{"platform_role":"user"}"#, on: connection)
+                [
+                    id, details.email, details.displayName, String?.none, details.organisationID, String?.none,
+                    details.country,
+                    details.memberKind.rawValue, [String](), "en", "UTC", PlatformRole.user.rawValue, false,
+                    AccountStatus.invited.rawValue,
+                ])
+            try audit.record(
+                "account.created", "account", id, by: caller, from: origin, details: #"{"platform_role":"user"}"#,
+                on: connection)
             return (id, try Onboarding(pool: pool, passwords: passwords).issueActivation(for: id, on: connection))
         } catch PostgresError.foreignKeyViolation {
             throw AccessError.invalid("organisation_id", "is not an organisation")
@@ -222,14 +252,19 @@ public struct AccountService: Sendable {
             do {
                 try connection.query(
                     AccountRepository.insertAccount,
-                    [id, email, displayName, String?.none, UUID?.none, String?.none, String?.none, MemberKind.facilitator.rawValue,
-                     [String](), "en", "UTC", PlatformRole.admin.rawValue, true, AccountStatus.active.rawValue])
+                    [
+                        id, email, displayName, String?.none, UUID?.none, String?.none, String?.none,
+                        MemberKind.facilitator.rawValue,
+                        [String](), "en", "UTC", PlatformRole.admin.rawValue, true, AccountStatus.active.rawValue,
+                    ])
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(kind: "email-taken", detail: "An account with this email exists already.")
             }
             try audit.record(
-                AuditEntry(actorID: nil, action: "account.created", targetType: "account", targetID: id.uuidString.lowercased(),
-                           requestID: origin.requestID, address: origin.address, details: #"{"platform_role":"admin"}"#),
+                AuditEntry(
+                    actorID: nil, action: "account.created", targetType: "account",
+                    targetID: id.uuidString.lowercased(),
+                    requestID: origin.requestID, address: origin.address, details: #"{"platform_role":"admin"}"#),
                 on: connection)
             return try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!)
         }
@@ -238,7 +273,9 @@ public struct AccountService: Sendable {
     /// The caller's own account (any valid credential may read it).
     public func me(_ caller: Caller) throws -> Account {
         try Policy.authorize(caller, .readOwnProfile)
-        guard let row = try pool.withConnection({ try $0.query(AccountRepository.findAccount, [caller.accountID]) }).first else {
+        guard
+            let row = try pool.withConnection({ try $0.query(AccountRepository.findAccount, [caller.accountID]) }).first
+        else {
             throw AccessError.notFound
         }
         return try AccountRepository.account(row)
@@ -272,7 +309,9 @@ public struct AccountService: Sendable {
     ) throws -> Account {
         try Policy.authorize(caller, .manageAccounts)
         return try pool.withTransaction { connection in
-            guard let row = try connection.query(AccountRepository.lockAccount, [id]).first else { throw AccessError.notFound }
+            guard let row = try connection.query(AccountRepository.lockAccount, [id]).first else {
+                throw AccessError.notFound
+            }
             var account = try AccountRepository.account(row)
             var validation = Validation()
             change.profile.validate(&validation)
@@ -284,16 +323,19 @@ public struct AccountService: Sendable {
             // account activates itself, an erased one stays erased.
             if let status = change.status, status != account.status, ![.active, .suspended].contains(account.status) {
                 throw AccessError.conflict(
-                    kind: "invalid-transition", detail: "An account that is \(account.status.rawValue) cannot become \(status.rawValue).")
+                    kind: "invalid-transition",
+                    detail: "An account that is \(account.status.rawValue) cannot become \(status.rawValue).")
             }
             // Input first, then the version: an invalid change is refused as such, whatever If-Match says.
             try matches(account.version)
             if change.status == .suspended && id == caller.accountID {
-                throw AccessError.conflict(kind: "cannot-suspend-self", detail: "An admin cannot suspend their own account.")
+                throw AccessError.conflict(
+                    kind: "cannot-suspend-self", detail: "An admin cannot suspend their own account.")
             }
             if change.platformRole == .user && id == caller.accountID {
                 throw AccessError.conflict(
-                    kind: "cannot-demote-self", detail: "An admin cannot remove their own admin role; ask another admin.")
+                    kind: "cannot-demote-self",
+                    detail: "An admin cannot remove their own admin role; ask another admin.")
             }
             let previousStatus = account.status
             let previousRole = account.platformRole
@@ -307,24 +349,32 @@ public struct AccountService: Sendable {
             do {
                 try connection.query(
                     AccountRepository.updateAccount,
-                    [id, account.displayName, organisationID, account.jobTitle, account.country, account.memberKind.rawValue,
-                     account.expertise, account.locale, account.timeZone, account.platformRole.rawValue,
-                     account.canCreateCommunities, account.status.rawValue])
+                    [
+                        id, account.displayName, organisationID, account.jobTitle, account.country,
+                        account.memberKind.rawValue,
+                        account.expertise, account.locale, account.timeZone, account.platformRole.rawValue,
+                        account.canCreateCommunities, account.status.rawValue,
+                    ])
             } catch PostgresError.foreignKeyViolation {
                 throw AccessError.invalid("organisation_id", "is not an organisation")
             }
-            let action = account.status != previousStatus
+            let action =
+                account.status != previousStatus
                 ? (account.status == .suspended ? "account.suspended" : "account.reactivated") : "account.updated"
             if account.status == .suspended && previousStatus != .suspended {
                 // Tokens wait out a suspension (they check the account's status); sessions end.
                 try connection.query(Onboarding.revokeSessions, [id])
             }
-            let roleChange = previousRole == account.platformRole ? "" :
-                #","platform_role_from":"\#(previousRole.rawValue)","platform_role_to":"\#(account.platformRole.rawValue)""#
+            let roleChange =
+                previousRole == account.platformRole
+                ? ""
+                : #","platform_role_from":"\#(previousRole.rawValue)","platform_role_to":"\#(account.platformRole.rawValue)""#
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: action, targetType: "account", targetID: id.uuidString.lowercased(),
-                           requestID: origin.requestID, address: origin.address,
-                           details: #"{"status":"\#(account.status.rawValue)"\#(roleChange)}"#),
+                AuditEntry(
+                    actorID: caller.accountID, action: action, targetType: "account",
+                    targetID: id.uuidString.lowercased(),
+                    requestID: origin.requestID, address: origin.address,
+                    details: #"{"status":"\#(account.status.rawValue)"\#(roleChange)}"#),
                 on: connection)
             return try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!)
         }

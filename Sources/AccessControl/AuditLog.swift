@@ -71,7 +71,10 @@ public struct AuditLog: Sendable {
         try connection.query(AuditLog.lock, [AuditLog.lockKey])
         try connection.query(
             AuditLog.append,
-            [id, entry.actorID, entry.action, entry.targetType, entry.targetID, entry.requestID, JSONText(entry.details)])
+            [
+                id, entry.actorID, entry.action, entry.targetType, entry.targetID, entry.requestID,
+                JSONText(entry.details),
+            ])
         if let address = entry.address {
             try connection.query(AuditLog.recordAddress, [id, address])
         }
@@ -83,8 +86,10 @@ public struct AuditLog: Sendable {
         details: String = "{}", on connection: Connection
     ) throws {
         try record(
-            AuditEntry(actorID: caller.accountID, action: action, targetType: targetType, targetID: target.uuidString.lowercased(),
-                       requestID: origin.requestID, address: origin.address, details: details),
+            AuditEntry(
+                actorID: caller.accountID, action: action, targetType: targetType,
+                targetID: target.uuidString.lowercased(),
+                requestID: origin.requestID, address: origin.address, details: details),
             on: connection)
     }
 
@@ -122,7 +127,8 @@ public struct AuditLog: Sendable {
             }
             if rows.count < 1000 { break }
         }
-        return AuditVerification(checked: checked, firstBrokenSequence: broken, anchorMatches: anchorMatches, head: head)
+        return AuditVerification(
+            checked: checked, firstBrokenSequence: broken, anchorMatches: anchorMatches, head: head)
     }
 }
 
@@ -176,11 +182,15 @@ public struct AuditService: Sendable {
         return try pool.withConnection { connection in
             try connection.query(
                 AuditService.list,
-                [before, filter.action, filter.actorID, limit, filter.targetType, filter.targetID, filter.since, filter.until]
+                [
+                    before, filter.action, filter.actorID, limit, filter.targetType, filter.targetID, filter.since,
+                    filter.until,
+                ]
             ) { row in
                 AuditEvent(
                     sequence: try row.int64(0), id: try row.uuid(1), occurredAt: try row.date(2),
-                    actorID: row.isNull(3) ? nil : try row.uuid(3), action: try row.string(4), targetType: row.optionalString(5),
+                    actorID: row.isNull(3) ? nil : try row.uuid(3), action: try row.string(4),
+                    targetType: row.optionalString(5),
                     targetID: row.optionalString(6), requestID: row.optionalString(7), details: try row.string(8),
                     hash: try row.string(9))
             }

@@ -29,18 +29,21 @@ public struct AuthenticationService: Sendable {
                 let scopes = Set(try row.stringArray(7).compactMap(Scope.init(rawValue:)))
                 let communities = row.isNull(8) ? nil : Set(try row.stringArray(8).compactMap(UUID.init(uuidString:)))
                 if try row.bool(1) { try connection.query(CredentialRepository.touchToken, [id]) }
-                var caller = try CredentialRepository.caller(row, at: 2, credential: .token(id: id), scopes: scopes, communities: communities)
+                var caller = try CredentialRepository.caller(
+                    row, at: 2, credential: .token(id: id), scopes: scopes, communities: communities)
                 caller.tokenExpiresAt = try row.optionalDate(9)
                 return caller
             }
             guard secret.hasPrefix("prs_"),
                 let row = try connection.query(
-                    CredentialRepository.sessionCaller, [digest, AuthenticationService.sessionIdleLifetime]).first
+                    CredentialRepository.sessionCaller, [digest, AuthenticationService.sessionIdleLifetime]
+                ).first
             else { throw AccessError.unauthenticated }
             let id = try row.uuid(0)
             // The idle clock is written at most once a minute.
             if try row.bool(1) { try connection.query(CredentialRepository.touchSession, [id]) }
-            return try CredentialRepository.caller(row, at: 2, credential: .session(id: id), scopes: nil, communities: nil)
+            return try CredentialRepository.caller(
+                row, at: 2, credential: .session(id: id), scopes: nil, communities: nil)
         }
     }
 
@@ -54,7 +57,9 @@ public struct AuthenticationService: Sendable {
         case .token(let id): token = id
         case .commandLine: return true
         }
-        return try !pool.withConnection { try $0.query(CredentialRepository.stillValid, [caller.accountID, session, token]) }.isEmpty
+        return try !pool.withConnection {
+            try $0.query(CredentialRepository.stillValid, [caller.accountID, session, token])
+        }.isEmpty
     }
 
     /// Email and password to a session. An unknown email and a wrong password get the same
@@ -82,7 +87,9 @@ public struct AuthenticationService: Sendable {
             try pool.withTransaction { connection in
                 try throttle.recordFailure(keys, on: connection)
                 try audit.record(
-                    AuditEntry(actorID: nil, action: "session.login_failed", requestID: origin.requestID, address: origin.address),
+                    AuditEntry(
+                        actorID: nil, action: "session.login_failed", requestID: origin.requestID,
+                        address: origin.address),
                     on: connection)
             }
             return .refused(.invalidCredentials)
@@ -98,8 +105,9 @@ public struct AuthenticationService: Sendable {
                 [id, accountID, Secrets.digest(secret), AuthenticationService.sessionAbsoluteLifetime]
             ).first!.date(0)
             try audit.record(
-                AuditEntry(actorID: accountID, action: "session.created", targetType: "session",
-                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: accountID, action: "session.created", targetType: "session",
+                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
             return .signedIn(IssuedSession(id: id, secret: secret, expiresAt: expiresAt))
         }
@@ -108,13 +116,15 @@ public struct AuthenticationService: Sendable {
     /// Ends the session the caller authenticated with.
     public func logOut(_ caller: Caller, from origin: RequestOrigin) throws {
         guard case .session(let id) = caller.credential else {
-            throw AccessError.conflict(kind: "not-a-session", detail: "This credential is an API token; revoke it instead.")
+            throw AccessError.conflict(
+                kind: "not-a-session", detail: "This credential is an API token; revoke it instead.")
         }
         try pool.withTransaction { connection in
             try connection.query(CredentialRepository.revokeSession, [id])
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "session.revoked", targetType: "session",
-                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "session.revoked", targetType: "session",
+                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
         }
     }

@@ -54,7 +54,8 @@ public struct Caller: Sendable, Equatable {
     public static func commandLine(_ account: Account) -> Caller {
         Caller(
             accountID: account.id, platformRole: account.platformRole, memberKind: account.memberKind,
-            organisationIsVendor: account.organisation?.kind == .vendor, canCreateCommunities: account.canCreateCommunities,
+            organisationIsVendor: account.organisation?.kind == .vendor,
+            canCreateCommunities: account.canCreateCommunities,
             credential: .commandLine, scopes: nil,
             communityIDs: nil)
     }

@@ -11,7 +11,8 @@ public enum CommunityAccess {
         """
     static let read = Statement(
         "community_access",
-        "SELECT \(columns) FROM communities c WHERE c.id = $3 AND \(Visibility.communityCard(account: 1, restriction: 2))")
+        "SELECT \(columns) FROM communities c WHERE c.id = $3 AND \(Visibility.communityCard(account: 1, restriction: 2))"
+    )
     static let lock = Statement(
         "community_access_lock",
         """
@@ -27,7 +28,9 @@ public enum CommunityAccess {
         _ caller: Caller, _ action: Policy.Action, in community: UUID, on connection: Connection, locking: Bool = false
     ) throws -> CommunityContext {
         try Policy.authorize(caller, action)
-        guard let row = try connection.query(locking ? lock : read, Visibility.bindings(for: caller) + [community]).first else {
+        guard
+            let row = try connection.query(locking ? lock : read, Visibility.bindings(for: caller) + [community]).first
+        else {
             throw AccessError.notFound
         }
         let role = row.isNull(0) ? nil : CommunityRole(rawValue: try row.string(0))

@@ -4,7 +4,8 @@ import Postgres
 /// SQL for sessions and API tokens.
 struct CredentialRepository: Sendable {
     /// The caller's account as it is now, with whether its organisation is a vendor.
-    static let callerColumns = "a.id, a.platform_role, a.member_kind, coalesce(o.kind = 'vendor', false), a.can_create_communities"
+    static let callerColumns =
+        "a.id, a.platform_role, a.member_kind, coalesce(o.kind = 'vendor', false), a.can_create_communities"
 
     static let sessionCaller = Statement(
         "session_caller",
@@ -29,7 +30,8 @@ struct CredentialRepository: Sendable {
     static let touchSession = Statement("session_touch", "UPDATE sessions SET last_seen_at = now() WHERE id = $1")
     static let insertSession = Statement(
         "session_insert",
-        "INSERT INTO sessions (id, account_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at")
+        "INSERT INTO sessions (id, account_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at"
+    )
     static let revokeSession = Statement(
         "session_revoke", "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL")
 
@@ -77,7 +79,9 @@ struct CredentialRepository: Sendable {
     }
 
     /// Reads the caller columns that start at `index`.
-    static func caller(_ row: Row, at index: Int, credential: Caller.Credential, scopes: Set<Scope>?, communities: Set<UUID>?)
+    static func caller(
+        _ row: Row, at index: Int, credential: Caller.Credential, scopes: Set<Scope>?, communities: Set<UUID>?
+    )
         throws -> Caller
     {
         Caller(

@@ -17,7 +17,8 @@ struct LoginThrottle: Sendable {
 
     static let blocked = Statement(
         "throttle_blocked",
-        "SELECT ceil(extract(epoch FROM max(blocked_until) - now()))::int FROM login_throttle WHERE key = ANY($1) AND blocked_until > now()")
+        "SELECT ceil(extract(epoch FROM max(blocked_until) - now()))::int FROM login_throttle WHERE key = ANY($1) AND blocked_until > now()"
+    )
     static let fail = Statement(
         "throttle_fail",
         """
@@ -44,7 +45,9 @@ struct LoginThrottle: Sendable {
 
     /// Seconds until another attempt may be made, or nil when one may be made now.
     func wait(_ keys: Keys, on connection: Connection) throws -> Int? {
-        guard let row = try connection.query(LoginThrottle.blocked, [keys.all]).first, !row.isNull(0) else { return nil }
+        guard let row = try connection.query(LoginThrottle.blocked, [keys.all]).first, !row.isNull(0) else {
+            return nil
+        }
         return max(1, try row.int(0))
     }
 

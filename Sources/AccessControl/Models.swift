@@ -17,15 +17,21 @@ public enum OrganisationKind: String, Sendable, Codable, CaseIterable {
 }
 
 public enum Sector: String, Sendable, Codable, CaseIterable {
-    case education, finance, ict, communications, planning, scienceTechnology = "science_technology", other
+    case education, finance, ict, communications, planning
+    case scienceTechnology = "science_technology"
+    case other
 }
 
 /// What an API token may do. A session may do all that its account may.
 public enum Scope: String, Sendable, Codable, CaseIterable, Comparable {
-    case communitiesRead = "communities:read", communitiesWrite = "communities:write"
-    case membersRead = "members:read", membersWrite = "members:write"
-    case threadsRead = "threads:read", threadsWrite = "threads:write"
-    case needsRead = "needs:read", needsWrite = "needs:write"
+    case communitiesRead = "communities:read"
+    case communitiesWrite = "communities:write"
+    case membersRead = "members:read"
+    case membersWrite = "members:write"
+    case threadsRead = "threads:read"
+    case threadsWrite = "threads:write"
+    case needsRead = "needs:read"
+    case needsWrite = "needs:write"
     case webhooksManage = "webhooks:manage"
     case admin
 

@@ -28,7 +28,8 @@ public struct Onboarding: Sendable {
         "account_token_retire", "UPDATE account_tokens SET used_at = now() WHERE account_id = $1 AND used_at IS NULL")
     static let isLive = Statement(
         "account_token_live",
-        "SELECT 1 FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()")
+        "SELECT 1 FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
+    )
     static let activate = Statement(
         "account_activate",
         """
@@ -37,9 +38,11 @@ public struct Onboarding: Sendable {
         WHERE id = $1 AND status IN ('invited', 'active') RETURNING id
         """)
     static let revokeSessions = Statement(
-        "account_revoke_sessions", "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL")
+        "account_revoke_sessions", "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL"
+    )
     static let revokeTokens = Statement(
-        "account_revoke_tokens", "UPDATE api_tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL")
+        "account_revoke_tokens", "UPDATE api_tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL"
+    )
     static let erase = Statement(
         "account_erase",
         """
@@ -109,13 +112,18 @@ public struct Onboarding: Sendable {
     }
 
     /// An admin issues a reset token: every session of the person ends now.
-    public func issueReset(for accountID: UUID, by caller: Caller, from origin: RequestOrigin) throws -> (secret: String, expiresAt: Date) {
+    public func issueReset(for accountID: UUID, by caller: Caller, from origin: RequestOrigin) throws -> (
+        secret: String, expiresAt: Date
+    ) {
         try Policy.authorize(caller, .resetPassword(of: accountID))
         return try pool.withTransaction { connection in
-            guard let row = try connection.query(AccountRepository.lockAccount, [accountID]).first else { throw AccessError.notFound }
+            guard let row = try connection.query(AccountRepository.lockAccount, [accountID]).first else {
+                throw AccessError.notFound
+            }
             let account = try AccountRepository.account(row)
             guard account.status == .active || account.status == .invited else {
-                throw AccessError.conflict(kind: "account-not-active", detail: "The account is \(account.status.rawValue).")
+                throw AccessError.conflict(
+                    kind: "account-not-active", detail: "The account is \(account.status.rawValue).")
             }
             try connection.query(Onboarding.retireOthers, [accountID])
             // A reset means the old password is not to be trusted: it stops working now.
@@ -123,8 +131,9 @@ public struct Onboarding: Sendable {
             let issued = try issue(.reset, for: accountID, on: connection)
             try connection.query(Onboarding.revokeSessions, [accountID])
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "account.reset_issued", targetType: "account",
-                           targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "account.reset_issued", targetType: "account",
+                    targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
             return issued
         }
@@ -150,9 +159,10 @@ public struct Onboarding: Sendable {
             // Whoever held a session before the new password holds none after it.
             try connection.query(Onboarding.revokeSessions, [accountID])
             try audit.record(
-                AuditEntry(actorID: accountID, action: purpose == .activation ? "account.activated" : "account.password_reset",
-                           targetType: "account", targetID: accountID.uuidString.lowercased(), requestID: origin.requestID,
-                           address: origin.address),
+                AuditEntry(
+                    actorID: accountID, action: purpose == .activation ? "account.activated" : "account.password_reset",
+                    targetType: "account", targetID: accountID.uuidString.lowercased(), requestID: origin.requestID,
+                    address: origin.address),
                 on: connection)
         }
     }
@@ -165,11 +175,14 @@ public struct Onboarding: Sendable {
             throw AccessError.conflict(kind: "cannot-erase-self", detail: "Ask another admin to erase your account.")
         }
         try pool.withTransaction { connection in
-            guard try !connection.query(AccountRepository.findAccount, [accountID]).isEmpty else { throw AccessError.notFound }
+            guard try !connection.query(AccountRepository.findAccount, [accountID]).isEmpty else {
+                throw AccessError.notFound
+            }
             if let community = try connection.query(Onboarding.soleConvenorships, [accountID]).first {
                 throw AccessError.conflict(
                     kind: "last-convenor",
-                    detail: "This person is the only convenor of community \(try community.uuid(0).uuidString.lowercased()); "
+                    detail:
+                        "This person is the only convenor of community \(try community.uuid(0).uuidString.lowercased()); "
                         + "another convenor is needed first.")
             }
             guard try !connection.query(Onboarding.erase, [accountID]).isEmpty else {
@@ -180,13 +193,16 @@ public struct Onboarding: Sendable {
             try connection.query(Onboarding.forgetAddresses, [accountID])
             try connection.query(Onboarding.eraseParticipation, [accountID])
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "account.erased", targetType: "account",
-                           targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "account.erased", targetType: "account",
+                    targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
         }
     }
 
-    private func issue(_ purpose: Purpose, for accountID: UUID, on connection: Connection) throws -> (secret: String, expiresAt: Date) {
+    private func issue(_ purpose: Purpose, for accountID: UUID, on connection: Connection) throws -> (
+        secret: String, expiresAt: Date
+    ) {
         let secret = Secrets.oneTimeToken()
         let expiresAt = try connection.query(
             Onboarding.issue, [UUIDv7.make(), accountID, purpose.rawValue, Secrets.digest(secret), purpose.lifetime]

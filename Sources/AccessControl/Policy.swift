@@ -95,7 +95,8 @@ public enum Policy {
         if action == .applyToJoin { return }
         // The card is visible: changing it is refused, not hidden.
         if action == .manageCommunity && community.role == nil {
-            throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may do this.")
+            throw AccessError.forbidden(
+                reason: "convenor-required", detail: "Only the community's convenors may do this.")
         }
         guard let role = community.role else { throw AccessError.notFound }
         switch action {
@@ -115,7 +116,8 @@ public enum Policy {
             return
         case .manageCommunity, .manageMembers, .publishNorms, .manageMeetings, .reviewMembership:
             guard role == .convenor else {
-                throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may do this.")
+                throw AccessError.forbidden(
+                    reason: "convenor-required", detail: "Only the community's convenors may do this.")
             }
             if action == .reviewMembership { return }
         default:
@@ -137,18 +139,23 @@ public enum Policy {
 
     public static func authorize(_ caller: Caller, _ action: Action) throws {
         // The admin scope stands for every scope (and means something only on an admin's account).
-        if let scope = requiredScope(action), let scopes = caller.scopes, !scopes.contains(scope), !scopes.contains(.admin) {
+        if let scope = requiredScope(action), let scopes = caller.scopes, !scopes.contains(scope),
+            !scopes.contains(.admin)
+        {
             throw AccessError.insufficientScope(scope)
         }
         switch action {
         case .readOrganisations, .readOwnProfile, .editOwnProfile, .manageOwnTokens, .readCommunities, .manageCommunity,
-            .readNorms, .readMembers, .manageMembers, .publishNorms, .acceptNorms, .amendNorms, .applyToJoin, .leaveCommunity,
-            .readOwnMembership, .manageOwnMembership, .readMeetings, .manageMeetings, .respondToMeetings, .reviewMembership:
+            .readNorms, .readMembers, .manageMembers, .publishNorms, .acceptNorms, .amendNorms, .applyToJoin,
+            .leaveCommunity,
+            .readOwnMembership, .manageOwnMembership, .readMeetings, .manageMeetings, .respondToMeetings,
+            .reviewMembership:
             return
         case .createCommunity:
             guard caller.isAdmin || caller.canCreateCommunities else {
                 throw AccessError.forbidden(
-                    reason: "cannot-create-communities", detail: "Ask a platform admin for the right to create communities.")
+                    reason: "cannot-create-communities",
+                    detail: "Ask a platform admin for the right to create communities.")
             }
         case .manageOwnSecurity:
             guard case .session = caller.credential else {

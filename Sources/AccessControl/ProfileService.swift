@@ -55,7 +55,8 @@ public struct ProfileService: Sendable {
     static let passwordHash = Statement("profile_password_hash", "SELECT password_hash FROM accounts WHERE id = $1")
     static let revokeOtherSessions = Statement(
         "profile_revoke_other_sessions",
-        "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2")
+        "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2"
+    )
     static let sessions = Statement(
         "profile_sessions",
         """
@@ -141,7 +142,8 @@ public struct ProfileService: Sendable {
     }
 
     public func update(
-        _ change: ProfileChange, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin
+        _ change: ProfileChange, ifVersion matches: (Int64) throws -> Void, by caller: Caller,
+        from origin: RequestOrigin
     ) throws -> Account {
         try Policy.authorize(caller, .editOwnProfile)
         return try pool.withTransaction { connection in
@@ -156,13 +158,18 @@ public struct ProfileService: Sendable {
             change.apply(to: &account)
             try connection.query(
                 ProfileService.updateProfile,
-                [account.id, account.displayName, account.jobTitle, account.country, account.expertise, account.locale,
-                 account.timeZone, account.listJobTitle, account.listExpertise])
+                [
+                    account.id, account.displayName, account.jobTitle, account.country, account.expertise,
+                    account.locale,
+                    account.timeZone, account.listJobTitle, account.listExpertise,
+                ])
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "account.profile_updated", targetType: "account",
-                           targetID: account.id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "account.profile_updated", targetType: "account",
+                    targetID: account.id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
-            return try AccountRepository.account(try connection.query(AccountRepository.findAccount, [account.id]).first!)
+            return try AccountRepository.account(
+                try connection.query(AccountRepository.findAccount, [account.id]).first!)
         }
     }
 
@@ -176,11 +183,14 @@ public struct ProfileService: Sendable {
         var validation = Validation()
         validation.password(new, "new_password")
         try validation.check()
-        let keys = LoginThrottle.keys(emailDigest: "account-\(caller.accountID.uuidString.lowercased())", address: origin.address)
+        let keys = LoginThrottle.keys(
+            emailDigest: "account-\(caller.accountID.uuidString.lowercased())", address: origin.address)
         if let wait = try pool.withConnection({ try throttle.wait(keys, on: $0) }) {
             return .throttled(retryAfterSeconds: wait)
         }
-        let stored = try pool.withConnection { try $0.query(ProfileService.passwordHash, [caller.accountID]).first?.optionalString(0) }
+        let stored = try pool.withConnection {
+            try $0.query(ProfileService.passwordHash, [caller.accountID]).first?.optionalString(0)
+        }
         guard try passwords.verify(current, hash: stored) else {
             try pool.withTransaction { try throttle.recordFailure(keys, on: $0) }
             return .invalid("current_password", "is not your current password")
@@ -191,8 +201,10 @@ public struct ProfileService: Sendable {
             try connection.query(ProfileService.revokeOtherSessions, [caller.accountID, currentSession(caller)])
             try connection.query(Onboarding.retireOthers, [caller.accountID])
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "account.password_changed", targetType: "account",
-                           targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "account.password_changed", targetType: "account",
+                    targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID,
+                    address: origin.address),
                 on: connection)
         }
         return nil
@@ -221,8 +233,9 @@ public struct ProfileService: Sendable {
                 throw AccessError.notFound
             }
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "session.revoked", targetType: "session",
-                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "session.revoked", targetType: "session",
+                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
         }
     }
@@ -233,8 +246,10 @@ public struct ProfileService: Sendable {
         try pool.withTransaction { connection in
             try connection.query(ProfileService.revokeOtherSessions, [caller.accountID, currentSession(caller)])
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "session.revoked_others", targetType: "account",
-                           targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "session.revoked_others", targetType: "account",
+                    targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID,
+                    address: origin.address),
                 on: connection)
         }
     }
@@ -245,8 +260,10 @@ public struct ProfileService: Sendable {
         return try pool.withTransaction { connection in
             let document = try connection.query(ProfileService.export, [caller.accountID]).first!.string(0)
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "account.exported", targetType: "account",
-                           targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "account.exported", targetType: "account",
+                    targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID,
+                    address: origin.address),
                 on: connection)
             return document
         }

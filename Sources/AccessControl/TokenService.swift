@@ -33,20 +33,28 @@ public struct TokenService: Sendable {
         var validation = Validation()
         validation.text(input.name, "name", length: 1...100)
         if input.scopes.isEmpty { validation.add("scopes", "must name at least one scope") }
-        if input.scopes.contains(.admin) && !caller.isAdmin { validation.add("scopes", "admin is for platform admins only") }
+        if input.scopes.contains(.admin) && !caller.isAdmin {
+            validation.add("scopes", "admin is for platform admins only")
+        }
         // Admin rights are platform-wide: they do not fit a token fenced into some communities.
         if input.scopes.contains(.admin) && input.communityIDs != nil {
             validation.add("community_ids", "cannot restrict a token with the admin scope")
         }
-        if let expiresAt = input.expiresAt, expiresAt <= Date() { validation.add("expires_at", "must be in the future") }
+        if let expiresAt = input.expiresAt, expiresAt <= Date() {
+            validation.add("expires_at", "must be in the future")
+        }
         if let limit = caller.tokenExpiresAt, (input.expiresAt ?? .distantFuture) > limit {
             validation.add("expires_at", "must be no later than the expiry of the token that creates it")
         }
-        if input.organisationID != nil && !caller.isAdmin { validation.add("organisation_id", "is for platform admins only") }
+        if input.organisationID != nil && !caller.isAdmin {
+            validation.add("organisation_id", "is for platform admins only")
+        }
         if let communities = input.communityIDs, communities.isEmpty || communities.count > 100 {
             validation.add("community_ids", "must name 1 to 100 communities, or be left out")
         }
-        if let reach = caller.communityIDs, !Set(input.communityIDs ?? []).isSubset(of: reach) || input.communityIDs == nil {
+        if let reach = caller.communityIDs,
+            !Set(input.communityIDs ?? []).isSubset(of: reach) || input.communityIDs == nil
+        {
             validation.add("community_ids", "must stay within the communities of the token that creates it")
         }
         try validation.check()
@@ -54,24 +62,30 @@ public struct TokenService: Sendable {
         let id = UUIDv7.make()
         return try pool.withTransaction { connection in
             if input.scopes.contains(.admin) && owner != caller.accountID {
-                let role = try connection.query(AccountRepository.findAccount, [owner]).first.map(AccountRepository.account)?.platformRole
+                let role = try connection.query(AccountRepository.findAccount, [owner]).first.map(
+                    AccountRepository.account)?.platformRole
                 if role != .admin { throw AccessError.invalid("scopes", "admin is for platform admins only") }
             }
             let row: Row
             do {
                 row = try connection.query(
                     CredentialRepository.insertToken,
-                    [id, owner, input.organisationID, input.name, Secrets.digest(secret), String(secret.prefix(12)),
-                     Array(Set(input.scopes)).sorted().map(\.rawValue), input.communityIDs, input.expiresAt, caller.accountID]
+                    [
+                        id, owner, input.organisationID, input.name, Secrets.digest(secret), String(secret.prefix(12)),
+                        Array(Set(input.scopes)).sorted().map(\.rawValue), input.communityIDs, input.expiresAt,
+                        caller.accountID,
+                    ]
                 ).first!
             } catch PostgresError.foreignKeyViolation(let constraint) {
-                throw AccessError.invalid(constraint?.contains("organisation") == true ? "organisation_id" : "account_id",
-                                          "does not exist")
+                throw AccessError.invalid(
+                    constraint?.contains("organisation") == true ? "organisation_id" : "account_id",
+                    "does not exist")
             }
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "token.created", targetType: "token",
-                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
-                           details: #"{"account_id":"\#(owner.uuidString.lowercased())"}"#),
+                AuditEntry(
+                    actorID: caller.accountID, action: "token.created", targetType: "token",
+                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
+                    details: #"{"account_id":"\#(owner.uuidString.lowercased())"}"#),
                 on: connection)
             return IssuedToken(token: try CredentialRepository.token(row), secret: secret)
         }
@@ -82,7 +96,8 @@ public struct TokenService: Sendable {
         let owner = accountID ?? caller.accountID
         try Policy.authorize(caller, owner == caller.accountID ? .manageOwnTokens : .manageTokensOf(accountID: owner))
         return try pool.withConnection { connection in
-            try connection.query(CredentialRepository.listTokens, [owner, after, limit], decode: CredentialRepository.token)
+            try connection.query(
+                CredentialRepository.listTokens, [owner, after, limit], decode: CredentialRepository.token)
         }
     }
 
@@ -99,10 +114,14 @@ public struct TokenService: Sendable {
 
     /// A successor with the same name, scopes, communities and expiry; the old secret keeps
     /// working for `overlapSeconds` more, so that a deployment can switch without a gap.
-    public func rotate(_ id: UUID, overlapSeconds: Int, by caller: Caller, from origin: RequestOrigin) throws -> IssuedToken {
+    public func rotate(_ id: UUID, overlapSeconds: Int, by caller: Caller, from origin: RequestOrigin) throws
+        -> IssuedToken
+    {
         try Policy.authorize(caller, .manageOwnTokens)
         return try pool.withTransaction { connection in
-            guard let row = try connection.query(CredentialRepository.findToken, [id]).first else { throw AccessError.notFound }
+            guard let row = try connection.query(CredentialRepository.findToken, [id]).first else {
+                throw AccessError.notFound
+            }
             let old = try CredentialRepository.token(row)
             guard old.accountID == caller.accountID || caller.isAdmin else { throw AccessError.notFound }
             guard (0...604_800).contains(overlapSeconds) else {
@@ -114,17 +133,22 @@ public struct TokenService: Sendable {
             let secret = Secrets.apiToken()
             let successor = UUIDv7.make()
             guard try !connection.query(Onboarding.retire, [id, overlapSeconds, successor]).isEmpty else {
-                throw AccessError.conflict(kind: "already-rotated", detail: "This token has a successor already; rotate that one.")
+                throw AccessError.conflict(
+                    kind: "already-rotated", detail: "This token has a successor already; rotate that one.")
             }
             let created = try connection.query(
                 CredentialRepository.insertToken,
-                [successor, old.accountID, old.organisationID, old.name, Secrets.digest(secret), String(secret.prefix(12)),
-                 old.scopes.map(\.rawValue), old.communityIDs, old.expiresAt, caller.accountID]
+                [
+                    successor, old.accountID, old.organisationID, old.name, Secrets.digest(secret),
+                    String(secret.prefix(12)),
+                    old.scopes.map(\.rawValue), old.communityIDs, old.expiresAt, caller.accountID,
+                ]
             ).first!
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "token.rotated", targetType: "token",
-                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
-                           details: #"{"successor_id":"\#(successor.uuidString.lowercased())"}"#),
+                AuditEntry(
+                    actorID: caller.accountID, action: "token.rotated", targetType: "token",
+                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
+                    details: #"{"successor_id":"\#(successor.uuidString.lowercased())"}"#),
                 on: connection)
             return IssuedToken(token: try CredentialRepository.token(created), secret: secret)
         }
@@ -141,18 +165,22 @@ public struct TokenService: Sendable {
     /// Revokes a token of the caller's (admins: anyone's). Another person's token is not visible.
     public func revoke(_ id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
         try pool.withTransaction { connection in
-            guard let row = try connection.query(CredentialRepository.findToken, [id]).first else { throw AccessError.notFound }
+            guard let row = try connection.query(CredentialRepository.findToken, [id]).first else {
+                throw AccessError.notFound
+            }
             let token = try CredentialRepository.token(row)
             if token.accountID != caller.accountID && !caller.isAdmin { throw AccessError.notFound }
             try Policy.authorize(
-                caller, token.accountID == caller.accountID ? .manageOwnTokens : .manageTokensOf(accountID: token.accountID))
+                caller,
+                token.accountID == caller.accountID ? .manageOwnTokens : .manageTokensOf(accountID: token.accountID))
             guard token.revokedAt == nil else {
                 throw AccessError.conflict(kind: "already-revoked", detail: "This token was revoked already.")
             }
             try connection.query(CredentialRepository.revokeToken, [id])
             try audit.record(
-                AuditEntry(actorID: caller.accountID, action: "token.revoked", targetType: "token",
-                           targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                AuditEntry(
+                    actorID: caller.accountID, action: "token.revoked", targetType: "token",
+                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
         }
     }

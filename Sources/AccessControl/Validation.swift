@@ -6,9 +6,10 @@ public struct Validation {
 
     public init() {}
 
-    static let countries: Set<String> = Set(Locale.Region.isoRegions.map(\.identifier).filter {
-        $0.count == 2 && $0.allSatisfy(\.isUppercase)
-    })
+    static let countries: Set<String> = Set(
+        Locale.Region.isoRegions.map(\.identifier).filter {
+            $0.count == 2 && $0.allSatisfy(\.isUppercase)
+        })
 
     /// A one-line text, or with `multiline` a text that may hold line breaks and tabs.
     public mutating func text(_ value: String, _ field: String, length: ClosedRange<Int>, multiline: Bool = false) {
@@ -17,9 +18,15 @@ public struct Validation {
         let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\r", "\t"] : []
         if !length.contains(count) {
             issues.append(.init(field, "must be \(length.lowerBound) to \(length.upperBound) characters"))
-        } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
-            issues.append(.init(field, multiline ? "must not contain control characters other than line breaks and tabs"
-                                             : "must not contain control characters"))
+        } else if value.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control && !allowed.contains($0)
+        }) {
+            issues.append(
+                .init(
+                    field,
+                    multiline
+                        ? "must not contain control characters other than line breaks and tabs"
+                        : "must not contain control characters"))
         }
     }
 
@@ -28,15 +35,17 @@ public struct Validation {
         let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
         let labelCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        let valid = value.utf8.count <= 254 && parts.count == 2 && (1...64).contains(parts[0].count)
+        let valid =
+            value.utf8.count <= 254 && parts.count == 2 && (1...64).contains(parts[0].count)
             && parts[0].allSatisfy(localCharacters.contains) && !parts[0].hasPrefix(".") && !parts[0].hasSuffix(".")
             && !parts[0].contains("..")
             && {
                 let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-                return labels.count >= 2 && labels.allSatisfy { label in
-                    (1...63).contains(label.count) && label.allSatisfy(labelCharacters.contains)
-                        && !label.hasPrefix("-") && !label.hasSuffix("-")
-                }
+                return labels.count >= 2
+                    && labels.allSatisfy { label in
+                        (1...63).contains(label.count) && label.allSatisfy(labelCharacters.contains)
+                            && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    }
             }()
         if !valid { issues.append(.init(field, "must be an email address")) }
     }
@@ -60,8 +69,11 @@ public struct Validation {
     public mutating func locale(_ value: String?, _ field: String = "locale") {
         guard let value else { return }
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
-        let valid = (2...3).contains(parts[0].count) && parts[0].allSatisfy { $0.isASCII && $0.isLowercase }
-            && parts.dropFirst().allSatisfy { (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+        let valid =
+            (2...3).contains(parts[0].count) && parts[0].allSatisfy { $0.isASCII && $0.isLowercase }
+            && parts.dropFirst().allSatisfy {
+                (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            }
         if !valid { issues.append(.init(field, "must be a language tag such as en or fr-CA")) }
     }
 

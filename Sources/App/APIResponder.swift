@@ -43,7 +43,8 @@ final class APIResponder: HTTPResponder {
         let started = DispatchTime.now().uptimeNanoseconds
         var request = incoming
         request.clientAddress = ClientAddress.resolve(
-            peer: incoming.clientAddress, forwardedFor: incoming.headers["X-Forwarded-For"], trustedProxies: trustedProxies)
+            peer: incoming.clientAddress, forwardedFor: incoming.headers["X-Forwarded-For"],
+            trustedProxies: trustedProxies)
         var rateLimitHeaders: [(String, String)] = []
         var response: Response
         do {
@@ -56,8 +57,9 @@ final class APIResponder: HTTPResponder {
     }
 
     func refuse(_ request: Request, with problem: Problem) -> Response {
-        finish(problem.response(instance: request.path, requestID: request.id), for: request,
-               started: DispatchTime.now().uptimeNanoseconds)
+        finish(
+            problem.response(instance: request.path, requestID: request.id), for: request,
+            started: DispatchTime.now().uptimeNanoseconds)
     }
 
     private func dispatch(_ request: inout Request, rateLimitHeaders: inout [(String, String)]) throws -> Response {
@@ -79,8 +81,12 @@ final class APIResponder: HTTPResponder {
                 } catch AccessError.unauthenticated {
                     // Guessing costs the address its quota like any anonymous request.
                     let decision = try rateLimiter.take(key: callerKey, policy: anonymousPolicy)
-                    rateLimitHeaders = [("RateLimit-Policy", anonymousPolicy.header), ("RateLimit", decision.header(anonymousPolicy))]
-                    guard decision.allowed else { throw Problem.tooManyRequests(retryAfter: decision.retryAfterSeconds) }
+                    rateLimitHeaders = [
+                        ("RateLimit-Policy", anonymousPolicy.header), ("RateLimit", decision.header(anonymousPolicy)),
+                    ]
+                    guard decision.allowed else {
+                        throw Problem.tooManyRequests(retryAfter: decision.retryAfterSeconds)
+                    }
                     throw AccessError.unauthenticated
                 }
             }
@@ -127,8 +133,11 @@ final class APIResponder: HTTPResponder {
 
     private func logFailure(_ error: any Error, _ request: Request) {
         logger.error(
-            "request failed", metadata: ["request.id": "\(request.id)", "route": "\(request.route ?? request.path)",
-                                         "error": "\(String(describing: error))"])
+            "request failed",
+            metadata: [
+                "request.id": "\(request.id)", "route": "\(request.route ?? request.path)",
+                "error": "\(String(describing: error))",
+            ])
     }
 
     private func finish(_ response: Response, for request: Request, started: UInt64) -> Response {
@@ -144,7 +153,8 @@ final class APIResponder: HTTPResponder {
         let route = request.route ?? "unmatched"
         metrics.record(method: request.method, route: route, status: response.status, seconds: seconds)
         logger.info(
-            "request", metadata: [
+            "request",
+            metadata: [
                 "request.id": "\(request.id)", "method": "\(request.method)", "route": "\(route)",
                 "status": .stringConvertible(response.status), "bytes": .stringConvertible(response.body.count),
                 "duration_ms": .stringConvertible((seconds * 1_000_000).rounded() / 1000),

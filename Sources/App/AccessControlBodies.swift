@@ -27,7 +27,8 @@ struct AccountBody: Encodable {
     var activation: (secret: String, expiresAt: Date)? = nil
 
     enum Keys: String, CodingKey {
-        case id, email, display_name, organisation, job_title, country, member_kind, expertise, list_job_title, list_expertise
+        case id, email, display_name, organisation, job_title, country, member_kind, expertise, list_job_title,
+            list_expertise
         case locale, time_zone
         case platform_role, can_create_communities, status, created_at
         case activation_token, activation_expires_at
@@ -200,14 +201,16 @@ struct NewTokenBody: Decodable {
 }
 
 /// A filter value of a list: one of an enumeration's values, or 400 naming the allowed ones.
-func filter<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ request: Request, _ name: String) throws -> Value?
+func filter<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ request: Request, _ name: String) throws
+    -> Value?
 where Value.RawValue == String {
     guard request.queryValue(name) != nil else { return nil }
     return try filters(type, request, name).first
 }
 
 /// Every value of a repeated filter (OR), each one of an enumeration's values, or 400.
-func filters<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ request: Request, _ name: String) throws -> [Value]
+func filters<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ request: Request, _ name: String) throws
+    -> [Value]
 where Value.RawValue == String {
     try request.queryValues(name).map {
         guard let value = Value(rawValue: $0) else {
@@ -246,7 +249,8 @@ func timeFilter(_ request: Request, _ name: String) throws -> Date? {
 func choice<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ text: String, field: String) throws -> Value
 where Value.RawValue == String {
     guard let value = Value(rawValue: text) else {
-        throw Problem.validation(field: field, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw Problem.validation(
+            field: field, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return value
 }

@@ -13,95 +13,138 @@ struct AccessControlRoutes {
     let audit: AuditService
 
     func register(in router: inout Router) {
-        router.add("POST", "/v1/organisations", signedIn({ _ in .manageOrganisations }) { request, caller in
-            let body = try JSONCoding.decode(NewOrganisationBody.self, from: request, allowedKeys: ["name", "kind", "country", "sector"])
-            let organisation = try accounts.createOrganisation(
-                NewOrganisation(
-                    name: body.name, kind: try choice(OrganisationKind.self, body.kind, field: "kind"), country: body.country,
-                    sector: try body.sector.map { try choice(Sector.self, $0, field: "sector") }),
-                by: caller, from: origin(request))
-            return try created(OrganisationBody(organisation: organisation), at: "/v1/organisations/\(organisation.id.uuidString.lowercased())",
-                               tag: tag(organisation.id, organisation.version))
-        })
-        router.add("GET", "/v1/organisations", signedIn({ _ in .readOrganisations }) { request, caller in
-            let kind = try filter(OrganisationKind.self, request, "kind")
-            let country = request.queryValue("country")
-            let page = try PageRequest(request, filterKey: "kind=\(kind?.rawValue ?? "")&country=\(country ?? "")")
-            let rows = try accounts.organisations(
-                for: caller, kind: kind, country: country, after: try page.position(0, as: { UUID(uuidString: $0) }),
-                limit: page.limit + 1)
-            return try Page(rows: rows.map(OrganisationBody.init), request: page) { [$0.organisation.id.uuidString] }
+        router.add(
+            "POST", "/v1/organisations",
+            signedIn({ _ in .manageOrganisations }) { request, caller in
+                let body = try JSONCoding.decode(
+                    NewOrganisationBody.self, from: request, allowedKeys: ["name", "kind", "country", "sector"])
+                let organisation = try accounts.createOrganisation(
+                    NewOrganisation(
+                        name: body.name, kind: try choice(OrganisationKind.self, body.kind, field: "kind"),
+                        country: body.country,
+                        sector: try body.sector.map { try choice(Sector.self, $0, field: "sector") }),
+                    by: caller, from: origin(request))
+                return try created(
+                    OrganisationBody(organisation: organisation),
+                    at: "/v1/organisations/\(organisation.id.uuidString.lowercased())",
+                    tag: tag(organisation.id, organisation.version))
+            })
+        router.add(
+            "GET", "/v1/organisations",
+            signedIn({ _ in .readOrganisations }) { request, caller in
+                let kind = try filter(OrganisationKind.self, request, "kind")
+                let country = request.queryValue("country")
+                let page = try PageRequest(request, filterKey: "kind=\(kind?.rawValue ?? "")&country=\(country ?? "")")
+                let rows = try accounts.organisations(
+                    for: caller, kind: kind, country: country,
+                    after: try page.position(0, as: { UUID(uuidString: $0) }),
+                    limit: page.limit + 1)
+                return try Page(rows: rows.map(OrganisationBody.init), request: page) {
+                    [$0.organisation.id.uuidString]
+                }
                 .response(for: request)
-        })
-        router.add("GET", "/v1/organisations/{id:uuid}", signedIn { request, caller in
-            let organisation = try accounts.organisation(try id(request), for: caller)
-            return try single(OrganisationBody(organisation: organisation), tag: tag(organisation.id, organisation.version), request)
-        })
+            })
+        router.add(
+            "GET", "/v1/organisations/{id:uuid}",
+            signedIn { request, caller in
+                let organisation = try accounts.organisation(try id(request), for: caller)
+                return try single(
+                    OrganisationBody(organisation: organisation), tag: tag(organisation.id, organisation.version),
+                    request)
+            })
 
-        router.add("POST", "/v1/accounts", signedIn({ _ in .manageAccounts }) { request, caller in
-            let body = try JSONCoding.decode(
-                NewAccountBody.self, from: request,
-                allowedKeys: ["email", "display_name", "password", "member_kind", "organisation_id", "job_title", "country",
-                              "expertise", "locale", "time_zone", "platform_role", "can_create_communities"])
-            var input = NewAccount(
-                email: body.email, displayName: body.display_name, password: body.password,
-                memberKind: try choice(MemberKind.self, body.member_kind, field: "member_kind"))
-            input.organisationID = body.organisation_id
-            input.jobTitle = body.job_title
-            input.country = body.country
-            input.expertise = body.expertise ?? []
-            input.locale = body.locale
-            input.timeZone = body.time_zone
-            input.platformRole = try body.platform_role.map { try choice(PlatformRole.self, $0, field: "platform_role") } ?? .user
-            input.canCreateCommunities = body.can_create_communities ?? false
-            let (account, activation) = try accounts.createAccount(input, by: caller, from: origin(request))
-            var response = try created(
-                AccountBody(account: account, activation: activation), at: "/v1/accounts/\(account.id.uuidString.lowercased())",
-                tag: tag(account.id, account.version))
-            if activation != nil { response.headers.add("Cache-Control", "no-store") }
-            return response
-        })
-        router.add("GET", "/v1/accounts", signedIn({ _ in .manageAccounts }) { request, caller in
-            let status = try filter(AccountStatus.self, request, "status")
-            let kind = try filter(MemberKind.self, request, "member_kind")
-            let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")&kind=\(kind?.rawValue ?? "")")
-            let rows = try accounts.accounts(
-                for: caller, status: status, memberKind: kind, after: try page.position(0, as: { UUID(uuidString: $0) }),
-                limit: page.limit + 1)
-            return try Page(rows: rows.map { AccountBody(account: $0) }, request: page) { [$0.account.id.uuidString] }.response(for: request)
-        })
-        router.add("GET", "/v1/accounts/{id:uuid}", signedIn { request, caller in
-            let account = try accounts.account(try id(request), for: caller)
-            return try single(AccountBody(account: account), tag: tag(account.id, account.version), request)
-        })
-        router.add("PATCH", "/v1/accounts/{id:uuid}", signedIn({ _ in .manageAccounts }) { request, caller in
-            let accountID = try id(request)
-            _ = try accounts.account(accountID, for: caller)  // 404 before the body is looked at
-            let patch = try MergePatch(request, allowedKeys: [
-                "display_name", "organisation_id", "job_title", "country", "member_kind", "expertise", "locale", "time_zone",
-                "platform_role", "can_create_communities", "status",
-            ])
-            var change = AccountChange()
-            change.profile = try profileChange(patch)
-            change.organisationID = try patch.nullable("organisation_id") { UUID(uuidString: $0 as? String ?? "") }
-            change.memberKind = try patch.string("member_kind").map { try choice(MemberKind.self, $0, field: "member_kind") }
-            change.platformRole = try patch.string("platform_role").map { try choice(PlatformRole.self, $0, field: "platform_role") }
-            change.canCreateCommunities = try patch.bool("can_create_communities")
-            change.status = try patch.string("status").map { try choice(AccountStatus.self, $0, field: "status") }
-            let account = try accounts.updateAccount(
-                accountID, change, ifVersion: { try EntityTag.requireMatch(request, current: tag(accountID, $0)) }, by: caller,
-                from: origin(request))
-            return try changed(AccountBody(account: account), tag: tag(account.id, account.version))
-        })
+        router.add(
+            "POST", "/v1/accounts",
+            signedIn({ _ in .manageAccounts }) { request, caller in
+                let body = try JSONCoding.decode(
+                    NewAccountBody.self, from: request,
+                    allowedKeys: [
+                        "email", "display_name", "password", "member_kind", "organisation_id", "job_title", "country",
+                        "expertise", "locale", "time_zone", "platform_role", "can_create_communities",
+                    ])
+                var input = NewAccount(
+                    email: body.email, displayName: body.display_name, password: body.password,
+                    memberKind: try choice(MemberKind.self, body.member_kind, field: "member_kind"))
+                input.organisationID = body.organisation_id
+                input.jobTitle = body.job_title
+                input.country = body.country
+                input.expertise = body.expertise ?? []
+                input.locale = body.locale
+                input.timeZone = body.time_zone
+                input.platformRole =
+                    try body.platform_role.map { try choice(PlatformRole.self, $0, field: "platform_role") } ?? .user
+                input.canCreateCommunities = body.can_create_communities ?? false
+                let (account, activation) = try accounts.createAccount(input, by: caller, from: origin(request))
+                var response = try created(
+                    AccountBody(account: account, activation: activation),
+                    at: "/v1/accounts/\(account.id.uuidString.lowercased())",
+                    tag: tag(account.id, account.version))
+                if activation != nil { response.headers.add("Cache-Control", "no-store") }
+                return response
+            })
+        router.add(
+            "GET", "/v1/accounts",
+            signedIn({ _ in .manageAccounts }) { request, caller in
+                let status = try filter(AccountStatus.self, request, "status")
+                let kind = try filter(MemberKind.self, request, "member_kind")
+                let page = try PageRequest(
+                    request, filterKey: "status=\(status?.rawValue ?? "")&kind=\(kind?.rawValue ?? "")")
+                let rows = try accounts.accounts(
+                    for: caller, status: status, memberKind: kind,
+                    after: try page.position(0, as: { UUID(uuidString: $0) }),
+                    limit: page.limit + 1)
+                return try Page(rows: rows.map { AccountBody(account: $0) }, request: page) {
+                    [$0.account.id.uuidString]
+                }.response(for: request)
+            })
+        router.add(
+            "GET", "/v1/accounts/{id:uuid}",
+            signedIn { request, caller in
+                let account = try accounts.account(try id(request), for: caller)
+                return try single(AccountBody(account: account), tag: tag(account.id, account.version), request)
+            })
+        router.add(
+            "PATCH", "/v1/accounts/{id:uuid}",
+            signedIn({ _ in .manageAccounts }) { request, caller in
+                let accountID = try id(request)
+                _ = try accounts.account(accountID, for: caller)  // 404 before the body is looked at
+                let patch = try MergePatch(
+                    request,
+                    allowedKeys: [
+                        "display_name", "organisation_id", "job_title", "country", "member_kind", "expertise", "locale",
+                        "time_zone",
+                        "platform_role", "can_create_communities", "status",
+                    ])
+                var change = AccountChange()
+                change.profile = try profileChange(patch)
+                change.organisationID = try patch.nullable("organisation_id") { UUID(uuidString: $0 as? String ?? "") }
+                change.memberKind = try patch.string("member_kind").map {
+                    try choice(MemberKind.self, $0, field: "member_kind")
+                }
+                change.platformRole = try patch.string("platform_role").map {
+                    try choice(PlatformRole.self, $0, field: "platform_role")
+                }
+                change.canCreateCommunities = try patch.bool("can_create_communities")
+                change.status = try patch.string("status").map { try choice(AccountStatus.self, $0, field: "status") }
+                let account = try accounts.updateAccount(
+                    accountID, change, ifVersion: { try EntityTag.requireMatch(request, current: tag(accountID, $0)) },
+                    by: caller,
+                    from: origin(request))
+                return try changed(AccountBody(account: account), tag: tag(account.id, account.version))
+            })
 
-        router.add("POST", "/v1/accounts/{id:uuid}/password-reset", signedIn({ .resetPassword(of: try id($0)) }) { request, caller in
-            let reset = try onboarding.issueReset(for: try id(request), by: caller, from: origin(request))
-            return try secret(ResetBody(reset_token: reset.secret, expires_at: reset.expiresAt))
-        })
-        router.add("POST", "/v1/accounts/{id:uuid}/erase", signedIn({ _ in .manageAccounts }) { request, caller in
-            try onboarding.erase(try id(request), by: caller, from: origin(request))
-            return .noContent()
-        })
+        router.add(
+            "POST", "/v1/accounts/{id:uuid}/password-reset",
+            signedIn({ .resetPassword(of: try id($0)) }) { request, caller in
+                let reset = try onboarding.issueReset(for: try id(request), by: caller, from: origin(request))
+                return try secret(ResetBody(reset_token: reset.secret, expires_at: reset.expiresAt))
+            })
+        router.add(
+            "POST", "/v1/accounts/{id:uuid}/erase",
+            signedIn({ _ in .manageAccounts }) { request, caller in
+                try onboarding.erase(try id(request), by: caller, from: origin(request))
+                return .noContent()
+            })
         router.add("POST", "/v1/account-activations") { request in
             let body = try JSONCoding.decode(RedeemBody.self, from: request, allowedKeys: ["token", "password"])
             try onboarding.redeem(.activation, token: body.token, password: body.password, from: origin(request))
@@ -113,136 +156,178 @@ struct AccessControlRoutes {
             return .noContent()
         }
 
-        router.add("GET", "/v1/me", signedIn { request, caller in
-            let account = try accounts.me(caller)
-            return try single(AccountBody(account: account), tag: tag(account.id, account.version), request)
-        })
-        router.add("PATCH", "/v1/me", signedIn({ _ in .editOwnProfile }) { request, caller in
-            let patch = try MergePatch(
-                request,
-                allowedKeys: [
-                    "display_name", "job_title", "country", "expertise", "list_job_title", "list_expertise", "locale", "time_zone",
-                ])
-            let account = try profiles.update(
-                try profileChange(patch), ifVersion: { try EntityTag.requireMatch(request, current: tag(caller.accountID, $0)) }, by: caller,
-                from: origin(request))
-            return try changed(AccountBody(account: account), tag: tag(account.id, account.version))
-        })
-        router.add("POST", "/v1/me/password", signedIn({ _ in .manageOwnSecurity }) { request, caller in
-            let body = try JSONCoding.decode(PasswordChangeBody.self, from: request, allowedKeys: ["current_password", "new_password"])
-            if let refusal = try profiles.changePassword(
-                current: body.current_password, new: body.new_password, by: caller, from: origin(request))
-            {
-                return ProblemMapping.problem(for: refusal).response(instance: request.path, requestID: request.id)
-            }
-            return .noContent()
-        })
-        router.add("GET", "/v1/me/sessions", signedIn({ _ in .manageOwnSecurity }) { request, caller in
-            let page = try PageRequest(request)
-            let rows = try profiles.sessions(of: caller, after: try page.position(0, as: { UUID(uuidString: $0) }), limit: page.limit + 1)
-            return try Page(rows: rows.map(SessionInfoBody.init), request: page) { [$0.id] }.response(for: request)
-        })
-        router.add("DELETE", "/v1/me/sessions", signedIn({ _ in .manageOwnSecurity }) { request, caller in
-            try profiles.revokeOtherSessions(by: caller, from: origin(request))
-            return .noContent()
-        })
-        router.add("DELETE", "/v1/me/sessions/{id:uuid}", signedIn({ _ in .manageOwnSecurity }) { request, caller in
-            try profiles.revokeSession(try id(request), by: caller, from: origin(request))
-            return .noContent()
-        })
-        router.add("GET", "/v1/me/export", signedIn({ _ in .manageOwnSecurity }) { request, caller in
-            var response = Response.rawJSON(Array(try profiles.export(for: caller, from: origin(request)).utf8))
-            response.headers.add("Content-Disposition", "attachment; filename=\"praxis-export.json\"")
-            response.headers.add("Cache-Control", "no-store")
-            return response
-        })
+        router.add(
+            "GET", "/v1/me",
+            signedIn { request, caller in
+                let account = try accounts.me(caller)
+                return try single(AccountBody(account: account), tag: tag(account.id, account.version), request)
+            })
+        router.add(
+            "PATCH", "/v1/me",
+            signedIn({ _ in .editOwnProfile }) { request, caller in
+                let patch = try MergePatch(
+                    request,
+                    allowedKeys: [
+                        "display_name", "job_title", "country", "expertise", "list_job_title", "list_expertise",
+                        "locale", "time_zone",
+                    ])
+                let account = try profiles.update(
+                    try profileChange(patch),
+                    ifVersion: { try EntityTag.requireMatch(request, current: tag(caller.accountID, $0)) }, by: caller,
+                    from: origin(request))
+                return try changed(AccountBody(account: account), tag: tag(account.id, account.version))
+            })
+        router.add(
+            "POST", "/v1/me/password",
+            signedIn({ _ in .manageOwnSecurity }) { request, caller in
+                let body = try JSONCoding.decode(
+                    PasswordChangeBody.self, from: request, allowedKeys: ["current_password", "new_password"])
+                if let refusal = try profiles.changePassword(
+                    current: body.current_password, new: body.new_password, by: caller, from: origin(request))
+                {
+                    return ProblemMapping.problem(for: refusal).response(instance: request.path, requestID: request.id)
+                }
+                return .noContent()
+            })
+        router.add(
+            "GET", "/v1/me/sessions",
+            signedIn({ _ in .manageOwnSecurity }) { request, caller in
+                let page = try PageRequest(request)
+                let rows = try profiles.sessions(
+                    of: caller, after: try page.position(0, as: { UUID(uuidString: $0) }), limit: page.limit + 1)
+                return try Page(rows: rows.map(SessionInfoBody.init), request: page) { [$0.id] }.response(for: request)
+            })
+        router.add(
+            "DELETE", "/v1/me/sessions",
+            signedIn({ _ in .manageOwnSecurity }) { request, caller in
+                try profiles.revokeOtherSessions(by: caller, from: origin(request))
+                return .noContent()
+            })
+        router.add(
+            "DELETE", "/v1/me/sessions/{id:uuid}",
+            signedIn({ _ in .manageOwnSecurity }) { request, caller in
+                try profiles.revokeSession(try id(request), by: caller, from: origin(request))
+                return .noContent()
+            })
+        router.add(
+            "GET", "/v1/me/export",
+            signedIn({ _ in .manageOwnSecurity }) { request, caller in
+                var response = Response.rawJSON(Array(try profiles.export(for: caller, from: origin(request)).utf8))
+                response.headers.add("Content-Disposition", "attachment; filename=\"praxis-export.json\"")
+                response.headers.add("Cache-Control", "no-store")
+                return response
+            })
 
         router.add("POST", "/v1/sessions") { request in
             let body = try JSONCoding.decode(LoginBody.self, from: request, allowedKeys: ["email", "password"])
             switch try authentication.logIn(email: body.email, password: body.password, from: origin(request)) {
             case .signedIn(let session):
-                return try secret(SessionBody(id: session.id.uuidString.lowercased(), token: session.secret, expires_at: session.expiresAt))
+                return try secret(
+                    SessionBody(
+                        id: session.id.uuidString.lowercased(), token: session.secret, expires_at: session.expiresAt))
             case .refused(let refusal):
                 return ProblemMapping.problem(for: refusal).response(instance: request.path, requestID: request.id)
             }
         }
-        router.add("DELETE", "/v1/sessions/current", signedIn { request, caller in
-            try authentication.logOut(caller, from: origin(request))
-            return .noContent()
-        })
+        router.add(
+            "DELETE", "/v1/sessions/current",
+            signedIn { request, caller in
+                try authentication.logOut(caller, from: origin(request))
+                return .noContent()
+            })
 
-        router.add("POST", "/v1/tokens", signedIn({ _ in .manageOwnTokens }) { request, caller in
-            let body = try JSONCoding.decode(
-                NewTokenBody.self, from: request,
-                allowedKeys: ["name", "scopes", "community_ids", "expires_at", "organisation_id", "account_id"])
-            var input = NewToken(
-                name: body.name,
-                scopes: try body.scopes.enumerated().map { try choice(Scope.self, $0.element, field: "scopes[\($0.offset)]") })
-            input.communityIDs = body.community_ids
-            input.expiresAt = body.expires_at
-            input.organisationID = body.organisation_id
-            input.accountID = body.account_id
-            let issued = try tokens.create(input, by: caller, from: origin(request))
-            var response = try secret(TokenBody(token: issued.token, secret: issued.secret))
-            response.headers.add("Location", "/v1/tokens/\(issued.token.id.uuidString.lowercased())")
-            return response
-        })
-        router.add("GET", "/v1/tokens", signedIn({ _ in .manageOwnTokens }) { request, caller in
-            let accountID = try uuidFilter(request, "account_id")
-            let page = try PageRequest(request, filterKey: "account=\(accountID?.uuidString ?? "")")
-            let rows = try tokens.tokens(
-                of: accountID, for: caller, after: try page.position(0, as: { UUID(uuidString: $0) }), limit: page.limit + 1)
-            return try Page(rows: rows.map { TokenBody(token: $0) }, request: page) { [$0.token.id.uuidString] }
-                .response(for: request)
-        })
-        router.add("GET", "/v1/tokens/current", signedIn { request, caller in
-            try Response.json(TokenBody(token: try tokens.current(caller)))
-        })
-        router.add("POST", "/v1/tokens/{id:uuid}/rotate", signedIn({ _ in .manageOwnTokens }) { request, caller in
-            let body = request.body.isEmpty
-                ? RotationBody(overlap_seconds: nil)
-                : try JSONCoding.decode(RotationBody.self, from: request, allowedKeys: ["overlap_seconds"])
-            let issued = try tokens.rotate(
-                try id(request), overlapSeconds: body.overlap_seconds ?? 3600, by: caller, from: origin(request))
-            var response = try secret(TokenBody(token: issued.token, secret: issued.secret))
-            response.headers.add("Location", "/v1/tokens/\(issued.token.id.uuidString.lowercased())")
-            return response
-        })
-        router.add("GET", "/v1/tokens/{id:uuid}", signedIn({ _ in .manageOwnTokens }) { request, caller in
-            try Response.json(TokenBody(token: try tokens.token(try id(request), for: caller)))
-        })
-        router.add("DELETE", "/v1/tokens/{id:uuid}", signedIn({ _ in .manageOwnTokens }) { request, caller in
-            try tokens.revoke(try id(request), by: caller, from: origin(request))
-            return .noContent()
-        })
+        router.add(
+            "POST", "/v1/tokens",
+            signedIn({ _ in .manageOwnTokens }) { request, caller in
+                let body = try JSONCoding.decode(
+                    NewTokenBody.self, from: request,
+                    allowedKeys: ["name", "scopes", "community_ids", "expires_at", "organisation_id", "account_id"])
+                var input = NewToken(
+                    name: body.name,
+                    scopes: try body.scopes.enumerated().map {
+                        try choice(Scope.self, $0.element, field: "scopes[\($0.offset)]")
+                    })
+                input.communityIDs = body.community_ids
+                input.expiresAt = body.expires_at
+                input.organisationID = body.organisation_id
+                input.accountID = body.account_id
+                let issued = try tokens.create(input, by: caller, from: origin(request))
+                var response = try secret(TokenBody(token: issued.token, secret: issued.secret))
+                response.headers.add("Location", "/v1/tokens/\(issued.token.id.uuidString.lowercased())")
+                return response
+            })
+        router.add(
+            "GET", "/v1/tokens",
+            signedIn({ _ in .manageOwnTokens }) { request, caller in
+                let accountID = try uuidFilter(request, "account_id")
+                let page = try PageRequest(request, filterKey: "account=\(accountID?.uuidString ?? "")")
+                let rows = try tokens.tokens(
+                    of: accountID, for: caller, after: try page.position(0, as: { UUID(uuidString: $0) }),
+                    limit: page.limit + 1)
+                return try Page(rows: rows.map { TokenBody(token: $0) }, request: page) { [$0.token.id.uuidString] }
+                    .response(for: request)
+            })
+        router.add(
+            "GET", "/v1/tokens/current",
+            signedIn { request, caller in
+                try Response.json(TokenBody(token: try tokens.current(caller)))
+            })
+        router.add(
+            "POST", "/v1/tokens/{id:uuid}/rotate",
+            signedIn({ _ in .manageOwnTokens }) { request, caller in
+                let body =
+                    request.body.isEmpty
+                    ? RotationBody(overlap_seconds: nil)
+                    : try JSONCoding.decode(RotationBody.self, from: request, allowedKeys: ["overlap_seconds"])
+                let issued = try tokens.rotate(
+                    try id(request), overlapSeconds: body.overlap_seconds ?? 3600, by: caller, from: origin(request))
+                var response = try secret(TokenBody(token: issued.token, secret: issued.secret))
+                response.headers.add("Location", "/v1/tokens/\(issued.token.id.uuidString.lowercased())")
+                return response
+            })
+        router.add(
+            "GET", "/v1/tokens/{id:uuid}",
+            signedIn({ _ in .manageOwnTokens }) { request, caller in
+                try Response.json(TokenBody(token: try tokens.token(try id(request), for: caller)))
+            })
+        router.add(
+            "DELETE", "/v1/tokens/{id:uuid}",
+            signedIn({ _ in .manageOwnTokens }) { request, caller in
+                try tokens.revoke(try id(request), by: caller, from: origin(request))
+                return .noContent()
+            })
 
-        router.add("GET", "/v1/audit-events", signedIn({ _ in .readAuditLog }) { request, caller in
-            var filter = AuditService.Filter()
-            filter.action = request.queryValue("action")
-            filter.actorID = try uuidFilter(request, "actor_id")
-            filter.targetType = request.queryValue("target_type")
-            filter.targetID = request.queryValue("target_id")
-            filter.since = try timeFilter(request, "since")
-            filter.until = try timeFilter(request, "until")
-            let filterKey = ["action", "actor_id", "target_type", "target_id", "since", "until"]
-                .map { "\($0)=\(request.queryValue($0) ?? "")" }.joined(separator: "&")
-            let page = try PageRequest(request, filterKey: filterKey)
-            let rows = try audit.events(
-                for: caller, filter: filter, before: try page.position(0, as: { Int64($0) }), limit: page.limit + 1)
-            return try Page(rows: rows.map(AuditEventBody.init), request: page) { [String($0.event.sequence)] }
-                .response(for: request)
-        })
-        router.add("GET", "/v1/audit-events/verify", signedIn({ _ in .readAuditLog }) { request, caller in
-            let anchor = request.queryValue("anchor")
-            if let anchor {
-                let parts = anchor.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                let digits = Set("0123456789")
-                guard parts.count == 2, (1...19).contains(parts[0].count), parts[0].allSatisfy(digits.contains),
-                    parts[1].count == 64, parts[1].allSatisfy({ digits.contains($0) || ("a"..."f").contains($0) })
-                else { throw Problem.malformed("anchor must be SEQ:HASH as printed by praxis admin audit-anchor.") }
-            }
-            return try Response.json(VerificationBody(verification: try audit.verify(for: caller, anchor: anchor)))
-        })
+        router.add(
+            "GET", "/v1/audit-events",
+            signedIn({ _ in .readAuditLog }) { request, caller in
+                var filter = AuditService.Filter()
+                filter.action = request.queryValue("action")
+                filter.actorID = try uuidFilter(request, "actor_id")
+                filter.targetType = request.queryValue("target_type")
+                filter.targetID = request.queryValue("target_id")
+                filter.since = try timeFilter(request, "since")
+                filter.until = try timeFilter(request, "until")
+                let filterKey = ["action", "actor_id", "target_type", "target_id", "since", "until"]
+                    .map { "\($0)=\(request.queryValue($0) ?? "")" }.joined(separator: "&")
+                let page = try PageRequest(request, filterKey: filterKey)
+                let rows = try audit.events(
+                    for: caller, filter: filter, before: try page.position(0, as: { Int64($0) }), limit: page.limit + 1)
+                return try Page(rows: rows.map(AuditEventBody.init), request: page) { [String($0.event.sequence)] }
+                    .response(for: request)
+            })
+        router.add(
+            "GET", "/v1/audit-events/verify",
+            signedIn({ _ in .readAuditLog }) { request, caller in
+                let anchor = request.queryValue("anchor")
+                if let anchor {
+                    let parts = anchor.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                    let digits = Set("0123456789")
+                    guard parts.count == 2, (1...19).contains(parts[0].count), parts[0].allSatisfy(digits.contains),
+                        parts[1].count == 64, parts[1].allSatisfy({ digits.contains($0) || ("a"..."f").contains($0) })
+                    else { throw Problem.malformed("anchor must be SEQ:HASH as printed by praxis admin audit-anchor.") }
+                }
+                return try Response.json(VerificationBody(verification: try audit.verify(for: caller, anchor: anchor)))
+            })
     }
 }
 

@@ -54,17 +54,21 @@ public final class Application: Sendable {
             .register(in: &router)
         AccessControlRoutes(
             accounts: accounts, authentication: authentication, tokens: tokens,
-            profiles: ProfileService(pool: pool, passwords: passwords), onboarding: Onboarding(pool: pool, passwords: passwords),
-            audit: AuditService(pool: pool))
-            .register(in: &router)
+            profiles: ProfileService(pool: pool, passwords: passwords),
+            onboarding: Onboarding(pool: pool, passwords: passwords),
+            audit: AuditService(pool: pool)
+        )
+        .register(in: &router)
         CommunityRoutes(communities: CommunityService(pool: pool)).register(in: &router)
         NormsRoutes(norms: NormsService(pool: pool)).register(in: &router)
         let invitations = InvitationService(pool: pool, accounts: accounts)
         MembershipRoutes(
-            invitations: invitations, applications: ApplicationService(pool: pool), memberships: MembershipService(pool: pool),
+            invitations: invitations, applications: ApplicationService(pool: pool),
+            memberships: MembershipService(pool: pool),
             declarations: DeclarationService(pool: pool), participation: ParticipationService(pool: pool),
-            imports: ImportService(pool: pool, invitations: invitations, authentication: authentication))
-            .register(in: &router)
+            imports: ImportService(pool: pool, invitations: invitations, authentication: authentication)
+        )
+        .register(in: &router)
         CircleRoutes(circles: CircleService(pool: pool)).register(in: &router)
         MeetingRoutes(meetings: MeetingService(pool: pool)).register(in: &router)
         extraRoutes?(&router, context)
@@ -86,7 +90,8 @@ public final class Application: Sendable {
         try server.start()
         maintenance.start()
         logger.info(
-            "listening", metadata: [
+            "listening",
+            metadata: [
                 "host": "\(configuration.server.host)", "port": .stringConvertible(Int(server.port)),
                 "mode": "\(configuration.server.mode.rawValue)",
             ])

@@ -13,39 +13,57 @@ struct CommunityRoutes {
     ]
 
     func register(in router: inout Router) {
-        router.add("POST", "/v1/communities", signedIn({ _ in .createCommunity }) { request, caller in
-            let patch = try MergePatch(request, allowedKeys: CommunityRoutes.settingKeys)
-            guard let slug = try patch.string("slug") else { throw Problem.validation(field: "slug", "is required") }
-            guard let name = try patch.string("name") else { throw Problem.validation(field: "name", "is required") }
-            var settings = CommunitySettings(slug: slug, name: name)
-            try CommunityRoutes.apply(patch, to: &settings)
-            let community = try communities.create(settings, by: caller, from: origin(request))
-            return try created(
-                CommunityBody(community: community), at: "/v1/communities/\(community.id.uuidString.lowercased())",
-                tag: tag(community.id, community.version))
-        })
-        router.add("GET", "/v1/communities", signedIn({ _ in .readCommunities }) { request, caller in
-            let memberOnly = try boolFilter(request, "member")
-            let page = try PageRequest(request, filterKey: "member=\(memberOnly)")
-            let rows = try communities.communities(
-                for: caller, memberOnly: memberOnly, after: try page.position(0, as: { UUID(uuidString: $0) }), limit: page.limit + 1)
-            return try Page(rows: rows.map { CommunityBody(community: $0) }, request: page) { [$0.community.id.uuidString] }
+        router.add(
+            "POST", "/v1/communities",
+            signedIn({ _ in .createCommunity }) { request, caller in
+                let patch = try MergePatch(request, allowedKeys: CommunityRoutes.settingKeys)
+                guard let slug = try patch.string("slug") else {
+                    throw Problem.validation(field: "slug", "is required")
+                }
+                guard let name = try patch.string("name") else {
+                    throw Problem.validation(field: "name", "is required")
+                }
+                var settings = CommunitySettings(slug: slug, name: name)
+                try CommunityRoutes.apply(patch, to: &settings)
+                let community = try communities.create(settings, by: caller, from: origin(request))
+                return try created(
+                    CommunityBody(community: community), at: "/v1/communities/\(community.id.uuidString.lowercased())",
+                    tag: tag(community.id, community.version))
+            })
+        router.add(
+            "GET", "/v1/communities",
+            signedIn({ _ in .readCommunities }) { request, caller in
+                let memberOnly = try boolFilter(request, "member")
+                let page = try PageRequest(request, filterKey: "member=\(memberOnly)")
+                let rows = try communities.communities(
+                    for: caller, memberOnly: memberOnly, after: try page.position(0, as: { UUID(uuidString: $0) }),
+                    limit: page.limit + 1)
+                return try Page(rows: rows.map { CommunityBody(community: $0) }, request: page) {
+                    [$0.community.id.uuidString]
+                }
                 .response(for: request)
-        })
-        router.add("GET", "/v1/communities/{id:uuid}", signedIn({ _ in .readCommunities }) { request, caller in
-            let community = try communities.community(try id(request), for: caller)
-            return try single(CommunityBody(community: community), tag: tag(community.id, community.version), request)
-        })
-        router.add("PATCH", "/v1/communities/{id:uuid}", signedIn({ _ in .manageCommunity }) { request, caller in
-            let communityID = try id(request)
-            let community = try communities.update(
-                communityID, ifVersion: { try EntityTag.requireMatch(request, current: tag(communityID, $0)) }, by: caller,
-                from: origin(request)
-            ) { settings in
-                try CommunityRoutes.apply(try MergePatch(request, allowedKeys: CommunityRoutes.settingKeys), to: &settings)
-            }
-            return try changed(CommunityBody(community: community), tag: tag(community.id, community.version))
-        })
+            })
+        router.add(
+            "GET", "/v1/communities/{id:uuid}",
+            signedIn({ _ in .readCommunities }) { request, caller in
+                let community = try communities.community(try id(request), for: caller)
+                return try single(
+                    CommunityBody(community: community), tag: tag(community.id, community.version), request)
+            })
+        router.add(
+            "PATCH", "/v1/communities/{id:uuid}",
+            signedIn({ _ in .manageCommunity }) { request, caller in
+                let communityID = try id(request)
+                let community = try communities.update(
+                    communityID, ifVersion: { try EntityTag.requireMatch(request, current: tag(communityID, $0)) },
+                    by: caller,
+                    from: origin(request)
+                ) { settings in
+                    try CommunityRoutes.apply(
+                        try MergePatch(request, allowedKeys: CommunityRoutes.settingKeys), to: &settings)
+                }
+                return try changed(CommunityBody(community: community), tag: tag(community.id, community.version))
+            })
     }
 
     /// Copies the members present in `patch` onto `settings`; a wrong type or value answers 422.
@@ -53,8 +71,12 @@ struct CommunityRoutes {
         if let slug = try patch.string("slug") { settings.slug = slug }
         if let name = try patch.string("name") { settings.name = name }
         if let purpose = try patch.string("purpose") { settings.purpose = purpose }
-        if let text = try patch.string("visibility") { settings.visibility = try choice(CommunityVisibility.self, text, field: "visibility") }
-        if let text = try patch.string("join_policy") { settings.joinPolicy = try choice(JoinPolicy.self, text, field: "join_policy") }
+        if let text = try patch.string("visibility") {
+            settings.visibility = try choice(CommunityVisibility.self, text, field: "visibility")
+        }
+        if let text = try patch.string("join_policy") {
+            settings.joinPolicy = try choice(JoinPolicy.self, text, field: "join_policy")
+        }
         if let criteria = try patch.string("criteria") { settings.criteria = criteria }
         if let kinds = try patch.strings("allowed_member_kinds") {
             settings.allowedMemberKinds = try kinds.enumerated().map {
@@ -80,7 +102,8 @@ struct CommunityBody: Encodable {
 
     enum Keys: String, CodingKey {
         case id, slug, name, purpose, visibility, join_policy, criteria, allowed_member_kinds, viewer_role
-        case observers_allowed, observer_history, chatham_house, recording_policy, min_cell_size, needs_visible_to_vendors
+        case observers_allowed, observer_history, chatham_house, recording_policy, min_cell_size,
+            needs_visible_to_vendors
         case created_at
     }
 

@@ -40,23 +40,30 @@ public struct Configuration: Sendable {
         func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let text = value(name) else { return nil }
             guard let number = Int(text), range.contains(number) else {
-                throw Invalid(name: name, problem: "must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+                throw Invalid(
+                    name: name,
+                    problem: "must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
             }
             return number
         }
         func list(_ name: String) -> [String] {
-            (value(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            (value(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
         }
 
         guard let databaseURL = value("DATABASE_URL") else {
-            throw Invalid(name: "DATABASE_URL", problem: "is required (for example postgresql://praxis_app@127.0.0.1:5432/praxis)")
+            throw Invalid(
+                name: "DATABASE_URL", problem: "is required (for example postgresql://praxis_app@127.0.0.1:5432/praxis)"
+            )
         }
         for name in ["DATABASE_URL", "MIGRATION_DATABASE_URL"] {
             if let url = value(name), !(url.hasPrefix("postgresql://") || url.hasPrefix("postgres://")) {
                 throw Invalid(name: name, problem: "must be a postgresql:// URL")
             }
         }
-        var configuration = Configuration(databaseURL: databaseURL, migrationDatabaseURL: value("MIGRATION_DATABASE_URL"))
+        var configuration = Configuration(
+            databaseURL: databaseURL, migrationDatabaseURL: value("MIGRATION_DATABASE_URL"))
         if let host = value("HOST") {
             guard isIPAddress(host) else {
                 throw Invalid(name: "HOST", problem: "must be an IPv4 or IPv6 address, got '\(host)'")
@@ -67,7 +74,9 @@ public struct Configuration: Sendable {
         if let threads = try integer("THREADS", 1...256) { configuration.server.ioThreads = threads }
         if let mode = value("HTTP_MODE") {
             guard let parsed = ThreadingMode(rawValue: mode) else {
-                throw Invalid(name: "HTTP_MODE", problem: "must be one of \(ThreadingMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Invalid(
+                    name: "HTTP_MODE",
+                    problem: "must be one of \(ThreadingMode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             configuration.server.mode = parsed
         }
@@ -75,32 +84,47 @@ public struct Configuration: Sendable {
         configuration.server.workerThreads = configuration.poolSize
         if let bytes = try integer("MAX_BODY_BYTES", 1024...(64 << 20)) { configuration.server.maxBodyBytes = bytes }
         if let limit = try integer("CONNECTION_LIMIT", 1...100_000) { configuration.server.connectionLimit = limit }
-        if let limit = try integer("CONNECTION_LIMIT_PER_IP", 1...100_000) { configuration.server.connectionLimitPerAddress = limit }
-        if let timeout = try integer("CONNECTION_TIMEOUT", 1...3600) { configuration.server.connectionTimeout = timeout }
-        if let timeout = try integer("SHUTDOWN_TIMEOUT", 0...3600) { configuration.server.shutdownTimeout = TimeInterval(timeout) }
-        if let timeout = try integer("STATEMENT_TIMEOUT_MS", 100...600_000) { configuration.statementTimeoutMilliseconds = timeout }
+        if let limit = try integer("CONNECTION_LIMIT_PER_IP", 1...100_000) {
+            configuration.server.connectionLimitPerAddress = limit
+        }
+        if let timeout = try integer("CONNECTION_TIMEOUT", 1...3600) {
+            configuration.server.connectionTimeout = timeout
+        }
+        if let timeout = try integer("SHUTDOWN_TIMEOUT", 0...3600) {
+            configuration.server.shutdownTimeout = TimeInterval(timeout)
+        }
+        if let timeout = try integer("STATEMENT_TIMEOUT_MS", 100...600_000) {
+            configuration.statementTimeoutMilliseconds = timeout
+        }
         if let limit = try integer("RATE_LIMIT_PER_TOKEN", 1...1_000_000) { configuration.rateLimitPerToken = limit }
         if let limit = try integer("RATE_LIMIT_PER_IP", 1...1_000_000) { configuration.rateLimitPerAddress = limit }
         if let window = try integer("RATE_LIMIT_WINDOW", 1...86_400) { configuration.rateLimitWindowSeconds = window }
-        if let interval = try integer("MAINTENANCE_INTERVAL", 1...86_400) { configuration.maintenanceIntervalSeconds = Double(interval) }
-        if let days = try integer("AUDIT_ADDRESS_RETENTION_DAYS", 1...3650) { configuration.auditAddressRetentionDays = days }
+        if let interval = try integer("MAINTENANCE_INTERVAL", 1...86_400) {
+            configuration.maintenanceIntervalSeconds = Double(interval)
+        }
+        if let days = try integer("AUDIT_ADDRESS_RETENTION_DAYS", 1...3650) {
+            configuration.auditAddressRetentionDays = days
+        }
         for origin in list("CORS_ORIGINS") {
             guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),
                 url.host != nil, url.path.isEmpty, origin != "*"
             else {
-                throw Invalid(name: "CORS_ORIGINS", problem: "'\(origin)' is not an exact origin such as https://app.example.org")
+                throw Invalid(
+                    name: "CORS_ORIGINS", problem: "'\(origin)' is not an exact origin such as https://app.example.org")
             }
             configuration.corsOrigins.insert(origin)
         }
         for proxy in list("TRUSTED_PROXIES") {
             guard isIPAddress(proxy) else {
-                throw Invalid(name: "TRUSTED_PROXIES", problem: "'\(proxy)' is not an IP address (ranges are not supported)")
+                throw Invalid(
+                    name: "TRUSTED_PROXIES", problem: "'\(proxy)' is not an IP address (ranges are not supported)")
             }
             configuration.trustedProxies.insert(proxy)
         }
         if let level = value("LOG_LEVEL") {
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
-                throw Invalid(name: "LOG_LEVEL", problem: "must be one of trace, debug, info, notice, warning, error, critical")
+                throw Invalid(
+                    name: "LOG_LEVEL", problem: "must be one of trace, debug, info, notice, warning, error, critical")
             }
             configuration.logLevel = level
         }

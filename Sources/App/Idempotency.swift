@@ -9,7 +9,8 @@ struct Idempotency: Sendable {
     static let lock = Statement("idempotency_lock", "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))")
     static let find = Statement(
         "idempotency_find",
-        "SELECT request_hash, replayable, status, headers, body FROM idempotency_keys WHERE scope = $1 AND expires_at > now()")
+        "SELECT request_hash, replayable, status, headers, body FROM idempotency_keys WHERE scope = $1 AND expires_at > now()"
+    )
     static let save = Statement(
         "idempotency_save",
         """
@@ -36,7 +37,8 @@ struct Idempotency: Sendable {
 
     /// Runs `handle` once per (caller, method, path, key); a retry gets the first answer back.
     func run(key: String, caller: String, request: Request, handle: (Request) throws -> Response) throws -> Response {
-        let scope = Sodium.sha256(Array("\(caller)\u{0}\(request.method)\u{0}\(request.path)\u{0}\(key)".utf8)).hexString
+        let scope = Sodium.sha256(Array("\(caller)\u{0}\(request.method)\u{0}\(request.path)\u{0}\(key)".utf8))
+            .hexString
         // Salted with the scope: bodies may hold passwords, and this digest is kept for a day.
         let requestHash = Sodium.sha256(Array(scope.utf8) + request.body).hexString
         return try pool.withTransaction { connection in
@@ -60,12 +62,16 @@ struct Idempotency: Sendable {
             let response = try handle(request)
             if response.status < 500 {
                 let secret = response.headers["Cache-Control"]?.contains("no-store") ?? false
-                let headers = Idempotency.replayedHeaders.compactMap { name in response.headers[name].map { [name, $0] } }
+                let headers = Idempotency.replayedHeaders.compactMap { name in
+                    response.headers[name].map { [name, $0] }
+                }
                 let headersJSON = String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)
                 try connection.query(
                     Idempotency.save,
-                    [scope, secret ? "" : requestHash, !secret, response.status, headersJSON,
-                     secret ? "" : String(decoding: response.body, as: UTF8.self)])
+                    [
+                        scope, secret ? "" : requestHash, !secret, response.status, headersJSON,
+                        secret ? "" : String(decoding: response.body, as: UTF8.self),
+                    ])
             }
             return response
         }

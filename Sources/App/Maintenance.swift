@@ -21,33 +21,46 @@ final class Maintenance: @unchecked Sendable {
     static func tasks(addressRetentionDays: Int) -> [Task] {
         baseTasks + [
             // Addresses sit outside the audit hash, so that this retention purge leaves the chain intact.
-            Task(name: "audit addresses past retention",
-                 statement: Statement("maintenance_audit_addresses",
-                                      "DELETE FROM audit_event_addresses WHERE recorded_at < now() - make_interval(days => $1)"),
-                 parameters: [addressRetentionDays]),
+            Task(
+                name: "audit addresses past retention",
+                statement: Statement(
+                    "maintenance_audit_addresses",
+                    "DELETE FROM audit_event_addresses WHERE recorded_at < now() - make_interval(days => $1)"),
+                parameters: [addressRetentionDays])
         ]
     }
 
     static let baseTasks = [
-        Task(name: "expired idempotency keys",
-             statement: Statement("maintenance_idempotency", "DELETE FROM idempotency_keys WHERE expires_at <= now()")),
+        Task(
+            name: "expired idempotency keys",
+            statement: Statement("maintenance_idempotency", "DELETE FROM idempotency_keys WHERE expires_at <= now()")),
         // A key whose arrival time has passed has its whole quota back: the row says nothing more.
-        Task(name: "idle rate-limit keys",
-             statement: Statement("maintenance_rate_limits", "DELETE FROM rate_limits WHERE tat <= now()")),
-        Task(name: "forgotten login failures",
-             statement: Statement("maintenance_login_throttle", """
+        Task(
+            name: "idle rate-limit keys",
+            statement: Statement("maintenance_rate_limits", "DELETE FROM rate_limits WHERE tat <= now()")),
+        Task(
+            name: "forgotten login failures",
+            statement: Statement(
+                "maintenance_login_throttle",
+                """
                 DELETE FROM login_throttle
                 WHERE window_start < now() - interval '15 minutes' AND (blocked_until IS NULL OR blocked_until < now())
                 """)),
         // An import whose instance stopped mid-way stops moving; it is marked failed, to be sent again.
-        Task(name: "stalled member imports",
-             statement: Statement("maintenance_member_imports", """
+        Task(
+            name: "stalled member imports",
+            statement: Statement(
+                "maintenance_member_imports",
+                """
                 UPDATE member_imports SET status = 'failed', finished_at = now()
                 WHERE status IN ('queued', 'running') AND updated_at < now() - interval '15 minutes'
                 """)),
-        Task(name: "ended sessions",
-             statement: Statement("maintenance_sessions",
-                                  "DELETE FROM sessions WHERE expires_at < now() - interval '1 day' OR revoked_at < now() - interval '1 day'")),
+        Task(
+            name: "ended sessions",
+            statement: Statement(
+                "maintenance_sessions",
+                "DELETE FROM sessions WHERE expires_at < now() - interval '1 day' OR revoked_at < now() - interval '1 day'"
+            )),
     ]
 
     private let pool: ConnectionPool
@@ -85,7 +98,9 @@ final class Maintenance: @unchecked Sendable {
     func runOnce() -> Bool {
         do {
             return try pool.withTransaction { connection in
-                guard try connection.query(Maintenance.tryLock, [Maintenance.lockKey]).first?.bool(0) == true else { return false }
+                guard try connection.query(Maintenance.tryLock, [Maintenance.lockKey]).first?.bool(0) == true else {
+                    return false
+                }
                 for task in tasks {
                     try connection.query(task.statement, task.parameters)
                 }

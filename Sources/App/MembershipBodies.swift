@@ -164,7 +164,8 @@ struct AmendmentBody: Encodable {
     let amendment: Amendment
 
     enum Keys: String, CodingKey {
-        case id, community_id, base_version, text, rationale, proposed_by, status, decision_reason, decided_by, decided_at
+        case id, community_id, base_version, text, rationale, proposed_by, status, decision_reason, decided_by,
+            decided_at
         case adopted_version, endorsement_count, endorsed, created_at
     }
 
@@ -297,7 +298,8 @@ struct ParticipationBody: Encodable {
         try container.encode(participation.minCellSize, forKey: .min_cell_size)
         try container.encode(participation.activeMembers, forKey: .active_members)
         for (cells, key) in [
-            (participation.bySector, Keys.by_sector), (participation.byCountry, .by_country), (participation.byRegion, .by_region),
+            (participation.bySector, Keys.by_sector), (participation.byCountry, .by_country),
+            (participation.byRegion, .by_region),
             (participation.byOrganisationKind, .by_organisation_kind),
         ] {
             var list = container.nestedUnkeyedContainer(forKey: key)
@@ -332,7 +334,8 @@ struct MeetingBody: Encodable {
     let meeting: Meeting
 
     enum Keys: String, CodingKey {
-        case id, community_id, circle_id, title, description, starts_at, ends_at, time_zone, rules, created_by, viewer_rsvp
+        case id, community_id, circle_id, title, description, starts_at, ends_at, time_zone, rules, created_by,
+            viewer_rsvp
         case rsvp_counts, created_at
     }
     enum RuleKeys: String, CodingKey { case recording, recording_effective, observers_allowed, chatham_house }

@@ -20,245 +20,333 @@ struct MembershipRoutes {
         registerMembers(in: &router)
         registerDeclarations(in: &router)
         registerImports(in: &router)
-        router.add("GET", "/v1/communities/{id:uuid}/participation", signedIn({ _ in .readMembers }) { request, caller in
-            try Response.json(ParticipationBody(participation: try participation.participation(in: try id(request), for: caller)))
-        })
+        router.add(
+            "GET", "/v1/communities/{id:uuid}/participation",
+            signedIn({ _ in .readMembers }) { request, caller in
+                try Response.json(
+                    ParticipationBody(participation: try participation.participation(in: try id(request), for: caller)))
+            })
     }
 
     private func registerImports(in router: inout Router) {
-        router.add("POST", "/v1/communities/{id:uuid}/members/import", signedIn({ _ in .manageMembers }) { request, caller in
-            let dryRun = try boolFilter(request, "dry_run")
-            let started = try imports.start(in: try id(request), dryRun: dryRun, by: caller, from: origin(request)) {
-                let mediaType = (request.headers["Content-Type"] ?? "").split(separator: ";").first
-                    .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                guard mediaType == "text/csv" else { throw Problem.unsupportedMediaType() }
-                guard let text = String(validating: request.body, as: UTF8.self), !text.contains("\u{0}") else {
-                    throw Problem.malformed("The CSV must be UTF-8 text without NUL characters.")
+        router.add(
+            "POST", "/v1/communities/{id:uuid}/members/import",
+            signedIn({ _ in .manageMembers }) { request, caller in
+                let dryRun = try boolFilter(request, "dry_run")
+                let started = try imports.start(in: try id(request), dryRun: dryRun, by: caller, from: origin(request))
+                {
+                    let mediaType = (request.headers["Content-Type"] ?? "").split(separator: ";").first
+                        .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                    guard mediaType == "text/csv" else { throw Problem.unsupportedMediaType() }
+                    guard let text = String(validating: request.body, as: UTF8.self), !text.contains("\u{0}") else {
+                        throw Problem.malformed("The CSV must be UTF-8 text without NUL characters.")
+                    }
+                    return text
                 }
-                return text
-            }
-            switch started {
-            case .finished(let results):
-                var response = try Response.json(ImportResultsBody(dryRun: dryRun, results: results))
-                if results.contains(where: { $0.activationToken != nil }) { response.headers.add("Cache-Control", "no-store") }
-                return response
-            case .queued(let job):
-                var response = try Response.json(MemberImportBody(job: job), status: 202)
-                response.headers.add("Location", "/v1/member-imports/\(job.id.uuidString.lowercased())")
-                return response
-            }
-        })
-        router.add("GET", "/v1/member-imports/{id:uuid}", signedIn({ _ in .reviewMembership }) { request, caller in
-            try Response.json(MemberImportBody(job: try imports.memberImport(try id(request), for: caller)))
-        })
+                switch started {
+                case .finished(let results):
+                    var response = try Response.json(ImportResultsBody(dryRun: dryRun, results: results))
+                    if results.contains(where: { $0.activationToken != nil }) {
+                        response.headers.add("Cache-Control", "no-store")
+                    }
+                    return response
+                case .queued(let job):
+                    var response = try Response.json(MemberImportBody(job: job), status: 202)
+                    response.headers.add("Location", "/v1/member-imports/\(job.id.uuidString.lowercased())")
+                    return response
+                }
+            })
+        router.add(
+            "GET", "/v1/member-imports/{id:uuid}",
+            signedIn({ _ in .reviewMembership }) { request, caller in
+                try Response.json(MemberImportBody(job: try imports.memberImport(try id(request), for: caller)))
+            })
     }
 
     private func registerDeclarations(in router: inout Router) {
-        router.add("POST", "/v1/me/declarations", signedIn({ _ in .manageOwnMembership }) { request, caller in
-            let body = try JSONCoding.decode(
-                NewDeclarationBody.self, from: request, allowedKeys: ["description", "community_id", "theme_ids"])
-            let declaration = try declarations.declare(
-                NewDeclaration(description: body.description, communityID: body.community_id, themeIDs: body.theme_ids ?? []),
-                by: caller, from: origin(request))
-            var response = try Response.json(DeclarationBody(declaration: declaration), status: 201)
-            response.headers.add("Location", "/v1/me/declarations/\(declaration.id.uuidString.lowercased())")
-            return response
-        })
-        router.add("GET", "/v1/me/declarations", signedIn({ _ in .readOwnMembership }) { request, caller in
-            let includingWithdrawn = try boolFilter(request, "include_withdrawn")
-            let page = try PageRequest(request, filterKey: "include_withdrawn=\(includingWithdrawn)")
-            let rows = try declarations.declarations(
-                includingWithdrawn: includingWithdrawn, after: try page.position(0, as: UUID.init(uuidString:)),
-                limit: page.limit + 1, for: caller)
-            return try Page(rows: rows.map { DeclarationBody(declaration: $0) }, request: page) { [$0.declaration.id.uuidString] }
+        router.add(
+            "POST", "/v1/me/declarations",
+            signedIn({ _ in .manageOwnMembership }) { request, caller in
+                let body = try JSONCoding.decode(
+                    NewDeclarationBody.self, from: request, allowedKeys: ["description", "community_id", "theme_ids"])
+                let declaration = try declarations.declare(
+                    NewDeclaration(
+                        description: body.description, communityID: body.community_id, themeIDs: body.theme_ids ?? []),
+                    by: caller, from: origin(request))
+                var response = try Response.json(DeclarationBody(declaration: declaration), status: 201)
+                response.headers.add("Location", "/v1/me/declarations/\(declaration.id.uuidString.lowercased())")
+                return response
+            })
+        router.add(
+            "GET", "/v1/me/declarations",
+            signedIn({ _ in .readOwnMembership }) { request, caller in
+                let includingWithdrawn = try boolFilter(request, "include_withdrawn")
+                let page = try PageRequest(request, filterKey: "include_withdrawn=\(includingWithdrawn)")
+                let rows = try declarations.declarations(
+                    includingWithdrawn: includingWithdrawn, after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.limit + 1, for: caller)
+                return try Page(rows: rows.map { DeclarationBody(declaration: $0) }, request: page) {
+                    [$0.declaration.id.uuidString]
+                }
                 .response(for: request)
-        })
-        router.add("GET", "/v1/me/declarations/{id:uuid}", signedIn({ _ in .readOwnMembership }) { request, caller in
-            try Response.json(DeclarationBody(declaration: try declarations.declaration(try id(request), for: caller)))
-        })
-        router.add("POST", "/v1/me/declarations/{id:uuid}/withdraw", signedIn({ _ in .manageOwnMembership }) { request, caller in
-            try Response.json(DeclarationBody(declaration: try declarations.withdraw(try id(request), by: caller, from: origin(request))))
-        })
+            })
+        router.add(
+            "GET", "/v1/me/declarations/{id:uuid}",
+            signedIn({ _ in .readOwnMembership }) { request, caller in
+                try Response.json(
+                    DeclarationBody(declaration: try declarations.declaration(try id(request), for: caller)))
+            })
+        router.add(
+            "POST", "/v1/me/declarations/{id:uuid}/withdraw",
+            signedIn({ _ in .manageOwnMembership }) { request, caller in
+                try Response.json(
+                    DeclarationBody(
+                        declaration: try declarations.withdraw(try id(request), by: caller, from: origin(request))))
+            })
     }
 
     private func registerInvitations(in router: inout Router) {
-        router.add("POST", "/v1/communities/{id:uuid}/invitations", signedIn({ _ in .manageMembers }) { request, caller in
-            let (invitation, activation) = try invitations.invite(to: try id(request), by: caller, from: origin(request)) {
-                try MembershipRoutes.newInvitation(request)
-            }
-            let body = InvitationBody(invitation: invitation, activation: activation)
-            let location = "/v1/invitations/\(invitation.id.uuidString.lowercased())"
-            guard activation == nil else {
-                var response = try secret(body)
-                response.headers.add("Location", location)
-                return response
-            }
-            return try created(body, at: location, tag: tag(invitation.id, invitation.version))
-        })
-        router.add("GET", "/v1/communities/{id:uuid}/invitations", signedIn({ _ in .reviewMembership }) { request, caller in
-            let status = try filter(InvitationStatus.self, request, "status")
-            let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
-            let rows = try invitations.invitations(
-                in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
-                limit: page.limit + 1, for: caller)
-            return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) { [$0.invitation.id.uuidString] }
+        router.add(
+            "POST", "/v1/communities/{id:uuid}/invitations",
+            signedIn({ _ in .manageMembers }) { request, caller in
+                let (invitation, activation) = try invitations.invite(
+                    to: try id(request), by: caller, from: origin(request)
+                ) {
+                    try MembershipRoutes.newInvitation(request)
+                }
+                let body = InvitationBody(invitation: invitation, activation: activation)
+                let location = "/v1/invitations/\(invitation.id.uuidString.lowercased())"
+                guard activation == nil else {
+                    var response = try secret(body)
+                    response.headers.add("Location", location)
+                    return response
+                }
+                return try created(body, at: location, tag: tag(invitation.id, invitation.version))
+            })
+        router.add(
+            "GET", "/v1/communities/{id:uuid}/invitations",
+            signedIn({ _ in .reviewMembership }) { request, caller in
+                let status = try filter(InvitationStatus.self, request, "status")
+                let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
+                let rows = try invitations.invitations(
+                    in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.limit + 1, for: caller)
+                return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) {
+                    [$0.invitation.id.uuidString]
+                }
                 .response(for: request)
-        })
-        router.add("GET", "/v1/me/invitations", signedIn({ _ in .readOwnMembership }) { request, caller in
-            let status = try filter(InvitationStatus.self, request, "status")
-            let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
-            let rows = try invitations.myInvitations(
-                status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1, for: caller)
-            return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) { [$0.invitation.id.uuidString] }
+            })
+        router.add(
+            "GET", "/v1/me/invitations",
+            signedIn({ _ in .readOwnMembership }) { request, caller in
+                let status = try filter(InvitationStatus.self, request, "status")
+                let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
+                let rows = try invitations.myInvitations(
+                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
+                    for: caller)
+                return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) {
+                    [$0.invitation.id.uuidString]
+                }
                 .response(for: request)
-        })
-        router.add("GET", "/v1/invitations/{id:uuid}", signedIn({ _ in .readOwnMembership }) { request, caller in
-            let invitation = try invitations.invitation(try id(request), for: caller)
-            return try single(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version), request)
-        })
-        router.add("POST", "/v1/invitations/{id:uuid}/accept", signedIn({ _ in .manageOwnMembership }) { request, caller in
-            let invitationID = try id(request)
-            let member = try invitations.accept(
-                invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
-                by: caller, from: origin(request))
-            return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
-        })
-        router.add("POST", "/v1/invitations/{id:uuid}/decline", signedIn({ _ in .manageOwnMembership }) { request, caller in
-            let invitationID = try id(request)
-            let invitation = try invitations.decline(
-                invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
-                by: caller, from: origin(request))
-            return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
-        })
-        router.add("POST", "/v1/invitations/{id:uuid}/revoke", signedIn({ _ in .manageMembers }) { request, caller in
-            let invitationID = try id(request)
-            let invitation = try invitations.revoke(
-                invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
-                by: caller, from: origin(request))
-            return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
-        })
+            })
+        router.add(
+            "GET", "/v1/invitations/{id:uuid}",
+            signedIn({ _ in .readOwnMembership }) { request, caller in
+                let invitation = try invitations.invitation(try id(request), for: caller)
+                return try single(
+                    InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version), request)
+            })
+        router.add(
+            "POST", "/v1/invitations/{id:uuid}/accept",
+            signedIn({ _ in .manageOwnMembership }) { request, caller in
+                let invitationID = try id(request)
+                let member = try invitations.accept(
+                    invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
+                    by: caller, from: origin(request))
+                return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+            })
+        router.add(
+            "POST", "/v1/invitations/{id:uuid}/decline",
+            signedIn({ _ in .manageOwnMembership }) { request, caller in
+                let invitationID = try id(request)
+                let invitation = try invitations.decline(
+                    invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
+                    by: caller, from: origin(request))
+                return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
+            })
+        router.add(
+            "POST", "/v1/invitations/{id:uuid}/revoke",
+            signedIn({ _ in .manageMembers }) { request, caller in
+                let invitationID = try id(request)
+                let invitation = try invitations.revoke(
+                    invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
+                    by: caller, from: origin(request))
+                return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
+            })
     }
 
     private func registerApplications(in router: inout Router) {
-        router.add("POST", "/v1/communities/{id:uuid}/applications", signedIn({ _ in .applyToJoin }) { request, caller in
-            let application = try applications.apply(to: try id(request), by: caller, from: origin(request)) {
-                let body = try JSONCoding.decode(NewApplicationBody.self, from: request, allowedKeys: ["answers"])
-                var validation = Validation()
-                if body.answers.count > 50 { validation.add("answers", "must hold at most 50 answers") }
-                for (question, answer) in body.answers.sorted(by: { $0.key < $1.key }) {
-                    validation.text(question, "answers", length: 1...200)
-                    validation.text(answer, "answers.\(question)", length: 0...5000, multiline: true)
+        router.add(
+            "POST", "/v1/communities/{id:uuid}/applications",
+            signedIn({ _ in .applyToJoin }) { request, caller in
+                let application = try applications.apply(to: try id(request), by: caller, from: origin(request)) {
+                    let body = try JSONCoding.decode(NewApplicationBody.self, from: request, allowedKeys: ["answers"])
+                    var validation = Validation()
+                    if body.answers.count > 50 { validation.add("answers", "must hold at most 50 answers") }
+                    for (question, answer) in body.answers.sorted(by: { $0.key < $1.key }) {
+                        validation.text(question, "answers", length: 1...200)
+                        validation.text(answer, "answers.\(question)", length: 0...5000, multiline: true)
+                    }
+                    try validation.check()
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = .sortedKeys
+                    return String(decoding: try encoder.encode(body.answers), as: UTF8.self)
                 }
-                try validation.check()
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = .sortedKeys
-                return String(decoding: try encoder.encode(body.answers), as: UTF8.self)
-            }
-            return try created(
-                ApplicationBody(application: application), at: "/v1/applications/\(application.id.uuidString.lowercased())",
-                tag: tag(application.id, application.version))
-        })
-        router.add("GET", "/v1/communities/{id:uuid}/applications", signedIn({ _ in .reviewMembership }) { request, caller in
-            let status = try filter(ApplicationStatus.self, request, "status")
-            let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
-            let rows = try applications.applications(
-                in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
-                limit: page.limit + 1, for: caller)
-            return try Page(rows: rows.map { ApplicationBody(application: $0) }, request: page) { [$0.application.id.uuidString] }
+                return try created(
+                    ApplicationBody(application: application),
+                    at: "/v1/applications/\(application.id.uuidString.lowercased())",
+                    tag: tag(application.id, application.version))
+            })
+        router.add(
+            "GET", "/v1/communities/{id:uuid}/applications",
+            signedIn({ _ in .reviewMembership }) { request, caller in
+                let status = try filter(ApplicationStatus.self, request, "status")
+                let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
+                let rows = try applications.applications(
+                    in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.limit + 1, for: caller)
+                return try Page(rows: rows.map { ApplicationBody(application: $0) }, request: page) {
+                    [$0.application.id.uuidString]
+                }
                 .response(for: request)
-        })
-        router.add("GET", "/v1/applications/{id:uuid}", signedIn({ _ in .readOwnMembership }) { request, caller in
-            let application = try applications.application(try id(request), for: caller)
-            return try single(ApplicationBody(application: application), tag: tag(application.id, application.version), request)
-        })
-        router.add("POST", "/v1/applications/{id:uuid}/approve", signedIn({ _ in .manageMembers }) { request, caller in
-            let applicationID = try id(request)
-            let application = try applications.approve(
-                application: applicationID, ifVersion: optionalMatch(request, applicationID),
-                by: caller, from: origin(request)
-            ) {
-                let body = try actionBody(ApprovalBody.self, request, allowedKeys: ["role"], empty: ApprovalBody(role: nil))
-                return try body.role.map { try choice(MembershipRole.self, $0, field: "role") } ?? .member
-            }
-            return try changed(ApplicationBody(application: application), tag: tag(application.id, application.version))
-        })
-        router.add("POST", "/v1/applications/{id:uuid}/reject", signedIn({ _ in .manageMembers }) { request, caller in
-            let applicationID = try id(request)
-            let application = try applications.reject(
-                application: applicationID, ifVersion: optionalMatch(request, applicationID),
-                by: caller, from: origin(request)
-            ) {
-                try JSONCoding.decode(ReasonBody.self, from: request, allowedKeys: ["reason"]).reason
-            }
-            return try changed(ApplicationBody(application: application), tag: tag(application.id, application.version))
-        })
-        router.add("POST", "/v1/applications/{id:uuid}/withdraw", signedIn({ _ in .manageOwnMembership }) { request, caller in
-            let applicationID = try id(request)
-            let application = try applications.withdraw(
-                application: applicationID, ifVersion: optionalMatch(request, applicationID),
-                by: caller, from: origin(request))
-            return try changed(ApplicationBody(application: application), tag: tag(application.id, application.version))
-        })
+            })
+        router.add(
+            "GET", "/v1/applications/{id:uuid}",
+            signedIn({ _ in .readOwnMembership }) { request, caller in
+                let application = try applications.application(try id(request), for: caller)
+                return try single(
+                    ApplicationBody(application: application), tag: tag(application.id, application.version), request)
+            })
+        router.add(
+            "POST", "/v1/applications/{id:uuid}/approve",
+            signedIn({ _ in .manageMembers }) { request, caller in
+                let applicationID = try id(request)
+                let application = try applications.approve(
+                    application: applicationID, ifVersion: optionalMatch(request, applicationID),
+                    by: caller, from: origin(request)
+                ) {
+                    let body = try actionBody(
+                        ApprovalBody.self, request, allowedKeys: ["role"], empty: ApprovalBody(role: nil))
+                    return try body.role.map { try choice(MembershipRole.self, $0, field: "role") } ?? .member
+                }
+                return try changed(
+                    ApplicationBody(application: application), tag: tag(application.id, application.version))
+            })
+        router.add(
+            "POST", "/v1/applications/{id:uuid}/reject",
+            signedIn({ _ in .manageMembers }) { request, caller in
+                let applicationID = try id(request)
+                let application = try applications.reject(
+                    application: applicationID, ifVersion: optionalMatch(request, applicationID),
+                    by: caller, from: origin(request)
+                ) {
+                    try JSONCoding.decode(ReasonBody.self, from: request, allowedKeys: ["reason"]).reason
+                }
+                return try changed(
+                    ApplicationBody(application: application), tag: tag(application.id, application.version))
+            })
+        router.add(
+            "POST", "/v1/applications/{id:uuid}/withdraw",
+            signedIn({ _ in .manageOwnMembership }) { request, caller in
+                let applicationID = try id(request)
+                let application = try applications.withdraw(
+                    application: applicationID, ifVersion: optionalMatch(request, applicationID),
+                    by: caller, from: origin(request))
+                return try changed(
+                    ApplicationBody(application: application), tag: tag(application.id, application.version))
+            })
     }
 
     private func registerMembers(in router: inout Router) {
-        router.add("GET", "/v1/communities/{id:uuid}/members", signedIn({ _ in .readMembers }) { request, caller in
-            let filter = try MembershipRoutes.directoryFilter(request)
-            let key = ["country", "sector", "kind", "expertise", "role", "status"]
-                .map { "\($0)=\(request.queryValues($0).joined(separator: ","))" }.joined(separator: "&")
-            let page = try PageRequest(request, filterKey: key)
-            let rows = try memberships.directory(
-                of: try id(request), filter: filter, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                for: caller)
-            return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) { [$0.member.account.id.uuidString] }
+        router.add(
+            "GET", "/v1/communities/{id:uuid}/members",
+            signedIn({ _ in .readMembers }) { request, caller in
+                let filter = try MembershipRoutes.directoryFilter(request)
+                let key = ["country", "sector", "kind", "expertise", "role", "status"]
+                    .map { "\($0)=\(request.queryValues($0).joined(separator: ","))" }.joined(separator: "&")
+                let page = try PageRequest(request, filterKey: key)
+                let rows = try memberships.directory(
+                    of: try id(request), filter: filter, after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.limit + 1,
+                    for: caller)
+                return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) {
+                    [$0.member.account.id.uuidString]
+                }
                 .response(for: request)
-        })
-        router.add("GET", "/v1/me/memberships", signedIn({ _ in .readOwnMembership }) { request, caller in
-            let status = try filter(MembershipStatus.self, request, "status")
-            let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
-            let rows = try memberships.myMemberships(
-                status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1, for: caller)
-            return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) { [$0.member.community.id.uuidString] }
+            })
+        router.add(
+            "GET", "/v1/me/memberships",
+            signedIn({ _ in .readOwnMembership }) { request, caller in
+                let status = try filter(MembershipStatus.self, request, "status")
+                let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
+                let rows = try memberships.myMemberships(
+                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
+                    for: caller)
+                return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) {
+                    [$0.member.community.id.uuidString]
+                }
                 .response(for: request)
-        })
-        router.add("GET", "/v1/communities/{id:uuid}/members/{account_id:uuid}", signedIn({ _ in .readMembers }) { request, caller in
-            let member = try memberships.member(try id(request), try id(request, "account_id"), for: caller)
-            return try single(MemberBody(member: member), tag: MembershipRoutes.memberTag(member), request)
-        })
-        router.add("PATCH", "/v1/communities/{id:uuid}/members/{account_id:uuid}", signedIn({ _ in .manageMembers }) { request, caller in
-            let communityID = try id(request)
-            let accountID = try id(request, "account_id")
-            let member = try memberships.change(
-                accountID, in: communityID,
-                ifMatches: { try EntityTag.requireMatch(request, current: MembershipRoutes.memberTag($0)) },
-                by: caller, from: origin(request)
-            ) { change in
-                let patch = try MergePatch(request, allowedKeys: ["role", "expires_at", "commercial_interest"])
-                if let role = try patch.string("role") { change.role = try choice(MembershipRole.self, role, field: "role") }
-                change.expiresAt = try patch.time("expires_at")
-                change.commercialInterest = try patch.bool("commercial_interest")
-            }
-            return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
-        })
+            })
+        router.add(
+            "GET", "/v1/communities/{id:uuid}/members/{account_id:uuid}",
+            signedIn({ _ in .readMembers }) { request, caller in
+                let member = try memberships.member(try id(request), try id(request, "account_id"), for: caller)
+                return try single(MemberBody(member: member), tag: MembershipRoutes.memberTag(member), request)
+            })
+        router.add(
+            "PATCH", "/v1/communities/{id:uuid}/members/{account_id:uuid}",
+            signedIn({ _ in .manageMembers }) { request, caller in
+                let communityID = try id(request)
+                let accountID = try id(request, "account_id")
+                let member = try memberships.change(
+                    accountID, in: communityID,
+                    ifMatches: { try EntityTag.requireMatch(request, current: MembershipRoutes.memberTag($0)) },
+                    by: caller, from: origin(request)
+                ) { change in
+                    let patch = try MergePatch(request, allowedKeys: ["role", "expires_at", "commercial_interest"])
+                    if let role = try patch.string("role") {
+                        change.role = try choice(MembershipRole.self, role, field: "role")
+                    }
+                    change.expiresAt = try patch.time("expires_at")
+                    change.commercialInterest = try patch.bool("commercial_interest")
+                }
+                return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+            })
         for (action, transition) in [
             ("suspend", MembershipService.suspend), ("reinstate", MembershipService.reinstate),
         ] {
-            router.add("POST", "/v1/communities/{id:uuid}/members/{account_id:uuid}/\(action)", signedIn({ _ in .manageMembers }) {
+            router.add(
+                "POST", "/v1/communities/{id:uuid}/members/{account_id:uuid}/\(action)",
+                signedIn({ _ in .manageMembers }) {
+                    request, caller in
+                    let member = try transition(memberships)(
+                        try id(request, "account_id"), try id(request),
+                        { try EntityTag.checkOptionalMatch(request, current: MembershipRoutes.memberTag($0)) }, caller,
+                        origin(request))
+                    return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+                })
+        }
+        router.add(
+            "POST", "/v1/communities/{id:uuid}/members/{account_id:uuid}/leave",
+            signedIn({ _ in .leaveCommunity }) {
                 request, caller in
-                let member = try transition(memberships)(
-                    try id(request, "account_id"), try id(request),
-                    { try EntityTag.checkOptionalMatch(request, current: MembershipRoutes.memberTag($0)) }, caller, origin(request))
+                let member = try memberships.leave(
+                    try id(request), account: try id(request, "account_id"),
+                    ifMatches: { try EntityTag.checkOptionalMatch(request, current: MembershipRoutes.memberTag($0)) },
+                    by: caller,
+                    from: origin(request))
                 return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
             })
-        }
-        router.add("POST", "/v1/communities/{id:uuid}/members/{account_id:uuid}/leave", signedIn({ _ in .leaveCommunity }) {
-            request, caller in
-            let member = try memberships.leave(
-                try id(request), account: try id(request, "account_id"),
-                ifMatches: { try EntityTag.checkOptionalMatch(request, current: MembershipRoutes.memberTag($0)) }, by: caller,
-                from: origin(request))
-            return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
-        })
     }
 
     static func memberTag(_ member: Member) -> String {
@@ -280,14 +368,18 @@ struct MembershipRoutes {
             }
             invitee = .account(id)
         case (nil, let email?):
-            let kind = try body.member_kind.map { try choice(MemberKind.self, $0, field: "member_kind") } ?? .practitioner
-            invitee = .email(InviteeDetails(
-                email: email, displayName: body.display_name ?? String(email.prefix { $0 != "@" }), memberKind: kind))
+            let kind =
+                try body.member_kind.map { try choice(MemberKind.self, $0, field: "member_kind") } ?? .practitioner
+            invitee = .email(
+                InviteeDetails(
+                    email: email, displayName: body.display_name ?? String(email.prefix { $0 != "@" }), memberKind: kind
+                ))
         default:
             throw Problem.validation(field: "account_id", "send exactly one of account_id and email")
         }
         let role = try body.role.map { try choice(MembershipRole.self, $0, field: "role") } ?? .member
-        return NewInvitation(invitee: invitee, role: role, membershipExpiresAt: body.expires_at, message: body.message ?? "")
+        return NewInvitation(
+            invitee: invitee, role: role, membershipExpiresAt: body.expires_at, message: body.message ?? "")
     }
 
     static func directoryFilter(_ request: Request) throws -> DirectoryFilter {

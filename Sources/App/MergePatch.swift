@@ -46,14 +46,18 @@ struct MergePatch {
     /// An RFC 3339 time (`Timestamp.parse`): absent → nil; anything else → 422.
     func time(_ name: String) throws -> Date? {
         try string(name).map {
-            guard let date = Timestamp.parse($0) else { throw Problem.validation(field: name, "must be an RFC 3339 time") }
+            guard let date = Timestamp.parse($0) else {
+                throw Problem.validation(field: name, "must be an RFC 3339 time")
+            }
             return date
         }
     }
 
     func strings(_ name: String) throws -> [String]? {
         guard let value = members[name] else { return nil }
-        guard let texts = value as? [String] else { throw Problem.validation(field: name, "must be an array of strings") }
+        guard let texts = value as? [String] else {
+            throw Problem.validation(field: name, "must be an array of strings")
+        }
         return texts
     }
 
@@ -61,7 +65,9 @@ struct MergePatch {
     func nullable<Value>(_ name: String, _ convert: (Any) -> Value?) throws -> Value?? {
         guard let value = members[name] else { return nil }
         if value is NSNull { return .some(nil) }
-        guard let converted = convert(value) else { throw Problem.validation(field: name, "has the wrong type or format") }
+        guard let converted = convert(value) else {
+            throw Problem.validation(field: name, "has the wrong type or format")
+        }
         return .some(converted)
     }
 }

@@ -47,15 +47,20 @@ final class Metrics: @unchecked Sendable {
         var lines: [String] = []
         lines.append("# HELP praxis_http_requests_total HTTP requests answered, by route template and status.")
         lines.append("# TYPE praxis_http_requests_total counter")
-        for (series, count) in requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            lines.append("praxis_http_requests_total{method=\"\(series.method)\",route=\"\(escape(series.route))\",status=\"\(series.status)\"} \(count)")
+        for (series, count) in requests.sorted(by: {
+            ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status)
+        }) {
+            lines.append(
+                "praxis_http_requests_total{method=\"\(series.method)\",route=\"\(escape(series.route))\",status=\"\(series.status)\"} \(count)"
+            )
         }
         lines.append("# HELP praxis_http_request_duration_seconds Time from a complete request to its response.")
         lines.append("# TYPE praxis_http_request_duration_seconds histogram")
         for (route, histogram) in latency.sorted(by: { $0.key < $1.key }) {
             let label = "route=\"\(escape(route))\""
             for (index, bound) in Metrics.buckets.enumerated() {
-                lines.append("praxis_http_request_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(histogram.counts[index])")
+                lines.append(
+                    "praxis_http_request_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(histogram.counts[index])")
             }
             lines.append("praxis_http_request_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.total)")
             lines.append("praxis_http_request_duration_seconds_sum{\(label)} \(histogram.sum)")

@@ -36,11 +36,15 @@ struct OperationsRoutes {
 
     /// The `/v1` index lists the collections the routes registered so far expose at top level.
     static func registerIndex(in router: inout Router) {
-        let collections = Set(router.routes.compactMap { route -> String? in
-            let parts = route.template.split(separator: "/")
-            guard route.method == "GET", parts.count == 2, parts[0] == "v1", !parts[1].hasPrefix("{") else { return nil }
-            return String(parts[1])
-        }).sorted()
+        let collections = Set(
+            router.routes.compactMap { route -> String? in
+                let parts = route.template.split(separator: "/")
+                guard route.method == "GET", parts.count == 2, parts[0] == "v1", !parts[1].hasPrefix("{") else {
+                    return nil
+                }
+                return String(parts[1])
+            }
+        ).sorted()
         let index = Index(
             collections: collections.map { .init(name: $0, href: "/v1/\($0)") }, openapi: "/openapi.yaml")
         router.add("GET", "/v1") { _ in try Response.json(index) }
@@ -60,10 +64,10 @@ struct OperationsRoutes {
         guard status.isCurrent else {
             throw Problem(
                 kind: "not-ready", title: "Not ready", status: 503,
-                detail: "The database lacks \(status.pending.count + status.edited.count) migration(s) of this release.",
+                detail:
+                    "The database lacks \(status.pending.count + status.edited.count) migration(s) of this release.",
                 headers: ["Retry-After": "5"])
         }
         return try Response.json(Health(status: "ready"))
     }
 }
-

@@ -29,7 +29,10 @@ enum ProblemMapping {
             return Problem(
                 kind: "insufficient-scope", title: "Insufficient scope", status: 403,
                 detail: "This token lacks the \(scope.rawValue) scope.", extensions: ["required_scope": scope.rawValue],
-                headers: ["WWW-Authenticate": "Bearer realm=\"praxis\", error=\"insufficient_scope\", scope=\"\(scope.rawValue)\""])
+                headers: [
+                    "WWW-Authenticate":
+                        "Bearer realm=\"praxis\", error=\"insufficient_scope\", scope=\"\(scope.rawValue)\""
+                ])
         case .forbidden(let reason, let detail):
             return Problem(kind: reason, title: "Forbidden", status: 403, detail: detail)
         case .notFound:
@@ -45,7 +48,8 @@ enum ProblemMapping {
         case .throttled(let seconds):
             return Problem(
                 kind: "login-throttled", title: "Too many attempts", status: 429,
-                detail: "Too many failed attempts; try again in \(seconds) seconds.", headers: ["Retry-After": String(seconds)])
+                detail: "Too many failed attempts; try again in \(seconds) seconds.",
+                headers: ["Retry-After": String(seconds)])
         case .busy(let seconds):
             return Problem(
                 kind: "busy", title: "Busy", status: 503, detail: "Too many logins at once; try again shortly.",

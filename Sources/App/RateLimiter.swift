@@ -45,7 +45,8 @@ struct RateLimiter: Sendable {
 
     func take(key: String, policy: RateLimitPolicy) throws -> RateLimitDecision {
         let interval = Double(policy.window) / Double(policy.quota)
-        let row = try pool.withConnection { try $0.query(RateLimiter.take, [key, interval, Double(policy.window)]) }.first
+        let row = try pool.withConnection { try $0.query(RateLimiter.take, [key, interval, Double(policy.window)]) }
+            .first
         guard let row else { throw PostgresError.other(sqlState: "P0002") }
         let allowed = try row.bool(0)
         let ahead = max(0, try row.double(1))

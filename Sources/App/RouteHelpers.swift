@@ -25,7 +25,9 @@ func id(_ request: Request, _ name: String = "id") throws -> UUID {
 }
 
 /// The optional body of an action: a JSON object when sent, the defaults when empty.
-func actionBody<Body: Decodable>(_ type: Body.Type, _ request: Request, allowedKeys: Set<String>, empty: Body) throws -> Body {
+func actionBody<Body: Decodable>(_ type: Body.Type, _ request: Request, allowedKeys: Set<String>, empty: Body) throws
+    -> Body
+{
     request.body.isEmpty ? empty : try JSONCoding.decode(type, from: request, allowedKeys: allowedKeys)
 }
 

@@ -2,7 +2,8 @@
 /// with credentials (clients send bearer tokens, not cookies).
 public struct CORSPolicy: Sendable {
     public static let exposedHeaders = "ETag, Link, Location, Retry-After, RateLimit, RateLimit-Policy, X-Request-Id"
-    public static let allowedRequestHeaders = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id"
+    public static let allowedRequestHeaders =
+        "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id"
 
     public let origins: Set<String>
 

@@ -31,7 +31,8 @@ public enum JSONCoding {
             }
             let unknown = object.keys.filter { !allowedKeys.contains($0) }.sorted()
             if !unknown.isEmpty {
-                throw Problem.validation(unknown.map { .init(field: $0, message: "is not a field that can be set here") })
+                throw Problem.validation(
+                    unknown.map { .init(field: $0, message: "is not a field that can be set here") })
             }
         }
         let decoder = JSONDecoder()
@@ -55,8 +56,10 @@ public enum JSONCoding {
 
     public static func requireJSONContentType(_ request: Request) throws {
         guard !request.body.isEmpty else { return }
-        let mediaType = (request.headers["Content-Type"] ?? "")
-            .split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mediaType =
+            (request.headers["Content-Type"] ?? "")
+            .split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            ?? ""
         guard mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
         else { throw Problem.unsupportedMediaType() }
     }

@@ -35,7 +35,9 @@ public struct PageRequest: Sendable {
             limit = PageRequest.defaultLimit
         }
         if let cursor = request.queryValue("cursor") {
-            guard let decoded = Cursor.decode(cursor) else { throw Problem.malformed("cursor is not a cursor this server issued.") }
+            guard let decoded = Cursor.decode(cursor) else {
+                throw Problem.malformed("cursor is not a cursor this server issued.")
+            }
             guard decoded.filterKey == filterKey else {
                 throw Problem.malformed("cursor was made for other filters; send it with the filters it came with.")
             }

@@ -47,7 +47,8 @@ public struct Problem: Error, Sendable, Equatable {
             object["errors"] = errors.map { ["field": $0.field, "message": $0.message] }
         }
         for (key, value) in extensions { object[key] = value }
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        let body =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             .map { Array($0) } ?? []
         var response = Response(status: status, body: body)
         response.headers.add("Content-Type", "application/problem+json")
@@ -67,14 +68,16 @@ extension Problem: ProblemConvertible {
 
 extension Problem {
     public static func notFound() -> Problem {
-        Problem(kind: "not-found", title: "Not found", status: 404,
-                detail: "There is no resource at this address, or you may not see it.")
+        Problem(
+            kind: "not-found", title: "Not found", status: 404,
+            detail: "There is no resource at this address, or you may not see it.")
     }
 
     public static func methodNotAllowed(allowed: [String]) -> Problem {
-        Problem(kind: "method-not-allowed", title: "Method not allowed", status: 405,
-                detail: "This resource answers \(allowed.joined(separator: ", ")).",
-                headers: ["Allow": allowed.joined(separator: ", ")])
+        Problem(
+            kind: "method-not-allowed", title: "Method not allowed", status: 405,
+            detail: "This resource answers \(allowed.joined(separator: ", ")).",
+            headers: ["Allow": allowed.joined(separator: ", ")])
     }
 
     public static func malformed(_ detail: String) -> Problem {
@@ -82,8 +85,9 @@ extension Problem {
     }
 
     public static func validation(_ errors: [FieldError]) -> Problem {
-        Problem(kind: "validation", title: "Invalid values", status: 422,
-                detail: "One or more fields are invalid.", errors: errors)
+        Problem(
+            kind: "validation", title: "Invalid values", status: 422,
+            detail: "One or more fields are invalid.", errors: errors)
     }
 
     public static func validation(field: String, _ message: String) -> Problem {
@@ -91,13 +95,15 @@ extension Problem {
     }
 
     public static func payloadTooLarge(limit: Int) -> Problem {
-        Problem(kind: "payload-too-large", title: "Payload too large", status: 413,
-                detail: "The request body exceeds \(limit) bytes.")
+        Problem(
+            kind: "payload-too-large", title: "Payload too large", status: 413,
+            detail: "The request body exceeds \(limit) bytes.")
     }
 
     public static func unsupportedMediaType() -> Problem {
-        Problem(kind: "unsupported-media-type", title: "Unsupported media type", status: 415,
-                detail: "Send the body as application/json.")
+        Problem(
+            kind: "unsupported-media-type", title: "Unsupported media type", status: 415,
+            detail: "Send the body as application/json.")
     }
 
     public static func conflict(kind: String = "conflict", _ detail: String) -> Problem {
@@ -105,29 +111,34 @@ extension Problem {
     }
 
     public static func preconditionFailed() -> Problem {
-        Problem(kind: "precondition-failed", title: "Precondition failed", status: 412,
-                detail: "The resource changed since the version named in If-Match. Fetch it again.")
+        Problem(
+            kind: "precondition-failed", title: "Precondition failed", status: 412,
+            detail: "The resource changed since the version named in If-Match. Fetch it again.")
     }
 
     public static func preconditionRequired() -> Problem {
-        Problem(kind: "precondition-required", title: "Precondition required", status: 428,
-                detail: "Send If-Match with the resource's ETag (or *) to change it.")
+        Problem(
+            kind: "precondition-required", title: "Precondition required", status: 428,
+            detail: "Send If-Match with the resource's ETag (or *) to change it.")
     }
 
     public static func tooManyRequests(retryAfter: Int) -> Problem {
-        Problem(kind: "rate-limited", title: "Too many requests", status: 429,
-                detail: "Slow down; try again in \(retryAfter) seconds.",
-                headers: ["Retry-After": String(retryAfter)])
+        Problem(
+            kind: "rate-limited", title: "Too many requests", status: 429,
+            detail: "Slow down; try again in \(retryAfter) seconds.",
+            headers: ["Retry-After": String(retryAfter)])
     }
 
     public static func unavailable(retryAfter: Int) -> Problem {
-        Problem(kind: "unavailable", title: "Service unavailable", status: 503,
-                detail: "The database cannot be reached right now.",
-                headers: ["Retry-After": String(retryAfter)])
+        Problem(
+            kind: "unavailable", title: "Service unavailable", status: 503,
+            detail: "The database cannot be reached right now.",
+            headers: ["Retry-After": String(retryAfter)])
     }
 
     public static func internalError() -> Problem {
-        Problem(kind: "internal", title: "Internal error", status: 500,
-                detail: "Something went wrong on our side. Quote the request id when reporting it.")
+        Problem(
+            kind: "internal", title: "Internal error", status: 500,
+            detail: "Something went wrong on our side. Quote the request id when reporting it.")
     }
 }

@@ -32,7 +32,9 @@ public struct Router: Sendable {
         func accepts(_ value: String) -> Bool {
             switch self {
             case .uuid: return value.count == 36 && UUID(uuidString: value) != nil
-            case .int: return !value.isEmpty && value.count <= 9 && value.allSatisfy(\.isASCII) && Int(value) != nil && !value.hasPrefix("-") && !value.hasPrefix("+")
+            case .int:
+                return !value.isEmpty && value.count <= 9 && value.allSatisfy(\.isASCII) && Int(value) != nil
+                    && !value.hasPrefix("-") && !value.hasPrefix("+")
             case .string: return !value.isEmpty
             }
         }
@@ -50,13 +52,16 @@ public struct Router: Sendable {
             precondition(type != nil, "unknown parameter type in route pattern \(pattern)")
             return .parameter(name: inner[0], type: type!)
         }
-        let template = "/" + segments.map { segment -> String in
-            switch segment {
-            case .literal(let text): return text
-            case .parameter(let name, _): return "{\(name)}"
-            }
-        }.joined(separator: "/")
-        precondition(!routes.contains { $0.method == method && $0.segments == segments }, "duplicate route \(method) \(pattern)")
+        let template =
+            "/"
+            + segments.map { segment -> String in
+                switch segment {
+                case .literal(let text): return text
+                case .parameter(let name, _): return "{\(name)}"
+                }
+            }.joined(separator: "/")
+        precondition(
+            !routes.contains { $0.method == method && $0.segments == segments }, "duplicate route \(method) \(pattern)")
         routes.append(Route(method: method, pattern: pattern, template: template, segments: segments, handler: handler))
     }
 

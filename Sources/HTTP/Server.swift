@@ -163,7 +163,9 @@ public final class HTTPServer: @unchecked Sendable {
             return queue(response, on: connection)
         }
         if exchange.bodyLimitExceeded {
-            return queue(responder.refuse(exchange.request, with: .payloadTooLarge(limit: configuration.maxBodyBytes)), on: connection)
+            return queue(
+                responder.refuse(exchange.request, with: .payloadTooLarge(limit: configuration.maxBodyBytes)),
+                on: connection)
         }
         guard let workers else {
             begin(exchange)
@@ -272,10 +274,13 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             connection: connection, url: url, method: method, trustedPeer: server)
         let exchange = Exchange(request: request)
         connectionContext.pointee = Unmanaged.passRetained(exchange).toOpaque()
-        if let length = request.headers["Content-Length"].flatMap({ Int($0) }), length > server.configuration.maxBodyBytes {
+        if let length = request.headers["Content-Length"].flatMap({ Int($0) }),
+            length > server.configuration.maxBodyBytes
+        {
             // Refused before a byte of the body is read.
             exchange.earlyResponseQueued = true
-            let response = server.responder.refuse(request, with: .payloadTooLarge(limit: server.configuration.maxBodyBytes))
+            let response = server.responder.refuse(
+                request, with: .payloadTooLarge(limit: server.configuration.maxBodyBytes))
             return server.queue(response, on: connection)
         }
         return mhdYes
@@ -330,7 +335,8 @@ private func readRequestHead(
         guard let context, let key else { return mhdYes }
         let collected = Unmanaged<Collected>.fromOpaque(context).takeUnretainedValue()
         func text(_ start: UnsafePointer<CChar>?, _ count: Int) -> String {
-            let raw = String(decoding: UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : count), as: UTF8.self)
+            let raw = String(
+                decoding: UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : count), as: UTF8.self)
             guard collected.percentEncoded else { return raw }
             guard let decoded = PercentEncoding.decode(raw) else {
                 collected.invalidText = true
@@ -345,13 +351,15 @@ private func readRequestHead(
     let query = Collected()
     query.percentEncoded = true
     withExtendedLifetime(headers) {
-        _ = MHD_get_connection_values_n(connection, mhdHeaderKind, iterator, Unmanaged.passUnretained(headers).toOpaque())
+        _ = MHD_get_connection_values_n(
+            connection, mhdHeaderKind, iterator, Unmanaged.passUnretained(headers).toOpaque())
     }
     withExtendedLifetime(query) {
         _ = MHD_get_connection_values_n(connection, mhdQueryKind, iterator, Unmanaged.passUnretained(query).toOpaque())
     }
     var address = [CChar](repeating: 0, count: 64)
-    let peer = praxis_mhd_client_address(connection, &address, address.count) == 0
+    let peer =
+        praxis_mhd_client_address(connection, &address, address.count) == 0
         ? String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
     let headerFields = HTTPHeaders(headers.pairs)
     var request = Request(

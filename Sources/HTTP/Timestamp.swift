@@ -27,7 +27,8 @@ public enum Timestamp {
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
-        guard let date = withFraction.date(from: text) ?? plain.date(from: text), (earliest...latest).contains(date) else {
+        guard let date = withFraction.date(from: text) ?? plain.date(from: text), (earliest...latest).contains(date)
+        else {
             return nil
         }
         return Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
@@ -36,8 +37,12 @@ public enum Timestamp {
     /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`, and nothing more.
     private static func hasRFC3339Shape(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        func digits(_ range: Range<Int>) -> Bool { range.allSatisfy { $0 < bytes.count && (48...57).contains(bytes[$0]) } }
-        func byte(_ index: Int, _ allowed: String) -> Bool { index < bytes.count && allowed.utf8.contains(bytes[index]) }
+        func digits(_ range: Range<Int>) -> Bool {
+            range.allSatisfy { $0 < bytes.count && (48...57).contains(bytes[$0]) }
+        }
+        func byte(_ index: Int, _ allowed: String) -> Bool {
+            index < bytes.count && allowed.utf8.contains(bytes[index])
+        }
         guard digits(0..<4), byte(4, "-"), digits(5..<7), byte(7, "-"), digits(8..<10), byte(10, "Tt"), digits(11..<13),
             byte(13, ":"), digits(14..<16), byte(16, ":"), digits(17..<19)
         else { return false }
@@ -49,7 +54,8 @@ public enum Timestamp {
             guard index > start else { return false }
         }
         if byte(index, "Zz") { return index + 1 == bytes.count }
-        return byte(index, "+-") && digits(index + 1..<index + 3) && byte(index + 3, ":") && digits(index + 4..<index + 6)
+        return byte(index, "+-") && digits(index + 1..<index + 3) && byte(index + 3, ":")
+            && digits(index + 4..<index + 6)
             && index + 6 == bytes.count
     }
 }

@@ -22,8 +22,12 @@ enum Admission {
     }
 
     /// Observers only where allowed; a guest needs a future end, and only a guest has one.
-    static func checkRole(_ role: MembershipRole, expiresAt: Date?, rules: Rules, into validation: inout Validation) throws {
-        if role == .observer && !rules.observersAllowed { validation.add("role", "observers are not allowed in this community") }
+    static func checkRole(_ role: MembershipRole, expiresAt: Date?, rules: Rules, into validation: inout Validation)
+        throws
+    {
+        if role == .observer && !rules.observersAllowed {
+            validation.add("role", "observers are not allowed in this community")
+        }
         switch (role, expiresAt) {
         case (.guest, nil): validation.add("expires_at", "is required for a guest")
         case (.guest, let end?) where end <= Date(): validation.add("expires_at", "must be in the future")
@@ -52,7 +56,8 @@ enum Admission {
             if status != .active && status != .invited {
                 refusal = .conflict(kind: "account-not-active", detail: "This account is \(status.rawValue).")
             } else if !rules.kinds.contains(try person.enumeration(0)) {
-                refusal = .forbidden(reason: "member-kind-not-admitted", detail: "This community does not admit members of this kind.")
+                refusal = .forbidden(
+                    reason: "member-kind-not-admitted", detail: "This community does not admit members of this kind.")
             } else if !rules.kinds.contains(.vendor) && commercialInterest {
                 refusal = .forbidden(
                     reason: "member-kind-not-admitted",
@@ -65,10 +70,13 @@ enum Admission {
                 throw refusal ?? AccessError.notFound
             case .aConvenor:
                 throw AccessError.conflict(
-                    kind: "not-admissible", detail: "This person cannot join this community: they do not meet its rules.")
+                    kind: "not-admissible",
+                    detail: "This person cannot join this community: they do not meet its rules.")
             }
         }
-        guard let membership = try connection.query(MembershipRepository.lockMember, [community, account]).first else { return }
+        guard let membership = try connection.query(MembershipRepository.lockMember, [community, account]).first else {
+            return
+        }
         let status: MembershipStatus = try membership.enumeration(1)
         // A guest whose time is up is no longer a member, and may be invited again.
         let ended = try membership.optionalDate(2).map { $0 <= Date() } ?? false
@@ -77,7 +85,8 @@ enum Admission {
         }
         if status == .suspended {
             throw AccessError.conflict(
-                kind: "membership-suspended", detail: "This person's membership is suspended; a convenor reinstates it.")
+                kind: "membership-suspended", detail: "This person's membership is suspended; a convenor reinstates it."
+            )
         }
     }
 
@@ -86,7 +95,8 @@ enum Admission {
         let others = try connection.query(MembershipRepository.otherConvenors, [community, account]).first!.int(0)
         guard others > 0 else {
             throw AccessError.conflict(
-                kind: "last-convenor", detail: "A community keeps at least one active convenor; appoint another one first.")
+                kind: "last-convenor",
+                detail: "A community keeps at least one active convenor; appoint another one first.")
         }
     }
 }

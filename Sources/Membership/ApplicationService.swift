@@ -18,21 +18,26 @@ public struct ApplicationService: Sendable {
         to community: UUID, by caller: Caller, from origin: RequestOrigin, answers: () throws -> String
     ) throws -> MembershipApplication {
         try pool.withTransaction { connection in
-            let context = try CommunityAccess.authorize(caller, .applyToJoin, in: community, on: connection, locking: true)
+            let context = try CommunityAccess.authorize(
+                caller, .applyToJoin, in: community, on: connection, locking: true)
             let rules = try Admission.rules(of: community, on: connection)
             guard rules.joinPolicy == .apply else {
-                throw AccessError.forbidden(reason: "invitation-only", detail: "This community admits members by invitation only.")
+                throw AccessError.forbidden(
+                    reason: "invitation-only", detail: "This community admits members by invitation only.")
             }
             guard context.role == nil else {
                 throw AccessError.conflict(kind: "already-member", detail: "You are a member already.")
             }
-            try Admission.checkPerson(caller.accountID, for: community, rules: rules, tellingTo: .thePerson, on: connection)
+            try Admission.checkPerson(
+                caller.accountID, for: community, rules: rules, tellingTo: .thePerson, on: connection)
             let answers = try answers()
             let id = UUIDv7.make()
             do {
-                try connection.query(MembershipRepository.insertApplication, [id, community, caller.accountID, answers])
+                try connection.query(
+                    MembershipRepository.insertApplication, [id, community, caller.accountID, answers])
             } catch PostgresError.uniqueViolation {
-                throw AccessError.conflict(kind: "application-pending", detail: "You have an open application here already.")
+                throw AccessError.conflict(
+                    kind: "application-pending", detail: "You have an open application here already.")
             }
             try audit.record(
                 "application.created", "application", id, by: caller, from: origin,
@@ -63,15 +68,18 @@ public struct ApplicationService: Sendable {
         application id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller,
         from origin: RequestOrigin, role: () throws -> MembershipRole
     ) throws -> MembershipApplication {
-        try decide(id, ifVersion: matches, by: caller, from: origin, byConvenor: true) { application, rules, connection in
+        try decide(id, ifVersion: matches, by: caller, from: origin, byConvenor: true) {
+            application, rules, connection in
             try Admission.checkPerson(
-                application.account.id, for: application.community.id, rules: rules, tellingTo: .aConvenor, on: connection)
+                application.account.id, for: application.community.id, rules: rules, tellingTo: .aConvenor,
+                on: connection)
             let role = try role()
             var validation = Validation()
             if role != .member && role != .observer { validation.add("role", "must be member or observer") }
             try Admission.checkRole(role, expiresAt: nil, rules: rules, into: &validation)
             try connection.query(
-                MembershipRepository.admit, [application.community.id, application.account.id, role.rawValue, Date?.none])
+                MembershipRepository.admit,
+                [application.community.id, application.account.id, role.rawValue, Date?.none])
             return (.approved, role, nil)
         }
     }
@@ -90,7 +98,8 @@ public struct ApplicationService: Sendable {
     }
 
     public func withdraw(
-        application id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin
+        application id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller,
+        from origin: RequestOrigin
     ) throws -> MembershipApplication {
         try decide(id, ifVersion: matches, by: caller, from: origin, byConvenor: false) { _, _, _ in
             (.withdrawn, nil, nil)
@@ -100,8 +109,11 @@ public struct ApplicationService: Sendable {
     /// Reads the application, checks who may decide it, locks the community and then the
     /// application (in that order, as every membership change does) and records the decision.
     private func decide(
-        _ id: UUID, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin, byConvenor: Bool,
-        outcome: (MembershipApplication, Admission.Rules, Connection) throws -> (ApplicationStatus, MembershipRole?, String?)
+        _ id: UUID, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin,
+        byConvenor: Bool,
+        outcome: (MembershipApplication, Admission.Rules, Connection) throws -> (
+            ApplicationStatus, MembershipRole?, String?
+        )
     ) throws -> MembershipApplication {
         try Policy.authorize(caller, byConvenor ? .manageMembers : .manageOwnMembership)
         return try pool.withTransaction { connection in
@@ -111,30 +123,41 @@ public struct ApplicationService: Sendable {
                     try CommunityAccess.authorize(caller, .manageMembers, in: visible.community.id, on: connection)
                 } catch AccessError.notFound {
                     // The applicant sees their application: they are told who decides it.
-                    throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may do this.")
+                    throw AccessError.forbidden(
+                        reason: "convenor-required", detail: "Only the community's convenors may do this.")
                 }
             } else if visible.account.id != caller.accountID {
-                throw AccessError.forbidden(reason: "applicant-only", detail: "Only the applicant may withdraw an application.")
+                throw AccessError.forbidden(
+                    reason: "applicant-only", detail: "Only the applicant may withdraw an application.")
             }
             let rules = try Admission.rules(of: visible.community.id, on: connection)
             // Read again under the lock: the caller's standing may have changed while they waited.
-            guard let row = try connection.query(MembershipRepository.lockApplication, Visibility.bindings(for: caller) + [id]).first
+            guard
+                let row = try connection.query(
+                    MembershipRepository.lockApplication, Visibility.bindings(for: caller) + [id]
+                ).first
             else { throw AccessError.notFound }
             let application = try MembershipRepository.application(row)
             try matches(application.version)
             guard application.status == .applied else {
-                throw AccessError.conflict(kind: "invalid-transition", detail: "The application is \(application.status.rawValue) already.")
+                throw AccessError.conflict(
+                    kind: "invalid-transition", detail: "The application is \(application.status.rawValue) already.")
             }
             let (status, role, reason) = try outcome(application, rules, connection)
             try connection.query(
-                MembershipRepository.decideApplication, [id, status.rawValue, role?.rawValue, reason, byConvenor ? caller.accountID : nil])
-            try audit.record("application.\(status.rawValue)", "application", id, by: caller, from: origin, on: connection)
+                MembershipRepository.decideApplication,
+                [id, status.rawValue, role?.rawValue, reason, byConvenor ? caller.accountID : nil])
+            try audit.record(
+                "application.\(status.rawValue)", "application", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
         }
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> MembershipApplication {
-        guard let row = try connection.query(MembershipRepository.application, Visibility.bindings(for: caller) + [id]).first else {
+        guard
+            let row = try connection.query(MembershipRepository.application, Visibility.bindings(for: caller) + [id])
+                .first
+        else {
             throw AccessError.notFound
         }
         return try MembershipRepository.application(row)

@@ -18,7 +18,8 @@ enum CircleRepository {
         VALUES ($1, $2, $3, $4, $5, $6, $7)
         """)
     static let find = Statement("circle_find", "SELECT \(columns) FROM circles ci WHERE ci.id = $3 AND \(visible)")
-    static let lock = Statement("circle_lock", "SELECT \(columns) FROM circles ci WHERE ci.id = $3 AND \(visible) FOR UPDATE OF ci")
+    static let lock = Statement(
+        "circle_lock", "SELECT \(columns) FROM circles ci WHERE ci.id = $3 AND \(visible) FOR UPDATE OF ci")
     static let list = Statement(
         "circle_list",
         """
@@ -27,7 +28,8 @@ enum CircleRepository {
         ORDER BY ci.id LIMIT $5
         """)
     /// Membership changes alter what a circle shows (its member count), so they move its version.
-    static let touch = Statement("circle_touch", "UPDATE circles SET version = version + 1, updated_at = now() WHERE id = $1")
+    static let touch = Statement(
+        "circle_touch", "UPDATE circles SET version = version + 1, updated_at = now() WHERE id = $1")
     static let update = Statement(
         "circle_update",
         """
@@ -38,7 +40,8 @@ enum CircleRepository {
     /// Members who would no longer be eligible under the circle's rules as they now stand.
     static let ineligible = Statement(
         "circle_ineligible",
-        "SELECT count(*) FROM circle_members WHERE circle_id = $1 AND NOT praxis_circle_eligible(account_id, circle_id)")
+        "SELECT count(*) FROM circle_members WHERE circle_id = $1 AND NOT praxis_circle_eligible(account_id, circle_id)"
+    )
     static let eligible = Statement("circle_eligible", "SELECT praxis_circle_eligible($1, $2)")
     static let addMember = Statement(
         "circle_add_member",
@@ -85,7 +88,8 @@ enum CircleRepository {
 
     static func member(_ row: Row) throws -> CircleMember {
         CircleMember(
-            account: PersonSummary(id: try row.uuid(0), displayName: try row.string(1)), memberKind: try row.enumeration(2),
+            account: PersonSummary(id: try row.uuid(0), displayName: try row.string(1)),
+            memberKind: try row.enumeration(2),
             addedBy: PersonSummary(id: try row.uuid(3), displayName: try row.string(4)), addedAt: try row.date(5))
     }
 

@@ -15,7 +15,9 @@ public struct CircleService: Sendable {
     }
 
     /// A convenor creates a circle and is its first member, so must be eligible for it.
-    public func create(in community: UUID, by caller: Caller, from origin: RequestOrigin, _ settings: () throws -> CircleSettings)
+    public func create(
+        in community: UUID, by caller: Caller, from origin: RequestOrigin, _ settings: () throws -> CircleSettings
+    )
         throws -> Circle
     {
         try pool.withTransaction { connection in
@@ -25,10 +27,14 @@ public struct CircleService: Sendable {
             let id = UUIDv7.make()
             try connection.query(
                 CircleRepository.insert,
-                [id, community, settings.name, settings.description, settings.governmentOnly, settings.excludesVendors, caller.accountID])
+                [
+                    id, community, settings.name, settings.description, settings.governmentOnly,
+                    settings.excludesVendors, caller.accountID,
+                ])
             try add(caller.accountID, to: id, by: caller, on: connection)
-            try audit.record("circle.created", "circle", id, by: caller, from: origin,
-                             details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
+            try audit.record(
+                "circle.created", "circle", id, by: caller, from: origin,
+                details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
             return try find(id, for: caller, on: connection)
         }
     }
@@ -46,7 +52,8 @@ public struct CircleService: Sendable {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .readMembers, in: community, on: connection)
             return try connection.query(
-                CircleRepository.list, Visibility.bindings(for: caller) + [community, after, limit], decode: CircleRepository.circle)
+                CircleRepository.list, Visibility.bindings(for: caller) + [community, after, limit],
+                decode: CircleRepository.circle)
         }
     }
 
@@ -65,10 +72,12 @@ public struct CircleService: Sendable {
             try validate(settings)
             try matches(current.version)
             try connection.query(
-                CircleRepository.update, [id, settings.name, settings.description, settings.governmentOnly, settings.excludesVendors])
+                CircleRepository.update,
+                [id, settings.name, settings.description, settings.governmentOnly, settings.excludesVendors])
             guard try connection.query(CircleRepository.ineligible, [id]).first!.int(0) == 0 else {
                 throw AccessError.conflict(
-                    kind: "members-not-eligible", detail: "Some members would not be eligible under these rules; remove them first.")
+                    kind: "members-not-eligible",
+                    detail: "Some members would not be eligible under these rules; remove them first.")
             }
             try audit.record("circle.updated", "circle", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
@@ -79,7 +88,8 @@ public struct CircleService: Sendable {
         try pool.withConnection { connection in
             _ = try circle(id, for: caller)
             return try connection.query(
-                CircleRepository.members, Visibility.bindings(for: caller) + [id, after, limit], decode: CircleRepository.member)
+                CircleRepository.members, Visibility.bindings(for: caller) + [id, after, limit],
+                decode: CircleRepository.member)
         }
     }
 
@@ -88,7 +98,8 @@ public struct CircleService: Sendable {
         try pool.withConnection { connection in
             _ = try circle(id, for: caller)
             return try connection.query(
-                CircleRepository.history, Visibility.bindings(for: caller) + [id, after, limit], decode: CircleRepository.event)
+                CircleRepository.history, Visibility.bindings(for: caller) + [id, after, limit],
+                decode: CircleRepository.event)
         }
     }
 
@@ -100,8 +111,9 @@ public struct CircleService: Sendable {
             _ = try locked(id, for: caller, on: connection)
             let account = try account()
             try add(account, to: id, by: caller, on: connection)
-            try audit.record("circle.member_added", "circle", id, by: caller, from: origin,
-                             details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+            try audit.record(
+                "circle.member_added", "circle", id, by: caller, from: origin,
+                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
             return try member(account, of: id, for: caller)
         }
     }
@@ -109,7 +121,11 @@ public struct CircleService: Sendable {
     public func member(_ account: UUID, of id: UUID, for caller: Caller) throws -> CircleMember {
         try pool.withConnection { connection in
             _ = try circle(id, for: caller)
-            guard let row = try connection.query(CircleRepository.member, Visibility.bindings(for: caller) + [id, account]).first else {
+            guard
+                let row = try connection.query(
+                    CircleRepository.member, Visibility.bindings(for: caller) + [id, account]
+                ).first
+            else {
                 throw AccessError.notFound
             }
             return try CircleRepository.member(row)
@@ -120,7 +136,10 @@ public struct CircleService: Sendable {
     public func removeMember(_ account: UUID, from id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
         try pool.withTransaction { connection in
             let circle = try locked(id, for: caller, on: connection, leaving: account == caller.accountID)
-            guard !(try connection.query(CircleRepository.member, Visibility.bindings(for: caller) + [id, account]).isEmpty) else {
+            guard
+                !(try connection.query(CircleRepository.member, Visibility.bindings(for: caller) + [id, account])
+                    .isEmpty)
+            else {
                 throw AccessError.notFound
             }
             guard circle.memberCount > 1 else {
@@ -128,8 +147,9 @@ public struct CircleService: Sendable {
             }
             try connection.query(CircleRepository.removeMember, [id, account, caller.accountID, UUIDv7.make()])
             try connection.query(CircleRepository.touch, [id])
-            try audit.record("circle.member_removed", "circle", id, by: caller, from: origin,
-                             details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+            try audit.record(
+                "circle.member_removed", "circle", id, by: caller, from: origin,
+                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
         }
     }
 
@@ -137,16 +157,21 @@ public struct CircleService: Sendable {
         guard try connection.query(CircleRepository.eligible, [account, id]).first!.bool(0) else {
             throw AccessError.conflict(
                 kind: "not-eligible",
-                detail: "Only active members of the community who meet the circle's rules (officials only, no commercial interest) can join it.")
+                detail:
+                    "Only active members of the community who meet the circle's rules (officials only, no commercial interest) can join it."
+            )
         }
-        guard !(try connection.query(CircleRepository.addMember, [id, account, caller.accountID, UUIDv7.make()]).isEmpty) else {
+        guard
+            !(try connection.query(CircleRepository.addMember, [id, account, caller.accountID, UUIDv7.make()]).isEmpty)
+        else {
             throw AccessError.conflict(kind: "already-in-circle", detail: "This person is in the circle already.")
         }
         try connection.query(CircleRepository.touch, [id])
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Circle {
-        guard let row = try connection.query(CircleRepository.find, Visibility.bindings(for: caller) + [id]).first else {
+        guard let row = try connection.query(CircleRepository.find, Visibility.bindings(for: caller) + [id]).first
+        else {
             throw AccessError.notFound
         }
         return try CircleRepository.circle(row)
@@ -154,11 +179,14 @@ public struct CircleService: Sendable {
 
     /// The circle, locked after its community, for a change by a convenor in it (or, `leaving`,
     /// by a member taking themselves out).
-    private func locked(_ id: UUID, for caller: Caller, on connection: Connection, leaving: Bool = false) throws -> Circle {
+    private func locked(_ id: UUID, for caller: Caller, on connection: Connection, leaving: Bool = false) throws
+        -> Circle
+    {
         let visible = try find(id, for: caller, on: connection)
         try CommunityAccess.authorize(
             caller, leaving ? .leaveCommunity : .manageMembers, in: visible.communityID, on: connection, locking: true)
-        guard let row = try connection.query(CircleRepository.lock, Visibility.bindings(for: caller) + [id]).first else {
+        guard let row = try connection.query(CircleRepository.lock, Visibility.bindings(for: caller) + [id]).first
+        else {
             throw AccessError.notFound
         }
         return try CircleRepository.circle(row)

@@ -1,10 +1,20 @@
 import AccessControl
 import Foundation
 
-public enum JoinPolicy: String, Sendable, CaseIterable { case inviteOnly = "invite_only", apply }
+public enum JoinPolicy: String, Sendable, CaseIterable {
+    case inviteOnly = "invite_only"
+    case apply
+}
 public enum CommunityVisibility: String, Sendable, CaseIterable { case listed, unlisted }
-public enum ObserverHistory: String, Sendable, CaseIterable { case sinceJoined = "since_joined", all }
-public enum RecordingPolicy: String, Sendable, CaseIterable { case never, withConsent = "with_consent", always }
+public enum ObserverHistory: String, Sendable, CaseIterable {
+    case sinceJoined = "since_joined"
+    case all
+}
+public enum RecordingPolicy: String, Sendable, CaseIterable {
+    case never
+    case withConsent = "with_consent"
+    case always
+}
 public typealias MembershipRole = CommunityRole
 
 /// A community of practice and its trust rules.

@@ -25,7 +25,8 @@ struct CommunityRepository: Sendable {
         "INSERT INTO memberships (community_id, account_id, role, status) VALUES ($1, $2, 'convenor', 'active')")
     static let find = Statement(
         "community_find",
-        "SELECT \(columns) FROM communities c WHERE c.id = $3 AND \(Visibility.communityCard(account: 1, restriction: 2))")
+        "SELECT \(columns) FROM communities c WHERE c.id = $3 AND \(Visibility.communityCard(account: 1, restriction: 2))"
+    )
     static let list = Statement(
         "community_list",
         """
@@ -45,10 +46,13 @@ struct CommunityRepository: Sendable {
         """)
 
     static func settingsBindings(_ settings: CommunitySettings) -> [any PostgresBindable] {
-        [settings.slug, settings.name, settings.purpose, settings.visibility.rawValue, settings.joinPolicy.rawValue,
-         settings.criteria, settings.allowedMemberKinds.map(\.rawValue), settings.observersAllowed,
-         settings.observerHistory.rawValue, settings.chathamHouse, settings.recordingPolicy.rawValue, settings.minCellSize,
-         settings.needsVisibleToVendors]
+        [
+            settings.slug, settings.name, settings.purpose, settings.visibility.rawValue, settings.joinPolicy.rawValue,
+            settings.criteria, settings.allowedMemberKinds.map(\.rawValue), settings.observersAllowed,
+            settings.observerHistory.rawValue, settings.chathamHouse, settings.recordingPolicy.rawValue,
+            settings.minCellSize,
+            settings.needsVisibleToVendors,
+        ]
     }
 
     static func community(_ row: Row) throws -> Community {
@@ -57,7 +61,8 @@ struct CommunityRepository: Sendable {
             visibility: try row.enumeration(4), joinPolicy: try row.enumeration(5), criteria: try row.string(6),
             allowedMemberKinds: try row.stringArray(7).compactMap(MemberKind.init(rawValue:)),
             observersAllowed: try row.bool(8), observerHistory: try row.enumeration(9), chathamHouse: try row.bool(10),
-            recordingPolicy: try row.enumeration(11), minCellSize: try row.int(12), needsVisibleToVendors: try row.bool(13),
+            recordingPolicy: try row.enumeration(11), minCellSize: try row.int(12),
+            needsVisibleToVendors: try row.bool(13),
             version: try row.int64(14), createdAt: try row.date(15),
             viewerRole: try row.optionalEnumeration(16))
     }

@@ -13,13 +13,16 @@ public struct CommunityService: Sendable {
     }
 
     /// The creator becomes the first convenor.
-    public func create(_ settings: CommunitySettings, by caller: Caller, from origin: RequestOrigin) throws -> Community {
+    public func create(_ settings: CommunitySettings, by caller: Caller, from origin: RequestOrigin) throws -> Community
+    {
         try Policy.authorize(caller, .createCommunity)
         try validate(settings)
         let id = UUIDv7.make()
         return try pool.withTransaction { connection in
             do {
-                try connection.query(CommunityRepository.insert, [id] + CommunityRepository.settingsBindings(settings) + [caller.accountID])
+                try connection.query(
+                    CommunityRepository.insert,
+                    [id] + CommunityRepository.settingsBindings(settings) + [caller.accountID])
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(kind: "slug-taken", detail: "Another community has this slug.")
             }
@@ -36,7 +39,10 @@ public struct CommunityService: Sendable {
     /// A community's card for outsiders (listed, or open to applications), all of it for members.
     public func community(_ id: UUID, for caller: Caller) throws -> Community {
         try Policy.authorize(caller, .readCommunities)
-        guard let row = try pool.withConnection({ try $0.query(CommunityRepository.find, Visibility.bindings(for: caller) + [id]) }).first
+        guard
+            let row = try pool.withConnection({
+                try $0.query(CommunityRepository.find, Visibility.bindings(for: caller) + [id])
+            }).first
         else { throw AccessError.notFound }
         return try CommunityRepository.community(row)
     }
@@ -70,8 +76,9 @@ public struct CommunityService: Sendable {
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(kind: "slug-taken", detail: "Another community has this slug.")
             }
-            let cellChange = settings.minCellSize == current.minCellSize ? "" :
-                #","min_cell_size_from":\#(current.minCellSize),"min_cell_size_to":\#(settings.minCellSize)"#
+            let cellChange =
+                settings.minCellSize == current.minCellSize
+                ? "" : #","min_cell_size_from":\#(current.minCellSize),"min_cell_size_to":\#(settings.minCellSize)"#
             try audit.record(
                 "community.updated", "community", id, by: caller, from: origin,
                 details: #"{"version":\#(current.version + 1)\#(cellChange)}"#, on: connection)
@@ -88,11 +95,21 @@ public struct CommunityService: Sendable {
         {
             issues.append(.init("slug", "must be 1 to 60 lowercase letters, digits and single hyphens"))
         }
-        if !(1...200).contains(settings.name.unicodeScalars.count) { issues.append(.init("name", "must be 1 to 200 characters")) }
-        if settings.purpose.unicodeScalars.count > 5000 { issues.append(.init("purpose", "must be at most 5000 characters")) }
-        if settings.criteria.unicodeScalars.count > 5000 { issues.append(.init("criteria", "must be at most 5000 characters")) }
-        if settings.allowedMemberKinds.isEmpty { issues.append(.init("allowed_member_kinds", "must name at least one kind")) }
-        if settings.minCellSize < 3 || settings.minCellSize > 100 { issues.append(.init("min_cell_size", "must be 3 to 100")) }
+        if !(1...200).contains(settings.name.unicodeScalars.count) {
+            issues.append(.init("name", "must be 1 to 200 characters"))
+        }
+        if settings.purpose.unicodeScalars.count > 5000 {
+            issues.append(.init("purpose", "must be at most 5000 characters"))
+        }
+        if settings.criteria.unicodeScalars.count > 5000 {
+            issues.append(.init("criteria", "must be at most 5000 characters"))
+        }
+        if settings.allowedMemberKinds.isEmpty {
+            issues.append(.init("allowed_member_kinds", "must name at least one kind"))
+        }
+        if settings.minCellSize < 3 || settings.minCellSize > 100 {
+            issues.append(.init("min_cell_size", "must be 3 to 100"))
+        }
         if !issues.isEmpty { throw AccessError.invalid(issues) }
     }
 }

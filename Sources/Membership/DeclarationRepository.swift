@@ -9,7 +9,8 @@ enum DeclarationRepository {
     static let columns = "d.id, d.community_id, d.description, d.theme_ids::text[], d.created_at, d.withdrawn_at"
     static let insert = Statement(
         "declaration_insert",
-        "INSERT INTO declarations (id, account_id, community_id, description, theme_ids) VALUES ($1, $2, $3, $4, $5::uuid[])")
+        "INSERT INTO declarations (id, account_id, community_id, description, theme_ids) VALUES ($1, $2, $3, $4, $5::uuid[])"
+    )
     static let find = Statement(
         "declaration_find", "SELECT \(columns) FROM declarations d WHERE d.id = $3 AND \(mine)")
     static let list = Statement(
@@ -21,7 +22,8 @@ enum DeclarationRepository {
         """)
     static let withdraw = Statement(
         "declaration_withdraw",
-        "UPDATE declarations d SET withdrawn_at = now() WHERE d.id = $3 AND \(mine) AND d.withdrawn_at IS NULL RETURNING d.id")
+        "UPDATE declarations d SET withdrawn_at = now() WHERE d.id = $3 AND \(mine) AND d.withdrawn_at IS NULL RETURNING d.id"
+    )
 
     static func declaration(_ row: Row) throws -> Declaration {
         Declaration(

@@ -41,7 +41,9 @@ public struct DeclarationService: Sendable {
         }
     }
 
-    public func declarations(includingWithdrawn: Bool, after: UUID?, limit: Int, for caller: Caller) throws -> [Declaration] {
+    public func declarations(includingWithdrawn: Bool, after: UUID?, limit: Int, for caller: Caller) throws
+        -> [Declaration]
+    {
         try Policy.authorize(caller, .readOwnMembership)
         return try pool.withConnection { connection in
             try connection.query(
@@ -60,7 +62,9 @@ public struct DeclarationService: Sendable {
         try Policy.authorize(caller, .manageOwnMembership)
         return try pool.withTransaction { connection in
             _ = try find(id, for: caller, on: connection)
-            guard !(try connection.query(DeclarationRepository.withdraw, Visibility.bindings(for: caller) + [id]).isEmpty) else {
+            guard
+                !(try connection.query(DeclarationRepository.withdraw, Visibility.bindings(for: caller) + [id]).isEmpty)
+            else {
                 throw AccessError.conflict(kind: "invalid-transition", detail: "The declaration is withdrawn already.")
             }
             try audit.record("declaration.withdrawn", "declaration", id, by: caller, from: origin, on: connection)
@@ -69,7 +73,8 @@ public struct DeclarationService: Sendable {
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Declaration {
-        guard let row = try connection.query(DeclarationRepository.find, Visibility.bindings(for: caller) + [id]).first else {
+        guard let row = try connection.query(DeclarationRepository.find, Visibility.bindings(for: caller) + [id]).first
+        else {
             throw AccessError.notFound
         }
         return try DeclarationRepository.declaration(row)

@@ -11,13 +11,16 @@ enum ImportRepository {
         """
     static let insert = Statement(
         "import_insert",
-        "INSERT INTO member_imports (id, community_id, account_id, dry_run, csv, total_rows) VALUES ($1, $2, $3, $4, $5, $6)")
+        "INSERT INTO member_imports (id, community_id, account_id, dry_run, csv, total_rows) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
     static let find = Statement(
         "import_find",
-        "SELECT \(columns) FROM member_imports mi WHERE mi.id = $3 AND \(Visibility.personalRequest("mi", account: 1, restriction: 2))")
+        "SELECT \(columns) FROM member_imports mi WHERE mi.id = $3 AND \(Visibility.personalRequest("mi", account: 1, restriction: 2))"
+    )
     static let start = Statement(
         "import_start",
-        "UPDATE member_imports SET status = 'running', updated_at = now() WHERE id = $1 AND status = 'queued' RETURNING csv")
+        "UPDATE member_imports SET status = 'running', updated_at = now() WHERE id = $1 AND status = 'queued' RETURNING csv"
+    )
     static let progress = Statement(
         "import_progress",
         """

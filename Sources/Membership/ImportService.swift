@@ -36,7 +36,10 @@ public struct ImportService: Sendable {
         let text = try csv()
         let rows = try Self.rows(of: text)
         if rows.count <= Self.immediateLimit {
-            return .finished(rows.map { importRow($0, into: community, dryRun: dryRun, by: caller, from: origin, keepingSecrets: true) })
+            return .finished(
+                rows.map {
+                    importRow($0, into: community, dryRun: dryRun, by: caller, from: origin, keepingSecrets: true)
+                })
         }
         let id = UUIDv7.make()
         _ = try pool.withConnection { connection in
@@ -66,7 +69,8 @@ public struct ImportService: Sendable {
             for batch in stride(from: 0, to: rows.count, by: 50).map({ Array(rows[$0..<min($0 + 50, rows.count)]) }) {
                 guard try authentication.isStillValid(caller) else { throw AccessError.unauthenticated }
                 let results = batch.map {
-                    importRow($0, into: job.communityID, dryRun: job.dryRun, by: caller, from: origin, keepingSecrets: false)
+                    importRow(
+                        $0, into: job.communityID, dryRun: job.dryRun, by: caller, from: origin, keepingSecrets: false)
                 }
                 processed += batch.count
                 let encoded = String(decoding: try JSONEncoder().encode(results), as: UTF8.self)
@@ -84,7 +88,10 @@ public struct ImportService: Sendable {
     }
 
     private func find(_ id: UUID, for caller: Caller) throws -> MemberImport {
-        guard let row = try pool.withConnection({ try $0.query(ImportRepository.find, Visibility.bindings(for: caller) + [id]) }).first
+        guard
+            let row = try pool.withConnection({
+                try $0.query(ImportRepository.find, Visibility.bindings(for: caller) + [id])
+            }).first
         else { throw AccessError.notFound }
         return try ImportRepository.memberImport(row)
     }
@@ -107,16 +114,22 @@ public struct ImportService: Sendable {
             throw AccessError.invalid("csv", "is empty; the first line names the columns")
         }
         let unknown = header.filter { !columns.contains($0) }
-        if !unknown.isEmpty { throw AccessError.invalid("csv", "has unknown columns: \(unknown.joined(separator: ", "))") }
+        if !unknown.isEmpty {
+            throw AccessError.invalid("csv", "has unknown columns: \(unknown.joined(separator: ", "))")
+        }
         for required in ["email", "kind"] where !header.contains(required) {
             throw AccessError.invalid("csv", "needs a column \(required)")
         }
         if Set(header).count != header.count { throw AccessError.invalid("csv", "names a column twice") }
         var rows: [Record] = []
         for (offset, record) in records.enumerated().dropFirst() where record.contains(where: { !$0.isEmpty }) {
-            guard record.count <= header.count else { throw AccessError.invalid("csv", "line \(offset + 1) has more fields than columns") }
+            guard record.count <= header.count else {
+                throw AccessError.invalid("csv", "line \(offset + 1) has more fields than columns")
+            }
             var values: [String: String] = [:]
-            for (index, value) in record.enumerated() { values[header[index]] = value.trimmingCharacters(in: .whitespaces) }
+            for (index, value) in record.enumerated() {
+                values[header[index]] = value.trimmingCharacters(in: .whitespaces)
+            }
             rows.append(Record(line: offset + 1, values: values))
         }
         if rows.isEmpty { throw AccessError.invalid("csv", "holds no rows") }
@@ -130,15 +143,20 @@ public struct ImportService: Sendable {
     }
 
     private func importRow(
-        _ row: Record, into community: UUID, dryRun: Bool, by caller: Caller, from origin: RequestOrigin, keepingSecrets: Bool
+        _ row: Record, into community: UUID, dryRun: Bool, by caller: Caller, from origin: RequestOrigin,
+        keepingSecrets: Bool
     ) -> ImportRowResult {
         let email = row.value("email")
         var result = ImportRowResult(
-            line: row.line, email: email, outcome: .invalid, accountID: nil, accountCreated: false, errors: [], activationToken: nil)
+            line: row.line, email: email, outcome: .invalid, accountID: nil, accountCreated: false, errors: [],
+            activationToken: nil)
         var issues: [ImportRowResult.FieldError] = []
         let kind = MemberKind(rawValue: row.value("kind"))
         if kind == nil {
-            issues.append(.init(field: "kind", message: "must be one of \(MemberKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+            issues.append(
+                .init(
+                    field: "kind",
+                    message: "must be one of \(MemberKind.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         let roleText = row.value("role").isEmpty ? "member" : row.value("role")
         let role = MembershipRole(rawValue: roleText).flatMap { $0 == .guest ? nil : $0 }
@@ -146,8 +164,12 @@ public struct ImportService: Sendable {
         var organisationID: UUID?
         do {
             if !row.value("organisation").isEmpty {
-                let found = try pool.withConnection { try $0.query(ImportRepository.organisation, [row.value("organisation")]) }
-                if found.count == 1 { organisationID = try found[0].uuid(0) } else {
+                let found = try pool.withConnection {
+                    try $0.query(ImportRepository.organisation, [row.value("organisation")])
+                }
+                if found.count == 1 {
+                    organisationID = try found[0].uuid(0)
+                } else {
                     let problem = found.isEmpty ? "is not an organisation's name" : "names more than one organisation"
                     issues.append(.init(field: "organisation", message: problem))
                 }
@@ -157,8 +179,10 @@ public struct ImportService: Sendable {
                 return result
             }
             var details = InviteeDetails(
-                email: email, displayName: row.value("name").isEmpty ? String(email.prefix { $0 != "@" }) : row.value("name"),
-                memberKind: kind, organisationID: organisationID, country: row.value("country").isEmpty ? nil : row.value("country"))
+                email: email,
+                displayName: row.value("name").isEmpty ? String(email.prefix { $0 != "@" }) : row.value("name"),
+                memberKind: kind, organisationID: organisationID,
+                country: row.value("country").isEmpty ? nil : row.value("country"))
             details.updatingAccountInvitedOnlyBy = community
             let input = NewInvitation(invitee: .email(details), role: role, membershipExpiresAt: nil, message: "")
             let invited: (invitation: Invitation, activation: (secret: String, expiresAt: Date)?)

@@ -42,9 +42,13 @@ public struct InvitationService: Sendable {
             do {
                 try connection.query(
                     MembershipRepository.insertInvitation,
-                    [id, community, invitee, input.role.rawValue, input.membershipExpiresAt, input.message, caller.accountID])
+                    [
+                        id, community, invitee, input.role.rawValue, input.membershipExpiresAt, input.message,
+                        caller.accountID,
+                    ])
             } catch PostgresError.uniqueViolation {
-                throw AccessError.conflict(kind: "invitation-pending", detail: "This person has an open invitation already.")
+                throw AccessError.conflict(
+                    kind: "invitation-pending", detail: "This person has an open invitation already.")
             }
             try audit.record(
                 "invitation.created", "invitation", id, by: caller, from: origin,
@@ -66,39 +70,48 @@ public struct InvitationService: Sendable {
             try CommunityAccess.authorize(caller, .reviewMembership, in: community, on: connection)
             return try connection.query(
                 MembershipRepository.communityInvitations,
-                Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit], decode: MembershipRepository.invitation)
+                Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit],
+                decode: MembershipRepository.invitation)
         }
     }
 
-    public func myInvitations(status: InvitationStatus?, after: UUID?, limit: Int, for caller: Caller) throws -> [Invitation] {
+    public func myInvitations(status: InvitationStatus?, after: UUID?, limit: Int, for caller: Caller) throws
+        -> [Invitation]
+    {
         try Policy.authorize(caller, .readOwnMembership)
         return try pool.withConnection { connection in
             try connection.query(
-                MembershipRepository.myInvitations, Visibility.bindings(for: caller) + [status?.rawValue, after, limit],
+                MembershipRepository.myInvitations,
+                Visibility.bindings(for: caller) + [status?.rawValue, after, limit],
                 decode: MembershipRepository.invitation)
         }
     }
 
     /// The invitee accepts: the community's rules and the person are checked again as they are now.
     public func accept(
-        invitation id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin
+        invitation id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller,
+        from origin: RequestOrigin
     ) throws -> Member {
         let invitation = try decide(id, as: .accepted, ifVersion: matches, by: caller, from: origin) { invitation, _ in
             try Self.requireInvitee(invitation, caller)
             if let end = invitation.membershipExpiresAt, end <= Date() {
-                throw AccessError.conflict(kind: "invitation-expired", detail: "The guest membership this invitation offered has ended.")
+                throw AccessError.conflict(
+                    kind: "invitation-expired", detail: "The guest membership this invitation offered has ended.")
             }
         } then: { invitation, rules, connection in
             let community = invitation.community.id
-            try Admission.checkPerson(caller.accountID, for: community, rules: rules, tellingTo: .thePerson, on: connection)
+            try Admission.checkPerson(
+                caller.accountID, for: community, rules: rules, tellingTo: .thePerson, on: connection)
             try connection.query(
-                MembershipRepository.admit, [community, caller.accountID, invitation.role.rawValue, invitation.membershipExpiresAt])
+                MembershipRepository.admit,
+                [community, caller.accountID, invitation.role.rawValue, invitation.membershipExpiresAt])
         }
         return try MembershipService(pool: pool).member(invitation.community.id, caller.accountID, for: caller)
     }
 
     public func decline(
-        invitation id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin
+        invitation id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller,
+        from origin: RequestOrigin
     ) throws -> Invitation {
         try decide(id, as: .declined, ifVersion: matches, by: caller, from: origin) { invitation, _ in
             try Self.requireInvitee(invitation, caller)
@@ -107,13 +120,15 @@ public struct InvitationService: Sendable {
 
     /// A convenor withdraws an open invitation; the invitee, who sees it, is told who may.
     public func revoke(
-        invitation id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller, from origin: RequestOrigin
+        invitation id: UUID, ifVersion matches: (Int64) throws -> Void = { _ in }, by caller: Caller,
+        from origin: RequestOrigin
     ) throws -> Invitation {
         try decide(id, as: .revoked, ifVersion: matches, by: caller, from: origin) { invitation, connection in
             do {
                 try CommunityAccess.authorize(caller, .manageMembers, in: invitation.community.id, on: connection)
             } catch AccessError.notFound {
-                throw AccessError.forbidden(reason: "convenor-required", detail: "Only the community's convenors may do this.")
+                throw AccessError.forbidden(
+                    reason: "convenor-required", detail: "Only the community's convenors may do this.")
             }
         }
     }
@@ -131,31 +146,41 @@ public struct InvitationService: Sendable {
             try allowed(visible, connection)
             let rules = try Admission.rules(of: visible.community.id, on: connection)
             // Read again under the lock: the caller's standing may have changed while they waited.
-            guard let row = try connection.query(MembershipRepository.lockInvitation, Visibility.bindings(for: caller) + [id]).first
+            guard
+                let row = try connection.query(
+                    MembershipRepository.lockInvitation, Visibility.bindings(for: caller) + [id]
+                ).first
             else { throw AccessError.notFound }
             let invitation = try MembershipRepository.invitation(row)
             try matches(invitation.version)
             guard invitation.status != .expired else {
-                throw AccessError.conflict(kind: "invitation-expired", detail: "The invitation has expired; ask for a new one.")
+                throw AccessError.conflict(
+                    kind: "invitation-expired", detail: "The invitation has expired; ask for a new one.")
             }
             guard invitation.status == .pending else {
-                throw AccessError.conflict(kind: "invalid-transition", detail: "The invitation is \(invitation.status.rawValue) already.")
+                throw AccessError.conflict(
+                    kind: "invalid-transition", detail: "The invitation is \(invitation.status.rawValue) already.")
             }
             try admit(invitation, rules, connection)
             try connection.query(MembershipRepository.decideInvitation, [id, status.rawValue])
-            try audit.record("invitation.\(status.rawValue)", "invitation", id, by: caller, from: origin, on: connection)
+            try audit.record(
+                "invitation.\(status.rawValue)", "invitation", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
         }
     }
 
     private static func requireInvitee(_ invitation: Invitation, _ caller: Caller) throws {
         guard invitation.account.id == caller.accountID else {
-            throw AccessError.forbidden(reason: "invitee-only", detail: "Only the person invited may answer an invitation.")
+            throw AccessError.forbidden(
+                reason: "invitee-only", detail: "Only the person invited may answer an invitation.")
         }
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Invitation {
-        guard let row = try connection.query(MembershipRepository.invitation, Visibility.bindings(for: caller) + [id]).first else {
+        guard
+            let row = try connection.query(MembershipRepository.invitation, Visibility.bindings(for: caller) + [id])
+                .first
+        else {
             throw AccessError.notFound
         }
         return try MembershipRepository.invitation(row)

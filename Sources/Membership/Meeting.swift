@@ -1,6 +1,10 @@
 import Foundation
 
-public enum RecordingRule: String, Sendable, CaseIterable { case off, withConsent = "with_consent", on }
+public enum RecordingRule: String, Sendable, CaseIterable {
+    case off
+    case withConsent = "with_consent"
+    case on
+}
 /// What recording comes to once attendees answered: with consent, a single refusal turns it off.
 public enum EffectiveRecording: String, Sendable, CaseIterable { case off, pending, on }
 public enum RSVPResponse: String, Sendable, CaseIterable { case yes, no, maybe }

@@ -46,7 +46,8 @@ enum MeetingRepository {
         ORDER BY mt.starts_at, mt.id LIMIT $7
         """)
     /// Whether account $1 (someone a convenor names, not the caller) may see meeting $2.
-    static let seenBy = Statement("meeting_seen_by", "SELECT 1 FROM meetings mt WHERE mt.id = $2 AND \(Visibility.meeting(seenBy: "$1"))")
+    static let seenBy = Statement(
+        "meeting_seen_by", "SELECT 1 FROM meetings mt WHERE mt.id = $2 AND \(Visibility.meeting(seenBy: "$1"))")
     static let update = Statement(
         "meeting_update",
         """
@@ -55,7 +56,8 @@ enum MeetingRepository {
         WHERE id = $1
         """)
     /// Answers and marks change what a meeting shows, so they move its version too.
-    static let touch = Statement("meeting_touch", "UPDATE meetings SET version = version + 1, updated_at = now() WHERE id = $1")
+    static let touch = Statement(
+        "meeting_touch", "UPDATE meetings SET version = version + 1, updated_at = now() WHERE id = $1")
     static let answered = Statement("meeting_answered", "SELECT count(*) FROM meeting_rsvps WHERE meeting_id = $1")
     static let respond = Statement(
         "meeting_respond",
@@ -126,18 +128,22 @@ enum MeetingRepository {
     static func meeting(_ row: Row) throws -> Meeting {
         Meeting(
             id: try row.uuid(0), communityID: try row.uuid(1), circleID: row.isNull(2) ? nil : try row.uuid(2),
-            title: try row.string(3), description: try row.string(4), startsAt: try row.date(5), endsAt: try row.date(6),
+            title: try row.string(3), description: try row.string(4), startsAt: try row.date(5),
+            endsAt: try row.date(6),
             timeZone: try row.string(7), recording: try row.enumeration(8), effectiveRecording: try row.enumeration(9),
             observersAllowed: try row.bool(10), chathamHouse: try row.bool(11),
             createdBy: PersonSummary(id: try row.uuid(12), displayName: try row.string(13)),
-            viewerResponse: try row.optionalEnumeration(14), viewerRecordingConsent: row.isNull(15) ? nil : try row.bool(15),
-            yesCount: try row.int(16), noCount: try row.int(17), maybeCount: try row.int(18), version: try row.int64(19),
+            viewerResponse: try row.optionalEnumeration(14),
+            viewerRecordingConsent: row.isNull(15) ? nil : try row.bool(15),
+            yesCount: try row.int(16), noCount: try row.int(17), maybeCount: try row.int(18),
+            version: try row.int64(19),
             createdAt: try row.date(20))
     }
 
     static func rsvp(_ row: Row) throws -> RSVP {
         RSVP(
-            account: PersonSummary(id: try row.uuid(0), displayName: try row.string(1)), response: try row.enumeration(2),
+            account: PersonSummary(id: try row.uuid(0), displayName: try row.string(1)),
+            response: try row.enumeration(2),
             recordingConsent: row.isNull(3) ? nil : try row.bool(3), answeredAt: try row.date(4))
     }
 

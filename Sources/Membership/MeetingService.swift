@@ -14,7 +14,9 @@ public struct MeetingService: Sendable {
         self.pool = pool
     }
 
-    public func schedule(in community: UUID, by caller: Caller, from origin: RequestOrigin, _ input: () throws -> MeetingInput)
+    public func schedule(
+        in community: UUID, by caller: Caller, from origin: RequestOrigin, _ input: () throws -> MeetingInput
+    )
         throws -> Meeting
     {
         try pool.withTransaction { connection in
@@ -24,10 +26,14 @@ public struct MeetingService: Sendable {
             let id = UUIDv7.make()
             try connection.query(
                 MeetingRepository.insert,
-                [id, community, input.circleID, input.title, input.description, input.startsAt, input.endsAt, input.timeZone,
-                 rules.recording.rawValue, rules.observersAllowed, rules.chathamHouse, caller.accountID])
-            try audit.record("meeting.scheduled", "meeting", id, by: caller, from: origin,
-                             details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
+                [
+                    id, community, input.circleID, input.title, input.description, input.startsAt, input.endsAt,
+                    input.timeZone,
+                    rules.recording.rawValue, rules.observersAllowed, rules.chathamHouse, caller.accountID,
+                ])
+            try audit.record(
+                "meeting.scheduled", "meeting", id, by: caller, from: origin,
+                details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
             return try find(id, for: caller, on: connection)
         }
     }
@@ -48,7 +54,8 @@ public struct MeetingService: Sendable {
             try CommunityAccess.authorize(caller, .readMeetings, in: community, on: connection)
             return try connection.query(
                 MeetingRepository.list,
-                Visibility.bindings(for: caller) + [community, startsFrom, after?.0, after?.1, limit], decode: MeetingRepository.meeting)
+                Visibility.bindings(for: caller) + [community, startsFrom, after?.0, after?.1, limit],
+                decode: MeetingRepository.meeting)
         }
     }
 
@@ -59,26 +66,33 @@ public struct MeetingService: Sendable {
     ) throws -> Meeting {
         try pool.withTransaction { connection in
             let current = try locked(id, .manageMeetings, for: caller, on: connection)
-            var input = MeetingInput(title: current.title, startsAt: current.startsAt, endsAt: current.endsAt, timeZone: current.timeZone)
+            var input = MeetingInput(
+                title: current.title, startsAt: current.startsAt, endsAt: current.endsAt, timeZone: current.timeZone)
             input.description = current.description
             input.circleID = current.circleID
             input.recording = current.recording
             input.observersAllowed = current.observersAllowed
             input.chathamHouse = current.chathamHouse
             try change(&input)
-            let unchanged = Rules(recording: current.recording, observersAllowed: current.observersAllowed, chathamHouse: current.chathamHouse)
+            let unchanged = Rules(
+                recording: current.recording, observersAllowed: current.observersAllowed,
+                chathamHouse: current.chathamHouse)
             let rules = try validate(input, in: current.communityID, for: caller, on: connection, standing: unchanged)
             try matches(current.version)
-            let rulesChanged = rules.recording != current.recording || rules.observersAllowed != current.observersAllowed
+            let rulesChanged =
+                rules.recording != current.recording || rules.observersAllowed != current.observersAllowed
                 || rules.chathamHouse != current.chathamHouse || input.circleID != current.circleID
             if rulesChanged, try connection.query(MeetingRepository.answered, [id]).first!.int(0) > 0 {
                 throw AccessError.conflict(
-                    kind: "rules-fixed", detail: "People have answered this meeting under its rules; its rules and circle stay as they are.")
+                    kind: "rules-fixed",
+                    detail: "People have answered this meeting under its rules; its rules and circle stay as they are.")
             }
             try connection.query(
                 MeetingRepository.update,
-                [id, input.title, input.description, input.startsAt, input.endsAt, input.timeZone, input.circleID,
-                 rules.recording.rawValue, rules.observersAllowed, rules.chathamHouse])
+                [
+                    id, input.title, input.description, input.startsAt, input.endsAt, input.timeZone, input.circleID,
+                    rules.recording.rawValue, rules.observersAllowed, rules.chathamHouse,
+                ])
             try audit.record("meeting.updated", "meeting", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
         }
@@ -97,8 +111,9 @@ public struct MeetingService: Sendable {
             }
             try connection.query(MeetingRepository.respond, [id, caller.accountID, response.rawValue, consent])
             try connection.query(MeetingRepository.touch, [id])
-            try audit.record("meeting.answered", "meeting", id, by: caller, from: origin,
-                             details: #"{"response":"\#(response.rawValue)"}"#, on: connection)
+            try audit.record(
+                "meeting.answered", "meeting", id, by: caller, from: origin,
+                details: #"{"response":"\#(response.rawValue)"}"#, on: connection)
             return try find(id, for: caller, on: connection)
         }
     }
@@ -107,7 +122,8 @@ public struct MeetingService: Sendable {
         try pool.withConnection { connection in
             _ = try meeting(id, for: caller)
             return try connection.query(
-                MeetingRepository.rsvps, Visibility.bindings(for: caller) + [id, after, limit], decode: MeetingRepository.rsvp)
+                MeetingRepository.rsvps, Visibility.bindings(for: caller) + [id, after, limit],
+                decode: MeetingRepository.rsvp)
         }
     }
 
@@ -116,15 +132,18 @@ public struct MeetingService: Sendable {
         try pool.withTransaction { connection in
             let meeting = try locked(id, .manageMeetings, for: caller, on: connection)
             guard meeting.circleID == nil else {
-                throw AccessError.conflict(kind: "circle-meeting", detail: "Guests are not in circles, so they join no circle's meetings.")
+                throw AccessError.conflict(
+                    kind: "circle-meeting", detail: "Guests are not in circles, so they join no circle's meetings.")
             }
             let role = try connection.query(MeetingRepository.liveRole, [meeting.communityID, account]).first?.string(0)
             guard role == MembershipRole.guest.rawValue else {
-                throw AccessError.conflict(kind: "not-a-guest", detail: "Only guests of the community are invited to single meetings.")
+                throw AccessError.conflict(
+                    kind: "not-a-guest", detail: "Only guests of the community are invited to single meetings.")
             }
             try connection.query(MeetingRepository.addGuest, [id, account, caller.accountID])
-            try audit.record("meeting.guest_invited", "meeting", id, by: caller, from: origin,
-                             details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+            try audit.record(
+                "meeting.guest_invited", "meeting", id, by: caller, from: origin,
+                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
         }
     }
 
@@ -132,26 +151,30 @@ public struct MeetingService: Sendable {
         try pool.withTransaction { connection in
             _ = try locked(id, .manageMeetings, for: caller, on: connection)
             try connection.query(MeetingRepository.removeGuest, [id, account])
-            try audit.record("meeting.guest_uninvited", "meeting", id, by: caller, from: origin,
-                             details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+            try audit.record(
+                "meeting.guest_uninvited", "meeting", id, by: caller, from: origin,
+                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
         }
     }
 
     /// A convenor marks someone who may see the meeting as having attended (or not).
-    public func mark(_ account: UUID, attended: Bool, at id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
+    public func mark(_ account: UUID, attended: Bool, at id: UUID, by caller: Caller, from origin: RequestOrigin) throws
+    {
         try pool.withTransaction { connection in
             _ = try locked(id, .manageMeetings, for: caller, on: connection)
             if attended {
                 guard !(try connection.query(MeetingRepository.seenBy, [account, id]).isEmpty) else {
-                    throw AccessError.conflict(kind: "not-a-participant", detail: "This person cannot take part in this meeting.")
+                    throw AccessError.conflict(
+                        kind: "not-a-participant", detail: "This person cannot take part in this meeting.")
                 }
                 try connection.query(MeetingRepository.markAttended, [id, account, caller.accountID])
             } else {
                 try connection.query(MeetingRepository.unmarkAttended, [id, account])
             }
             try connection.query(MeetingRepository.touch, [id])
-            try audit.record("meeting.attendance_\(attended ? "marked" : "unmarked")", "meeting", id, by: caller, from: origin,
-                             details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+            try audit.record(
+                "meeting.attendance_\(attended ? "marked" : "unmarked")", "meeting", id, by: caller, from: origin,
+                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
         }
     }
 
@@ -172,7 +195,9 @@ public struct MeetingService: Sendable {
 
     /// Replaces the meeting's breakout groups. Mixed groups deal the attendees, sorted by the
     /// dimensions, round the groups, so that people of one country or sector are spread apart.
-    public func formBreakouts(in id: UUID, by caller: Caller, from origin: RequestOrigin, _ plan: () throws -> BreakoutPlan)
+    public func formBreakouts(
+        in id: UUID, by caller: Caller, from origin: RequestOrigin, _ plan: () throws -> BreakoutPlan
+    )
         throws -> [BreakoutGroup]
     {
         try pool.withTransaction { connection in
@@ -192,7 +217,9 @@ public struct MeetingService: Sendable {
                     validation.text(group.name, "groups[\(index)].name", length: 1...200)
                     let field = "groups[\(index)].account_ids"
                     for account in group.accountIDs {
-                        if !present.contains(account) { validation.add(field, "\(account.uuidString.lowercased()) is not an attendee") }
+                        if !present.contains(account) {
+                            validation.add(field, "\(account.uuidString.lowercased()) is not an attendee")
+                        }
                         if !placed.insert(account).inserted { validation.add(field, "puts someone in two groups") }
                     }
                 }
@@ -202,25 +229,34 @@ public struct MeetingService: Sendable {
                 guard (1...50).contains(count) else { throw AccessError.invalid("group_count", "must be 1 to 50") }
                 guard attendees.count >= count else {
                     throw AccessError.conflict(
-                        kind: "not-enough-attendees", detail: "There are \(attendees.count) attendees for \(count) groups.")
+                        kind: "not-enough-attendees",
+                        detail: "There are \(attendees.count) attendees for \(count) groups.")
                 }
                 func key(_ member: BreakoutGroup.Member) -> [String] {
-                    dimensions.map { ($0 == .country ? member.country : member.sector) ?? "" } + [member.account.id.uuidString]
+                    dimensions.map { ($0 == .country ? member.country : member.sector) ?? "" } + [
+                        member.account.id.uuidString
+                    ]
                 }
                 let sorted = attendees.sorted { key($0).lexicographicallyPrecedes(key($1)) }
                 groups = (0..<count).map { index in
-                    (name: "Group \(index + 1)", accountIDs: sorted.indices.filter { $0 % count == index }.map { sorted[$0].account.id })
+                    (
+                        name: "Group \(index + 1)",
+                        accountIDs: sorted.indices.filter { $0 % count == index }.map { sorted[$0].account.id }
+                    )
                 }
             }
             try connection.query(MeetingRepository.clearBreakouts, [id])
             for group in groups {
                 let groupID = UUIDv7.make()
                 try connection.query(MeetingRepository.insertBreakout, [groupID, id, group.name, caller.accountID])
-                for account in group.accountIDs { try connection.query(MeetingRepository.insertBreakoutMember, [groupID, id, account]) }
+                for account in group.accountIDs {
+                    try connection.query(MeetingRepository.insertBreakoutMember, [groupID, id, account])
+                }
             }
             try connection.query(MeetingRepository.touch, [id])
-            try audit.record("meeting.breakouts_formed", "meeting", id, by: caller, from: origin,
-                             details: #"{"groups":\#(groups.count)}"#, on: connection)
+            try audit.record(
+                "meeting.breakouts_formed", "meeting", id, by: caller, from: origin,
+                details: #"{"groups":\#(groups.count)}"#, on: connection)
             return try breakouts(of: id, for: caller, on: connection)
         }
     }
@@ -239,9 +275,13 @@ public struct MeetingService: Sendable {
         for row in try connection.query(MeetingRepository.breakouts, Visibility.bindings(for: caller) + [id]) {
             let groupID = try row.uuid(0)
             if groups.last?.id != groupID {
-                groups.append(BreakoutGroup(id: groupID, meetingID: id, name: try row.string(1), members: [], createdAt: try row.date(2)))
+                groups.append(
+                    BreakoutGroup(
+                        id: groupID, meetingID: id, name: try row.string(1), members: [], createdAt: try row.date(2)))
             }
-            if !row.isNull(3) { groups[groups.count - 1].members.append(try MeetingRepository.breakoutMember(row, from: 3)) }
+            if !row.isNull(3) {
+                groups[groups.count - 1].members.append(try MeetingRepository.breakoutMember(row, from: 3))
+            }
         }
         return groups
     }
@@ -259,7 +299,9 @@ public struct MeetingService: Sendable {
     ) throws -> Rules {
         var bindings = Visibility.bindings(for: caller)
         bindings.append(community)
-        guard let row = try connection.query(CommunityRepository.find, bindings).first else { throw AccessError.notFound }
+        guard let row = try connection.query(CommunityRepository.find, bindings).first else {
+            throw AccessError.notFound
+        }
         let settings = try CommunityRepository.community(row)
         var validation = Validation()
         validation.text(input.title, "title", length: 1...200)
@@ -274,7 +316,8 @@ public struct MeetingService: Sendable {
         case .always: allowed = Set(RecordingRule.allCases)
         }
         if recording != standing?.recording && !allowed.contains(recording) {
-            validation.add("recording", "goes beyond the community's recording policy (\(settings.recordingPolicy.rawValue))")
+            validation.add(
+                "recording", "goes beyond the community's recording policy (\(settings.recordingPolicy.rawValue))")
         }
         let observersAllowed = input.observersAllowed ?? settings.observersAllowed
         if observersAllowed && !settings.observersAllowed && standing?.observersAllowed != true {
@@ -287,22 +330,28 @@ public struct MeetingService: Sendable {
             }
         }
         try validation.check()
-        return Rules(recording: recording, observersAllowed: observersAllowed, chathamHouse: input.chathamHouse ?? settings.chathamHouse)
+        return Rules(
+            recording: recording, observersAllowed: observersAllowed,
+            chathamHouse: input.chathamHouse ?? settings.chathamHouse)
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Meeting {
-        guard let row = try connection.query(MeetingRepository.find, Visibility.bindings(for: caller) + [id]).first else {
+        guard let row = try connection.query(MeetingRepository.find, Visibility.bindings(for: caller) + [id]).first
+        else {
             throw AccessError.notFound
         }
         return try MeetingRepository.meeting(row)
     }
 
     /// The meeting, locked, after checking `action` in its community.
-    private func locked(_ id: UUID, _ action: Policy.Action, for caller: Caller, on connection: Connection) throws -> Meeting {
+    private func locked(_ id: UUID, _ action: Policy.Action, for caller: Caller, on connection: Connection) throws
+        -> Meeting
+    {
         try Policy.authorize(caller, action)
         let visible = try find(id, for: caller, on: connection)
         try CommunityAccess.authorize(caller, action, in: visible.communityID, on: connection)
-        guard let row = try connection.query(MeetingRepository.lock, Visibility.bindings(for: caller) + [id]).first else {
+        guard let row = try connection.query(MeetingRepository.lock, Visibility.bindings(for: caller) + [id]).first
+        else {
             throw AccessError.notFound
         }
         return try MeetingRepository.meeting(row)

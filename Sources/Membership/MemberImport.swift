@@ -27,7 +27,10 @@ public struct ImportRowResult: Sendable, Equatable, Codable {
     public var activationToken: String?
 
     enum CodingKeys: String, CodingKey {
-        case line, email, outcome, accountID = "account_id", accountCreated = "account_created", errors
+        case line, email, outcome
+        case accountID = "account_id"
+        case accountCreated = "account_created"
+        case errors
         case activationToken = "activation_token"
     }
 

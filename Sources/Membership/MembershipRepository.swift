@@ -81,7 +81,8 @@ enum MembershipRepository {
     /// The circles of a community that someone is in (they leave them when they leave it).
     static let circlesOf = Statement(
         "member_circles",
-        "SELECT cm.circle_id FROM circle_members cm JOIN circles ci ON ci.id = cm.circle_id WHERE ci.community_id = $1 AND cm.account_id = $2")
+        "SELECT cm.circle_id FROM circle_members cm JOIN circles ci ON ci.id = cm.circle_id WHERE ci.community_id = $1 AND cm.account_id = $2"
+    )
     static let change = Statement(
         "member_change",
         """
@@ -122,7 +123,8 @@ enum MembershipRepository {
         """)
     static let invitation = Statement(
         "invitation_find",
-        "SELECT \(invitationColumns) FROM \(invitationSource) WHERE i.id = $3 AND \(Visibility.personalRequest("i", account: 1, restriction: 2))")
+        "SELECT \(invitationColumns) FROM \(invitationSource) WHERE i.id = $3 AND \(Visibility.personalRequest("i", account: 1, restriction: 2))"
+    )
     static let lockInvitation = Statement(
         "invitation_lock",
         """
@@ -190,12 +192,16 @@ enum MembershipRepository {
         """)
 
     static func member(_ row: Row) throws -> Member {
-        let organisation = row.isNull(5) ? nil : OrganisationSummary(
-            id: try row.uuid(5), name: try row.string(6), kind: try row.enumeration(7))
+        let organisation =
+            row.isNull(5)
+            ? nil
+            : OrganisationSummary(
+                id: try row.uuid(5), name: try row.string(6), kind: try row.enumeration(7))
         return Member(
             community: CommunitySummary(id: try row.uuid(0), name: try row.string(1)),
             account: MemberProfile(
-                id: try row.uuid(2), displayName: try row.string(3), email: row.optionalString(4), organisation: organisation,
+                id: try row.uuid(2), displayName: try row.string(3), email: row.optionalString(4),
+                organisation: organisation,
                 country: row.optionalString(8), sector: try row.optionalEnumeration(9),
                 memberKind: try row.enumeration(10), jobTitle: row.optionalString(11),
                 expertise: row.isNull(12) ? nil : try row.stringArray(12)),
@@ -209,7 +215,8 @@ enum MembershipRepository {
             id: try row.uuid(0), community: CommunitySummary(id: try row.uuid(1), name: try row.string(2)),
             account: PersonSummary(id: try row.uuid(3), displayName: try row.string(4)), role: try row.enumeration(5),
             membershipExpiresAt: try row.optionalDate(6), message: try row.string(7),
-            invitedBy: PersonSummary(id: try row.uuid(8), displayName: try row.string(9)), status: try row.enumeration(10),
+            invitedBy: PersonSummary(id: try row.uuid(8), displayName: try row.string(9)),
+            status: try row.enumeration(10),
             expiresAt: try row.date(11), decidedAt: try row.optionalDate(12), version: try row.int64(13),
             createdAt: try row.date(14))
     }

@@ -37,7 +37,8 @@ public struct MembershipService: Sendable {
         try pool.withConnection { connection in
             let context = try CommunityAccess.authorize(caller, .readMembers, in: community, on: connection)
             guard filter.status == .active || context.role == .convenor else {
-                throw AccessError.forbidden(reason: "convenor-required", detail: "Only convenors list members who are not active.")
+                throw AccessError.forbidden(
+                    reason: "convenor-required", detail: "Only convenors list members who are not active.")
             }
             func list<Value>(_ values: [Value], _ text: (Value) -> String) -> [String]? {
                 values.isEmpty ? nil : values.map(text)
@@ -45,14 +46,18 @@ public struct MembershipService: Sendable {
             return try connection.query(
                 MembershipRepository.directory,
                 Visibility.bindings(for: caller) + [
-                    community, filter.status.rawValue, list(filter.countries) { $0 }, list(filter.sectors) { $0.rawValue },
-                    list(filter.kinds) { $0.rawValue }, list(filter.expertise) { $0 }, list(filter.roles) { $0.rawValue }, after,
+                    community, filter.status.rawValue, list(filter.countries) { $0 },
+                    list(filter.sectors) { $0.rawValue },
+                    list(filter.kinds) { $0.rawValue }, list(filter.expertise) { $0 },
+                    list(filter.roles) { $0.rawValue }, after,
                     limit,
                 ], decode: MembershipRepository.member)
         }
     }
 
-    public func myMemberships(status: MembershipStatus?, after: UUID?, limit: Int, for caller: Caller) throws -> [Member] {
+    public func myMemberships(status: MembershipStatus?, after: UUID?, limit: Int, for caller: Caller) throws
+        -> [Member]
+    {
         try Policy.authorize(caller, .readOwnMembership)
         return try pool.withConnection { connection in
             try connection.query(
@@ -65,14 +70,16 @@ public struct MembershipService: Sendable {
         _ account: UUID, in community: UUID, ifMatches matches: (Member) throws -> Void = { _ in }, by caller: Caller,
         from origin: RequestOrigin
     ) throws -> Member {
-        try transition(account, in: community, ifMatches: matches, by: caller, from: origin, from: .active, to: .suspended)
+        try transition(
+            account, in: community, ifMatches: matches, by: caller, from: origin, from: .active, to: .suspended)
     }
 
     public func reinstate(
         _ account: UUID, in community: UUID, ifMatches matches: (Member) throws -> Void = { _ in }, by caller: Caller,
         from origin: RequestOrigin
     ) throws -> Member {
-        try transition(account, in: community, ifMatches: matches, by: caller, from: origin, from: .suspended, to: .active)
+        try transition(
+            account, in: community, ifMatches: matches, by: caller, from: origin, from: .suspended, to: .active)
     }
 
     /// A person leaves, for themselves only (convenors suspend others); the last convenor cannot.
@@ -91,23 +98,30 @@ public struct MembershipService: Sendable {
             let action: Policy.Action = after == .left ? .leaveCommunity : .manageMembers
             try CommunityAccess.authorize(caller, action, in: community, on: connection, locking: true)
             guard after != .left || account == caller.accountID else {
-                throw AccessError.forbidden(reason: "self-only", detail: "Only the member may leave; convenors suspend instead.")
+                throw AccessError.forbidden(
+                    reason: "self-only", detail: "Only the member may leave; convenors suspend instead.")
             }
             let current = try lockedMember(community, account, on: connection)
             try matches(try member(community, account, for: caller, on: connection))
             guard current.status == before else {
-                throw AccessError.conflict(kind: "invalid-transition", detail: "The membership is \(current.status.rawValue).")
+                throw AccessError.conflict(
+                    kind: "invalid-transition", detail: "The membership is \(current.status.rawValue).")
             }
-            if current.role == .convenor && after != .active { try Admission.requireAnotherConvenor(community, besides: account, on: connection) }
+            if current.role == .convenor && after != .active {
+                try Admission.requireAnotherConvenor(community, besides: account, on: connection)
+            }
             try connection.query(MembershipRepository.setStatus, [community, account, after.rawValue])
             if after == .left {
                 // Leaving the community is leaving its circles: a later return does not restore them.
                 for row in try connection.query(MembershipRepository.circlesOf, [community, account]) {
-                    try connection.query(CircleRepository.removeMember, [try row.uuid(0), account, account, UUIDv7.make()])
+                    try connection.query(
+                        CircleRepository.removeMember, [try row.uuid(0), account, account, UUIDv7.make()])
                     try connection.query(CircleRepository.touch, [try row.uuid(0)])
                 }
             }
-            try audit.record("membership.\(after == .active ? "reinstated" : after.rawValue)", "membership", account, by: caller, from: origin,
+            try audit.record(
+                "membership.\(after == .active ? "reinstated" : after.rawValue)", "membership", account, by: caller,
+                from: origin,
                 details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
             return try member(community, account, for: caller, on: connection)
         }
@@ -130,17 +144,22 @@ public struct MembershipService: Sendable {
             }
             var validation = Validation()
             if role != current.role || requested.expiresAt != nil {
-                try Admission.checkRole(role, expiresAt: expiresAt, rules: try Admission.rules(of: community, on: connection), into: &validation)
+                try Admission.checkRole(
+                    role, expiresAt: expiresAt, rules: try Admission.rules(of: community, on: connection),
+                    into: &validation)
             }
             try validation.check()
             try matches(try member(community, account, for: caller, on: connection))
             guard current.status == .active else {
                 throw AccessError.conflict(kind: "invalid-transition", detail: "Only an active membership can change.")
             }
-            if current.role == .convenor && role != .convenor { try Admission.requireAnotherConvenor(community, besides: account, on: connection) }
+            if current.role == .convenor && role != .convenor {
+                try Admission.requireAnotherConvenor(community, besides: account, on: connection)
+            }
             let marked = requested.commercialInterest ?? current.markedInterest
             try connection.query(MembershipRepository.change, [community, account, role.rawValue, expiresAt, marked])
-            try audit.record("membership.changed", "membership", account, by: caller, from: origin,
+            try audit.record(
+                "membership.changed", "membership", account, by: caller, from: origin,
                 details: #"{"community_id":"\#(community.uuidString.lowercased())","role":"\#(role.rawValue)","#
                     + #""commercial_interest":\#(marked)}"#,
                 on: connection)
@@ -168,8 +187,13 @@ public struct MembershipService: Sendable {
             markedInterest: try row.bool(3), version: try row.int64(4))
     }
 
-    private func member(_ community: UUID, _ account: UUID, for caller: Caller, on connection: Connection) throws -> Member {
-        guard let row = try connection.query(MembershipRepository.member, Visibility.bindings(for: caller) + [community, account]).first
+    private func member(_ community: UUID, _ account: UUID, for caller: Caller, on connection: Connection) throws
+        -> Member
+    {
+        guard
+            let row = try connection.query(
+                MembershipRepository.member, Visibility.bindings(for: caller) + [community, account]
+            ).first
         else { throw AccessError.notFound }
         return try MembershipRepository.member(row)
     }

@@ -67,11 +67,13 @@ enum NormsRepository {
         """
     static let insertAmendment = Statement(
         "amendment_insert",
-        "INSERT INTO norm_amendments (id, community_id, base_version, text, rationale, proposed_by) VALUES ($1, $2, $3, $4, $5, $6)")
+        "INSERT INTO norm_amendments (id, community_id, base_version, text, rationale, proposed_by) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
     static let amendment = Statement(
         "amendment_find", "SELECT \(amendmentColumns) FROM \(amendmentSource) WHERE am.id = $3 AND \(inside)")
     static let lockAmendment = Statement(
-        "amendment_lock", "SELECT \(amendmentColumns) FROM \(amendmentSource) WHERE am.id = $3 AND \(inside) FOR UPDATE OF am")
+        "amendment_lock",
+        "SELECT \(amendmentColumns) FROM \(amendmentSource) WHERE am.id = $3 AND \(inside) FOR UPDATE OF am")
     static let amendments = Statement(
         "amendment_list",
         """
@@ -97,7 +99,8 @@ enum NormsRepository {
     static func version(_ row: Row) throws -> NormsVersion {
         NormsVersion(
             communityID: try row.uuid(0), version: try row.int(1), text: try row.string(2),
-            publishedBy: PersonSummary(id: try row.uuid(3), displayName: try row.string(4)), publishedAt: try row.date(5),
+            publishedBy: PersonSummary(id: try row.uuid(3), displayName: try row.string(4)),
+            publishedAt: try row.date(5),
             isCurrent: try row.bool(6), acceptedAt: try row.optionalDate(7), acceptanceCount: try row.int(8))
     }
 
@@ -110,10 +113,12 @@ enum NormsRepository {
     static func amendment(_ row: Row) throws -> Amendment {
         Amendment(
             id: try row.uuid(0), communityID: try row.uuid(1), baseVersion: try row.int(2), text: try row.string(3),
-            rationale: try row.string(4), proposedBy: PersonSummary(id: try row.uuid(5), displayName: try row.string(6)),
+            rationale: try row.string(4),
+            proposedBy: PersonSummary(id: try row.uuid(5), displayName: try row.string(6)),
             status: try row.enumeration(7), decisionReason: row.optionalString(8),
             decidedBy: row.isNull(9) ? nil : PersonSummary(id: try row.uuid(9), displayName: try row.string(10)),
             decidedAt: try row.optionalDate(11), adoptedVersion: row.isNull(12) ? nil : try row.int(12),
-            endorsementCount: try row.int(13), endorsed: try row.bool(14), version: try row.int64(15), createdAt: try row.date(16))
+            endorsementCount: try row.int(13), endorsed: try row.bool(14), version: try row.int64(15),
+            createdAt: try row.date(16))
     }
 }

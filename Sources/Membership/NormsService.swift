@@ -18,7 +18,8 @@ public struct NormsService: Sendable {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .readNorms, in: community, on: connection)
             return try connection.query(
-                NormsRepository.versions, Visibility.bindings(for: caller) + [community, before, limit], decode: NormsRepository.version)
+                NormsRepository.versions, Visibility.bindings(for: caller) + [community, before, limit],
+                decode: NormsRepository.version)
         }
     }
 
@@ -38,7 +39,8 @@ public struct NormsService: Sendable {
             let text = try text()
             try validateText(text, "text")
             let version = try publish(text, in: community, by: caller, on: connection)
-            try audit.record("norms.published", "community", community, by: caller, from: origin,
+            try audit.record(
+                "norms.published", "community", community, by: caller, from: origin,
                 details: #"{"version":\#(version)}"#, on: connection)
             return try find(version, of: community, for: caller, on: connection)
         }
@@ -52,13 +54,15 @@ public struct NormsService: Sendable {
             try CommunityAccess.authorize(caller, .acceptNorms, in: community, on: connection)
             let found = try find(version, of: community, for: caller, on: connection)
             guard found.isCurrent else {
-                throw AccessError.conflict(kind: "not-current-version", detail: "Only the current version of the norms can be accepted.")
+                throw AccessError.conflict(
+                    kind: "not-current-version", detail: "Only the current version of the norms can be accepted.")
             }
             guard found.acceptedAt == nil else {
                 throw AccessError.conflict(kind: "already-accepted", detail: "You accepted this version already.")
             }
             try connection.query(NormsRepository.accept, [community, version, caller.accountID])
-            try audit.record("norms.accepted", "community", community, by: caller, from: origin,
+            try audit.record(
+                "norms.accepted", "community", community, by: caller, from: origin,
                 details: #"{"version":\#(version)}"#, on: connection)
             return try NormsRepository.acceptance(
                 try connection.query(NormsRepository.acceptance, [community, version, caller.accountID]).first!)
@@ -82,7 +86,8 @@ public struct NormsService: Sendable {
 
     /// Members propose a new text for the current version, whether or not they accepted it.
     public func propose(
-        in community: UUID, by caller: Caller, from origin: RequestOrigin, _ input: () throws -> (text: String, rationale: String)
+        in community: UUID, by caller: Caller, from origin: RequestOrigin,
+        _ input: () throws -> (text: String, rationale: String)
     ) throws -> Amendment {
         try pool.withTransaction { connection in
             try CommunityAccess.authorize(caller, .amendNorms, in: community, on: connection)
@@ -96,7 +101,8 @@ public struct NormsService: Sendable {
             }
             let id = UUIDv7.make()
             try connection.query(
-                NormsRepository.insertAmendment, [id, community, current, input.text, input.rationale, caller.accountID])
+                NormsRepository.insertAmendment,
+                [id, community, current, input.text, input.rationale, caller.accountID])
             try audit.record(
                 "norms.amendment_proposed", "community", community, by: caller, from: origin,
                 details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
@@ -118,7 +124,8 @@ public struct NormsService: Sendable {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .readNorms, in: community, on: connection)
             return try connection.query(
-                NormsRepository.amendments, Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit],
+                NormsRepository.amendments,
+                Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit],
                 decode: NormsRepository.amendment)
         }
     }
@@ -128,10 +135,12 @@ public struct NormsService: Sendable {
         try pool.withTransaction { connection in
             let amendment = try locked(id, for: caller, action: .amendNorms, on: connection)
             guard amendment.status == .open else {
-                throw AccessError.conflict(kind: "invalid-transition", detail: "The amendment is \(amendment.status.rawValue).")
+                throw AccessError.conflict(
+                    kind: "invalid-transition", detail: "The amendment is \(amendment.status.rawValue).")
             }
             guard amendment.proposedBy.id != caller.accountID else {
-                throw AccessError.conflict(kind: "own-amendment", detail: "Endorsements come from members other than the proposer.")
+                throw AccessError.conflict(
+                    kind: "own-amendment", detail: "Endorsements come from members other than the proposer.")
             }
             guard !amendment.endorsed else {
                 throw AccessError.conflict(kind: "already-endorsed", detail: "You endorsed this amendment already.")
@@ -155,10 +164,12 @@ public struct NormsService: Sendable {
             try requireOpen(amendment)
             guard try currentVersion(of: amendment.communityID, on: connection) == amendment.baseVersion else {
                 throw AccessError.conflict(
-                    kind: "amendment-outdated", detail: "The norms changed since this amendment was proposed; propose it again.")
+                    kind: "amendment-outdated",
+                    detail: "The norms changed since this amendment was proposed; propose it again.")
             }
             let version = try publish(amendment.text, in: amendment.communityID, by: caller, on: connection)
-            try connection.query(NormsRepository.decide, [id, AmendmentStatus.adopted.rawValue, String?.none, caller.accountID, version])
+            try connection.query(
+                NormsRepository.decide, [id, AmendmentStatus.adopted.rawValue, String?.none, caller.accountID, version])
             try audit.record(
                 "norms.amendment_adopted", "community", amendment.communityID, by: caller, from: origin,
                 details: #"{"amendment_id":"\#(id.uuidString.lowercased())","version":\#(version)}"#, on: connection)
@@ -178,7 +189,8 @@ public struct NormsService: Sendable {
             var validation = Validation()
             validation.text(reason, "reason", length: 1...5000, multiline: true)
             try validation.check()
-            try connection.query(NormsRepository.decide, [id, AmendmentStatus.declined.rawValue, reason, caller.accountID, Int?.none])
+            try connection.query(
+                NormsRepository.decide, [id, AmendmentStatus.declined.rawValue, reason, caller.accountID, Int?.none])
             try audit.record(
                 "norms.amendment_declined", "community", amendment.communityID, by: caller, from: origin,
                 details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
@@ -188,7 +200,8 @@ public struct NormsService: Sendable {
 
     // MARK: Shared steps
 
-    private func publish(_ text: String, in community: UUID, by caller: Caller, on connection: Connection) throws -> Int {
+    private func publish(_ text: String, in community: UUID, by caller: Caller, on connection: Connection) throws -> Int
+    {
         let version = try connection.query(NormsRepository.publish, [community, text, caller.accountID]).first!.int(0)
         try connection.query(NormsRepository.accept, [community, version, caller.accountID])
         return version
@@ -199,25 +212,35 @@ public struct NormsService: Sendable {
         return row.isNull(0) ? nil : try row.int(0)
     }
 
-    private func find(_ version: Int, of community: UUID, for caller: Caller, on connection: Connection) throws -> NormsVersion {
-        guard let row = try connection.query(NormsRepository.version, Visibility.bindings(for: caller) + [community, version]).first
+    private func find(_ version: Int, of community: UUID, for caller: Caller, on connection: Connection) throws
+        -> NormsVersion
+    {
+        guard
+            let row = try connection.query(
+                NormsRepository.version, Visibility.bindings(for: caller) + [community, version]
+            ).first
         else { throw AccessError.notFound }
         return try NormsRepository.version(row)
     }
 
     private func amendment(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Amendment {
-        guard let row = try connection.query(NormsRepository.amendment, Visibility.bindings(for: caller) + [id]).first else {
+        guard let row = try connection.query(NormsRepository.amendment, Visibility.bindings(for: caller) + [id]).first
+        else {
             throw AccessError.notFound
         }
         return try NormsRepository.amendment(row)
     }
 
     /// The amendment, locked, after checking `action` in its community (whose row is locked first).
-    private func locked(_ id: UUID, for caller: Caller, action: Policy.Action, on connection: Connection) throws -> Amendment {
+    private func locked(_ id: UUID, for caller: Caller, action: Policy.Action, on connection: Connection) throws
+        -> Amendment
+    {
         try Policy.authorize(caller, action)
         let visible = try amendment(id, for: caller, on: connection)
         try CommunityAccess.authorize(caller, action, in: visible.communityID, on: connection, locking: true)
-        guard let row = try connection.query(NormsRepository.lockAmendment, Visibility.bindings(for: caller) + [id]).first else {
+        guard
+            let row = try connection.query(NormsRepository.lockAmendment, Visibility.bindings(for: caller) + [id]).first
+        else {
             throw AccessError.notFound
         }
         return try NormsRepository.amendment(row)
@@ -225,7 +248,8 @@ public struct NormsService: Sendable {
 
     private func requireOpen(_ amendment: Amendment) throws {
         guard amendment.status == .open else {
-            throw AccessError.conflict(kind: "invalid-transition", detail: "The amendment is \(amendment.status.rawValue) already.")
+            throw AccessError.conflict(
+                kind: "invalid-transition", detail: "The amendment is \(amendment.status.rawValue) already.")
         }
     }
 

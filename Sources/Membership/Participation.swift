@@ -64,12 +64,16 @@ public struct ParticipationService: Sendable {
             return counts.map { ($0.key, $0.value) }.sorted { ($0.value ?? "~") < ($1.value ?? "~") }
         }
         func cells(_ margin: [(value: String?, count: Int)], hiding suppressed: Set<Int>) -> [Participation.Cell] {
-            margin.indices.map { Participation.Cell(value: margin[$0].value, count: suppressed.contains($0) ? nil : margin[$0].count) }
+            margin.indices.map {
+                Participation.Cell(value: margin[$0].value, count: suppressed.contains($0) ? nil : margin[$0].count)
+            }
         }
         func simple(_ margin: [(value: String?, count: Int)]) -> [Participation.Cell] {
             let counts = margin.map(\.count)
-            let suppressed = totalPublished
-                ? SmallCellSuppression.suppress(counts, minimum: minimum) : Set(counts.indices.filter { counts[$0] < minimum })
+            let suppressed =
+                totalPublished
+                ? SmallCellSuppression.suppress(counts, minimum: minimum)
+                : Set(counts.indices.filter { counts[$0] < minimum })
             return cells(margin, hiding: suppressed)
         }
         let countries = margin { _, country, _ in country }
@@ -79,7 +83,8 @@ public struct ParticipationService: Sendable {
             return regions.firstIndex { $0.value == region }!
         }
         let nested = SmallCellSuppression.suppress(
-            countries: countries.map(\.count), regionOfCountry: regionIndex, regions: regions.map(\.count), minimum: minimum,
+            countries: countries.map(\.count), regionOfCountry: regionIndex, regions: regions.map(\.count),
+            minimum: minimum,
             totalPublished: totalPublished)
         return Participation(
             communityID: community, minCellSize: minimum, activeMembers: totalPublished ? total : nil,

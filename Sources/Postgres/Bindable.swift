@@ -40,11 +40,13 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
 extension Array: PostgresBindable where Element: PostgresBindable {
     /// An array literal (`{"a","b"}`); every element quoted, NULL for nil.
     public var postgresText: String? {
-        "{" + map { element in
-            guard let text = element.postgresText else { return "NULL" }
-            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            return "\"\(escaped)\""
-        }.joined(separator: ",") + "}"
+        "{"
+            + map { element in
+                guard let text = element.postgresText else { return "NULL" }
+                let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                    of: "\"", with: "\\\"")
+                return "\"\(escaped)\""
+            }.joined(separator: ",") + "}"
     }
 }
 

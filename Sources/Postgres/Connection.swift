@@ -25,7 +25,10 @@ public final class Connection: @unchecked Sendable {
             ("dbname", settings.url),
             ("connect_timeout", String(settings.connectTimeoutSeconds)),
             ("application_name", settings.applicationName),
-            ("options", "-c TimeZone=UTC -c statement_timeout=\(settings.statementTimeoutMilliseconds) -c DateStyle=ISO -c client_min_messages=warning"),
+            (
+                "options",
+                "-c TimeZone=UTC -c statement_timeout=\(settings.statementTimeoutMilliseconds) -c DateStyle=ISO -c client_min_messages=warning"
+            ),
             ("keepalives", "1"),
             ("keepalives_idle", "30"),
             ("keepalives_interval", "10"),
@@ -165,7 +168,8 @@ public final class Connection: @unchecked Sendable {
                     values.append(nil)
                 } else {
                     let length = Int(PQgetlength(result, Int32(row), Int32(column)))
-                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, Int32(row), Int32(column)), count: length)
+                    let bytes = UnsafeRawBufferPointer(
+                        start: PQgetvalue(result, Int32(row), Int32(column)), count: length)
                     values.append(String(decoding: bytes, as: UTF8.self))
                 }
             }

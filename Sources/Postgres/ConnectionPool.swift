@@ -69,7 +69,8 @@ public final class ConnectionPool: @unchecked Sendable {
         }
         let connection = try acquire()
         defer { release(connection) }
-        return try ConnectionPool.$lent.withValue(LentConnection(pool: ObjectIdentifier(self), connection: connection)) {
+        return try ConnectionPool.$lent.withValue(LentConnection(pool: ObjectIdentifier(self), connection: connection))
+        {
             try body(connection)
         }
     }

@@ -28,7 +28,8 @@ public enum MigrationError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .edited(let version):
-            return "migration \(version) was changed after it was applied; restore the applied text and add a new migration instead"
+            return
+                "migration \(version) was changed after it was applied; restore the applied text and add a new migration instead"
         }
     }
 }
@@ -56,8 +57,10 @@ public struct Migrator: Sendable {
         )
         """
     static let tableExists = Statement("migrator_table_exists", "SELECT to_regclass('schema_migrations') IS NOT NULL")
-    static let applied = Statement("migrator_applied", "SELECT version, checksum FROM schema_migrations ORDER BY version")
-    static let record = Statement("migrator_record", "INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)")
+    static let applied = Statement(
+        "migrator_applied", "SELECT version, checksum FROM schema_migrations ORDER BY version")
+    static let record = Statement(
+        "migrator_record", "INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)")
     static let lock = Statement("migrator_lock", "SELECT pg_advisory_lock($1)")
     static let unlock = Statement("migrator_unlock", "SELECT pg_advisory_unlock($1)")
 
@@ -95,8 +98,10 @@ public struct Migrator: Sendable {
         let known = Set(migrations.map(\.version))
         return MigrationStatus(
             pending: migrations.filter { applied[$0.version] == nil }.map(\.version),
-            edited: migrations.filter { migration in applied[migration.version].map { $0 != migration.checksum } ?? false }
-                .map(\.version),
+            edited: migrations.filter { migration in
+                applied[migration.version].map { $0 != migration.checksum } ?? false
+            }
+            .map(\.version),
             unknownApplied: applied.keys.filter { !known.contains($0) }.sorted())
     }
 }

@@ -16,12 +16,15 @@ public struct Row: Sendable {
 
     /// A text column holding one of an enumeration's raw values.
     public func enumeration<Value: RawRepresentable>(_ index: Int) throws -> Value where Value.RawValue == String {
-        guard let value = Value(rawValue: try string(index)) else { throw RowDecodingError.badValue(column: columns[index]) }
+        guard let value = Value(rawValue: try string(index)) else {
+            throw RowDecodingError.badValue(column: columns[index])
+        }
         return value
     }
 
     /// The same, NULL as nil.
-    public func optionalEnumeration<Value: RawRepresentable>(_ index: Int) throws -> Value? where Value.RawValue == String {
+    public func optionalEnumeration<Value: RawRepresentable>(_ index: Int) throws -> Value?
+    where Value.RawValue == String {
         isNull(index) ? nil : try enumeration(index)
     }
 

@@ -22,7 +22,8 @@ do {
         }
     }
     try application.start()
-    FileHandle.standardError.write(Data("praxis-bench: listening on \(application.port) (\(configuration.server.mode.rawValue))\n".utf8))
+    FileHandle.standardError.write(
+        Data("praxis-bench: listening on \(application.port) (\(configuration.server.mode.rawValue))\n".utf8))
     let stop = DispatchSemaphore(value: 0)
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)

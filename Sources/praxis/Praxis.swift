@@ -77,7 +77,9 @@ struct Serve: ParsableCommand {
         let status = try orExit { try application.migrationStatus() }
         if !status.isCurrent {
             let names = (status.edited + status.pending).joined(separator: ", ")
-            throw fail("the database is missing migrations of this release (\(names)); run `praxis migrate` or start with `praxis serve --migrate`")
+            throw fail(
+                "the database is missing migrations of this release (\(names)); run `praxis migrate` or start with `praxis serve --migrate`"
+            )
         }
         try orExit { try application.start() }
 

@@ -14,9 +14,11 @@ import Testing
         let address = TestServer.uniqueAddress()
         let key = UUID().uuidString
         let body = #"{"topic":"idem-\#(key)","body":"once"}"#
-        let first = try server.send("POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
+        let first = try server.send(
+            "POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
         #expect(first.status == 201)
-        let retry = try other.send("POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
+        let retry = try other.send(
+            "POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
         #expect(retry.status == 201)
         #expect(retry.text == first.text)
         #expect(retry.header("Location") == first.header("Location"))
@@ -26,7 +28,8 @@ import Testing
         #expect((list.json["data"] as? [Any])?.count == 1)
         // Same key, other body: refused, nothing written.
         let changed = try other.send(
-            "POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: #"{"topic":"idem-\#(key)","body":"twice"}"#,
+            "POST", "/v1/test-notes", headers: [("Idempotency-Key", key)],
+            json: #"{"topic":"idem-\#(key)","body":"twice"}"#,
             from: address)
         #expect(changed.status == 422)
         #expect(changed.json["type"] as? String == "https://praxis.dev/problems/idempotency-key-reused")
@@ -41,11 +44,13 @@ import Testing
         let body = #"{"topic":"inflight","body":"slow","sleep_ms":1500}"#
         let slow = Box<HTTPResult?>(nil)
         let thread = Thread {
-            slow.value = try? self.server.send("POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
+            slow.value = try? self.server.send(
+                "POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
         }
         thread.start()
         Thread.sleep(forTimeInterval: 0.5)
-        let concurrent = try server.send("POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
+        let concurrent = try server.send(
+            "POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
         #expect(concurrent.status == 409)
         #expect(concurrent.json["type"] as? String == "https://praxis.dev/problems/idempotency-key-in-use")
         while slow.value == nil { Thread.sleep(forTimeInterval: 0.05) }
@@ -54,10 +59,12 @@ import Testing
 
     @Test func responsesWithSecretsAreNotStoredOrReplayed() throws {
         let address = TestServer.uniqueAddress()
-        let first = try server.send("POST", "/v1/test-secrets", headers: [("Idempotency-Key", "k1")], json: "{}", from: address)
+        let first = try server.send(
+            "POST", "/v1/test-secrets", headers: [("Idempotency-Key", "k1")], json: "{}", from: address)
         #expect(first.status == 201)
         #expect(first.header("Cache-Control") == "no-store")
-        let replay = try server.send("POST", "/v1/test-secrets", headers: [("Idempotency-Key", "k1")], json: "{}", from: address)
+        let replay = try server.send(
+            "POST", "/v1/test-secrets", headers: [("Idempotency-Key", "k1")], json: "{}", from: address)
         #expect(replay.status == 409)
         #expect(replay.json["type"] as? String == "https://praxis.dev/problems/idempotency-secret-not-replayable")
         #expect(!replay.text.contains(first.json["secret"] as? String ?? "-"))
@@ -80,7 +87,8 @@ import Testing
         let stale = try server.send("PATCH", location, headers: [("If-Match", tag)], json: #"{"body":"v3"}"#)
         #expect(stale.status == 412)
         #expect(try server.send("GET", location).json["body"] as? String == "v2")
-        let unknownField = try server.send("PATCH", location, headers: [("If-Match", "*")], json: #"{"body":"v4","id":"x"}"#)
+        let unknownField = try server.send(
+            "PATCH", location, headers: [("If-Match", "*")], json: #"{"body":"v4","id":"x"}"#)
         #expect(unknownField.status == 422)
     }
 

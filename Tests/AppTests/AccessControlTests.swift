@@ -22,9 +22,12 @@ import Testing
         let organisation = organisationID.map { #","organisation_id":"\#($0)""# } ?? ""
         let created = try server.send(
             "POST", "/v1/accounts", token: adminToken,
-            json: #"{"email":"\#(email)","display_name":"Member","password":"correct horse battery","member_kind":"\#(kind)"\#(organisation)}"#)
+            json:
+                #"{"email":"\#(email)","display_name":"Member","password":"correct horse battery","member_kind":"\#(kind)"\#(organisation)}"#
+        )
         #expect(created.status == 201, "\(created.text)")
-        let login = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+        let login = try server.send(
+            "POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
         #expect(login.status == 201, "\(login.text)")
         return (created.json["id"] as! String, email, login.json["token"] as! String)
     }
@@ -50,7 +53,8 @@ import Testing
         #expect(me.json["password"] == nil && me.json["password_hash"] == nil)
         #expect(me.header("Cache-Control") == "private, no-cache")
         let tag = try #require(me.header("ETag"))
-        #expect(try server.send("GET", "/v1/me", token: person.session, headers: [("If-None-Match", tag)]).status == 304)
+        #expect(
+            try server.send("GET", "/v1/me", token: person.session, headers: [("If-None-Match", tag)]).status == 304)
 
         #expect(try server.send("DELETE", "/v1/sessions/current", token: person.session).status == 204)
         let after = try server.send("GET", "/v1/me", token: person.session)
@@ -61,15 +65,19 @@ import Testing
     @Test func loginAnswersAlikeForUnknownEmailAndWrongPassword() throws {
         let (_, admin) = try server.admin()
         let person = try member(admin)
-        let wrong = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(person.email)","password":"not the password!"}"#)
-        let unknown = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(unique("nobody"))","password":"not the password!"}"#)
+        let wrong = try server.send(
+            "POST", "/v1/sessions", json: #"{"email":"\#(person.email)","password":"not the password!"}"#)
+        let unknown = try server.send(
+            "POST", "/v1/sessions", json: #"{"email":"\#(unique("nobody"))","password":"not the password!"}"#)
         #expect(wrong.status == 401 && unknown.status == 401)
         for key in ["type", "title", "detail", "status"] {
             #expect("\(wrong.json[key] ?? "")" == "\(unknown.json[key] ?? "")")
         }
         #expect(wrong.json["type"] as? String == "https://praxis.dev/problems/invalid-credentials")
         // Email case does not matter.
-        let upper = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(person.email.uppercased())","password":"correct horse battery"}"#)
+        let upper = try server.send(
+            "POST", "/v1/sessions",
+            json: #"{"email":"\#(person.email.uppercased())","password":"correct horse battery"}"#)
         #expect(upper.status == 201)
         #expect(upper.header("Cache-Control") == "no-store")
     }
@@ -79,7 +87,8 @@ import Testing
         let person = try member(admin)
         let address = TestServer.uniqueAddress()
         func attempt(_ email: String, _ password: String, from: String) throws -> HTTPResult {
-            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"\#(password)"}"#, from: from)
+            try server.send(
+                "POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"\#(password)"}"#, from: from)
         }
         let nobody = unique("nobody")
         for _ in 0..<6 {
@@ -112,8 +121,10 @@ import Testing
         let (_, admin) = try server.admin()
         let person = try member(admin)
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
-        let hash = try owner.query(Statement("hash_of", "SELECT password_hash FROM accounts WHERE id = $1::uuid"), [person.id])
-            .first!.string(0)
+        let hash = try owner.query(
+            Statement("hash_of", "SELECT password_hash FROM accounts WHERE id = $1::uuid"), [person.id]
+        )
+        .first!.string(0)
         #expect(hash.hasPrefix("$argon2id$v=19$m=19456,t=2,"))
         let read = try server.send("GET", "/v1/accounts/\(person.id)", token: admin)
         #expect(!read.text.contains("argon2") && !read.text.contains("correct horse"))
@@ -134,9 +145,12 @@ import Testing
             #expect((result.json["errors"] as? [[String: String]])?.first?["field"] == field, "\(body)")
         }
         let email = unique("dup")
-        let account = #"{"email":"\#(email)","display_name":"A","password":"correct horse battery","member_kind":"scholar"}"#
+        let account =
+            #"{"email":"\#(email)","display_name":"A","password":"correct horse battery","member_kind":"scholar"}"#
         #expect(try server.send("POST", "/v1/accounts", token: admin, json: account).status == 201)
-        let again = try server.send("POST", "/v1/accounts", token: admin, json: account.replacingOccurrences(of: email, with: email.uppercased()))
+        let again = try server.send(
+            "POST", "/v1/accounts", token: admin,
+            json: account.replacingOccurrences(of: email, with: email.uppercased()))
         #expect(again.status == 409)
         #expect(again.json["type"] as? String == "https://praxis.dev/problems/email-taken")
         let short = try server.send(
@@ -146,19 +160,24 @@ import Testing
         for email in ["0@.", "a@b", "a b@c.org", ".a@c.org", "a@-c.org", "a@@c.org"] {
             let bad = try server.send(
                 "POST", "/v1/accounts", token: admin,
-                json: #"{"email":"\#(email)","display_name":"A","password":"correct horse battery","member_kind":"scholar"}"#)
+                json:
+                    #"{"email":"\#(email)","display_name":"A","password":"correct horse battery","member_kind":"scholar"}"#
+            )
             #expect((bad.json["errors"] as? [[String: String]])?.first?["field"] == "email", "\(email)")
         }
         let zone = try server.send(
             "POST", "/v1/accounts", token: admin,
-            json: #"{"email":"\#(unique("zone"))","display_name":"A","password":"correct horse battery","member_kind":"scholar","time_zone":"Mars/Olympus"}"#)
+            json:
+                #"{"email":"\#(unique("zone"))","display_name":"A","password":"correct horse battery","member_kind":"scholar","time_zone":"Mars/Olympus"}"#
+        )
         #expect((zone.json["errors"] as? [[String: String]])?.first?["field"] == "time_zone")
     }
 
     @Test func revokedExpiredAndSuspendedCredentialsAre401OnTheNextRequest() throws {
         let (_, admin) = try server.admin()
         let person = try member(admin)
-        let tokenAnswer = try server.send("POST", "/v1/tokens", token: person.session, json: #"{"name":"script","scopes":["members:read"]}"#)
+        let tokenAnswer = try server.send(
+            "POST", "/v1/tokens", token: person.session, json: #"{"name":"script","scopes":["members:read"]}"#)
         #expect(tokenAnswer.status == 201, "\(tokenAnswer.text)")
         let token = try #require(tokenAnswer.json["token"] as? String)
         #expect(token.hasPrefix("prx_"))
@@ -172,11 +191,16 @@ import Testing
         #expect(suspended.status == 200)
         #expect(try server.send("GET", "/v1/me", token: person.session).status == 401)
         #expect(try server.send("GET", "/v1/organisations", token: token).status == 401)
-        _ = try server.send("PATCH", "/v1/accounts/\(person.id)", token: admin, headers: [("If-Match", "*")], json: #"{"status":"active"}"#)
+        _ = try server.send(
+            "PATCH", "/v1/accounts/\(person.id)", token: admin, headers: [("If-Match", "*")],
+            json: #"{"status":"active"}"#)
         // Sessions ended with the suspension; tokens come back with the account.
         #expect(try server.send("GET", "/v1/me", token: person.session).status == 401)
         #expect(try server.send("GET", "/v1/organisations", token: token).status == 200)
-        let session = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(person.email)","password":"correct horse battery"}"#)
+        let session =
+            try server.send(
+                "POST", "/v1/sessions", json: #"{"email":"\#(person.email)","password":"correct horse battery"}"#
+            )
             .json["token"] as! String
 
         let tokenID = tokenAnswer.json["id"] as! String
@@ -187,7 +211,9 @@ import Testing
         let soon = Date().addingTimeInterval(1.2)
         let expiring = try server.send(
             "POST", "/v1/tokens", token: session,
-            json: #"{"name":"brief","scopes":["members:read"],"expires_at":"\#(ISO8601DateFormatter().string(from: soon.addingTimeInterval(0.5)))"}"#)
+            json:
+                #"{"name":"brief","scopes":["members:read"],"expires_at":"\#(ISO8601DateFormatter().string(from: soon.addingTimeInterval(0.5)))"}"#
+        )
         let brief = try #require(expiring.json["token"] as? String)
         #expect(try server.send("GET", "/v1/organisations", token: brief).status == 200)
         Thread.sleep(forTimeInterval: 2.2)
@@ -202,7 +228,9 @@ import Testing
         let (account, admin) = try server.admin()
         let created = try server.send(
             "POST", "/v1/tokens", token: admin,
-            json: #"{"name":"Research hub sync","scopes":["threads:read","needs:read"],"community_ids":["0192f5c4-1b2a-7c3d-8e4f-1234567890ab"]}"#)
+            json:
+                #"{"name":"Research hub sync","scopes":["threads:read","needs:read"],"community_ids":["0192f5c4-1b2a-7c3d-8e4f-1234567890ab"]}"#
+        )
         #expect(created.status == 201)
         #expect(created.header("Cache-Control") == "no-store")
         let secret = try #require(created.json["token"] as? String)
@@ -213,26 +241,36 @@ import Testing
         #expect(current.json["token"] == nil)
         let listed = try server.send("GET", "/v1/tokens", token: admin)
         #expect(!listed.text.contains(secret))
-        #expect((listed.json["data"] as? [[String: Any]])?.contains { $0["id"] as? String == created.json["id"] as? String } == true)
+        #expect(
+            (listed.json["data"] as? [[String: Any]])?.contains { $0["id"] as? String == created.json["id"] as? String }
+                == true)
         // Only the digest is stored.
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
-        let stored = try owner.query(Statement("token_digest", "SELECT token_hash FROM api_tokens WHERE id = $1::uuid"),
-                                     [created.json["id"] as! String]).first!.string(0)
+        let stored = try owner.query(
+            Statement("token_digest", "SELECT token_hash FROM api_tokens WHERE id = $1::uuid"),
+            [created.json["id"] as! String]
+        ).first!.string(0)
         #expect(stored.count == 64 && !stored.contains(secret))
         // Only a token with the admin scope creates tokens (an admin's own session may too).
-        let minted = try server.send("POST", "/v1/tokens", token: secret, json: #"{"name":"x","scopes":["threads:read"]}"#)
+        let minted = try server.send(
+            "POST", "/v1/tokens", token: secret, json: #"{"name":"x","scopes":["threads:read"]}"#)
         #expect(minted.status == 403)
         #expect(minted.json["required_scope"] as? String == "admin")
         // A token issues tokens that expire no later than itself.
         let brief = try server.send(
             "POST", "/v1/tokens", token: admin,
-            json: #"{"name":"brief admin","scopes":["admin"],"expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))"}"#)
+            json:
+                #"{"name":"brief admin","scopes":["admin"],"expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))"}"#
+        )
         let briefSecret = try #require(brief.json["token"] as? String)
-        let forever = try server.send("POST", "/v1/tokens", token: briefSecret, json: #"{"name":"child","scopes":["members:read"]}"#)
+        let forever = try server.send(
+            "POST", "/v1/tokens", token: briefSecret, json: #"{"name":"child","scopes":["members:read"]}"#)
         #expect((forever.json["errors"] as? [[String: String]])?.first?["field"] == "expires_at")
         let sooner = try server.send(
             "POST", "/v1/tokens", token: briefSecret,
-            json: #"{"name":"child","scopes":["members:read"],"expires_at":"\#(Timestamp.format(Date().addingTimeInterval(600)))"}"#)
+            json:
+                #"{"name":"child","scopes":["members:read"],"expires_at":"\#(Timestamp.format(Date().addingTimeInterval(600)))"}"#
+        )
         #expect(sooner.status == 201)
         // Admin rights are not fenced into communities.
         let fenced = try server.send(
@@ -246,9 +284,11 @@ import Testing
         let person = try member(admin)
         let body = #"{"email":"\#(person.email)","password":"correct horse battery"}"#
         let address = TestServer.uniqueAddress()
-        let first = try server.send("POST", "/v1/sessions", headers: [("Idempotency-Key", "login-1")], json: body, from: address)
+        let first = try server.send(
+            "POST", "/v1/sessions", headers: [("Idempotency-Key", "login-1")], json: body, from: address)
         #expect(first.status == 201)
-        let replay = try server.send("POST", "/v1/sessions", headers: [("Idempotency-Key", "login-1")], json: body, from: address)
+        let replay = try server.send(
+            "POST", "/v1/sessions", headers: [("Idempotency-Key", "login-1")], json: body, from: address)
         #expect(replay.status == 409)
         #expect(replay.json["type"] as? String == "https://praxis.dev/problems/idempotency-secret-not-replayable")
     }
@@ -262,12 +302,15 @@ import Testing
         let missing = try server.send("GET", "/v1/accounts/0192f5c4-1b2a-7c3d-8e4f-1234567890ab", token: alice.session)
         #expect(hidden.status == 404 && missing.status == 404)
         #expect(hidden.json["detail"] as? String == missing.json["detail"] as? String)
-        let refused = try server.send("POST", "/v1/organisations", token: alice.session, json: #"{"name":"X","kind":"other","country":"KE"}"#)
+        let refused = try server.send(
+            "POST", "/v1/organisations", token: alice.session, json: #"{"name":"X","kind":"other","country":"KE"}"#)
         #expect(refused.status == 403)
         #expect(refused.json["type"] as? String == "https://praxis.dev/problems/admin-required")
         #expect(try server.send("GET", "/v1/accounts", token: alice.session).status == 403)
         #expect(try server.send("GET", "/v1/audit-events", token: alice.session).status == 403)
-        #expect(try server.send("POST", "/v1/tokens", token: alice.session, json: #"{"name":"x","scopes":["admin"]}"#).status == 422)
+        #expect(
+            try server.send("POST", "/v1/tokens", token: alice.session, json: #"{"name":"x","scopes":["admin"]}"#)
+                .status == 422)
         // Check order: an invalid body to an admin-only endpoint is still 403, not 422.
         #expect(try server.send("POST", "/v1/organisations", token: alice.session, json: #"{"name":""}"#).status == 403)
         #expect(try server.send("GET", "/v1/me").status == 401)
@@ -367,15 +410,21 @@ import Testing
     ]
 
     @Test func everyEndpointEnforcesItsScope() throws {
-        let anonymous: Set<String> = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.yaml", "GET /v1", "POST /v1/sessions",
-                                      "POST /v1/account-activations", "POST /v1/password-resets"]
+        let anonymous: Set<String> = [
+            "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.yaml", "GET /v1", "POST /v1/sessions",
+            "POST /v1/account-activations", "POST /v1/password-resets",
+        ]
         let routes = Set(server.application.routes.map { "\($0.method) \($0.template)" })
             .subtracting(anonymous).filter { !$0.contains("/v1/test-") }
         #expect(routes == Set(Self.requiredScopes.keys), "every signed-in route needs a row in requiredScopes")
 
         let (_, admin) = try server.admin()
-        let organisation = try server.send("POST", "/v1/organisations", token: admin, json: #"{"name":"Hub","kind":"academic","country":"GH"}"#)
-        let ids = ["{id}": organisation.json["id"] as! String, "{account_id}": "0192f5c4-1b2a-7c3d-8e4f-1234567890ab", "{version}": "1"]
+        let organisation = try server.send(
+            "POST", "/v1/organisations", token: admin, json: #"{"name":"Hub","kind":"academic","country":"GH"}"#)
+        let ids = [
+            "{id}": organisation.json["id"] as! String, "{account_id}": "0192f5c4-1b2a-7c3d-8e4f-1234567890ab",
+            "{version}": "1",
+        ]
         for (route, scope) in Self.requiredScopes {
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
             let method = parts[0]
@@ -388,7 +437,8 @@ import Testing
             // Every scope but the required one, and but admin, which stands for all of them.
             let allButRequired = Scope.allCases.map(\.rawValue).filter { $0 != scope && $0 != "admin" }
             let scopes = allButRequired.map { "\"\($0)\"" }.joined(separator: ",")
-            let token = try server.send("POST", "/v1/tokens", token: admin, json: #"{"name":"matrix","scopes":[\#(scopes)]}"#)
+            let token =
+                try server.send("POST", "/v1/tokens", token: admin, json: #"{"name":"matrix","scopes":[\#(scopes)]}"#)
                 .json["token"] as! String
             let answer = try server.send(method, path, token: token, headers: [("If-Match", "*")], json: json)
             if let scope {
@@ -405,13 +455,17 @@ import Testing
     @Test func theChainVerifiesAndTamperingIsFound() throws {
         let name = try TestEnvironment.createScratchDatabase(prefix: "audit")
         let ownerURL = TestEnvironment.url(TestEnvironment.ownerURL, database: name)
-        let server = try TestServer(databaseURL: TestEnvironment.url(TestEnvironment.databaseURL, database: name), withTestRoutes: false) {
+        let server = try TestServer(
+            databaseURL: TestEnvironment.url(TestEnvironment.databaseURL, database: name), withTestRoutes: false
+        ) {
             $0.migrationDatabaseURL = ownerURL
         }
         _ = try server.application.migrate()
         let (admin, token) = try server.admin()
         for index in 0..<3 {
-            _ = try server.send("POST", "/v1/organisations", token: token, json: #"{"name":"Org \#(index)","kind":"other","country":"FR"}"#)
+            _ = try server.send(
+                "POST", "/v1/organisations", token: token,
+                json: #"{"name":"Org \#(index)","kind":"other","country":"FR"}"#)
         }
         let intact = try server.send("GET", "/v1/audit-events/verify", token: token)
         #expect(intact.json["intact"] as? Bool == true)
@@ -420,47 +474,57 @@ import Testing
         #expect((events.json["data"] as? [[String: Any]])?.count == 3)
         let firstOrganisation = (events.json["data"] as! [[String: Any]]).last!
         let byTarget = try server.send(
-            "GET", "/v1/audit-events?target_type=organisation&target_id=\(firstOrganisation["target_id"] as! String)", token: token)
+            "GET", "/v1/audit-events?target_type=organisation&target_id=\(firstOrganisation["target_id"] as! String)",
+            token: token)
         #expect((byTarget.json["data"] as? [[String: Any]])?.count == 1)
         let future = try server.send("GET", "/v1/audit-events?since=2999-01-01T00:00:00Z", token: token)
         #expect((future.json["data"] as? [Any])?.isEmpty == true)
-        let past = try server.send("GET", "/v1/audit-events?until=2999-01-01T00:00:00Z&action=organisation.created", token: token)
+        let past = try server.send(
+            "GET", "/v1/audit-events?until=2999-01-01T00:00:00Z&action=organisation.created", token: token)
         #expect((past.json["data"] as? [Any])?.count == 3)
         #expect(try server.send("GET", "/v1/audit-events?since=yesterday", token: token).status == 400)
-        #expect((events.json["data"] as? [[String: Any]])?.first?["actor_id"] as? String == admin.id.uuidString.lowercased())
+        #expect(
+            (events.json["data"] as? [[String: Any]])?.first?["actor_id"] as? String == admin.id.uuidString.lowercased()
+        )
         let anchor = try #require(try AuditService(pool: server.application.pool).anchor())
 
         // The application role cannot change history.
-        let app = try Connection(settings: ConnectionSettings(url: TestEnvironment.url(TestEnvironment.databaseURL, database: name)))
+        let app = try Connection(
+            settings: ConnectionSettings(url: TestEnvironment.url(TestEnvironment.databaseURL, database: name)))
         #expect(throws: PostgresError.self) { try app.execute(script: "UPDATE audit_events SET action = 'x'") }
         #expect(throws: PostgresError.self) { try app.execute(script: "DELETE FROM audit_events") }
-        #expect(throws: PostgresError.self) { try app.execute(script: "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only") }
+        #expect(throws: PostgresError.self) {
+            try app.execute(script: "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
+        }
 
         // A superuser edits row 3: verify names it.
-        let superuser = try Connection(settings: ConnectionSettings(url: TestEnvironment.url(TestEnvironment.superuserURL, database: name)))
-        try superuser.execute(script: """
-            ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;
-            UPDATE audit_events SET action = 'organisation.renamed' WHERE seq = 3;
-            """)
+        let superuser = try Connection(
+            settings: ConnectionSettings(url: TestEnvironment.url(TestEnvironment.superuserURL, database: name)))
+        try superuser.execute(
+            script: """
+                ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;
+                UPDATE audit_events SET action = 'organisation.renamed' WHERE seq = 3;
+                """)
         let broken = try server.send("GET", "/v1/audit-events/verify", token: token)
         #expect(broken.json["intact"] as? Bool == false)
         #expect(broken.json["first_broken_sequence"] as? Int == 3)
 
         // Rewriting every hash from row 3 on makes the chain consistent again, but not with the anchor.
-        try superuser.execute(script: """
-            DO $$
-            DECLARE r record; previous text;
-            BEGIN
-                SELECT hash INTO previous FROM audit_events WHERE seq = 2;
-                FOR r IN SELECT * FROM audit_events WHERE seq >= 3 ORDER BY seq LOOP
-                    UPDATE audit_events SET previous_hash = previous,
-                        hash = audit_event_hash(previous, r.id, r.occurred_at, r.actor_id, r.action, r.target_type,
-                                                r.target_id, r.request_id, r.details)
-                    WHERE seq = r.seq RETURNING hash INTO previous;
-                END LOOP;
-            END $$;
-            ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only;
-            """)
+        try superuser.execute(
+            script: """
+                DO $$
+                DECLARE r record; previous text;
+                BEGIN
+                    SELECT hash INTO previous FROM audit_events WHERE seq = 2;
+                    FOR r IN SELECT * FROM audit_events WHERE seq >= 3 ORDER BY seq LOOP
+                        UPDATE audit_events SET previous_hash = previous,
+                            hash = audit_event_hash(previous, r.id, r.occurred_at, r.actor_id, r.action, r.target_type,
+                                                    r.target_id, r.request_id, r.details)
+                        WHERE seq = r.seq RETURNING hash INTO previous;
+                    END LOOP;
+                END $$;
+                ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only;
+                """)
         #expect(try server.send("GET", "/v1/audit-events/verify", token: token).json["intact"] as? Bool == true)
         let against = try server.send("GET", "/v1/audit-events/verify?anchor=\(anchor)", token: token)
         #expect(against.json["intact"] as? Bool == false)
@@ -477,8 +541,10 @@ import Testing
         let email = "person-\(UUID().uuidString.prefix(8).lowercased())@example.org"
         let created = try server.send(
             "POST", "/v1/accounts", token: admin,
-            json: #"{"email":"\#(email)","display_name":"P","password":"correct horse battery","member_kind":"scholar"}"#)
-        let login = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+            json:
+                #"{"email":"\#(email)","display_name":"P","password":"correct horse battery","member_kind":"scholar"}"#)
+        let login = try server.send(
+            "POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
         return (created.json["id"] as! String, email, login.json["token"] as! String, admin)
     }
 
@@ -491,16 +557,23 @@ import Testing
         let read = try server.send("GET", "/v1/me", token: me.session)
         #expect(try server.send("PATCH", "/v1/me", token: me.session, json: #"{"display_name":"Dr P"}"#).status == 428)
         let edited = try server.send(
-            "PATCH", "/v1/me", token: me.session, headers: [("If-Match", read.header("ETag")!), ("If-None-Match", "*")],
+            "PATCH", "/v1/me", token: me.session,
+            headers: [("If-Match", read.header("ETag")!), ("If-None-Match", "*")],
             json: #"{"display_name":"Dr P","country":"GH","expertise":["procurement"],"job_title":null}"#)
         #expect(edited.status == 200)
         #expect(edited.json["display_name"] as? String == "Dr P")
         #expect(edited.json["country"] as? String == "GH")
         #expect(edited.json["job_title"] is NSNull)
-        #expect(try server.send("PATCH", "/v1/me", token: me.session, headers: [("If-Match", read.header("ETag")!)],
-                                json: #"{"display_name":"Again"}"#).status == 412)
-        #expect(try server.send("PATCH", "/v1/me", token: me.session, headers: [("If-Match", "*")],
-                                json: #"{"platform_role":"admin"}"#).status == 422)
+        #expect(
+            try server.send(
+                "PATCH", "/v1/me", token: me.session, headers: [("If-Match", read.header("ETag")!)],
+                json: #"{"display_name":"Again"}"#
+            ).status == 412)
+        #expect(
+            try server.send(
+                "PATCH", "/v1/me", token: me.session, headers: [("If-Match", "*")],
+                json: #"{"platform_role":"admin"}"#
+            ).status == 422)
     }
 
     @Test func changingThePasswordEndsOtherSessions() throws {
@@ -534,7 +607,9 @@ import Testing
         #expect(try server.send("DELETE", "/v1/me/sessions/\(otherID)", token: me.session).status == 404)
         // Someone else's session is not visible.
         let stranger = try person()
-        let theirs = (try server.send("GET", "/v1/me/sessions", token: stranger.session).json["data"] as! [[String: Any]])[0]["id"] as! String
+        let theirs =
+            (try server.send("GET", "/v1/me/sessions", token: stranger.session).json["data"] as! [[String: Any]])[0][
+                "id"] as! String
         #expect(try server.send("DELETE", "/v1/me/sessions/\(theirs)", token: me.session).status == 404)
         #expect(try server.send("GET", "/v1/me", token: stranger.session).status == 200)
         let third = try logIn(me.email, "correct horse battery").json["token"] as! String
@@ -542,7 +617,8 @@ import Testing
         #expect(try server.send("GET", "/v1/me", token: third).status == 401)
         #expect(try server.send("GET", "/v1/me", token: me.session).status == 200)
         // Tokens cannot manage a person's security.
-        let token = try server.send("POST", "/v1/tokens", token: me.admin, json: #"{"name":"t","scopes":["members:read"]}"#)
+        let token =
+            try server.send("POST", "/v1/tokens", token: me.admin, json: #"{"name":"t","scopes":["members:read"]}"#)
             .json["token"] as! String
         let refused = try server.send("GET", "/v1/me/sessions", token: token)
         #expect(refused.status == 403)
@@ -552,7 +628,8 @@ import Testing
     @Test func theExportHoldsThePersonsDataAndNobodyElses() throws {
         let me = try person()
         let stranger = try person()
-        _ = try server.send("POST", "/v1/tokens", token: me.session, json: #"{"name":"mine","scopes":["members:read"]}"#)
+        _ = try server.send(
+            "POST", "/v1/tokens", token: me.session, json: #"{"name":"mine","scopes":["members:read"]}"#)
         let export = try server.send("GET", "/v1/me/export", token: me.session)
         #expect(export.status == 200)
         #expect(export.header("Cache-Control") == "no-store")
@@ -562,7 +639,8 @@ import Testing
         #expect(((document["tokens"] as? [[String: Any]])?.first)?["name"] as? String == "mine")
         #expect(!export.text.contains(stranger.email) && !export.text.contains(stranger.id))
         #expect(!export.text.contains("argon2") && !export.text.contains("token_hash"))
-        let audit = try server.send("GET", "/v1/audit-events?action=account.exported&actor_id=\(me.id)", token: me.admin)
+        let audit = try server.send(
+            "GET", "/v1/audit-events?action=account.exported&actor_id=\(me.id)", token: me.admin)
         #expect((audit.json["data"] as? [Any])?.count == 1)
     }
 }
@@ -575,7 +653,8 @@ import Testing
         let (_, admin) = try server.admin()
         let email = "invited-\(UUID().uuidString.prefix(8).lowercased())@example.org"
         let created = try server.send(
-            "POST", "/v1/accounts", token: admin, json: #"{"email":"\#(email)","display_name":"New","member_kind":"practitioner"}"#)
+            "POST", "/v1/accounts", token: admin,
+            json: #"{"email":"\#(email)","display_name":"New","member_kind":"practitioner"}"#)
         #expect(created.status == 201)
         #expect(created.json["status"] as? String == "invited")
         #expect(created.header("Cache-Control") == "no-store")
@@ -585,33 +664,61 @@ import Testing
         // Not readable again anywhere.
         let read = try server.send("GET", "/v1/accounts/\(created.json["id"] as! String)", token: admin)
         #expect(read.json["activation_token"] == nil)
-        #expect(try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"chosen passphrase"}"#).status == 401)
-        let redeemed = try server.send("POST", "/v1/account-activations", json: #"{"token":"\#(token)","password":"chosen passphrase"}"#)
+        #expect(
+            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"chosen passphrase"}"#)
+                .status == 401)
+        let redeemed = try server.send(
+            "POST", "/v1/account-activations", json: #"{"token":"\#(token)","password":"chosen passphrase"}"#)
         #expect(redeemed.status == 204)
-        #expect(try server.send("POST", "/v1/account-activations", json: #"{"token":"\#(token)","password":"another passphrase"}"#).status == 422)
-        #expect(try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"chosen passphrase"}"#).status == 201)
+        #expect(
+            try server.send(
+                "POST", "/v1/account-activations", json: #"{"token":"\#(token)","password":"another passphrase"}"#
+            ).status == 422)
+        #expect(
+            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"chosen passphrase"}"#)
+                .status == 201)
         // An activation token is not a reset token.
-        #expect(try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"another passphrase"}"#).status == 422)
+        #expect(
+            try server.send(
+                "POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"another passphrase"}"#
+            ).status == 422)
     }
 
     @Test func aResetEndsSessionsAndIsSpentOnce() throws {
         let (_, admin) = try server.admin()
         let email = "reset-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-        let id = try server.send(
-            "POST", "/v1/accounts", token: admin,
-            json: #"{"email":"\#(email)","display_name":"R","password":"first passphrase","member_kind":"official"}"#).json["id"] as! String
-        let session = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"first passphrase"}"#).json["token"] as! String
+        let id =
+            try server.send(
+                "POST", "/v1/accounts", token: admin,
+                json:
+                    #"{"email":"\#(email)","display_name":"R","password":"first passphrase","member_kind":"official"}"#
+            ).json["id"] as! String
+        let session =
+            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"first passphrase"}"#).json[
+                "token"] as! String
         let reset = try server.send("POST", "/v1/accounts/\(id)/password-reset", token: admin)
         #expect(reset.status == 201)
         #expect(reset.header("Cache-Control") == "no-store")
         let token = try #require(reset.json["reset_token"] as? String)
         #expect(try server.send("GET", "/v1/me", token: session).status == 401)
         // The old password stops working at once.
-        #expect(try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"first passphrase"}"#).status == 401)
-        #expect(try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"short"}"#).status == 422)
-        #expect(try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"second passphrase"}"#).status == 204)
-        #expect(try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"third passphrase"}"#).status == 422)
-        #expect(try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"second passphrase"}"#).status == 201)
+        #expect(
+            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"first passphrase"}"#)
+                .status == 401)
+        #expect(
+            try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"short"}"#).status
+                == 422)
+        #expect(
+            try server.send(
+                "POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"second passphrase"}"#
+            ).status == 204)
+        #expect(
+            try server.send(
+                "POST", "/v1/password-resets", json: #"{"token":"\#(token)","password":"third passphrase"}"#
+            ).status == 422)
+        #expect(
+            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"second passphrase"}"#)
+                .status == 201)
         let audit = try server.send("GET", "/v1/audit-events?action=account.reset_issued", token: admin)
         #expect((audit.json["data"] as? [[String: Any]])?.contains { $0["target_id"] as? String == id } == true)
     }
@@ -619,11 +726,18 @@ import Testing
     @Test func erasureWipesTheProfileAndEndsEveryCredential() throws {
         let (_, admin) = try server.admin()
         let email = "erase-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-        let id = try server.send(
-            "POST", "/v1/accounts", token: admin,
-            json: #"{"email":"\#(email)","display_name":"Erin","password":"first passphrase","member_kind":"official","country":"KE","job_title":"Director"}"#).json["id"] as! String
-        let session = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"first passphrase"}"#).json["token"] as! String
-        let token = try server.send("POST", "/v1/tokens", token: session, json: #"{"name":"t","scopes":["members:read"]}"#).json["token"] as! String
+        let id =
+            try server.send(
+                "POST", "/v1/accounts", token: admin,
+                json:
+                    #"{"email":"\#(email)","display_name":"Erin","password":"first passphrase","member_kind":"official","country":"KE","job_title":"Director"}"#
+            ).json["id"] as! String
+        let session =
+            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"first passphrase"}"#).json[
+                "token"] as! String
+        let token =
+            try server.send("POST", "/v1/tokens", token: session, json: #"{"name":"t","scopes":["members:read"]}"#)
+            .json["token"] as! String
         #expect(try server.send("POST", "/v1/accounts/\(id)/erase", token: admin).status == 204)
         #expect(try server.send("GET", "/v1/me", token: session).status == 401)
         #expect(try server.send("GET", "/v1/organisations", token: token).status == 401)
@@ -635,19 +749,26 @@ import Testing
         #expect(try server.send("POST", "/v1/accounts/\(id)/erase", token: admin).status == 409)
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
         let addresses = try owner.query(
-            Statement("erased_addresses", """
+            Statement(
+                "erased_addresses",
+                """
                 SELECT count(*) FROM audit_event_addresses x JOIN audit_events e ON e.id = x.event_id WHERE e.actor_id = $1::uuid
-                """), [id]).first!.int(0)
+                """), [id]
+        ).first!.int(0)
         #expect(addresses == 0)
         // The email is free again.
-        #expect(try server.send(
-            "POST", "/v1/accounts", token: admin,
-            json: #"{"email":"\#(email)","display_name":"New","password":"first passphrase","member_kind":"official"}"#).status == 201)
+        #expect(
+            try server.send(
+                "POST", "/v1/accounts", token: admin,
+                json:
+                    #"{"email":"\#(email)","display_name":"New","password":"first passphrase","member_kind":"official"}"#
+            ).status == 201)
     }
 
     @Test func rotationIssuesASuccessorAndTheOldSecretWorksForTheOverlap() throws {
         let (_, admin) = try server.admin()
-        let created = try server.send("POST", "/v1/tokens", token: admin, json: #"{"name":"partner","scopes":["members:read"]}"#)
+        let created = try server.send(
+            "POST", "/v1/tokens", token: admin, json: #"{"name":"partner","scopes":["members:read"]}"#)
         let old = created.json["token"] as! String
         let rotated = try server.send(
             "POST", "/v1/tokens/\(created.json["id"] as! String)/rotate", token: admin, json: #"{"overlap_seconds":1}"#)
@@ -663,7 +784,8 @@ import Testing
             "POST", "/v1/tokens/\(created.json["id"] as! String)/rotate", token: admin, json: #"{"overlap_seconds":1}"#)
         #expect(again.status == 409)
         let tooLong = try server.send(
-            "POST", "/v1/tokens/\(rotated.json["id"] as! String)/rotate", token: admin, json: #"{"overlap_seconds":99999999}"#)
+            "POST", "/v1/tokens/\(rotated.json["id"] as! String)/rotate", token: admin,
+            json: #"{"overlap_seconds":99999999}"#)
         #expect(tooLong.status == 422)
     }
 }
@@ -704,22 +826,32 @@ import Testing
         var sessions: [(id: String, session: String)] = []
         for index in 0..<2 {
             let email = "oracle-\(index)-\(UUID().uuidString.prefix(6).lowercased())@example.org"
-            let id = try server.send(
-                "POST", "/v1/accounts", token: admin,
-                json: #"{"email":"\#(email)","display_name":"O","password":"correct horse battery","member_kind":"official"}"#
-            ).json["id"] as! String
-            let session = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+            let id =
+                try server.send(
+                    "POST", "/v1/accounts", token: admin,
+                    json:
+                        #"{"email":"\#(email)","display_name":"O","password":"correct horse battery","member_kind":"official"}"#
+                ).json["id"] as! String
+            let session =
+                try server.send(
+                    "POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#
+                )
                 .json["token"] as! String
             for name in ["a", "b", "c"].prefix(index + 2) {
-                _ = try server.send("POST", "/v1/tokens", token: session, json: #"{"name":"\#(name)","scopes":["members:read"]}"#)
+                _ = try server.send(
+                    "POST", "/v1/tokens", token: session, json: #"{"name":"\#(name)","scopes":["members:read"]}"#)
             }
             sessions.append((id, session))
         }
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
         for person in sessions {
-            let expected = Set(try owner.query(
-                Statement("oracle_tokens", "SELECT id::text FROM api_tokens WHERE account_id = $1::uuid AND revoked_at IS NULL"),
-                [person.id]).map { try $0.string(0) })
+            let expected = Set(
+                try owner.query(
+                    Statement(
+                        "oracle_tokens",
+                        "SELECT id::text FROM api_tokens WHERE account_id = $1::uuid AND revoked_at IS NULL"),
+                    [person.id]
+                ).map { try $0.string(0) })
             var seen: Set<String> = []
             var path = "/v1/tokens?limit=1"
             while true {
@@ -747,10 +879,12 @@ import Testing
 
     private func person(_ admin: String) throws -> (id: String, email: String) {
         let email = "expiry-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-        let id = try server.send(
-            "POST", "/v1/accounts", token: admin,
-            json: #"{"email":"\#(email)","display_name":"E","password":"correct horse battery","member_kind":"official"}"#
-        ).json["id"] as! String
+        let id =
+            try server.send(
+                "POST", "/v1/accounts", token: admin,
+                json:
+                    #"{"email":"\#(email)","display_name":"E","password":"correct horse battery","member_kind":"official"}"#
+            ).json["id"] as! String
         return (id, email)
     }
 
@@ -764,8 +898,11 @@ import Testing
         let idle = try logIn(someone.email).json["token"] as! String
         let old = try logIn(someone.email).json["token"] as! String
         let fresh = try logIn(someone.email).json["token"] as! String
-        let age = Statement("age_session", "UPDATE sessions SET last_seen_at = now() - make_interval(hours => $2) WHERE token_hash = $1")
-        let expire = Statement("expire_session", "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1")
+        let age = Statement(
+            "age_session", "UPDATE sessions SET last_seen_at = now() - make_interval(hours => $2) WHERE token_hash = $1"
+        )
+        let expire = Statement(
+            "expire_session", "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1")
         try owner.query(age, [Secrets.digest(idle), 13])
         try owner.query(expire, [Secrets.digest(old)])
         try owner.query(age, [Secrets.digest(fresh), 11])
@@ -777,11 +914,16 @@ import Testing
     @Test func oneTimeTokensExpire() throws {
         let (_, admin) = try server.admin()
         let someone = try person(admin)
-        let reset = try server.send("POST", "/v1/accounts/\(someone.id)/password-reset", token: admin).json["reset_token"] as! String
+        let reset =
+            try server.send("POST", "/v1/accounts/\(someone.id)/password-reset", token: admin).json["reset_token"]
+            as! String
         try owner.query(
-            Statement("expire_reset", "UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1"),
+            Statement(
+                "expire_reset",
+                "UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1"),
             [Secrets.digest(reset)])
-        let late = try server.send("POST", "/v1/password-resets", json: #"{"token":"\#(reset)","password":"too late passphrase"}"#)
+        let late = try server.send(
+            "POST", "/v1/password-resets", json: #"{"token":"\#(reset)","password":"too late passphrase"}"#)
         #expect(late.status == 422)
         #expect((late.json["errors"] as? [[String: String]])?.first?["field"] == "token")
     }
@@ -790,11 +932,15 @@ import Testing
         let (_, admin) = try server.admin()
         let suspended = try person(admin)
         _ = try server.send(
-            "PATCH", "/v1/accounts/\(suspended.id)", token: admin, headers: [("If-Match", "*")], json: #"{"status":"suspended"}"#)
+            "PATCH", "/v1/accounts/\(suspended.id)", token: admin, headers: [("If-Match", "*")],
+            json: #"{"status":"suspended"}"#)
         let invitedEmail = "invited-\(UUID().uuidString.prefix(8).lowercased())@example.org"
         _ = try server.send(
-            "POST", "/v1/accounts", token: admin, json: #"{"email":"\#(invitedEmail)","display_name":"I","member_kind":"official"}"#)
-        let answers = [try logIn(suspended.email), try logIn(invitedEmail), try logIn("nobody-\(UUID().uuidString)@example.org")]
+            "POST", "/v1/accounts", token: admin,
+            json: #"{"email":"\#(invitedEmail)","display_name":"I","member_kind":"official"}"#)
+        let answers = [
+            try logIn(suspended.email), try logIn(invitedEmail), try logIn("nobody-\(UUID().uuidString)@example.org"),
+        ]
         #expect(answers.allSatisfy { $0.status == 401 })
         #expect(Set(answers.map { "\($0.json["type"] ?? "")|\($0.json["detail"] ?? "")" }).count == 1)
     }

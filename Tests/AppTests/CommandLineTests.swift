@@ -17,7 +17,8 @@ import Testing
     }
 
     @Test func aBadSettingStopsTheStartWithOneLineNamingIt() throws {
-        let (status, message) = try praxis(["serve"], environment: ["DATABASE_URL": TestEnvironment.databaseURL, "PORT": "http"])
+        let (status, message) = try praxis(
+            ["serve"], environment: ["DATABASE_URL": TestEnvironment.databaseURL, "PORT": "http"])
         #expect(status != 0)
         #expect(message.hasPrefix("praxis: invalid setting PORT:"))
         #expect(message.split(separator: "\n").count == 1)
@@ -35,18 +36,25 @@ import Testing
         #expect(!message.contains("Error") && !message.contains(".swift"))
         let (migrated, _) = try praxis(
             ["migrate"],
-            environment: ["DATABASE_URL": appURL, "MIGRATION_DATABASE_URL": TestEnvironment.url(TestEnvironment.ownerURL, database: name)])
+            environment: [
+                "DATABASE_URL": appURL,
+                "MIGRATION_DATABASE_URL": TestEnvironment.url(TestEnvironment.ownerURL, database: name),
+            ])
         #expect(migrated == 0)
     }
 
     @Test func createAdminPrintsAnAdminTokenOnce() throws {
         let email = "cli-admin-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("praxis-cli-out-\(UUID().uuidString)")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "praxis-cli-out-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
         let binary = TestEnvironment.projectRoot.appendingPathComponent(".build/debug/praxis").path
         let status = try TestEnvironment.run(
             "/bin/sh", ["-c", "exec '\(binary)' admin create-admin --email \(email) >'\(output.path)' 2>/dev/null"],
-            environment: ["DATABASE_URL=\(TestEnvironment.databaseURL)", "MIGRATIONS_DIR=\(TestEnvironment.migrationsDirectory.path)"])
+            environment: [
+                "DATABASE_URL=\(TestEnvironment.databaseURL)",
+                "MIGRATIONS_DIR=\(TestEnvironment.migrationsDirectory.path)",
+            ])
         #expect(status == 0)
         let token = try String(contentsOf: output, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.hasPrefix("prx_"))
@@ -55,14 +63,16 @@ import Testing
         #expect(current.json["scopes"] as? [String] == ["admin"])
         #expect(try server.send("GET", "/v1/me", token: token).json["platform_role"] as? String == "admin")
         // The same email again is refused with one line.
-        let (again, message) = try praxis(["admin", "create-admin", "--email", email], environment: ["DATABASE_URL": TestEnvironment.databaseURL])
+        let (again, message) = try praxis(
+            ["admin", "create-admin", "--email", email], environment: ["DATABASE_URL": TestEnvironment.databaseURL])
         #expect(again != 0)
         #expect(message.hasPrefix("praxis: An account with this email exists already."))
     }
 
     @Test func anUnreachableDatabaseIsSaidPlainly() throws {
         let (status, message) = try praxis(
-            ["migrate"], environment: ["DATABASE_URL": "postgresql://praxis@127.0.0.1:\(TestEnvironment.freePort())/praxis"])
+            ["migrate"],
+            environment: ["DATABASE_URL": "postgresql://praxis@127.0.0.1:\(TestEnvironment.freePort())/praxis"])
         #expect(status != 0)
         #expect(message.hasPrefix("praxis: cannot reach the database"))
     }

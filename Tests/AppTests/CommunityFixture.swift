@@ -35,10 +35,13 @@ struct CommunityFixture {
         convenor = try Self.person(server, admin, creator: true)
         let created = try server.send(
             "POST", "/v1/communities", token: convenor.token,
-            json: #"{"slug":"cop-\#(Self.suffix())","name":"EdTech Reform CoP","join_policy":"apply","observers_allowed":true\#(settings)}"#)
+            json:
+                #"{"slug":"cop-\#(Self.suffix())","name":"EdTech Reform CoP","join_policy":"apply","observers_allowed":true\#(settings)}"#
+        )
         try #require(created.status == 201, "\(created.text)")
         id = created.json["id"] as! String
-        let norms = try server.send("POST", "/v1/communities/\(id)/norms", token: convenor.token, json: #"{"text":"1. Chatham House."}"#)
+        let norms = try server.send(
+            "POST", "/v1/communities/\(id)/norms", token: convenor.token, json: #"{"text":"1. Chatham House."}"#)
         try #require(norms.status == 201, "\(norms.text)")
         member = try Self.person(server, admin)
         newcomer = try Self.person(server, admin)
@@ -51,7 +54,8 @@ struct CommunityFixture {
         try admit(observer, role: "observer")
         try admit(vendor)
         let application = try server.send(
-            "POST", "/v1/communities/\(id)/applications", token: applicant.token, json: #"{"answers":{"motivation":"learn"}}"#)
+            "POST", "/v1/communities/\(id)/applications", token: applicant.token,
+            json: #"{"answers":{"motivation":"learn"}}"#)
         try #require(application.status == 201, "\(application.text)")
         applicationID = application.json["id"] as! String
     }
@@ -59,15 +63,20 @@ struct CommunityFixture {
     static func suffix() -> String { UUID().uuidString.prefix(8).lowercased() }
 
     /// A new account with a password, signed in.
-    static func person(_ server: TestServer, _ admin: String, kind: String = "official", creator: Bool = false, extra: String = "")
+    static func person(
+        _ server: TestServer, _ admin: String, kind: String = "official", creator: Bool = false, extra: String = ""
+    )
         throws -> Person
     {
         let email = "person-\(suffix())@example.org"
         let created = try server.send(
             "POST", "/v1/accounts", token: admin,
-            json: #"{"email":"\#(email)","display_name":"P \#(email.prefix(15))","password":"correct horse battery","member_kind":"\#(kind)","can_create_communities":\#(creator)\#(extra)}"#)
+            json:
+                #"{"email":"\#(email)","display_name":"P \#(email.prefix(15))","password":"correct horse battery","member_kind":"\#(kind)","can_create_communities":\#(creator)\#(extra)}"#
+        )
         try #require(created.status == 201, "\(created.text)")
-        let session = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+        let session = try server.send(
+            "POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
         return Person(id: created.json["id"] as! String, token: session.json["token"] as! String)
     }
 
@@ -86,7 +95,8 @@ struct CommunityFixture {
 
     /// Invites and admits `person`, who then accepts the current norms unless told not to.
     func admit(_ person: Person, role: String = "member", acceptingNorms: Bool = true, extra: String = "") throws {
-        let accepted = try server.send("POST", "/v1/invitations/\(try invite(person, role: role, extra: extra))/accept", token: person.token)
+        let accepted = try server.send(
+            "POST", "/v1/invitations/\(try invite(person, role: role, extra: extra))/accept", token: person.token)
         try #require(accepted.status == 200, "\(accepted.text)")
         if acceptingNorms { try acceptNorms(person) }
     }
@@ -94,11 +104,14 @@ struct CommunityFixture {
     func acceptNorms(_ person: Person) throws {
         let norms = try server.send("GET", "/v1/communities/\(id)/norms?limit=1", token: person.token)
         let version = try #require((norms.json["data"] as? [[String: Any]])?.first?["version"] as? Int)
-        let accepted = try server.send("POST", "/v1/communities/\(id)/norms/\(version)/acceptances", token: person.token)
+        let accepted = try server.send(
+            "POST", "/v1/communities/\(id)/norms/\(version)/acceptances", token: person.token)
         try #require(accepted.status == 201, "\(accepted.text)")
     }
 
-    func send(_ method: String, _ path: String, as person: Person, json: String? = nil, headers: [(String, String)] = [])
+    func send(
+        _ method: String, _ path: String, as person: Person, json: String? = nil, headers: [(String, String)] = []
+    )
         throws -> HTTPResult
     {
         try server.send(method, path, token: person.token, headers: headers, json: json)

@@ -16,7 +16,8 @@ import Testing
 
     private func create(_ token: String, _ extra: String = "") throws -> HTTPResult {
         let slug = "cop-\(UUID().uuidString.prefix(8).lowercased())"
-        return try server.send("POST", "/v1/communities", token: token, json: #"{"slug":"\#(slug)","name":"EdTech Reform CoP"\#(extra)}"#)
+        return try server.send(
+            "POST", "/v1/communities", token: token, json: #"{"slug":"\#(slug)","name":"EdTech Reform CoP"\#(extra)}"#)
     }
 
     @Test func creatorsBecomeConvenorsAndOthersMayNotCreate() throws {
@@ -31,9 +32,12 @@ import Testing
         let refused = try create(plain.token)
         #expect(refused.status == 403)
         #expect(refused.json["type"] as? String == "https://praxis.dev/problems/cannot-create-communities")
-        #expect((try create(convenor.token, #","min_cell_size":2"#).json["errors"] as? [[String: String]])?.first?["field"] == "min_cell_size")
+        #expect(
+            (try create(convenor.token, #","min_cell_size":2"#).json["errors"] as? [[String: String]])?.first?["field"]
+                == "min_cell_size")
         let slug = created.json["slug"] as! String
-        let taken = try server.send("POST", "/v1/communities", token: convenor.token, json: #"{"slug":"\#(slug)","name":"Again"}"#)
+        let taken = try server.send(
+            "POST", "/v1/communities", token: convenor.token, json: #"{"slug":"\#(slug)","name":"Again"}"#)
         #expect(taken.status == 409)
     }
 
@@ -45,7 +49,8 @@ import Testing
         var hidden: [String] = []
         for visibility in ["listed", "unlisted"] {
             for policy in ["invite_only", "apply"] {
-                let community = try create(convenor.token, #","visibility":"\#(visibility)","join_policy":"\#(policy)""#)
+                let community = try create(
+                    convenor.token, #","visibility":"\#(visibility)","join_policy":"\#(policy)""#)
                 let id = community.json["id"] as! String
                 if visibility == "listed" || policy == "apply" { expectedVisible.insert(id) } else { hidden.append(id) }
             }
@@ -65,13 +70,15 @@ import Testing
         }
         let ours = seen.intersection(expectedVisible.union(hidden))
         #expect(ours == expectedVisible)
-        let unknown = try server.send("GET", "/v1/communities/0192f5c4-1b2a-7c3d-8e4f-1234567890ab", token: outsider.token)
+        let unknown = try server.send(
+            "GET", "/v1/communities/0192f5c4-1b2a-7c3d-8e4f-1234567890ab", token: outsider.token)
         let invisible = try server.send("GET", "/v1/communities/\(hidden[0])", token: outsider.token)
         #expect(invisible.status == 404 && unknown.status == 404)
         #expect(invisible.json["detail"] as? String == unknown.json["detail"] as? String)
         // Members see everything of theirs.
         let mine = try server.send("GET", "/v1/communities?member=true&limit=100", token: convenor.token)
-        #expect(Set((mine.json["data"] as! [[String: Any]]).map { $0["id"] as! String }) == expectedVisible.union(hidden))
+        #expect(
+            Set((mine.json["data"] as! [[String: Any]]).map { $0["id"] as! String }) == expectedVisible.union(hidden))
         #expect(try server.send("GET", "/v1/communities?member=maybe", token: convenor.token).status == 400)
     }
 
@@ -80,9 +87,11 @@ import Testing
         let convenor = try person(admin, creator: true)
         let first = try create(convenor.token, #","visibility":"listed""#).json["id"] as! String
         let second = try create(convenor.token, #","visibility":"listed""#).json["id"] as! String
-        let token = try server.send(
-            "POST", "/v1/tokens", token: convenor.token,
-            json: #"{"name":"one community","scopes":["communities:read"],"community_ids":["\#(first)"]}"#).json["token"] as! String
+        let token =
+            try server.send(
+                "POST", "/v1/tokens", token: convenor.token,
+                json: #"{"name":"one community","scopes":["communities:read"],"community_ids":["\#(first)"]}"#
+            ).json["token"] as! String
         #expect(try server.send("GET", "/v1/communities/\(first)", token: token).status == 200)
         #expect(try server.send("GET", "/v1/communities/\(second)", token: token).status == 404)
         let listed = try server.send("GET", "/v1/communities?limit=100", token: token)
@@ -96,21 +105,32 @@ import Testing
         let id = created.json["id"] as! String
         let tag = try #require(created.header("ETag"))
         let changed = try server.send(
-            "PATCH", "/v1/communities/\(id)", token: convenor.token, headers: [("If-Match", tag)], json: #"{"min_cell_size":4}"#)
+            "PATCH", "/v1/communities/\(id)", token: convenor.token, headers: [("If-Match", tag)],
+            json: #"{"min_cell_size":4}"#)
         #expect(changed.status == 200)
         #expect(changed.json["min_cell_size"] as? Int == 4)
-        #expect(try server.send("PATCH", "/v1/communities/\(id)", token: convenor.token, headers: [("If-Match", tag)],
-                                json: #"{"name":"Stale"}"#).status == 412)
-        #expect(try server.send("PATCH", "/v1/communities/\(id)", token: convenor.token, headers: [("If-Match", "*")],
-                                json: #"{"min_cell_size":2}"#).status == 422)
+        #expect(
+            try server.send(
+                "PATCH", "/v1/communities/\(id)", token: convenor.token, headers: [("If-Match", tag)],
+                json: #"{"name":"Stale"}"#
+            ).status == 412)
+        #expect(
+            try server.send(
+                "PATCH", "/v1/communities/\(id)", token: convenor.token, headers: [("If-Match", "*")],
+                json: #"{"min_cell_size":2}"#
+            ).status == 422)
         let outsider = try person(admin)
-        let refused = try server.send("PATCH", "/v1/communities/\(id)", token: outsider.token, headers: [("If-Match", "*")],
-                                      json: #"{"name":"Mine now"}"#)
+        let refused = try server.send(
+            "PATCH", "/v1/communities/\(id)", token: outsider.token, headers: [("If-Match", "*")],
+            json: #"{"name":"Mine now"}"#)
         #expect(refused.status == 403)
         #expect(refused.json["type"] as? String == "https://praxis.dev/problems/convenor-required")
         let hidden = try create(convenor.token).json["id"] as! String
-        #expect(try server.send("PATCH", "/v1/communities/\(hidden)", token: outsider.token, headers: [("If-Match", "*")],
-                                json: #"{"name":"x"}"#).status == 404)
+        #expect(
+            try server.send(
+                "PATCH", "/v1/communities/\(hidden)", token: outsider.token, headers: [("If-Match", "*")],
+                json: #"{"name":"x"}"#
+            ).status == 404)
         let audit = try server.send("GET", "/v1/audit-events?action=community.updated", token: admin)
         let event = (audit.json["data"] as? [[String: Any]])?.first { $0["target_id"] as? String == id }
         #expect((event?["details"] as? [String: Any])?["min_cell_size_from"] as? Int == 3)

@@ -6,8 +6,10 @@ import Testing
     let server: TestServer
     init() throws { server = try TestServer() }
 
-    private func upload(_ cop: CommunityFixture, _ csv: String, as person: Person? = nil, dryRun: Bool = false,
-                        contentType: String = "text/csv") throws -> HTTPResult {
+    private func upload(
+        _ cop: CommunityFixture, _ csv: String, as person: Person? = nil, dryRun: Bool = false,
+        contentType: String = "text/csv"
+    ) throws -> HTTPResult {
         let token = (person ?? cop.convenor).token
         return try server.send(
             "POST", "/v1/communities/\(cop.id)/members/import\(dryRun ? "?dry_run=true" : "")",
@@ -21,8 +23,9 @@ import Testing
     @Test func aDryRunReportsEveryRowAndChangesNothing() throws {
         let cop = try CommunityFixture(server)
         let ministry = "Ministry \(CommunityFixture.suffix())"
-        _ = try server.send("POST", "/v1/organisations", token: cop.admin,
-                            json: #"{"name":"\#(ministry)","kind":"government","country":"KE","sector":"education"}"#)
+        _ = try server.send(
+            "POST", "/v1/organisations", token: cop.admin,
+            json: #"{"name":"\#(ministry)","kind":"government","country":"KE","sector":"education"}"#)
         let fresh = "fresh-\(CommunityFixture.suffix())@example.org"
         let member = try cop.send("GET", "/v1/me", as: cop.member).json["email"] as! String
         let csv = """
@@ -48,7 +51,8 @@ import Testing
         let created = try #require((real.json["results"] as? [[String: Any]])?.first)
         #expect(created["account_created"] as? Bool == true && created["activation_token"] is String)
         let account = try server.send("GET", "/v1/accounts/\(created["account_id"] as! String)", token: cop.admin)
-        #expect(account.json["display_name"] as? String == "Wanjiru, K." && account.json["status"] as? String == "invited")
+        #expect(
+            account.json["display_name"] as? String == "Wanjiru, K." && account.json["status"] as? String == "invited")
         #expect((account.json["organisation"] as? [String: Any])?["name"] as? String == ministry)
         #expect(outcomes(try upload(cop, csv)) == ["already_invited", "already_member", "invalid", "invalid"])
     }
@@ -82,8 +86,11 @@ import Testing
         #expect(job["status"] as? String == "done")
         #expect(job["processed_rows"] as? Int == 250)
         let results = job["results"] as? [[String: Any]] ?? []
-        #expect(results.count == 250 && results.allSatisfy { $0["outcome"] as? String == "invited" && $0["activation_token"] is NSNull })
-        let invitations = try cop.send("GET", "/v1/communities/\(cop.id)/invitations?status=pending&limit=100", as: cop.convenor)
+        #expect(
+            results.count == 250
+                && results.allSatisfy { $0["outcome"] as? String == "invited" && $0["activation_token"] is NSNull })
+        let invitations = try cop.send(
+            "GET", "/v1/communities/\(cop.id)/invitations?status=pending&limit=100", as: cop.convenor)
         #expect((invitations.json["data"] as? [[String: Any]])?.count == 100)
     }
 
@@ -95,8 +102,10 @@ import Testing
         func send(dryRun: Bool) throws -> HTTPResult {
             try server.send(
                 "POST", "/v1/communities/\(cop.id)/members/import\(dryRun ? "?dry_run=true" : "")",
-                headers: [("Authorization", "Bearer \(cop.convenor.token)"), ("Content-Type", "text/csv"),
-                          ("Idempotency-Key", UUID().uuidString)], json: csv)
+                headers: [
+                    ("Authorization", "Bearer \(cop.convenor.token)"), ("Content-Type", "text/csv"),
+                    ("Idempotency-Key", UUID().uuidString),
+                ], json: csv)
         }
         let dry = try send(dryRun: true)
         #expect(outcomes(dry) == ["invited", "invalid", "invited"], "\(dry.text)")
@@ -111,12 +120,15 @@ import Testing
         let other = try CommunityFixture(server)
         let email = "shared-\(CommunityFixture.suffix())@example.org"
         // Another community invited this address first: its account is not this import's to rename.
-        let first = try other.send("POST", "/v1/communities/\(other.id)/invitations", as: other.convenor,
-                                   json: #"{"email":"\#(email)","display_name":"Their Name"}"#)
+        let first = try other.send(
+            "POST", "/v1/communities/\(other.id)/invitations", as: other.convenor,
+            json: #"{"email":"\#(email)","display_name":"Their Name"}"#)
         let account = first.json["account"] as! [String: Any]
         let imported = try upload(cop, "email,name,kind\n\(email),Renamed,official\n")
         #expect(outcomes(imported) == ["invited"])
-        #expect(try server.send("GET", "/v1/accounts/\(account["id"] as! String)", token: cop.admin).json["display_name"] as? String
-            == "Their Name")
+        #expect(
+            try server.send("GET", "/v1/accounts/\(account["id"] as! String)", token: cop.admin).json["display_name"]
+                as? String
+                == "Their Name")
     }
 }

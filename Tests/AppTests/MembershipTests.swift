@@ -23,7 +23,9 @@ import Testing
         #expect(try cop.send("GET", "/v1/invitations/\(invitation)", as: cop.member).status == 404)
         #expect(try cop.send("POST", "/v1/invitations/\(invitation)/accept", as: cop.member).status == 404)
         #expect(try cop.send("GET", "/v1/invitations/\(invitation)", as: cop.convenor).status == 200)
-        #expect(problemKind(try cop.send("POST", "/v1/invitations/\(invitation)/accept", as: cop.convenor)) == "invitee-only")
+        #expect(
+            problemKind(try cop.send("POST", "/v1/invitations/\(invitation)/accept", as: cop.convenor))
+                == "invitee-only")
         let mine = try cop.send("GET", "/v1/me/invitations?status=pending", as: guestList)
         #expect(ids(mine) { $0["id"] as? String } == [invitation])
         // The community's inside is still closed before accepting.
@@ -35,20 +37,30 @@ import Testing
         #expect(again.status == 409 && problemKind(again) == "invalid-transition")
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/members", as: guestList).status == 200)
         // Inviting a member again, or twice while pending, conflicts.
-        #expect(problemKind(try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
-                                         json: #"{"account_id":"\#(guestList.id)"}"#)) == "already-member")
+        #expect(
+            problemKind(
+                try cop.send(
+                    "POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+                    json: #"{"account_id":"\#(guestList.id)"}"#)) == "already-member")
         let other = try cop.person()
         _ = try cop.invite(other)
-        #expect(problemKind(try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
-                                         json: #"{"account_id":"\#(other.id)"}"#)) == "invitation-pending")
+        #expect(
+            problemKind(
+                try cop.send(
+                    "POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+                    json: #"{"account_id":"\#(other.id)"}"#)) == "invitation-pending")
         // Declined and revoked invitations are over.
-        let declined = try cop.send("POST", "/v1/invitations/\(try cop.invite(try cop.person()))/decline", as: cop.convenor)
+        let declined = try cop.send(
+            "POST", "/v1/invitations/\(try cop.invite(try cop.person()))/decline", as: cop.convenor)
         #expect(problemKind(declined) == "invitee-only")
         let third = try cop.person()
         let revocable = try cop.invite(third)
         #expect(try cop.send("POST", "/v1/invitations/\(revocable)/revoke", as: cop.member).status == 404)
-        #expect(try cop.send("POST", "/v1/invitations/\(revocable)/revoke", as: cop.convenor).json["status"] as? String == "revoked")
-        #expect(problemKind(try cop.send("POST", "/v1/invitations/\(revocable)/accept", as: third)) == "invalid-transition")
+        #expect(
+            try cop.send("POST", "/v1/invitations/\(revocable)/revoke", as: cop.convenor).json["status"] as? String
+                == "revoked")
+        #expect(
+            problemKind(try cop.send("POST", "/v1/invitations/\(revocable)/accept", as: third)) == "invalid-transition")
     }
 
     @Test func anUnknownEmailBecomesAnInvitedAccountThatActivatesAndAccepts() throws {
@@ -60,40 +72,54 @@ import Testing
         #expect(invitation.status == 201)
         #expect(invitation.header("Cache-Control") == "no-store")
         let activation = try #require(invitation.json["activation_token"] as? String)
-        #expect(try server.send("POST", "/v1/account-activations", json: #"{"token":"\#(activation)","password":"correct horse battery"}"#)
+        #expect(
+            try server.send(
+                "POST", "/v1/account-activations",
+                json: #"{"token":"\#(activation)","password":"correct horse battery"}"#
+            )
             .status == 204)
-        let session = try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+        let session =
+            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
             .json["token"] as! String
-        let accepted = try server.send("POST", "/v1/invitations/\(invitation.json["id"] as! String)/accept", token: session)
+        let accepted = try server.send(
+            "POST", "/v1/invitations/\(invitation.json["id"] as! String)/accept", token: session)
         #expect(accepted.status == 200)
         #expect((accepted.json["account"] as? [String: Any])?["member_kind"] as? String == "scholar")
         // A known email invites the existing account, and no token comes back.
         let known = try cop.person()
         let me = try cop.send("GET", "/v1/me", as: known)
-        let second = try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
-                                  json: #"{"email":"\#(me.json["email"] as! String)"}"#)
+        let second = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+            json: #"{"email":"\#(me.json["email"] as! String)"}"#)
         #expect(second.status == 201 && second.json["activation_token"] == nil)
         #expect((second.json["account"] as? [String: Any])?["id"] as? String == known.id)
     }
 
     @Test func kindsOutsideTheCriteriaAreNotAdmitted() throws {
-        let cop = try CommunityFixture(server, settings: #","allowed_member_kinds":["official","scholar","practitioner","vendor"]"#)
+        let cop = try CommunityFixture(
+            server, settings: #","allowed_member_kinds":["official","scholar","practitioner","vendor"]"#)
         let facilitator = try cop.person(kind: "facilitator")
-        let refused = try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
-                                   json: #"{"account_id":"\#(facilitator.id)"}"#)
+        let refused = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+            json: #"{"account_id":"\#(facilitator.id)"}"#)
         // A convenor learns only that the person does not meet the rules, not which rule.
         #expect(refused.status == 409 && problemKind(refused) == "not-admissible")
-        let unknown = try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
-                                   json: #"{"account_id":"0192f5c4-1b2a-7c3d-8e4f-1234567890ab"}"#)
+        let unknown = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+            json: #"{"account_id":"0192f5c4-1b2a-7c3d-8e4f-1234567890ab"}"#)
         #expect(unknown.status == 409 && unknown.json["detail"] as? String == refused.json["detail"] as? String)
-        let applied = try cop.send("POST", "/v1/communities/\(cop.id)/applications", as: facilitator, json: #"{"answers":{}}"#)
+        let applied = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/applications", as: facilitator, json: #"{"answers":{}}"#)
         #expect(applied.status == 403 && problemKind(applied) == "member-kind-not-admitted")
         // An official invited, then made a facilitator by an admin before accepting, is not admitted.
         let official = try cop.person()
         let invitation = try cop.invite(official)
         let account = try server.send("GET", "/v1/accounts/\(official.id)", token: cop.admin)
-        #expect(try server.send("PATCH", "/v1/accounts/\(official.id)", token: cop.admin,
-                                headers: [("If-Match", account.header("ETag")!)], json: #"{"member_kind":"facilitator"}"#).status == 200)
+        #expect(
+            try server.send(
+                "PATCH", "/v1/accounts/\(official.id)", token: cop.admin,
+                headers: [("If-Match", account.header("ETag")!)], json: #"{"member_kind":"facilitator"}"#
+            ).status == 200)
         let accepted = try cop.send("POST", "/v1/invitations/\(invitation)/accept", as: official)
         #expect(accepted.status == 403 && problemKind(accepted) == "member-kind-not-admitted")
     }
@@ -103,52 +129,80 @@ import Testing
         // The open application is seen by its applicant and the convenors only.
         #expect(try cop.send("GET", "/v1/applications/\(cop.applicationID)", as: cop.applicant).status == 200)
         #expect(try cop.send("GET", "/v1/applications/\(cop.applicationID)", as: cop.member).status == 404)
-        #expect(problemKind(try cop.send("POST", "/v1/communities/\(cop.id)/applications", as: cop.applicant,
-                                         json: #"{"answers":{"again":"yes"}}"#)) == "application-pending")
-        #expect(problemKind(try cop.send("POST", "/v1/communities/\(cop.id)/applications", as: cop.member,
-                                         json: #"{"answers":{}}"#)) == "already-member")
+        #expect(
+            problemKind(
+                try cop.send(
+                    "POST", "/v1/communities/\(cop.id)/applications", as: cop.applicant,
+                    json: #"{"answers":{"again":"yes"}}"#)) == "application-pending")
+        #expect(
+            problemKind(
+                try cop.send(
+                    "POST", "/v1/communities/\(cop.id)/applications", as: cop.member,
+                    json: #"{"answers":{}}"#)) == "already-member")
         let listed = try cop.send("GET", "/v1/communities/\(cop.id)/applications?status=applied", as: cop.convenor)
         #expect(ids(listed) { $0["id"] as? String } == [cop.applicationID])
         #expect(try cop.send("POST", "/v1/applications/\(cop.applicationID)/approve", as: cop.member).status == 404)
         #expect(try cop.send("POST", "/v1/applications/\(cop.applicationID)/approve", as: cop.outsider).status == 404)
-        let approved = try cop.send("POST", "/v1/applications/\(cop.applicationID)/approve", as: cop.convenor, json: #"{"role":"member"}"#)
+        let approved = try cop.send(
+            "POST", "/v1/applications/\(cop.applicationID)/approve", as: cop.convenor, json: #"{"role":"member"}"#)
         #expect(approved.status == 200 && approved.json["status"] as? String == "approved")
-        #expect(problemKind(try cop.send("POST", "/v1/applications/\(cop.applicationID)/reject", as: cop.convenor,
-                                         json: #"{"reason":"late"}"#)) == "invalid-transition")
-        #expect(try cop.send("GET", "/v1/communities/\(cop.id)/members/\(cop.applicant.id)", as: cop.member)
-            .json["role"] as? String == "member")
+        #expect(
+            problemKind(
+                try cop.send(
+                    "POST", "/v1/applications/\(cop.applicationID)/reject", as: cop.convenor,
+                    json: #"{"reason":"late"}"#)) == "invalid-transition")
+        #expect(
+            try cop.send("GET", "/v1/communities/\(cop.id)/members/\(cop.applicant.id)", as: cop.member)
+                .json["role"] as? String == "member")
 
         let second = try cop.person()
-        let application = try cop.send("POST", "/v1/communities/\(cop.id)/applications", as: second, json: #"{"answers":{"why":"x"}}"#)
+        let application =
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/applications", as: second, json: #"{"answers":{"why":"x"}}"#
+            )
             .json["id"] as! String
-        #expect(try cop.send("POST", "/v1/applications/\(application)/reject", as: cop.convenor, json: #"{"reason":""}"#).status == 422)
-        let rejected = try cop.send("POST", "/v1/applications/\(application)/reject", as: cop.convenor, json: #"{"reason":"Officials only"}"#)
-        #expect(rejected.json["status"] as? String == "rejected" && rejected.json["reason"] as? String == "Officials only")
+        #expect(
+            try cop.send("POST", "/v1/applications/\(application)/reject", as: cop.convenor, json: #"{"reason":""}"#)
+                .status == 422)
+        let rejected = try cop.send(
+            "POST", "/v1/applications/\(application)/reject", as: cop.convenor, json: #"{"reason":"Officials only"}"#)
+        #expect(
+            rejected.json["status"] as? String == "rejected" && rejected.json["reason"] as? String == "Officials only")
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/members", as: second).status == 404)
 
         // An invite-only community takes no applications.
-        let closed = try server.send("POST", "/v1/communities", token: cop.convenor.token,
-                                     json: #"{"slug":"closed-\#(CommunityFixture.suffix())","name":"Closed","visibility":"listed"}"#)
-        let refused = try cop.send("POST", "/v1/communities/\(closed.json["id"] as! String)/applications", as: second, json: #"{"answers":{}}"#)
+        let closed = try server.send(
+            "POST", "/v1/communities", token: cop.convenor.token,
+            json: #"{"slug":"closed-\#(CommunityFixture.suffix())","name":"Closed","visibility":"listed"}"#)
+        let refused = try cop.send(
+            "POST", "/v1/communities/\(closed.json["id"] as! String)/applications", as: second, json: #"{"answers":{}}"#
+        )
         #expect(refused.status == 403 && problemKind(refused) == "invitation-only")
     }
 
     @Test func observersComeOnlyWhereAllowedAndNeverWrite() throws {
         let cop = try CommunityFixture(server)
-        let proposal = try cop.send("POST", "/v1/communities/\(cop.id)/norms/amendments", as: cop.observer, json: #"{"text":"More"}"#)
+        let proposal = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/norms/amendments", as: cop.observer, json: #"{"text":"More"}"#)
         #expect(proposal.status == 403 && problemKind(proposal) == "observer-read-only")
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/members", as: cop.observer).status == 200)
 
-        let closed = try server.send("POST", "/v1/communities", token: cop.convenor.token,
-                                     json: #"{"slug":"noobs-\#(CommunityFixture.suffix())","name":"No observers","join_policy":"apply"}"#)
+        let closed = try server.send(
+            "POST", "/v1/communities", token: cop.convenor.token,
+            json: #"{"slug":"noobs-\#(CommunityFixture.suffix())","name":"No observers","join_policy":"apply"}"#)
         let closedID = closed.json["id"] as! String
         let person = try cop.person()
-        let invited = try server.send("POST", "/v1/communities/\(closedID)/invitations", token: cop.convenor.token,
-                                      json: #"{"account_id":"\#(person.id)","role":"observer"}"#)
+        let invited = try server.send(
+            "POST", "/v1/communities/\(closedID)/invitations", token: cop.convenor.token,
+            json: #"{"account_id":"\#(person.id)","role":"observer"}"#)
         #expect(invited.status == 422)
-        let application = try cop.send("POST", "/v1/communities/\(closedID)/applications", as: person, json: #"{"answers":{}}"#)
+        let application =
+            try cop.send("POST", "/v1/communities/\(closedID)/applications", as: person, json: #"{"answers":{}}"#)
             .json["id"] as! String
-        #expect(try cop.send("POST", "/v1/applications/\(application)/approve", as: cop.convenor, json: #"{"role":"observer"}"#)
+        #expect(
+            try cop.send(
+                "POST", "/v1/applications/\(application)/approve", as: cop.convenor, json: #"{"role":"observer"}"#
+            )
             .status == 422)
     }
 
@@ -157,16 +211,21 @@ import Testing
         let base = "/v1/communities/\(cop.id)/members/\(cop.convenor.id)"
         let leaving = try cop.send("POST", "\(base)/leave", as: cop.convenor)
         #expect(leaving.status == 409 && problemKind(leaving) == "last-convenor")
-        let demoted = try cop.send("PATCH", base, as: cop.convenor, json: #"{"role":"member"}"#, headers: [("If-Match", "*")])
+        let demoted = try cop.send(
+            "PATCH", base, as: cop.convenor, json: #"{"role":"member"}"#, headers: [("If-Match", "*")])
         #expect(demoted.status == 409 && problemKind(demoted) == "last-convenor")
         // With a second convenor, exactly one of two racing departures succeeds.
         let current = try cop.send("GET", "/v1/communities/\(cop.id)/members/\(cop.member.id)", as: cop.convenor)
-        #expect(try cop.send("PATCH", "/v1/communities/\(cop.id)/members/\(cop.member.id)", as: cop.convenor,
-                             json: #"{"role":"convenor"}"#, headers: [("If-Match", current.header("ETag")!)]).status == 200)
+        #expect(
+            try cop.send(
+                "PATCH", "/v1/communities/\(cop.id)/members/\(cop.member.id)", as: cop.convenor,
+                json: #"{"role":"convenor"}"#, headers: [("If-Match", current.header("ETag")!)]
+            ).status == 200)
         let statuses = Box<[Int]>([])
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             let person = index == 0 ? cop.convenor : cop.member
-            let status = (try? cop.send("POST", "/v1/communities/\(cop.id)/members/\(person.id)/leave", as: person).status) ?? 0
+            let status =
+                (try? cop.send("POST", "/v1/communities/\(cop.id)/members/\(person.id)/leave", as: person).status) ?? 0
             statuses.mutate { $0.append(status) }
         }
         #expect(statuses.value.sorted() == [200, 409])
@@ -179,9 +238,12 @@ import Testing
         let base = "/v1/communities/\(cop.id)/members/\(cop.member.id)"
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/members", as: cop.member).status == 200)
         #expect(problemKind(try cop.send("POST", "\(base)/suspend", as: cop.vendor)) == "convenor-required")
-        #expect(try cop.send("POST", "\(base)/suspend", as: cop.convenor, headers: [("If-Match", "\"stale\"")]).status == 412)
+        #expect(
+            try cop.send("POST", "\(base)/suspend", as: cop.convenor, headers: [("If-Match", "\"stale\"")]).status
+                == 412)
         let current = try cop.send("GET", base, as: cop.convenor)
-        let suspended = try cop.send("POST", "\(base)/suspend", as: cop.convenor, headers: [("If-Match", current.header("ETag")!)])
+        let suspended = try cop.send(
+            "POST", "\(base)/suspend", as: cop.convenor, headers: [("If-Match", current.header("ETag")!)])
         #expect(suspended.json["status"] as? String == "suspended")
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/members", as: cop.member).status == 404)
         #expect(problemKind(try cop.send("POST", "\(base)/suspend", as: cop.convenor)) == "invalid-transition")
@@ -189,7 +251,9 @@ import Testing
         #expect(try cop.send("GET", base, as: cop.vendor).status == 404)
         let listed = try cop.send("GET", "/v1/communities/\(cop.id)/members?status=suspended", as: cop.convenor)
         #expect(accountIDs(listed) == [cop.member.id])
-        #expect(problemKind(try cop.send("GET", "/v1/communities/\(cop.id)/members?status=suspended", as: cop.vendor)) == "convenor-required")
+        #expect(
+            problemKind(try cop.send("GET", "/v1/communities/\(cop.id)/members?status=suspended", as: cop.vendor))
+                == "convenor-required")
         #expect(try cop.send("POST", "\(base)/reinstate", as: cop.convenor).json["status"] as? String == "active")
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/members", as: cop.member).status == 200)
         // Leaving is for oneself.
@@ -206,8 +270,11 @@ import Testing
     @Test func guestsExpireAndDoNotSeeTheDirectory() throws {
         let cop = try CommunityFixture(server)
         let guest = try cop.person()
-        #expect(try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
-                             json: #"{"account_id":"\#(guest.id)","role":"guest"}"#).status == 422)
+        #expect(
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+                json: #"{"account_id":"\#(guest.id)","role":"guest"}"#
+            ).status == 422)
         let end = Date().addingTimeInterval(2)
         try cop.admit(guest, role: "guest", extra: #","expires_at":"\#(Timestamp.format(end))""#)
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)", as: guest).json["viewer_role"] as? String == "guest")
@@ -216,35 +283,50 @@ import Testing
         Thread.sleep(until: end.addingTimeInterval(0.5))
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/norms", as: guest).status == 404)
         // Their time up, they may be invited again.
-        #expect(try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
-                             json: #"{"account_id":"\#(guest.id)"}"#).status == 201)
+        #expect(
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+                json: #"{"account_id":"\#(guest.id)"}"#
+            ).status == 201)
     }
 
     @Test func theDirectoryFiltersAndShowsEmailsOnlyToConvenorsAndThePerson() throws {
         let (_, admin) = try server.admin()
-        let ministry = try server.send("POST", "/v1/organisations", token: admin,
-                                       json: #"{"name":"Ministry of Finance","kind":"government","country":"GH","sector":"finance"}"#)
+        let ministry = try server.send(
+            "POST", "/v1/organisations", token: admin,
+            json: #"{"name":"Ministry of Finance","kind":"government","country":"GH","sector":"finance"}"#)
         let cop = try CommunityFixture(server)
         let official = try cop.person(
-            extra: #","organisation_id":"\#(ministry.json["id"] as! String)","job_title":"Budget lead","expertise":["procurement"]"#)
+            extra:
+                #","organisation_id":"\#(ministry.json["id"] as! String)","job_title":"Budget lead","expertise":["procurement"]"#
+        )
         try cop.admit(official)
-        let filtered = try cop.send("GET", "/v1/communities/\(cop.id)/members?sector=finance&country=GH", as: cop.member)
+        let filtered = try cop.send(
+            "GET", "/v1/communities/\(cop.id)/members?sector=finance&country=GH", as: cop.member)
         #expect(accountIDs(filtered) == [official.id])
         let entry = try #require((filtered.json["data"] as? [[String: Any]])?.first?["account"] as? [String: Any])
         #expect(entry["email"] is NSNull && entry["job_title"] as? String == "Budget lead")
-        #expect(accountIDs(try cop.send("GET", "/v1/communities/\(cop.id)/members?expertise=procurement", as: cop.member)) == [official.id])
-        let kinds = try cop.send("GET", "/v1/communities/\(cop.id)/members?kind=vendor&kind=scholar&limit=100", as: cop.member)
+        #expect(
+            accountIDs(try cop.send("GET", "/v1/communities/\(cop.id)/members?expertise=procurement", as: cop.member))
+                == [official.id])
+        let kinds = try cop.send(
+            "GET", "/v1/communities/\(cop.id)/members?kind=vendor&kind=scholar&limit=100", as: cop.member)
         #expect(Set(accountIDs(kinds)) == [cop.vendor.id, cop.observer.id])
         let byConvenor = try cop.send("GET", "/v1/communities/\(cop.id)/members/\(official.id)", as: cop.convenor)
         #expect((byConvenor.json["account"] as? [String: Any])?["email"] is String)
         // The member unlists job title and expertise: others no longer see or find them.
         let me = try cop.send("GET", "/v1/me", as: official)
-        #expect(try cop.send("PATCH", "/v1/me", as: official, json: #"{"list_job_title":false,"list_expertise":false}"#,
-                             headers: [("If-Match", me.header("ETag")!)]).status == 200)
+        #expect(
+            try cop.send(
+                "PATCH", "/v1/me", as: official, json: #"{"list_job_title":false,"list_expertise":false}"#,
+                headers: [("If-Match", me.header("ETag")!)]
+            ).status == 200)
         let hidden = try cop.send("GET", "/v1/communities/\(cop.id)/members/\(official.id)", as: cop.member)
         #expect((hidden.json["account"] as? [String: Any])?["job_title"] is NSNull)
         #expect((hidden.json["account"] as? [String: Any])?["expertise"] is NSNull)
-        #expect(accountIDs(try cop.send("GET", "/v1/communities/\(cop.id)/members?expertise=procurement", as: cop.member)).isEmpty)
+        #expect(
+            accountIDs(try cop.send("GET", "/v1/communities/\(cop.id)/members?expertise=procurement", as: cop.member))
+                .isEmpty)
         let own = try cop.send("GET", "/v1/communities/\(cop.id)/members/\(official.id)", as: official)
         #expect((own.json["account"] as? [String: Any])?["job_title"] as? String == "Budget lead")
         // Paging walks every member once; outsiders get 404 and bad filters 400.
@@ -265,45 +347,73 @@ import Testing
         let cop = try CommunityFixture(server)
         // A second convenor who has not accepted a new version cannot manage members until they do.
         let current = try cop.send("GET", "/v1/communities/\(cop.id)/members/\(cop.member.id)", as: cop.convenor)
-        #expect(try cop.send("PATCH", "/v1/communities/\(cop.id)/members/\(cop.member.id)", as: cop.convenor,
-                             json: #"{"role":"convenor"}"#, headers: [("If-Match", current.header("ETag")!)]).status == 200)
-        let published = try cop.send("POST", "/v1/communities/\(cop.id)/norms", as: cop.convenor, json: #"{"text":"2. Also this."}"#)
+        #expect(
+            try cop.send(
+                "PATCH", "/v1/communities/\(cop.id)/members/\(cop.member.id)", as: cop.convenor,
+                json: #"{"role":"convenor"}"#, headers: [("If-Match", current.header("ETag")!)]
+            ).status == 200)
+        let published = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/norms", as: cop.convenor, json: #"{"text":"2. Also this."}"#)
         #expect(published.json["version"] as? Int == 2 && published.json["accepted_at"] is String)
-        let blocked = try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.member,
-                                   json: #"{"account_id":"\#(cop.outsider.id)"}"#)
+        let blocked = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/invitations", as: cop.member,
+            json: #"{"account_id":"\#(cop.outsider.id)"}"#)
         #expect(blocked.status == 403 && problemKind(blocked) == "norms-not-accepted")
-        #expect(problemKind(try cop.send("POST", "/v1/communities/\(cop.id)/norms/1/acceptances", as: cop.member)) == "not-current-version")
+        #expect(
+            problemKind(try cop.send("POST", "/v1/communities/\(cop.id)/norms/1/acceptances", as: cop.member))
+                == "not-current-version")
         try cop.acceptNorms(cop.member)
-        #expect(problemKind(try cop.send("POST", "/v1/communities/\(cop.id)/norms/2/acceptances", as: cop.member)) == "already-accepted")
-        #expect(try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.member,
-                             json: #"{"account_id":"\#(cop.outsider.id)"}"#).status == 201)
+        #expect(
+            problemKind(try cop.send("POST", "/v1/communities/\(cop.id)/norms/2/acceptances", as: cop.member))
+                == "already-accepted")
+        #expect(
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/invitations", as: cop.member,
+                json: #"{"account_id":"\#(cop.outsider.id)"}"#
+            ).status == 201)
         let accepted = try cop.send("GET", "/v1/communities/\(cop.id)/norms/2/acceptances", as: cop.vendor)
         #expect(Set(accountIDs(accepted)) == [cop.convenor.id, cop.member.id])
 
         // A newcomer who has not accepted still proposes; others endorse once; a convenor adopts.
-        let proposal = try cop.send("POST", "/v1/communities/\(cop.id)/norms/amendments", as: cop.newcomer,
-                                    json: #"{"text":"3. Rotate chairs.","rationale":"fairness"}"#)
+        let proposal = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/norms/amendments", as: cop.newcomer,
+            json: #"{"text":"3. Rotate chairs.","rationale":"fairness"}"#)
         #expect(proposal.status == 201)
         let amendment = proposal.json["id"] as! String
-        #expect(problemKind(try cop.send("POST", "/v1/amendments/\(amendment)/endorsements", as: cop.newcomer)) == "own-amendment")
-        #expect(try cop.send("POST", "/v1/amendments/\(amendment)/endorsements", as: cop.vendor).json["endorsement_count"] as? Int == 1)
-        #expect(problemKind(try cop.send("POST", "/v1/amendments/\(amendment)/endorsements", as: cop.vendor)) == "already-endorsed")
-        #expect(problemKind(try cop.send("POST", "/v1/amendments/\(amendment)/adopt", as: cop.vendor)) == "convenor-required")
+        #expect(
+            problemKind(try cop.send("POST", "/v1/amendments/\(amendment)/endorsements", as: cop.newcomer))
+                == "own-amendment")
+        #expect(
+            try cop.send("POST", "/v1/amendments/\(amendment)/endorsements", as: cop.vendor).json["endorsement_count"]
+                as? Int == 1)
+        #expect(
+            problemKind(try cop.send("POST", "/v1/amendments/\(amendment)/endorsements", as: cop.vendor))
+                == "already-endorsed")
+        #expect(
+            problemKind(try cop.send("POST", "/v1/amendments/\(amendment)/adopt", as: cop.vendor))
+                == "convenor-required")
         #expect(try cop.send("POST", "/v1/amendments/\(amendment)/adopt", as: cop.outsider).status == 404)
         let adopted = try cop.send("POST", "/v1/amendments/\(amendment)/adopt", as: cop.convenor)
         #expect(adopted.json["status"] as? String == "adopted" && adopted.json["adopted_version"] as? Int == 3)
         let third = try cop.send("GET", "/v1/communities/\(cop.id)/norms/3", as: cop.vendor)
         #expect(third.json["text"] as? String == "3. Rotate chairs." && third.json["current"] as? Bool == true)
         #expect(third.json["accepted_at"] is NSNull)
-        #expect(problemKind(try cop.send("POST", "/v1/amendments/\(amendment)/decline", as: cop.convenor,
-                                         json: #"{"reason":"late"}"#)) == "invalid-transition")
+        #expect(
+            problemKind(
+                try cop.send(
+                    "POST", "/v1/amendments/\(amendment)/decline", as: cop.convenor,
+                    json: #"{"reason":"late"}"#)) == "invalid-transition")
         // An amendment written against an older version cannot be adopted; a declined one carries its reason.
-        let stale = try cop.send("POST", "/v1/communities/\(cop.id)/norms/amendments", as: cop.vendor, json: #"{"text":"old"}"#)
+        let stale =
+            try cop.send("POST", "/v1/communities/\(cop.id)/norms/amendments", as: cop.vendor, json: #"{"text":"old"}"#)
             .json["id"] as! String
         _ = try cop.send("POST", "/v1/communities/\(cop.id)/norms", as: cop.convenor, json: #"{"text":"4."}"#)
-        #expect(problemKind(try cop.send("POST", "/v1/amendments/\(stale)/adopt", as: cop.convenor)) == "amendment-outdated")
+        #expect(
+            problemKind(try cop.send("POST", "/v1/amendments/\(stale)/adopt", as: cop.convenor)) == "amendment-outdated"
+        )
         #expect(try cop.send("POST", "/v1/amendments/\(stale)/decline", as: cop.convenor, json: #"{}"#).status == 422)
-        let declined = try cop.send("POST", "/v1/amendments/\(stale)/decline", as: cop.convenor, json: #"{"reason":"Superseded"}"#)
+        let declined = try cop.send(
+            "POST", "/v1/amendments/\(stale)/decline", as: cop.convenor, json: #"{"reason":"Superseded"}"#)
         #expect(declined.json["decision_reason"] as? String == "Superseded")
         let versions = try cop.send("GET", "/v1/communities/\(cop.id)/norms", as: cop.observer)
         #expect(ids(versions) { ($0["version"] as? Int).map(String.init) } == ["4", "3", "2", "1"])
@@ -318,7 +428,8 @@ import Testing
             #expect(actions.contains(action), "\(action)")
         }
         let accepted = try server.send("GET", "/v1/audit-events?actor_id=\(cop.member.id)", token: cop.admin)
-        #expect(Set(ids(accepted) { $0["action"] as? String }).isSuperset(of: ["invitation.accepted", "norms.accepted"]))
+        #expect(
+            Set(ids(accepted) { $0["action"] as? String }).isSuperset(of: ["invitation.accepted", "norms.accepted"]))
     }
 
     @Test func theExportHoldsMembershipAndErasureWipesWhatThePersonWrote() throws {
@@ -328,8 +439,12 @@ import Testing
         #expect((export.json["memberships"] as? [[String: Any]])?.map { $0["community_id"] as? String } == [cop.id])
         #expect((export.json["norm_acceptances"] as? [[String: Any]])?.first?["version"] as? Int == 1)
         let applicant = try cop.send("GET", "/v1/me/export", as: cop.applicant)
-        #expect((applicant.json["applications"] as? [[String: Any]])?.first?["answers"] as? [String: String] == ["motivation": "learn"])
-        #expect((applicant.json["declarations"] as? [[String: Any]])?.first?["description"] as? String == "Sells tablets")
+        #expect(
+            (applicant.json["applications"] as? [[String: Any]])?.first?["answers"] as? [String: String] == [
+                "motivation": "learn"
+            ])
+        #expect(
+            (applicant.json["declarations"] as? [[String: Any]])?.first?["description"] as? String == "Sells tablets")
 
         #expect(try server.send("POST", "/v1/accounts/\(cop.applicant.id)/erase", token: cop.admin).status == 204)
         let application = try cop.send("GET", "/v1/applications/\(cop.applicationID)", as: cop.convenor)
@@ -341,35 +456,52 @@ import Testing
 
     @Test func aCommercialInterestIsAdmittedOnlyWhereVendorsAre() throws {
         let cop = try CommunityFixture(server)
-        let noVendors = try server.send(
-            "POST", "/v1/communities", token: cop.convenor.token,
-            json: #"{"slug":"novendors-\#(CommunityFixture.suffix())","name":"Officials","join_policy":"apply","allowed_member_kinds":["official"]}"#)
+        let noVendors =
+            try server.send(
+                "POST", "/v1/communities", token: cop.convenor.token,
+                json:
+                    #"{"slug":"novendors-\#(CommunityFixture.suffix())","name":"Officials","join_policy":"apply","allowed_member_kinds":["official"]}"#
+            )
             .json["id"] as! String
-        let vendorOrganisation = try server.send("POST", "/v1/organisations", token: cop.admin,
-                                                 json: #"{"name":"Tablets Ltd","kind":"vendor","country":"KE"}"#).json["id"] as! String
+        let vendorOrganisation =
+            try server.send(
+                "POST", "/v1/organisations", token: cop.admin,
+                json: #"{"name":"Tablets Ltd","kind":"vendor","country":"KE"}"#
+            ).json["id"] as! String
         let employee = try cop.person(extra: #","organisation_id":"\#(vendorOrganisation)""#)
-        let invited = try server.send("POST", "/v1/communities/\(noVendors)/invitations", token: cop.convenor.token,
-                                      json: #"{"account_id":"\#(employee.id)"}"#)
+        let invited = try server.send(
+            "POST", "/v1/communities/\(noVendors)/invitations", token: cop.convenor.token,
+            json: #"{"account_id":"\#(employee.id)"}"#)
         #expect(invited.status == 409 && problemKind(invited) == "not-admissible")
         // A declared interest counts the same, when applying and again when approved.
         let declared = try cop.person()
         _ = try cop.send("POST", "/v1/me/declarations", as: declared, json: #"{"description":"Advises a vendor"}"#)
-        #expect(problemKind(try server.send("POST", "/v1/communities/\(noVendors)/applications", token: declared.token,
-                                            json: #"{"answers":{}}"#)) == "member-kind-not-admitted")
+        #expect(
+            problemKind(
+                try server.send(
+                    "POST", "/v1/communities/\(noVendors)/applications", token: declared.token,
+                    json: #"{"answers":{}}"#)) == "member-kind-not-admitted")
         let later = try cop.person()
-        let application = try server.send("POST", "/v1/communities/\(noVendors)/applications", token: later.token,
-                                          json: #"{"answers":{}}"#).json["id"] as! String
+        let application =
+            try server.send(
+                "POST", "/v1/communities/\(noVendors)/applications", token: later.token,
+                json: #"{"answers":{}}"#
+            ).json["id"] as! String
         _ = try cop.send("POST", "/v1/me/declarations", as: later, json: #"{"description":"Joined a vendor"}"#)
-        #expect(problemKind(try cop.send("POST", "/v1/applications/\(application)/approve", as: cop.convenor)) == "not-admissible")
+        #expect(
+            problemKind(try cop.send("POST", "/v1/applications/\(application)/approve", as: cop.convenor))
+                == "not-admissible")
     }
 
     @Test func aSuspendedMemberIsReinstatedOnlyByAConvenor() throws {
         let cop = try CommunityFixture(server)
         _ = try cop.send("POST", "/v1/communities/\(cop.id)/members/\(cop.member.id)/suspend", as: cop.convenor)
-        let applied = try cop.send("POST", "/v1/communities/\(cop.id)/applications", as: cop.member, json: #"{"answers":{}}"#)
+        let applied = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/applications", as: cop.member, json: #"{"answers":{}}"#)
         #expect(applied.status == 409 && problemKind(applied) == "membership-suspended")
-        let invited = try cop.send("POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
-                                   json: #"{"account_id":"\#(cop.member.id)"}"#)
+        let invited = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+            json: #"{"account_id":"\#(cop.member.id)"}"#)
         #expect(invited.status == 409 && problemKind(invited) == "membership-suspended")
     }
 
@@ -378,16 +510,25 @@ import Testing
         let erased = try server.send("POST", "/v1/accounts/\(cop.convenor.id)/erase", token: cop.admin)
         #expect(erased.status == 409 && problemKind(erased) == "last-convenor")
         // A token restricted to another community neither reads this one's declarations nor declares for all.
-        let declared = try cop.send("POST", "/v1/me/declarations", as: cop.member,
-                                    json: #"{"description":"Consults","community_id":"\#(cop.id)"}"#).json["id"] as! String
-        let elsewhere = try server.send("POST", "/v1/communities", token: cop.convenor.token,
-                                        json: #"{"slug":"else-\#(CommunityFixture.suffix())","name":"Else"}"#).json["id"] as! String
-        let token = try cop.send("POST", "/v1/tokens", as: cop.member,
-                                 json: #"{"name":"narrow","scopes":["members:read","members:write"],"community_ids":["\#(elsewhere)"]}"#)
+        let declared =
+            try cop.send(
+                "POST", "/v1/me/declarations", as: cop.member,
+                json: #"{"description":"Consults","community_id":"\#(cop.id)"}"#
+            ).json["id"] as! String
+        let elsewhere =
+            try server.send(
+                "POST", "/v1/communities", token: cop.convenor.token,
+                json: #"{"slug":"else-\#(CommunityFixture.suffix())","name":"Else"}"#
+            ).json["id"] as! String
+        let token = try cop.send(
+            "POST", "/v1/tokens", as: cop.member,
+            json: #"{"name":"narrow","scopes":["members:read","members:write"],"community_ids":["\#(elsewhere)"]}"#)
         let narrow = try #require(token.json["token"] as? String)
         #expect(try server.send("GET", "/v1/me/declarations/\(declared)", token: narrow).status == 404)
         #expect(try server.send("POST", "/v1/me/declarations/\(declared)/withdraw", token: narrow).status == 404)
-        #expect(try server.send("POST", "/v1/me/declarations", token: narrow, json: #"{"description":"All"}"#).status == 422)
+        #expect(
+            try server.send("POST", "/v1/me/declarations", token: narrow, json: #"{"description":"All"}"#).status == 422
+        )
         #expect(try cop.send("GET", "/v1/me/declarations/\(declared)", as: cop.member).status == 200)
     }
 }

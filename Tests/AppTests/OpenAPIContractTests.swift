@@ -9,7 +9,8 @@ import Testing
     /// `(method, path)` of every operation in the spec. The spec keeps paths at two spaces and
     /// methods at four, which is all this reader relies on.
     static func specOperations() throws -> Set<String> {
-        let text = try String(contentsOf: TestEnvironment.projectRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: TestEnvironment.projectRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
         var operations: Set<String> = []
         var inPaths = false
         var currentPath: String?
@@ -40,7 +41,8 @@ import Testing
 extension OpenAPIContractTests {
     /// `x-required-scope` of every operation, as the spec declares it ("null" where none).
     static func declaredScopes() throws -> [String: String] {
-        let text = try String(contentsOf: TestEnvironment.projectRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: TestEnvironment.projectRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
         var scopes: [String: String] = [:]
         var inPaths = false
         var path: String?

@@ -9,7 +9,8 @@ import Testing
 
 @Suite struct OperationsTests {
     @Test func readinessFollowsTheDatabaseAndRecoversWithoutRestart() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("praxis-outage-\(UUID().uuidString.prefix(8))")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "praxis-outage-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
         let cluster = folder.appendingPathComponent("cluster").path
@@ -58,12 +59,15 @@ import Testing
         let name = try TestEnvironment.createScratchDatabase(prefix: "rolling")
         let ownerURL = TestEnvironment.url(TestEnvironment.ownerURL, database: name)
         let owner = try Connection(settings: ConnectionSettings(url: ownerURL))
-        let server = try TestServer(databaseURL: TestEnvironment.url(TestEnvironment.databaseURL, database: name), withTestRoutes: false) {
+        let server = try TestServer(
+            databaseURL: TestEnvironment.url(TestEnvironment.databaseURL, database: name), withTestRoutes: false
+        ) {
             $0.migrationDatabaseURL = ownerURL
         }
         try owner.execute(script: "GRANT CONNECT ON DATABASE \(name) TO praxis_app")
         _ = try server.application.migrate()
-        try owner.execute(script: "INSERT INTO schema_migrations (version, checksum) VALUES ('9999_from_a_newer_release', 'x')")
+        try owner.execute(
+            script: "INSERT INTO schema_migrations (version, checksum) VALUES ('9999_from_a_newer_release', 'x')")
         #expect(try server.send("GET", "/readyz").status == 200)
         try owner.execute(script: "UPDATE schema_migrations SET checksum = 'edited' WHERE version = '0001_foundation'")
         #expect(try server.send("GET", "/readyz").status == 503)
@@ -104,7 +108,10 @@ import Testing
         #expect(failure(["DATABASE_URL": url, "HOST": "999.1.1.1"])?.hasPrefix("HOST:") == true)
         #expect(failure(["DATABASE_URL": url, "TRUSTED_PROXIES": "10.0.0.0/8"])?.hasPrefix("TRUSTED_PROXIES:") == true)
         let configuration = try? Configuration.fromEnvironment(
-            ["DATABASE_URL": url, "PORT": "9000", "POOL_SIZE": "8", "CORS_ORIGINS": "https://a.example, https://b.example"])
+            [
+                "DATABASE_URL": url, "PORT": "9000", "POOL_SIZE": "8",
+                "CORS_ORIGINS": "https://a.example, https://b.example",
+            ])
         #expect(configuration?.server.port == 9000)
         #expect(configuration?.server.workerThreads == 8)
         #expect(configuration?.migrationDatabaseURL == url)
@@ -119,17 +126,23 @@ import Testing
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
         let marker = UUID().uuidString
         try owner.query(
-            Statement("seed_expired", """
+            Statement(
+                "seed_expired",
+                """
                 WITH a AS (INSERT INTO idempotency_keys (scope, request_hash, replayable, status, headers, body, expires_at)
                            VALUES ($1 || '-old', 'h', true, 201, '[]', '', now() - interval '1 second'),
                                   ($1 || '-new', 'h', true, 201, '[]', '', now() + interval '1 hour'))
                 INSERT INTO rate_limits (key, tat, allowed)
                 VALUES ($1 || '-old', now() - interval '1 second', true), ($1 || '-new', now() + interval '1 hour', true)
                 """), [marker])
-        let maintenance = Maintenance(pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600, logger: .init(label: "test"))
+        let maintenance = Maintenance(
+            pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600,
+            logger: .init(label: "test"))
         #expect(maintenance.runOnce())
         let left = try owner.query(
-            Statement("left_after_maintenance", """
+            Statement(
+                "left_after_maintenance",
+                """
                 SELECT scope FROM idempotency_keys WHERE scope LIKE $1 || '%'
                 UNION ALL SELECT key FROM rate_limits WHERE key LIKE $1 || '%' ORDER BY 1
                 """), [marker]
@@ -146,18 +159,24 @@ import Testing
             try AuditLog().record(AuditEntry(actorID: nil, action: marker, address: "192.0.2.8"), on: connection)
         }
         try owner.query(
-            Statement("age_address", """
+            Statement(
+                "age_address",
+                """
                 UPDATE audit_event_addresses SET recorded_at = now() - interval '91 days'
                 WHERE address = '192.0.2.7' AND event_id IN (SELECT id FROM audit_events WHERE action = $1)
                 """), [marker])
         let maintenance = Maintenance(
-            pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600, logger: .init(label: "test"))
+            pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600,
+            logger: .init(label: "test"))
         #expect(maintenance.runOnce())
         let left = try owner.query(
-            Statement("addresses_left", """
+            Statement(
+                "addresses_left",
+                """
                 SELECT x.address FROM audit_events e LEFT JOIN audit_event_addresses x ON x.event_id = e.id
                 WHERE e.action = $1 ORDER BY e.seq
-                """), [marker]).map { $0.optionalString(0) }
+                """), [marker]
+        ).map { $0.optionalString(0) }
         #expect(left == [nil, "192.0.2.8"])
     }
 
@@ -165,7 +184,9 @@ import Testing
         let server = try TestServer()
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.databaseURL))
         try owner.query(Statement("hold_maintenance_lock", "SELECT pg_advisory_lock($1)"), [Maintenance.lockKey])
-        let maintenance = Maintenance(pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600, logger: .init(label: "test"))
+        let maintenance = Maintenance(
+            pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600,
+            logger: .init(label: "test"))
         #expect(!maintenance.runOnce())
         try owner.query(Statement("release_maintenance_lock", "SELECT pg_advisory_unlock($1)"), [Maintenance.lockKey])
         #expect(maintenance.runOnce())

@@ -33,24 +33,34 @@ import Testing
             try cop.admit(bystander)
             let member = try cop.person()
             try cop.admit(member)
-            let elsewhere = try cop.send(
-                "POST", "/v1/communities", as: cop.convenor, json: #"{"slug":"else-\#(CommunityFixture.suffix())","name":"Elsewhere"}"#
-            ).json["id"] as! String
+            let elsewhere =
+                try cop.send(
+                    "POST", "/v1/communities", as: cop.convenor,
+                    json: #"{"slug":"else-\#(CommunityFixture.suffix())","name":"Elsewhere"}"#
+                ).json["id"] as! String
             let scopes = #""communities:read","communities:write","members:read","members:write""#
-            let token = try cop.send("POST", "/v1/tokens", as: member,
-                                     json: #"{"name":"elsewhere","scopes":[\#(scopes)],"community_ids":["\#(elsewhere)"]}"#)
+            let token = try cop.send(
+                "POST", "/v1/tokens", as: member,
+                json: #"{"name":"elsewhere","scopes":[\#(scopes)],"community_ids":["\#(elsewhere)"]}"#)
             remote = Person(id: member.id, token: token.json["token"] as! String)
-            circle = try cop.send("POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor,
-                                  json: #"{"name":"Officials","government_only":true}"#).json["id"] as! String
-            _ = try cop.send("POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: #"{"account_id":"\#(cop.member.id)"}"#)
-            meeting = try cop.send("POST", "/v1/communities/\(cop.id)/meetings", as: cop.convenor, json: World.meetingBody)
+            circle =
+                try cop.send(
+                    "POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor,
+                    json: #"{"name":"Officials","government_only":true}"#
+                ).json["id"] as! String
+            _ = try cop.send(
+                "POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: #"{"account_id":"\#(cop.member.id)"}"#)
+            meeting =
+                try cop.send("POST", "/v1/communities/\(cop.id)/meetings", as: cop.convenor, json: World.meetingBody)
                 .json["id"] as! String
             guest = try cop.person()
-            try cop.admit(guest, role: "guest", extra: #","expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))""#)
+            try cop.admit(
+                guest, role: "guest", extra: #","expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))""#)
             _ = try cop.send("PUT", "/v1/meetings/\(meeting)/guests/\(guest.id)", as: cop.convenor)
         }
 
-        static let meetingBody = #"{"title":"Clinic","starts_at":"2027-01-12T13:00:00.000Z","ends_at":"2027-01-12T14:00:00.000Z","time_zone":"UTC"}"#
+        static let meetingBody =
+            #"{"title":"Clinic","starts_at":"2027-01-12T13:00:00.000Z","ends_at":"2027-01-12T14:00:00.000Z","time_zone":"UTC"}"#
 
         func person(_ caller: Caller, admin: String) -> Person {
             switch caller {
@@ -87,148 +97,253 @@ import Testing
 
     //            outsider remote applicant admin observer guest newcomer vendor bystander member convenor
     static let rows: [Row] = [
-        Row(operation: "GET /v1/communities", path: "/v1/communities", expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "POST /v1/communities", path: "/v1/communities",
-            body: #"{"slug":"matrix-{suffix}","name":"M"}"#, expected: [403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 201]),
-        Row(operation: "GET /v1/communities/{id}", path: "/v1/communities/{community}", expected: [200, 404, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "PATCH /v1/communities/{id}", path: "/v1/communities/{community}", body: #"{"purpose":"Reform"}"#,
+        Row(
+            operation: "GET /v1/communities", path: "/v1/communities",
+            expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "POST /v1/communities", path: "/v1/communities",
+            body: #"{"slug":"matrix-{suffix}","name":"M"}"#,
+            expected: [403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 201]),
+        Row(
+            operation: "GET /v1/communities/{id}", path: "/v1/communities/{community}",
+            expected: [200, 404, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "PATCH /v1/communities/{id}", path: "/v1/communities/{community}",
+            body: #"{"purpose":"Reform"}"#,
             expected: [403, 404, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "GET /v1/communities/{id}/norms", path: "/v1/communities/{community}/norms",
+        Row(
+            operation: "GET /v1/communities/{id}/norms", path: "/v1/communities/{community}/norms",
             expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/communities/{id}/norms/{version}", path: "/v1/communities/{community}/norms/1",
+        Row(
+            operation: "GET /v1/communities/{id}/norms/{version}", path: "/v1/communities/{community}/norms/1",
             expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/communities/{id}/norms/{version}/acceptances", path: "/v1/communities/{community}/norms/1/acceptances",
+        Row(
+            operation: "GET /v1/communities/{id}/norms/{version}/acceptances",
+            path: "/v1/communities/{community}/norms/1/acceptances",
             expected: [404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/communities/{id}/norms/amendments", path: "/v1/communities/{community}/norms/amendments",
+        Row(
+            operation: "GET /v1/communities/{id}/norms/amendments",
+            path: "/v1/communities/{community}/norms/amendments",
             expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "POST /v1/communities/{id}/norms/amendments", path: "/v1/communities/{community}/norms/amendments",
+        Row(
+            operation: "POST /v1/communities/{id}/norms/amendments",
+            path: "/v1/communities/{community}/norms/amendments",
             body: #"{"text":"2. More."}"#, expected: [404, 404, 404, 404, 403, 403, 201, 201, 201, 201, 201]),
-        Row(operation: "GET /v1/amendments/{id}", path: "/v1/amendments/{amendment}", prepare: amendment,
+        Row(
+            operation: "GET /v1/amendments/{id}", path: "/v1/amendments/{amendment}", prepare: amendment,
             expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "POST /v1/amendments/{id}/endorsements", path: "/v1/amendments/{amendment}/endorsements", prepare: amendment,
+        Row(
+            operation: "POST /v1/amendments/{id}/endorsements", path: "/v1/amendments/{amendment}/endorsements",
+            prepare: amendment,
             expected: [404, 404, 404, 404, 403, 403, 409, 201, 201, 201, 201]),
-        Row(operation: "POST /v1/amendments/{id}/decline", path: "/v1/amendments/{amendment}/decline", body: #"{"reason":"No"}"#,
+        Row(
+            operation: "POST /v1/amendments/{id}/decline", path: "/v1/amendments/{amendment}/decline",
+            body: #"{"reason":"No"}"#,
             prepare: amendment, expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "POST /v1/communities/{id}/invitations", path: "/v1/communities/{community}/invitations",
-            body: #"{"email":"invitee-{suffix}@example.org"}"#, expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 201]),
-        Row(operation: "GET /v1/communities/{id}/invitations", path: "/v1/communities/{community}/invitations",
+        Row(
+            operation: "POST /v1/communities/{id}/invitations", path: "/v1/communities/{community}/invitations",
+            body: #"{"email":"invitee-{suffix}@example.org"}"#,
+            expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 201]),
+        Row(
+            operation: "GET /v1/communities/{id}/invitations", path: "/v1/communities/{community}/invitations",
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "GET /v1/me/invitations", path: "/v1/me/invitations", expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/invitations/{id}", path: "/v1/invitations/{invitation}", prepare: invitation,
+        Row(
+            operation: "GET /v1/me/invitations", path: "/v1/me/invitations",
+            expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/invitations/{id}", path: "/v1/invitations/{invitation}", prepare: invitation,
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200]),
-        Row(operation: "POST /v1/invitations/{id}/accept", path: "/v1/invitations/{invitation}/accept", prepare: invitation,
+        Row(
+            operation: "POST /v1/invitations/{id}/accept", path: "/v1/invitations/{invitation}/accept",
+            prepare: invitation,
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403]),
-        Row(operation: "POST /v1/invitations/{id}/decline", path: "/v1/invitations/{invitation}/decline", prepare: invitation,
+        Row(
+            operation: "POST /v1/invitations/{id}/decline", path: "/v1/invitations/{invitation}/decline",
+            prepare: invitation,
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403]),
-        Row(operation: "POST /v1/invitations/{id}/revoke", path: "/v1/invitations/{invitation}/revoke", prepare: invitation,
+        Row(
+            operation: "POST /v1/invitations/{id}/revoke", path: "/v1/invitations/{invitation}/revoke",
+            prepare: invitation,
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200]),
-        Row(operation: "POST /v1/communities/{id}/applications", path: "/v1/communities/{community}/applications",
+        Row(
+            operation: "POST /v1/communities/{id}/applications", path: "/v1/communities/{community}/applications",
             body: #"{"answers":{"why":"To learn"}}"#, expected: [201, 404, 409, 201, 409, 409, 409, 409, 409, 409, 409]),
-        Row(operation: "GET /v1/communities/{id}/applications", path: "/v1/communities/{community}/applications",
+        Row(
+            operation: "GET /v1/communities/{id}/applications", path: "/v1/communities/{community}/applications",
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "GET /v1/applications/{id}", path: "/v1/applications/{fixtureApplication}",
+        Row(
+            operation: "GET /v1/applications/{id}", path: "/v1/applications/{fixtureApplication}",
             expected: [404, 404, 200, 404, 404, 404, 404, 404, 404, 404, 200]),
-        Row(operation: "POST /v1/applications/{id}/approve", path: "/v1/applications/{application}/approve", prepare: application,
+        Row(
+            operation: "POST /v1/applications/{id}/approve", path: "/v1/applications/{application}/approve",
+            prepare: application,
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200]),
-        Row(operation: "POST /v1/applications/{id}/reject", path: "/v1/applications/{application}/reject", body: #"{"reason":"No"}"#,
+        Row(
+            operation: "POST /v1/applications/{id}/reject", path: "/v1/applications/{application}/reject",
+            body: #"{"reason":"No"}"#,
             prepare: application, expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200]),
-        Row(operation: "POST /v1/applications/{id}/withdraw", path: "/v1/applications/{application}/withdraw", prepare: application,
+        Row(
+            operation: "POST /v1/applications/{id}/withdraw", path: "/v1/applications/{application}/withdraw",
+            prepare: application,
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403]),
-        Row(operation: "GET /v1/communities/{id}/members", path: "/v1/communities/{community}/members",
+        Row(
+            operation: "GET /v1/communities/{id}/members", path: "/v1/communities/{community}/members",
             expected: [404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/me/memberships", path: "/v1/me/memberships", expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/communities/{id}/members/{account_id}", path: "/v1/communities/{community}/members/{bystander}",
+        Row(
+            operation: "GET /v1/me/memberships", path: "/v1/me/memberships",
+            expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/communities/{id}/members/{account_id}",
+            path: "/v1/communities/{community}/members/{bystander}",
             expected: [404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 200]),
-        Row(operation: "PATCH /v1/communities/{id}/members/{account_id}", path: "/v1/communities/{community}/members/{target}",
-            body: #"{"commercial_interest":false}"#, prepare: target, expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "POST /v1/communities/{id}/members/{account_id}/suspend", path: "/v1/communities/{community}/members/{target}/suspend",
+        Row(
+            operation: "PATCH /v1/communities/{id}/members/{account_id}",
+            path: "/v1/communities/{community}/members/{target}",
+            body: #"{"commercial_interest":false}"#, prepare: target,
+            expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
+        Row(
+            operation: "POST /v1/communities/{id}/members/{account_id}/suspend",
+            path: "/v1/communities/{community}/members/{target}/suspend",
             prepare: target, expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "POST /v1/communities/{id}/members/{account_id}/reinstate",
+        Row(
+            operation: "POST /v1/communities/{id}/members/{account_id}/reinstate",
             path: "/v1/communities/{community}/members/{target}/reinstate", prepare: suspendedTarget,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "POST /v1/communities/{id}/members/{account_id}/leave", path: "/v1/communities/{community}/members/{target}/leave",
+        Row(
+            operation: "POST /v1/communities/{id}/members/{account_id}/leave",
+            path: "/v1/communities/{community}/members/{target}/leave",
             prepare: target, expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403]),
-        Row(operation: "POST /v1/communities/{id}/members/import", path: "/v1/communities/{community}/members/import?dry_run=true",
+        Row(
+            operation: "POST /v1/communities/{id}/members/import",
+            path: "/v1/communities/{community}/members/import?dry_run=true",
             body: "email,kind\nimported-{suffix}@example.org,official\n", contentType: "text/csv",
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "GET /v1/member-imports/{id}", path: "/v1/member-imports/{import}", prepare: memberImport,
+        Row(
+            operation: "GET /v1/member-imports/{id}", path: "/v1/member-imports/{import}", prepare: memberImport,
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200]),
-        Row(operation: "GET /v1/communities/{id}/participation", path: "/v1/communities/{community}/participation",
+        Row(
+            operation: "GET /v1/communities/{id}/participation", path: "/v1/communities/{community}/participation",
             expected: [404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 200]),
-        Row(operation: "POST /v1/communities/{id}/circles", path: "/v1/communities/{community}/circles", body: #"{"name":"Another"}"#,
+        Row(
+            operation: "POST /v1/communities/{id}/circles", path: "/v1/communities/{community}/circles",
+            body: #"{"name":"Another"}"#,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 201]),
-        Row(operation: "GET /v1/communities/{id}/circles", path: "/v1/communities/{community}/circles",
+        Row(
+            operation: "GET /v1/communities/{id}/circles", path: "/v1/communities/{community}/circles",
             expected: [404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/circles/{id}", path: "/v1/circles/{circle}", expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200]),
-        Row(operation: "PATCH /v1/circles/{id}", path: "/v1/circles/{circle}", body: #"{"description":"Procurement"}"#,
+        Row(
+            operation: "GET /v1/circles/{id}", path: "/v1/circles/{circle}",
+            expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200]),
+        Row(
+            operation: "PATCH /v1/circles/{id}", path: "/v1/circles/{circle}", body: #"{"description":"Procurement"}"#,
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 200]),
-        Row(operation: "GET /v1/circles/{id}/members", path: "/v1/circles/{circle}/members",
+        Row(
+            operation: "GET /v1/circles/{id}/members", path: "/v1/circles/{circle}/members",
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200]),
-        Row(operation: "POST /v1/circles/{id}/members", path: "/v1/circles/{circle}/members", body: #"{"account_id":"{target}"}"#,
+        Row(
+            operation: "POST /v1/circles/{id}/members", path: "/v1/circles/{circle}/members",
+            body: #"{"account_id":"{target}"}"#,
             prepare: target, expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 201]),
-        Row(operation: "GET /v1/circles/{id}/members/{account_id}", path: "/v1/circles/{circle}/members/{member}",
+        Row(
+            operation: "GET /v1/circles/{id}/members/{account_id}", path: "/v1/circles/{circle}/members/{member}",
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200]),
-        Row(operation: "DELETE /v1/circles/{id}/members/{account_id}", path: "/v1/circles/{circle}/members/{target}",
+        Row(
+            operation: "DELETE /v1/circles/{id}/members/{account_id}", path: "/v1/circles/{circle}/members/{target}",
             prepare: circleTarget, expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 204]),
-        Row(operation: "GET /v1/circles/{id}/history", path: "/v1/circles/{circle}/history",
+        Row(
+            operation: "GET /v1/circles/{id}/history", path: "/v1/circles/{circle}/history",
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200]),
-        Row(operation: "POST /v1/communities/{id}/meetings", path: "/v1/communities/{community}/meetings", body: World.meetingBody,
+        Row(
+            operation: "POST /v1/communities/{id}/meetings", path: "/v1/communities/{community}/meetings",
+            body: World.meetingBody,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 201]),
-        Row(operation: "GET /v1/communities/{id}/meetings", path: "/v1/communities/{community}/meetings",
+        Row(
+            operation: "GET /v1/communities/{id}/meetings", path: "/v1/communities/{community}/meetings",
             expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/meetings/{id}", path: "/v1/meetings/{meeting}", expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "PATCH /v1/meetings/{id}", path: "/v1/meetings/{meeting}", body: #"{"title":"Clinic 2"}"#,
+        Row(
+            operation: "GET /v1/meetings/{id}", path: "/v1/meetings/{meeting}",
+            expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "PATCH /v1/meetings/{id}", path: "/v1/meetings/{meeting}", body: #"{"title":"Clinic 2"}"#,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "PUT /v1/meetings/{id}/rsvp", path: "/v1/meetings/{meeting}/rsvp", body: #"{"response":"yes"}"#,
+        Row(
+            operation: "PUT /v1/meetings/{id}/rsvp", path: "/v1/meetings/{meeting}/rsvp", body: #"{"response":"yes"}"#,
             expected: [404, 404, 404, 404, 403, 200, 403, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/meetings/{id}/rsvps", path: "/v1/meetings/{meeting}/rsvps",
+        Row(
+            operation: "GET /v1/meetings/{id}/rsvps", path: "/v1/meetings/{meeting}/rsvps",
             expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "PUT /v1/meetings/{id}/guests/{account_id}", path: "/v1/meetings/{meeting}/guests/{guest}", prepare: guest,
+        Row(
+            operation: "PUT /v1/meetings/{id}/guests/{account_id}", path: "/v1/meetings/{meeting}/guests/{guest}",
+            prepare: guest,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 204]),
-        Row(operation: "DELETE /v1/meetings/{id}/guests/{account_id}", path: "/v1/meetings/{meeting}/guests/{guest}", prepare: guest,
+        Row(
+            operation: "DELETE /v1/meetings/{id}/guests/{account_id}", path: "/v1/meetings/{meeting}/guests/{guest}",
+            prepare: guest,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 204]),
-        Row(operation: "PUT /v1/meetings/{id}/attendance/{account_id}", path: "/v1/meetings/{meeting}/attendance/{member}",
+        Row(
+            operation: "PUT /v1/meetings/{id}/attendance/{account_id}",
+            path: "/v1/meetings/{meeting}/attendance/{member}",
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 204]),
-        Row(operation: "GET /v1/meetings/{id}/attendance", path: "/v1/meetings/{meeting}/attendance",
+        Row(
+            operation: "GET /v1/meetings/{id}/attendance", path: "/v1/meetings/{meeting}/attendance",
             expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "DELETE /v1/meetings/{id}/attendance/{account_id}", path: "/v1/meetings/{meeting}/attendance/{member}",
+        Row(
+            operation: "DELETE /v1/meetings/{id}/attendance/{account_id}",
+            path: "/v1/meetings/{meeting}/attendance/{member}",
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 204]),
-        Row(operation: "POST /v1/meetings/{id}/breakouts", path: "/v1/meetings/{meeting}/breakouts", body: #"{"group_count":1}"#,
+        Row(
+            operation: "POST /v1/meetings/{id}/breakouts", path: "/v1/meetings/{meeting}/breakouts",
+            body: #"{"group_count":1}"#,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 201]),
-        Row(operation: "GET /v1/meetings/{id}/breakouts", path: "/v1/meetings/{meeting}/breakouts",
+        Row(
+            operation: "GET /v1/meetings/{id}/breakouts", path: "/v1/meetings/{meeting}/breakouts",
             expected: [404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200]),
         // Late: a declared interest closes circles that exclude vendors (and government-only ones).
-        Row(operation: "POST /v1/me/declarations", path: "/v1/me/declarations", body: #"{"description":"Consults for a vendor"}"#,
+        Row(
+            operation: "POST /v1/me/declarations", path: "/v1/me/declarations",
+            body: #"{"description":"Consults for a vendor"}"#,
             expected: [201, 422, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
-        Row(operation: "GET /v1/me/declarations", path: "/v1/me/declarations", expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-        Row(operation: "GET /v1/me/declarations/{id}", path: "/v1/me/declarations/{declaration}", prepare: declaration,
+        Row(
+            operation: "GET /v1/me/declarations", path: "/v1/me/declarations",
+            expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/me/declarations/{id}", path: "/v1/me/declarations/{declaration}", prepare: declaration,
             expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404]),
-        Row(operation: "POST /v1/me/declarations/{id}/withdraw", path: "/v1/me/declarations/{declaration}/withdraw",
+        Row(
+            operation: "POST /v1/me/declarations/{id}/withdraw", path: "/v1/me/declarations/{declaration}/withdraw",
             prepare: declaration, expected: [404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404]),
         // Last: these change what the norms are, or who accepted them.
-        Row(operation: "POST /v1/communities/{id}/norms/{version}/acceptances", path: "/v1/communities/{community}/norms/1/acceptances",
+        Row(
+            operation: "POST /v1/communities/{id}/norms/{version}/acceptances",
+            path: "/v1/communities/{community}/norms/1/acceptances",
             expected: [404, 404, 404, 404, 409, 409, 201, 409, 409, 409, 409]),
-        Row(operation: "POST /v1/amendments/{id}/adopt", path: "/v1/amendments/{amendment}/adopt", prepare: amendment,
+        Row(
+            operation: "POST /v1/amendments/{id}/adopt", path: "/v1/amendments/{amendment}/adopt", prepare: amendment,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
-        Row(operation: "POST /v1/communities/{id}/norms", path: "/v1/communities/{community}/norms", body: #"{"text":"3. Even more."}"#,
+        Row(
+            operation: "POST /v1/communities/{id}/norms", path: "/v1/communities/{community}/norms",
+            body: #"{"text":"3. Even more."}"#,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 201]),
     ]
 
     static func amendment(_ world: World) throws -> [String: String] {
-        let proposed = try world.cop.send("POST", "/v1/communities/\(world.cop.id)/norms/amendments", as: world.cop.newcomer,
-                                          json: #"{"text":"Amended"}"#)
+        let proposed = try world.cop.send(
+            "POST", "/v1/communities/\(world.cop.id)/norms/amendments", as: world.cop.newcomer,
+            json: #"{"text":"Amended"}"#)
         return ["amendment": proposed.json["id"] as! String]
     }
 
     static func invitation(_ world: World) throws -> [String: String] {
-        let invited = try world.cop.send("POST", "/v1/communities/\(world.cop.id)/invitations", as: world.cop.convenor,
-                                         json: #"{"email":"pending-\#(CommunityFixture.suffix())@example.org"}"#)
+        let invited = try world.cop.send(
+            "POST", "/v1/communities/\(world.cop.id)/invitations", as: world.cop.convenor,
+            json: #"{"email":"pending-\#(CommunityFixture.suffix())@example.org"}"#)
         return ["invitation": invited.json["id"] as! String]
     }
 
     static func application(_ world: World) throws -> [String: String] {
         let person = try world.cop.person()
-        let applied = try world.cop.send("POST", "/v1/communities/\(world.cop.id)/applications", as: person, json: #"{"answers":{}}"#)
+        let applied = try world.cop.send(
+            "POST", "/v1/communities/\(world.cop.id)/applications", as: person, json: #"{"answers":{}}"#)
         return ["application": applied.json["id"] as! String]
     }
 
@@ -236,29 +351,36 @@ import Testing
 
     static func suspendedTarget(_ world: World) throws -> [String: String] {
         let person = try world.freshMember()
-        _ = try world.cop.send("POST", "/v1/communities/\(world.cop.id)/members/\(person.id)/suspend", as: world.cop.convenor)
+        _ = try world.cop.send(
+            "POST", "/v1/communities/\(world.cop.id)/members/\(person.id)/suspend", as: world.cop.convenor)
         return ["target": person.id]
     }
 
     static func circleTarget(_ world: World) throws -> [String: String] {
         let person = try world.freshMember()
-        _ = try world.cop.send("POST", "/v1/circles/\(world.circle)/members", as: world.cop.convenor, json: #"{"account_id":"\#(person.id)"}"#)
+        _ = try world.cop.send(
+            "POST", "/v1/circles/\(world.circle)/members", as: world.cop.convenor,
+            json: #"{"account_id":"\#(person.id)"}"#)
         return ["target": person.id]
     }
 
     static func guest(_ world: World) throws -> [String: String] {
-        let person = try world.freshMember(role: "guest", extra: #","expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))""#)
+        let person = try world.freshMember(
+            role: "guest", extra: #","expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))""#)
         _ = try world.cop.send("PUT", "/v1/meetings/\(world.meeting)/guests/\(person.id)", as: world.cop.convenor)
         return ["guest": person.id]
     }
 
     static func declaration(_ world: World) throws -> [String: String] {
-        let declared = try world.cop.send("POST", "/v1/me/declarations", as: world.cop.member, json: #"{"description":"Shares"}"#)
+        let declared = try world.cop.send(
+            "POST", "/v1/me/declarations", as: world.cop.member, json: #"{"description":"Shares"}"#)
         return ["declaration": declared.json["id"] as! String]
     }
 
     static func memberImport(_ world: World) throws -> [String: String] {
-        let rows = (0...ImportService.immediateLimit).map { "many-\($0)-\(CommunityFixture.suffix())@example.org,official" }
+        let rows = (0...ImportService.immediateLimit).map {
+            "many-\($0)-\(CommunityFixture.suffix())@example.org,official"
+        }
         let started = try world.cop.server.send(
             "POST", "/v1/communities/\(world.cop.id)/members/import?dry_run=true",
             headers: [("Authorization", "Bearer \(world.cop.convenor.token)"), ("Content-Type", "text/csv")],
@@ -267,8 +389,10 @@ import Testing
     }
 
     @Test func everyMembershipOperationHasARow() throws {
-        let domains = ["/v1/communities", "/v1/invitations", "/v1/applications", "/v1/amendments", "/v1/circles", "/v1/meetings",
-                       "/v1/member-imports", "/v1/me/memberships", "/v1/me/invitations", "/v1/me/declarations"]
+        let domains = [
+            "/v1/communities", "/v1/invitations", "/v1/applications", "/v1/amendments", "/v1/circles", "/v1/meetings",
+            "/v1/member-imports", "/v1/me/memberships", "/v1/me/invitations", "/v1/me/declarations",
+        ]
         let operations = try OpenAPIContractTests.specOperations().filter { operation in
             domains.contains { operation.split(separator: " ")[1].hasPrefix($0) }
         }
@@ -282,7 +406,8 @@ import Testing
         var failures: [String] = []
         for row in Self.rows {
             var values = [
-                "community": world.cop.id, "circle": world.circle, "meeting": world.meeting, "bystander": world.bystander.id,
+                "community": world.cop.id, "circle": world.circle, "meeting": world.meeting,
+                "bystander": world.bystander.id,
                 "member": world.cop.member.id, "fixtureApplication": world.cop.applicationID,
             ]
             values.merge(try row.prepare?(world) ?? [:]) { $1 }
@@ -295,12 +420,16 @@ import Testing
                 let method = String(row.operation.split(separator: " ")[0])
                 let result = try server.send(
                     method, fill(row.path),
-                    headers: [("Authorization", "Bearer \(world.person(caller, admin: admin).token)"), ("If-Match", "*"),
-                              ("Content-Type", row.contentType)],
+                    headers: [
+                        ("Authorization", "Bearer \(world.person(caller, admin: admin).token)"), ("If-Match", "*"),
+                        ("Content-Type", row.contentType),
+                    ],
                     json: row.body.map(fill))
                 statuses.append(result.status)
             }
-            if statuses != row.expected { failures.append("\(row.operation): got \(statuses), expected \(row.expected)") }
+            if statuses != row.expected {
+                failures.append("\(row.operation): got \(statuses), expected \(row.expected)")
+            }
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }

@@ -38,9 +38,13 @@ import Testing
     @Test func oversizedBodiesAre413AndChangeNothing() throws {
         let big = String(repeating: "x", count: (1 << 20) + 10)
         let json = #"{"topic":"too-big","body":"\#(big)"}"#
-        expectProblem(try server.send("POST", "/v1/test-notes", json: json), status: 413, kind: "payload-too-large", path: "/v1/test-notes")
+        expectProblem(
+            try server.send("POST", "/v1/test-notes", json: json), status: 413, kind: "payload-too-large",
+            path: "/v1/test-notes")
         // Chunked, so that no Content-Length announces it: dropped as it arrives, answered 413.
-        var chunked = Array("POST /v1/test-notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        var chunked = Array(
+            "POST /v1/test-notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                .utf8)
         for piece in stride(from: 0, to: json.utf8.count, by: 65536) {
             let slice = Array(json.utf8)[piece..<min(json.utf8.count, piece + 65536)]
             chunked += Array(String(slice.count, radix: 16).utf8) + [13, 10] + slice + [13, 10]
@@ -53,9 +57,13 @@ import Testing
     }
 
     @Test func badBodiesAre400Or415Or422() throws {
-        expectProblem(try server.send("POST", "/v1/test-notes", json: "{\"topic\":"), status: 400, kind: "malformed-request", path: "/v1/test-notes")
+        expectProblem(
+            try server.send("POST", "/v1/test-notes", json: "{\"topic\":"), status: 400, kind: "malformed-request",
+            path: "/v1/test-notes")
         let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
-        expectProblem(try server.send("POST", "/v1/test-notes", json: deep), status: 400, kind: "malformed-request", path: "/v1/test-notes")
+        expectProblem(
+            try server.send("POST", "/v1/test-notes", json: deep), status: 400, kind: "malformed-request",
+            path: "/v1/test-notes")
         let nul = try server.send("POST", "/v1/test-notes", json: #"{"topic":"a\u0000","body":"b"}"#)
         expectProblem(nul, status: 400, kind: "malformed-request", path: "/v1/test-notes")
         let form = try server.send("POST", "/v1/test-notes", headers: [("Content-Type", "text/plain")], json: "topic=a")
@@ -63,9 +71,13 @@ import Testing
         let invalid = try server.send("POST", "/v1/test-notes", json: #"{"topic":"a"}"#)
         expectProblem(invalid, status: 422, kind: "validation", path: "/v1/test-notes")
         #expect((invalid.json["errors"] as? [[String: String]])?.first?["field"] == "body")
-        var bytes = Array("POST /v1/test-notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n".utf8)
+        var bytes = Array(
+            "POST /v1/test-notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n"
+                .utf8)
         bytes += [0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]
-        expectProblem(try RawHTTPClient.exchange(port: server.port, bytes: bytes), status: 400, kind: "malformed-request", path: "/v1/test-notes")
+        expectProblem(
+            try RawHTTPClient.exchange(port: server.port, bytes: bytes), status: 400, kind: "malformed-request",
+            path: "/v1/test-notes")
     }
 
     @Test func unexpectedErrorsAreAGeneric500() throws {
@@ -149,7 +161,9 @@ import Testing
         let held = try (0..<2).map { _ in try RawHTTPClient.connect(port: limited.port) }
         defer { held.forEach { close($0) } }
         Thread.sleep(forTimeInterval: 0.2)
-        #expect(throws: (any Error).self) { try RawHTTPClient.send(port: limited.port, method: "GET", path: "/healthz") }
+        #expect(throws: (any Error).self) {
+            try RawHTTPClient.send(port: limited.port, method: "GET", path: "/healthz")
+        }
     }
 
     @Test func everyModeServesTheSameAnswers() throws {
@@ -166,7 +180,8 @@ import Testing
         _ = try server.send("GET", "/v1/nothing")
         let metrics = try server.send("GET", "/metrics")
         #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
-        #expect(metrics.text.contains(#"praxis_http_requests_total{method="GET",route="/v1/test-notes",status="200"} 1"#))
+        #expect(
+            metrics.text.contains(#"praxis_http_requests_total{method="GET",route="/v1/test-notes",status="200"} 1"#))
         #expect(metrics.text.contains(#"praxis_http_requests_total{method="GET",route="unmatched",status="404"} 1"#))
         #expect(metrics.text.contains(#"praxis_http_request_duration_seconds_count{route="/v1/test-notes"} 1"#))
         #expect(metrics.text.contains(#"praxis_db_pool_connections{state="idle"}"#))

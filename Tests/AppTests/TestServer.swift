@@ -65,7 +65,8 @@ final class TestServer: @unchecked Sendable {
     }
 
     func send(
-        _ method: String, _ path: String, headers: [(String, String)] = [], json: String? = nil, from address: String? = nil
+        _ method: String, _ path: String, headers: [(String, String)] = [], json: String? = nil,
+        from address: String? = nil
     ) throws -> HTTPResult {
         var allHeaders = headers
         allHeaders.append(("X-Forwarded-For", address ?? TestServer.uniqueAddress()))
@@ -82,12 +83,13 @@ final class TestServer: @unchecked Sendable {
 enum TestNotes {
     private static let created: Void = {
         let owner = try! Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
-        try! owner.execute(script: """
-            SELECT pg_advisory_lock(42);
-            CREATE TABLE IF NOT EXISTS test_notes (
-                id uuid PRIMARY KEY, topic text NOT NULL, body text NOT NULL, version bigint NOT NULL DEFAULT 1);
-            SELECT pg_advisory_unlock(42);
-            """)
+        try! owner.execute(
+            script: """
+                SELECT pg_advisory_lock(42);
+                CREATE TABLE IF NOT EXISTS test_notes (
+                    id uuid PRIMARY KEY, topic text NOT NULL, body text NOT NULL, version bigint NOT NULL DEFAULT 1);
+                SELECT pg_advisory_unlock(42);
+                """)
     }()
 
     static func createTable() { _ = created }
@@ -105,13 +107,15 @@ enum TestNotes {
         let version: Int64
     }
 
-    static let insert = Statement("notes_insert", "INSERT INTO test_notes (id, topic, body) VALUES ($1, $2, $3) RETURNING version")
+    static let insert = Statement(
+        "notes_insert", "INSERT INTO test_notes (id, topic, body) VALUES ($1, $2, $3) RETURNING version")
     static let find = Statement("notes_find", "SELECT id, topic, body, version FROM test_notes WHERE id = $1")
     static let update = Statement(
         "notes_update", "UPDATE test_notes SET body = $2, version = version + 1 WHERE id = $1 RETURNING version")
     static let page = Statement(
         "notes_page",
-        "SELECT id, topic, body, version FROM test_notes WHERE topic = $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3")
+        "SELECT id, topic, body, version FROM test_notes WHERE topic = $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3"
+    )
     static let sleep = Statement("notes_sleep", "SELECT pg_sleep($1::float8 / 1000)")
 
     static func decode(_ row: Row) throws -> Note {
@@ -134,7 +138,9 @@ enum TestNotes {
             return response
         }
         router.add("GET", "/v1/test-notes/{id:uuid}") { request in
-            guard let note = try pool.withConnection({ try $0.query(find, [request.parameters["id"]!], decode: decode) }).first
+            guard
+                let note = try pool.withConnection({ try $0.query(find, [request.parameters["id"]!], decode: decode) })
+                    .first
             else { throw Problem.notFound() }
             let tag = EntityTag.make(id: note.id, version: note.version)
             if EntityTag.isNotModified(request, current: tag) { return EntityTag.notModified(current: tag) }
@@ -150,7 +156,8 @@ enum TestNotes {
                 try EntityTag.requireMatch(request, current: EntityTag.make(id: note.id, version: note.version))
                 let change = try JSONCoding.decode(Change.self, from: request, allowedKeys: ["body"])
                 let version = try connection.query(update, [note.id, change.body]).first!.int64(0)
-                var response = try Response.json(Note(id: note.id, topic: note.topic, body: change.body, version: version))
+                var response = try Response.json(
+                    Note(id: note.id, topic: note.topic, body: change.body, version: version))
                 response.headers.add("ETag", EntityTag.make(id: note.id, version: version))
                 return response
             }
@@ -159,7 +166,9 @@ enum TestNotes {
             guard let topic = request.queryValue("topic") else { throw Problem.malformed("topic is required") }
             let pageRequest = try PageRequest(request, filterKey: "topic=\(topic)")
             let rows = try pool.withConnection {
-                try $0.query(page, [topic, try pageRequest.position(0, as: { UUID(uuidString: $0) }), pageRequest.limit + 1], decode: decode)
+                try $0.query(
+                    page, [topic, try pageRequest.position(0, as: { UUID(uuidString: $0) }), pageRequest.limit + 1],
+                    decode: decode)
             }
             return try Page(rows: rows, request: pageRequest) { [$0.id] }.response(for: request)
         }

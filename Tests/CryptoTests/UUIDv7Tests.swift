@@ -21,10 +21,13 @@ import Testing
     }
 
     @Test func sha256AndHMACMatchKnownVectors() {
-        #expect(Sodium.sha256(Array("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Sodium.sha256(Array("abc".utf8)).hexString
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         // RFC 4231, test case 2.
-        #expect(Sodium.hmacSHA256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)).hexString
-            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(
+            Sodium.hmacSHA256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)).hexString
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         #expect(Sodium.constantTimeEqual([1, 2, 3], [1, 2, 3]))
         #expect(!Sodium.constantTimeEqual([1, 2, 3], [1, 2, 4]))
         #expect(Sodium.randomBytes(32) != Sodium.randomBytes(32))

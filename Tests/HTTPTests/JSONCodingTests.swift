@@ -11,11 +11,13 @@ import Testing
     }
 
     private func request(_ body: String, contentType: String = "application/json") -> Request {
-        Request(method: "POST", path: "/x", headers: HTTPHeaders([("Content-Type", contentType)]), body: Array(body.utf8))
+        Request(
+            method: "POST", path: "/x", headers: HTTPHeaders([("Content-Type", contentType)]), body: Array(body.utf8))
     }
 
     private func problem(_ body: [UInt8], contentType: String = "application/json") -> Problem? {
-        let request = Request(method: "POST", path: "/x", headers: HTTPHeaders([("Content-Type", contentType)]), body: body)
+        let request = Request(
+            method: "POST", path: "/x", headers: HTTPHeaders([("Content-Type", contentType)]), body: body)
         do {
             _ = try JSONCoding.decode(Input.self, from: request, allowedKeys: ["name", "count", "when"])
             return nil
@@ -78,9 +80,11 @@ import Testing
     /// Only RFC 3339 with a four-digit year from 1900 on: what PostgreSQL and the Gregorian
     /// calendar agree on, with nothing after the offset.
     @Test func timestampsOutsideTheAcceptedShapeOrRangeDoNotParse() {
-        for text in ["300000-01-01T00:00:00Z", "10000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z",
-                     "9999-12-31T23:00:00-05:00", "2026-11-29T17:18:38Zjunk", "2026-11-29 17:18:38Z", "2026-11-29T17:18:38.Z",
-                     "2026-11-29T17:18:38+0200", "2026-13-01T00:00:00Z"] {
+        for text in [
+            "300000-01-01T00:00:00Z", "10000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z",
+            "9999-12-31T23:00:00-05:00", "2026-11-29T17:18:38Zjunk", "2026-11-29 17:18:38Z", "2026-11-29T17:18:38.Z",
+            "2026-11-29T17:18:38+0200", "2026-13-01T00:00:00Z",
+        ] {
             #expect(Timestamp.parse(text) == nil, "\(text)")
         }
         #expect(Timestamp.parse("9999-12-31T23:59:59.999Z") != nil && Timestamp.parse("1900-01-01T00:00:00Z") != nil)

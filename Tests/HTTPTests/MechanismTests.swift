@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct MechanismTests {
     private func request(_ query: [(String, String)] = [], headers: [(String, String)] = []) -> Request {
-        Request(method: "GET", path: "/v1/things", query: query.map { (name: $0.0, value: $0.1) }, headers: HTTPHeaders(headers))
+        Request(
+            method: "GET", path: "/v1/things", query: query.map { (name: $0.0, value: $0.1) },
+            headers: HTTPHeaders(headers))
     }
 
     @Test func pageLimitsAndCursors() throws {
@@ -48,8 +50,12 @@ import Testing
 
     @Test func clientAddressTrustsOnlyConfiguredProxies() {
         let trusted: Set<String> = ["10.0.0.1", "10.0.0.2"]
-        #expect(ClientAddress.resolve(peer: "198.51.100.7", forwardedFor: "1.2.3.4", trustedProxies: trusted) == "198.51.100.7")
-        #expect(ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: "1.2.3.4, 5.6.7.8, 10.0.0.2", trustedProxies: trusted) == "5.6.7.8")
+        #expect(
+            ClientAddress.resolve(peer: "198.51.100.7", forwardedFor: "1.2.3.4", trustedProxies: trusted)
+                == "198.51.100.7")
+        #expect(
+            ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: "1.2.3.4, 5.6.7.8, 10.0.0.2", trustedProxies: trusted)
+                == "5.6.7.8")
         #expect(ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: nil, trustedProxies: trusted) == "10.0.0.1")
     }
 
@@ -62,7 +68,9 @@ import Testing
 
     @Test func corsOnlyForExactOrigins() {
         let policy = CORSPolicy(origins: ["https://app.example.org"])
-        let allowed = request(headers: [("Origin", "https://app.example.org"), ("Access-Control-Request-Method", "GET")])
+        let allowed = request(headers: [
+            ("Origin", "https://app.example.org"), ("Access-Control-Request-Method", "GET"),
+        ])
         let preflight = policy.preflight(allowed, allowed: ["GET", "HEAD", "OPTIONS"])
         #expect(preflight.status == 204)
         #expect(preflight.headers["Access-Control-Allow-Origin"] == "https://app.example.org")
@@ -70,7 +78,10 @@ import Testing
         let other = request(headers: [("Origin", "https://evil.example"), ("Access-Control-Request-Method", "GET")])
         #expect(policy.preflight(other, allowed: ["GET"]).headers["Access-Control-Allow-Origin"] == nil)
         #expect(policy.headers(for: other).isEmpty)
-        #expect(policy.headers(for: allowed).contains { $0.0 == "Access-Control-Expose-Headers" && $0.1.contains("RateLimit-Policy") })
+        #expect(
+            policy.headers(for: allowed).contains {
+                $0.0 == "Access-Control-Expose-Headers" && $0.1.contains("RateLimit-Policy")
+            })
     }
 }
 
@@ -90,9 +101,15 @@ import Testing
     @Test func roundTripsAnyDocument() throws {
         let text = #"{"a":[1,2.5,"x",null,true],"b":{"c":false}}"#
         let value = try #require(JSONValue(parsing: text))
-        #expect(value == .object(["a": .array([.number(1), .number(2.5), .string("x"), .null, .bool(true)]),
-                                  "b": .object(["c": .bool(false)])]))
-        #expect(String(decoding: try JSONCoding.encode(value), as: UTF8.self) == #"{"a":[1,2.5,"x",null,true],"b":{"c":false}}"#)
+        #expect(
+            value
+                == .object([
+                    "a": .array([.number(1), .number(2.5), .string("x"), .null, .bool(true)]),
+                    "b": .object(["c": .bool(false)]),
+                ]))
+        #expect(
+            String(decoding: try JSONCoding.encode(value), as: UTF8.self)
+                == #"{"a":[1,2.5,"x",null,true],"b":{"c":false}}"#)
         #expect(JSONValue(parsing: "{") == nil)
     }
 }

@@ -25,13 +25,17 @@ import Testing
 
     @Test func matchesLiteralsAndTypedParameters() throws {
         #expect(try body("GET", "/v1/communities") == "list")
-        #expect(try body("GET", "/v1/communities/0192F5C4-1B2A-7C3D-8E4F-1234567890AB") == "0192f5c4-1b2a-7c3d-8e4f-1234567890ab")
+        #expect(
+            try body("GET", "/v1/communities/0192F5C4-1B2A-7C3D-8E4F-1234567890AB")
+                == "0192f5c4-1b2a-7c3d-8e4f-1234567890ab")
         #expect(try body("GET", "/v1/communities/0192f5c4-1b2a-7c3d-8e4f-1234567890ab/norms/3") == "3")
     }
 
     @Test func malformedParameterIsAnUnknownPath() {
-        for path in ["/v1/communities/not-a-uuid", "/v1/communities/0192f5c4-1b2a-7c3d-8e4f-1234567890ab/norms/x",
-                     "/v1/communities/0192f5c4-1b2a-7c3d-8e4f-1234567890ab/norms/-1", "/v1/nothing", "/"] {
+        for path in [
+            "/v1/communities/not-a-uuid", "/v1/communities/0192f5c4-1b2a-7c3d-8e4f-1234567890ab/norms/x",
+            "/v1/communities/0192f5c4-1b2a-7c3d-8e4f-1234567890ab/norms/-1", "/v1/nothing", "/",
+        ] {
             guard case .notFound = router.match(method: "GET", path: path) else {
                 Issue.record("\(path) should be unknown")
                 continue
@@ -59,7 +63,9 @@ import Testing
         #expect(PercentEncoding.segments(of: "/v1/%zz") == nil)
         #expect(PercentEncoding.decode("a+b%2Bc") == "a+b+c")
         // An escaped slash does not make a path match a longer pattern.
-        guard case .notFound = router.match(method: "GET", path: "/v1/communities%2F0192f5c4-1b2a-7c3d-8e4f-1234567890ab") else {
+        guard
+            case .notFound = router.match(method: "GET", path: "/v1/communities%2F0192f5c4-1b2a-7c3d-8e4f-1234567890ab")
+        else {
             Issue.record("expected not found")
             return
         }

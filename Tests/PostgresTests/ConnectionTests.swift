@@ -18,9 +18,14 @@ import Testing
         let when = Date(timeIntervalSince1970: 1_795_972_718.123456)
         let row = try Self.pool().withConnection { connection in
             try connection.query(
-                Statement("types", "SELECT $1::int, $2::bigint, $3::text, $4::bool, $5::uuid, $6::timestamptz, $7::jsonb, $8::text[], $9::text, $10::float8"),
-                [42, Int64(1) << 40, "héllo \"quoted\"", true, id, when, JSONText(#"{"a": [1, 2]}"#),
-                 ["a", "b,c", "d \"e\"", "NULL"], String?.none, 2.5]
+                Statement(
+                    "types",
+                    "SELECT $1::int, $2::bigint, $3::text, $4::bool, $5::uuid, $6::timestamptz, $7::jsonb, $8::text[], $9::text, $10::float8"
+                ),
+                [
+                    42, Int64(1) << 40, "héllo \"quoted\"", true, id, when, JSONText(#"{"a": [1, 2]}"#),
+                    ["a", "b,c", "d \"e\"", "NULL"], String?.none, 2.5,
+                ]
             ).first!
         }
         #expect(try row.int(0) == 42)
@@ -44,14 +49,18 @@ import Testing
             #expect(try connection.query(Statement("each", sql, planning: .perExecution), [41]).first?.int(0) == 42)
             #expect(try connection.query(Statement("once", prepared), [40]).first?.int(0) == 42)
             let count = Statement("prepared_count", "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1")
-            return (try connection.query(count, [sql]).first!.int(0), try connection.query(count, [prepared]).first!.int(0))
+            return (
+                try connection.query(count, [sql]).first!.int(0), try connection.query(count, [prepared]).first!.int(0)
+            )
         }
         #expect(counts.0 == 0 && counts.1 == 1)
     }
 
     @Test func sessionsRunInUTCWithTheOneTimeFormat() throws {
         let row = try Self.pool().withConnection { connection in
-            try connection.query(Statement("utc", "SELECT current_setting('TimeZone'), praxis_time('2026-11-29 17:18:38.1209+00')")).first!
+            try connection.query(
+                Statement("utc", "SELECT current_setting('TimeZone'), praxis_time('2026-11-29 17:18:38.1209+00')")
+            ).first!
         }
         #expect(try row.string(0) == "UTC")
         #expect(try row.string(1) == "2026-11-29T17:18:38.120Z")
@@ -84,11 +93,12 @@ import Testing
     @Test func sqlStatesBecomeTypedErrors() throws {
         let pool = Self.pool(size: 1)
         try pool.withConnection { connection in
-            try connection.execute(script: """
-                CREATE TEMP TABLE IF NOT EXISTS parents (id int PRIMARY KEY);
-                CREATE TEMP TABLE IF NOT EXISTS children (id int PRIMARY KEY, parent int REFERENCES parents, n int CHECK (n > 0));
-                INSERT INTO parents VALUES (1) ON CONFLICT DO NOTHING;
-                """)
+            try connection.execute(
+                script: """
+                    CREATE TEMP TABLE IF NOT EXISTS parents (id int PRIMARY KEY);
+                    CREATE TEMP TABLE IF NOT EXISTS children (id int PRIMARY KEY, parent int REFERENCES parents, n int CHECK (n > 0));
+                    INSERT INTO parents VALUES (1) ON CONFLICT DO NOTHING;
+                    """)
             #expect(throws: PostgresError.uniqueViolation(constraint: "parents_pkey")) {
                 try connection.query(Statement("dup", "INSERT INTO parents VALUES ($1)"), [1])
             }
@@ -162,8 +172,10 @@ import Testing
 
     @Test func sameNameOtherSQLIsAnotherStatement() throws {
         let values = try Self.pool(size: 1).withConnection { connection in
-            [try connection.query(Statement("value", "SELECT 1")).first!.int(0),
-             try connection.query(Statement("value", "SELECT 2")).first!.int(0)]
+            [
+                try connection.query(Statement("value", "SELECT 1")).first!.int(0),
+                try connection.query(Statement("value", "SELECT 2")).first!.int(0),
+            ]
         }
         #expect(values == [1, 2])
     }
@@ -203,7 +215,9 @@ final class CountingListener: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
+        }
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
         }

@@ -7,7 +7,8 @@ import Testing
 @Suite struct MigratorTests {
     private func scratch() throws -> Connection {
         let name = try TestEnvironment.createScratchDatabase(prefix: "migrator")
-        return try Connection(settings: ConnectionSettings(url: TestEnvironment.url(TestEnvironment.ownerURL, database: name)))
+        return try Connection(
+            settings: ConnectionSettings(url: TestEnvironment.url(TestEnvironment.ownerURL, database: name)))
     }
 
     private let first = Migration(version: "0001_a", sql: "CREATE TABLE a (id int PRIMARY KEY);")
@@ -20,7 +21,8 @@ import Testing
         #expect(try migrator.migrate(on: connection) == ["0001_a", "0002_b"])
         #expect(try migrator.migrate(on: connection) == [])
         #expect(try migrator.status(on: connection).isCurrent)
-        let recorded = try connection.query(Statement("recorded", "SELECT version, checksum FROM schema_migrations ORDER BY 1"))
+        let recorded = try connection.query(
+            Statement("recorded", "SELECT version, checksum FROM schema_migrations ORDER BY 1"))
         #expect(try recorded.map { try $0.string(0) } == ["0001_a", "0002_b"])
         #expect(try recorded[0].string(1) == first.checksum)
     }

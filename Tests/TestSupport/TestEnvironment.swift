@@ -78,7 +78,9 @@ public enum TestEnvironment {
             envp?.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let spawned = envp.map { posix_spawn(&pid, program, nil, nil, argv, $0) } ?? posix_spawn(&pid, program, nil, nil, argv, environ)
+        let spawned =
+            envp.map { posix_spawn(&pid, program, nil, nil, argv, $0) }
+            ?? posix_spawn(&pid, program, nil, nil, argv, environ)
         guard spawned == 0 else { throw NSError(domain: "spawn", code: Int(spawned)) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
