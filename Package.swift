@@ -35,25 +35,47 @@ let package = Package(
             dependencies: ["CLibPQ", "Crypto", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Crypto", dependencies: ["CSodium"]),
 
-        // Domain modules: models, the rules, and SQL. No HTTP here.
-        .target(name: "AccessControl", dependencies: ["Postgres", "Crypto"]),
-        .target(name: "Membership", dependencies: ["AccessControl", "Postgres", "Crypto"]),
+        // Pure code: no database, no HTTP.
+        .target(name: "Disclosure"),
+        .target(name: "CSV"),
 
-        // Composition root and the executable.
+        // One folder per domain: its models, rules and SQL (no HTTP), and its API (routes and
+        // bodies, no SQL).
+        .target(name: "AccessControl", dependencies: ["Postgres", "Crypto"], path: "Sources/AccessControl/Domain"),
+        .target(
+            name: "AccessControlAPI", dependencies: ["AccessControl", "APISupport", "HTTP"],
+            path: "Sources/AccessControl/API"),
+        .target(
+            name: "Membership", dependencies: ["AccessControl", "Disclosure", "CSV", "Postgres", "Crypto"],
+            path: "Sources/Membership/Domain"),
+        .target(
+            name: "MembershipAPI", dependencies: ["Membership", "AccessControl", "APISupport", "HTTP"],
+            path: "Sources/Membership/API"),
+
+        // What every domain's API shares: route modules, the signed-in caller, paging, merge-patch,
+        // conditional requests.
+        .target(
+            name: "APISupport",
+            dependencies: ["HTTP", "AccessControl", "Postgres", .product(name: "Logging", package: "swift-log")]),
+
+        // Composition root and the executables.
         .target(
             name: "App",
             dependencies: [
-                "HTTP", "Postgres", "Crypto", "AccessControl", "Membership",
+                "HTTP", "Postgres", "Crypto", "AccessControl", "APISupport", "AccessControlAPI", "MembershipAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "praxis",
-            dependencies: ["App", "AccessControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "App", "AccessControl", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // The load-test server of bench/: the application plus a route that waits in PostgreSQL.
         .executableTarget(name: "praxis-bench", dependencies: ["App", "HTTP", "Postgres"]),
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
             name: "AppTests",

@@ -1,13 +1,21 @@
+import APISupport
 import AccessControl
+import AccessControlAPI
 import Crypto
 import Foundation
 import HTTP
 import Logging
-import Membership
+import MembershipAPI
 import Postgres
 
 /// The composition root: the pool, the routes, the HTTP server and the maintenance loop.
 public final class Application: Sendable {
+    /// Every domain's routes, one line each.
+    static let modules: [any RouteModule.Type] = [
+        AccessControlModule.self,
+        MembershipModule.self,
+    ]
+
     /// What route modules receive to build their handlers.
     public struct Context: Sendable {
         public let pool: ConnectionPool
@@ -52,25 +60,8 @@ public final class Application: Sendable {
         var router = Router()
         OperationsRoutes(pool: pool, metrics: metrics, migrator: migrator, openAPIDocument: openAPIDocument)
             .register(in: &router)
-        AccessControlRoutes(
-            accounts: accounts, authentication: authentication, tokens: tokens,
-            profiles: ProfileService(pool: pool, passwords: passwords),
-            onboarding: Onboarding(pool: pool, passwords: passwords),
-            audit: AuditService(pool: pool)
-        )
-        .register(in: &router)
-        CommunityRoutes(communities: CommunityService(pool: pool)).register(in: &router)
-        NormsRoutes(norms: NormsService(pool: pool)).register(in: &router)
-        let invitations = InvitationService(pool: pool, accounts: accounts)
-        MembershipRoutes(
-            invitations: invitations, applications: ApplicationService(pool: pool),
-            memberships: MembershipService(pool: pool),
-            declarations: DeclarationService(pool: pool), participation: ParticipationService(pool: pool),
-            imports: ImportService(pool: pool, invitations: invitations, authentication: authentication)
-        )
-        .register(in: &router)
-        CircleRoutes(circles: CircleService(pool: pool)).register(in: &router)
-        MeetingRoutes(meetings: MeetingService(pool: pool)).register(in: &router)
+        let moduleContext = ModuleContext(pool: pool, passwords: passwords, logger: logger)
+        for module in Application.modules { module.init(context: moduleContext).register(in: &router) }
         extraRoutes?(&router, context)
         OperationsRoutes.registerIndex(in: &router)
 

@@ -18,6 +18,8 @@ public final class Connection: @unchecked Sendable {
     /// Server-side names of the statements prepared on this connection. Named per connection
     /// (`s1`, `s2`, ...), so that two statements can never share a name by mistake.
     private var prepared: [Statement: String] = [:]
+    /// Server-side names of the `SQL` statements prepared here, by their text.
+    private var preparedByText: [String: String] = [:]
     private var transactionDepth = 0
 
     public init(settings: ConnectionSettings) throws {
@@ -63,6 +65,49 @@ public final class Connection: @unchecked Sendable {
     public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
 
     public var inTransaction: Bool { transactionDepth > 0 }
+
+    /// Runs a statement and copies every row out.
+    @discardableResult
+    public func query(_ sql: SQL) throws -> [Row] {
+        let text = sql.text
+        var name: String?
+        if sql.planning == .prepared {
+            if let existing = preparedByText[text] {
+                name = existing
+            } else {
+                name = "q\(preparedByText.count + 1)"
+                try check(PQprepare(handle, name, text, 0, nil), clear: true)
+                preparedByText[text] = name
+            }
+        }
+        return try execute(name: name, text: text, sql.bindings)
+    }
+
+    /// Runs a statement and decodes every row.
+    public func query<Value>(_ sql: SQL, decode: (Row) throws -> Value) throws -> [Value] {
+        try query(sql).map(decode)
+    }
+
+    /// The one row a statement returns (an aggregate, `RETURNING`, `SELECT fn(...)`); none is an error.
+    public func single(_ sql: SQL) throws -> Row {
+        guard let row = try query(sql).first else { throw RowDecodingError.noRow }
+        return row
+    }
+
+    private func execute(name: String?, text: String, _ parameters: [any PostgresBindable]) throws -> [Row] {
+        let texts = parameters.map { $0.postgresText.map { strdup($0) } ?? nil }
+        defer { for text in texts { free(text) } }
+        let pointers = texts.map { $0.map { UnsafePointer($0) } }
+        let result = pointers.withUnsafeBufferPointer { buffer in
+            if let name {
+                return PQexecPrepared(handle, name, Int32(pointers.count), buffer.baseAddress, nil, nil, 0)
+            }
+            return PQexecParams(handle, text, Int32(pointers.count), nil, buffer.baseAddress, nil, nil, 0)
+        }
+        try check(result, clear: false)
+        defer { PQclear(result) }
+        return Connection.rows(of: result!)
+    }
 
     /// Runs a statement with bound parameters and copies every row out.
     @discardableResult
@@ -157,7 +202,7 @@ public final class Connection: @unchecked Sendable {
     private static func rows(of result: OpaquePointer) -> [Row] {
         let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))
-        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        let columns = ColumnNames((0..<columnCount).map { String(cString: PQfname(result, Int32($0))) })
         var rows: [Row] = []
         rows.reserveCapacity(rowCount)
         for row in 0..<rowCount {

@@ -1,87 +1,138 @@
 import Foundation
 
-/// One result row, copied out of libpq: text values by column, NULL as nil.
+/// One result row, copied out of libpq: text values read by column name, NULL as nil. A name
+/// the statement does not return, or returns twice, is an error rather than a guess, so that a
+/// column added to a statement can never shift what another one reads.
 public struct Row: Sendable {
-    public let columns: [String]
-    public let values: [String?]
+    let columns: ColumnNames
+    let values: [String?]
 
-    public func isNull(_ index: Int) -> Bool { values[index] == nil }
-
-    public func string(_ index: Int) throws -> String {
-        guard let value = values[index] else { throw RowDecodingError.unexpectedNull(column: columns[index]) }
-        return value
+    /// The value of `column`, decoded as the type the caller asks for (an `Optional` reads NULL as nil).
+    public subscript<Value: PostgresDecodable>(_ column: String) -> Value {
+        get throws { try Value.decode(values[columns.index(of: column)], column: column) }
     }
 
-    public func optionalString(_ index: Int) -> String? { values[index] }
+    /// The text of a `json`/`jsonb` column as bytes, for passing straight to a response.
+    public func json(_ column: String) throws -> [UInt8] {
+        Array((try self[column] as String).utf8)
+    }
+}
 
-    /// A text column holding one of an enumeration's raw values.
-    public func enumeration<Value: RawRepresentable>(_ index: Int) throws -> Value where Value.RawValue == String {
-        guard let value = Value(rawValue: try string(index)) else {
-            throw RowDecodingError.badValue(column: columns[index])
+/// The names of a result's columns, shared by its rows.
+final class ColumnNames: Sendable {
+    private let positions: [String: Int]
+    private let repeated: Set<String>
+
+    init(_ names: [String]) {
+        var positions: [String: Int] = [:]
+        var repeated: Set<String> = []
+        for (index, name) in names.enumerated() where positions.updateValue(index, forKey: name) != nil {
+            repeated.insert(name)
         }
+        self.positions = positions
+        self.repeated = repeated
+    }
+
+    func index(of column: String) throws -> Int {
+        guard !repeated.contains(column) else { throw RowDecodingError.ambiguousColumn(column) }
+        guard let index = positions[column] else { throw RowDecodingError.missingColumn(column) }
+        return index
+    }
+}
+
+/// A Swift value read from PostgreSQL's text format.
+public protocol PostgresDecodable {
+    static func decode(_ text: String?, column: String) throws -> Self
+}
+
+/// Values parsed from non-NULL text.
+public protocol PostgresTextDecodable: PostgresDecodable {
+    init?(postgresText text: String)
+}
+
+extension PostgresTextDecodable {
+    public static func decode(_ text: String?, column: String) throws -> Self {
+        guard let text else { throw RowDecodingError.unexpectedNull(column: column) }
+        guard let value = Self(postgresText: text) else { throw RowDecodingError.badValue(column: column) }
         return value
     }
+}
 
-    /// The same, NULL as nil.
-    public func optionalEnumeration<Value: RawRepresentable>(_ index: Int) throws -> Value?
-    where Value.RawValue == String {
-        isNull(index) ? nil : try enumeration(index)
+extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
+    public static func decode(_ text: String?, column: String) throws -> Self {
+        guard let text else { return nil }
+        return try Wrapped.decode(text, column: column)
     }
+}
 
-    public func int(_ index: Int) throws -> Int {
-        try decode(index, Int.init)
-    }
+extension String: PostgresTextDecodable {
+    public init?(postgresText text: String) { self = text }
+}
 
-    public func int64(_ index: Int) throws -> Int64 {
-        try decode(index, Int64.init)
-    }
+extension Int: PostgresTextDecodable {
+    public init?(postgresText text: String) { self.init(text) }
+}
 
-    public func double(_ index: Int) throws -> Double {
-        try decode(index, Double.init)
-    }
+extension Int64: PostgresTextDecodable {
+    public init?(postgresText text: String) { self.init(text) }
+}
 
-    public func bool(_ index: Int) throws -> Bool {
-        try decode(index) { $0 == "t" ? true : $0 == "f" ? false : nil }
-    }
+extension Double: PostgresTextDecodable {
+    public init?(postgresText text: String) { self.init(text) }
+}
 
-    public func uuid(_ index: Int) throws -> UUID {
-        try decode(index) { UUID(uuidString: $0) }
-    }
-
-    public func date(_ index: Int) throws -> Date {
-        try decode(index, PostgresTime.parse)
-    }
-
-    public func optionalDate(_ index: Int) throws -> Date? {
-        values[index] == nil ? nil : try date(index)
-    }
-
-    /// The bytes of a `json`/`jsonb` (or any text) column, for passing straight to a response.
-    public func bytes(_ index: Int) throws -> [UInt8] {
-        Array(try string(index).utf8)
-    }
-
-    /// A one-dimensional text array (`{a,"b c",NULL}`); NULL elements are dropped.
-    public func stringArray(_ index: Int) throws -> [String] {
-        try decode(index, ArrayLiteral.parse)
-    }
-
-    private func decode<Value>(_ index: Int, _ convert: (String) -> Value?) throws -> Value {
-        let text = try string(index)
-        guard let value = convert(text) else {
-            throw RowDecodingError.badValue(column: columns[index])
+extension Bool: PostgresTextDecodable {
+    public init?(postgresText text: String) {
+        switch text {
+        case "t": self = true
+        case "f": self = false
+        default: return nil
         }
-        return value
     }
+}
+
+extension UUID: PostgresTextDecodable {
+    public init?(postgresText text: String) { self.init(uuidString: text) }
+}
+
+extension Date: PostgresTextDecodable {
+    public init?(postgresText text: String) {
+        guard let date = PostgresTime.parse(text) else { return nil }
+        self = date
+    }
+}
+
+/// A one-dimensional array (`{a,"b c",NULL}`); NULL elements are dropped.
+extension Array: PostgresDecodable, PostgresTextDecodable where Element: PostgresTextDecodable {
+    public init?(postgresText text: String) {
+        guard let elements = ArrayLiteral.parse(text) else { return nil }
+        var values: [Element] = []
+        for element in elements {
+            guard let value = Element(postgresText: element) else { return nil }
+            values.append(value)
+        }
+        self = values
+    }
+}
+
+/// A text column holding one of an enumeration's raw values: conform the enumeration to read it.
+extension PostgresTextDecodable where Self: RawRepresentable, RawValue == String {
+    public init?(postgresText text: String) { self.init(rawValue: text) }
 }
 
 public enum RowDecodingError: Error, CustomStringConvertible {
     case unexpectedNull(column: String)
     case badValue(column: String)
+    case missingColumn(String)
+    case ambiguousColumn(String)
+    case noRow
     public var description: String {
         switch self {
         case .unexpectedNull(let column): return "column \(column) is unexpectedly NULL"
         case .badValue(let column): return "column \(column) holds a value of another type"
+        case .missingColumn(let column): return "the statement returns no column \(column)"
+        case .ambiguousColumn(let column): return "the statement returns column \(column) more than once"
+        case .noRow: return "the statement returned no row"
         }
     }
 }

@@ -2,10 +2,10 @@ import Foundation
 import HTTP
 
 /// A JSON Merge Patch (RFC 7396) body: a member left out changes nothing, `null` clears.
-struct MergePatch {
+public struct MergePatch {
     private let members: [String: Any]
 
-    init(_ request: Request, allowedKeys: Set<String>) throws {
+    public init(_ request: Request, allowedKeys: Set<String>) throws {
         try JSONCoding.requireJSONContentType(request)
         guard !request.body.isEmpty else { throw Problem.malformed("A JSON body is required.") }
         try JSONCoding.checkStructure(request.body)
@@ -20,13 +20,13 @@ struct MergePatch {
     }
 
     /// A member that cannot be cleared: absent → nil; null or another type → 422.
-    func string(_ name: String) throws -> String? {
+    public func string(_ name: String) throws -> String? {
         guard let value = members[name] else { return nil }
         guard let text = value as? String else { throw Problem.validation(field: name, "must be a string") }
         return text
     }
 
-    func bool(_ name: String) throws -> Bool? {
+    public func bool(_ name: String) throws -> Bool? {
         guard let value = members[name] else { return nil }
         // Numbers bridge to Bool too; only JSON true and false have the `c` (char) encoding.
         guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
@@ -35,7 +35,7 @@ struct MergePatch {
         return number.boolValue
     }
 
-    func integer(_ name: String) throws -> Int? {
+    public func integer(_ name: String) throws -> Int? {
         guard let value = members[name] else { return nil }
         guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
             let integer = Int(exactly: number.doubleValue)
@@ -44,7 +44,7 @@ struct MergePatch {
     }
 
     /// An RFC 3339 time (`Timestamp.parse`): absent → nil; anything else → 422.
-    func time(_ name: String) throws -> Date? {
+    public func time(_ name: String) throws -> Date? {
         try string(name).map {
             guard let date = Timestamp.parse($0) else {
                 throw Problem.validation(field: name, "must be an RFC 3339 time")
@@ -53,7 +53,7 @@ struct MergePatch {
         }
     }
 
-    func strings(_ name: String) throws -> [String]? {
+    public func strings(_ name: String) throws -> [String]? {
         guard let value = members[name] else { return nil }
         guard let texts = value as? [String] else {
             throw Problem.validation(field: name, "must be an array of strings")
@@ -62,7 +62,7 @@ struct MergePatch {
     }
 
     /// A member that can be cleared: absent → nil, null → `.some(nil)`, else the converted value.
-    func nullable<Value>(_ name: String, _ convert: (Any) -> Value?) throws -> Value?? {
+    public func nullable<Value>(_ name: String, _ convert: (Any) -> Value?) throws -> Value?? {
         guard let value = members[name] else { return nil }
         if value is NSNull { return .some(nil) }
         guard let converted = convert(value) else {

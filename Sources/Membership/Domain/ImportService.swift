@@ -1,4 +1,5 @@
 import AccessControl
+import CSV
 import Crypto
 import Foundation
 import Postgres

@@ -7,7 +7,7 @@ import HTTP
 
 /// A handler that needs a signed-in caller (401 otherwise). With an action, the policy is
 /// checked before the body is read, so that an invalid body never answers before a refusal.
-func signedIn(
+public func signedIn(
     _ action: (@Sendable (Request) throws -> Policy.Action)? = nil,
     _ handler: @escaping @Sendable (Request, Caller) throws -> Response
 ) -> Handler {
@@ -19,32 +19,33 @@ func signedIn(
 }
 
 /// A UUID path parameter (`{id:uuid}` unless named otherwise).
-func id(_ request: Request, _ name: String = "id") throws -> UUID {
+public func id(_ request: Request, _ name: String = "id") throws -> UUID {
     guard let text = request.parameters[name], let id = UUID(uuidString: text) else { throw Problem.notFound() }
     return id
 }
 
 /// The optional body of an action: a JSON object when sent, the defaults when empty.
-func actionBody<Body: Decodable>(_ type: Body.Type, _ request: Request, allowedKeys: Set<String>, empty: Body) throws
+public func actionBody<Body: Decodable>(_ type: Body.Type, _ request: Request, allowedKeys: Set<String>, empty: Body)
+    throws
     -> Body
 {
     request.body.isEmpty ? empty : try JSONCoding.decode(type, from: request, allowedKeys: allowedKeys)
 }
 
-func origin(_ request: Request) -> RequestOrigin {
+public func origin(_ request: Request) -> RequestOrigin {
     RequestOrigin(requestID: request.id, address: request.clientAddress)
 }
 
-func tag(_ id: UUID, _ version: Int64) -> String {
+public func tag(_ id: UUID, _ version: Int64) -> String {
     EntityTag.make(id: id.uuidString.lowercased(), version: version)
 }
 
 /// An action's optional `If-Match` against the version of resource `id` (412 when stale).
-func optionalMatch(_ request: Request, _ id: UUID) -> (Int64) throws -> Void {
+public func optionalMatch(_ request: Request, _ id: UUID) -> (Int64) throws -> Void {
     { try EntityTag.checkOptionalMatch(request, current: tag(id, $0)) }
 }
 
-func created<Body: Encodable>(_ body: Body, at location: String, tag: String) throws -> Response {
+public func created<Body: Encodable>(_ body: Body, at location: String, tag: String) throws -> Response {
     var response = try Response.json(body, status: 201)
     response.headers.add("Location", location)
     response.headers.add("ETag", tag)
@@ -52,7 +53,7 @@ func created<Body: Encodable>(_ body: Body, at location: String, tag: String) th
 }
 
 /// A single resource with its ETag, or 304 when the client holds the current version.
-func single<Body: Encodable>(_ body: Body, tag: String, _ request: Request) throws -> Response {
+public func single<Body: Encodable>(_ body: Body, tag: String, _ request: Request) throws -> Response {
     if EntityTag.isNotModified(request, current: tag) { return EntityTag.notModified(current: tag) }
     var response = try Response.json(body)
     response.headers.add("ETag", tag)
@@ -60,14 +61,14 @@ func single<Body: Encodable>(_ body: Body, tag: String, _ request: Request) thro
 }
 
 /// The answer to a change: the new state and its ETag (never 304, whatever If-None-Match says).
-func changed<Body: Encodable>(_ body: Body, tag: String) throws -> Response {
+public func changed<Body: Encodable>(_ body: Body, tag: String) throws -> Response {
     var response = try Response.json(body)
     response.headers.add("ETag", tag)
     return response
 }
 
 /// An answer that carries a secret: never cached, never stored for idempotent replay.
-func secret<Body: Encodable>(_ body: Body) throws -> Response {
+public func secret<Body: Encodable>(_ body: Body) throws -> Response {
     var response = try Response.json(body, status: 201)
     response.headers.add("Cache-Control", "no-store")
     return response

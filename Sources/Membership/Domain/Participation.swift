@@ -1,4 +1,5 @@
 import AccessControl
+import Disclosure
 import Foundation
 import Postgres
 

@@ -1,9 +1,9 @@
 /// The UN M49 geographic sub-region of each country, by ISO 3166-1 alpha-2 code, for
 /// participation figures. Source: UN Statistics Division, "Standard country or area codes for
 /// statistical use (M49)".
-enum Regions {
+public enum Regions {
     /// A country's sub-region (for example "KE" → "Eastern Africa"); nil for a code M49 does not list.
-    static func subregion(ofCountry code: String) -> String? { subregionByCountry[code] }
+    public static func subregion(ofCountry code: String) -> String? { subregionByCountry[code] }
 
     private static let subregionByCountry: [String: String] = [
         "AD": "Southern Europe",

@@ -1,3 +1,4 @@
+import APISupport
 import AccessControl
 import Foundation
 import HTTP
@@ -185,7 +186,7 @@ struct AccessControlRoutes {
                 if let refusal = try profiles.changePassword(
                     current: body.current_password, new: body.new_password, by: caller, from: origin(request))
                 {
-                    return ProblemMapping.problem(for: refusal).response(instance: request.path, requestID: request.id)
+                    return refusal.problem.response(instance: request.path, requestID: request.id)
                 }
                 return .noContent()
             })
@@ -226,7 +227,7 @@ struct AccessControlRoutes {
                     SessionBody(
                         id: session.id.uuidString.lowercased(), token: session.secret, expires_at: session.expiresAt))
             case .refused(let refusal):
-                return ProblemMapping.problem(for: refusal).response(instance: request.path, requestID: request.id)
+                return refusal.problem.response(instance: request.path, requestID: request.id)
             }
         }
         router.add(

@@ -1,3 +1,4 @@
+import APISupport
 import AccessControl
 import Foundation
 import HTTP

@@ -1,3 +1,4 @@
+import APISupport
 import AccessControl
 import Foundation
 import HTTP
@@ -198,59 +199,4 @@ struct NewTokenBody: Decodable {
     let expires_at: Date?
     let organisation_id: UUID?
     let account_id: UUID?
-}
-
-/// A filter value of a list: one of an enumeration's values, or 400 naming the allowed ones.
-func filter<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ request: Request, _ name: String) throws
-    -> Value?
-where Value.RawValue == String {
-    guard request.queryValue(name) != nil else { return nil }
-    return try filters(type, request, name).first
-}
-
-/// Every value of a repeated filter (OR), each one of an enumeration's values, or 400.
-func filters<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ request: Request, _ name: String) throws
-    -> [Value]
-where Value.RawValue == String {
-    try request.queryValues(name).map {
-        guard let value = Value(rawValue: $0) else {
-            throw Problem.malformed("\(name) must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
-        return value
-    }
-}
-
-/// A filter that is `true` or `false` (false when absent), or 400.
-func boolFilter(_ request: Request, _ name: String) throws -> Bool {
-    switch request.queryValue(name) {
-    case nil, "false": return false
-    case "true": return true
-    default: throw Problem.malformed("\(name) must be true or false.")
-    }
-}
-
-/// A filter value that must be a UUID, or 400.
-func uuidFilter(_ request: Request, _ name: String) throws -> UUID? {
-    guard let text = request.queryValue(name) else { return nil }
-    guard let id = UUID(uuidString: text) else { throw Problem.malformed("\(name) must be a UUID.") }
-    return id
-}
-
-/// A filter value that must be an RFC 3339 time, or 400.
-func timeFilter(_ request: Request, _ name: String) throws -> Date? {
-    guard let text = request.queryValue(name) else { return nil }
-    guard let date = Timestamp.parse(text) else {
-        throw Problem.malformed("\(name) must be an RFC 3339 time such as 2026-11-29T17:18:38.120Z.")
-    }
-    return date
-}
-
-/// A value of an enumeration named in a request body, or a 422 that lists the allowed values.
-func choice<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ text: String, field: String) throws -> Value
-where Value.RawValue == String {
-    guard let value = Value(rawValue: text) else {
-        throw Problem.validation(
-            field: field, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    return value
 }

@@ -1,14 +1,14 @@
 /// RFC 4180 text: fields separated by commas, records by CRLF or LF, fields optionally quoted
 /// with `"`, a quote inside a quoted field doubled.
-enum CSV {
-    struct Malformed: Error {
-        let line: Int
-        let reason: String
+public enum CSV {
+    public struct Malformed: Error {
+        public let line: Int
+        public let reason: String
     }
 
     private enum State { case fieldStart, unquoted, quoted, afterQuote }
 
-    static func records(_ text: String) throws -> [[String]] {
+    public static func records(_ text: String) throws -> [[String]] {
         var records: [[String]] = []
         var record: [String] = []
         var field = String.UnicodeScalarView()

@@ -1,0 +1,22 @@
+import APISupport
+import AccessControl
+import HTTP
+
+/// Organisations, accounts, sessions, tokens, the person's own profile and the audit log.
+public struct AccessControlModule: RouteModule {
+    private let routes: AccessControlRoutes
+
+    public init(context: ModuleContext) {
+        let pool = context.pool
+        let passwords = context.passwords
+        routes = AccessControlRoutes(
+            accounts: AccountService(pool: pool, passwords: passwords),
+            authentication: AuthenticationService(pool: pool, passwords: passwords), tokens: TokenService(pool: pool),
+            profiles: ProfileService(pool: pool, passwords: passwords),
+            onboarding: Onboarding(pool: pool, passwords: passwords), audit: AuditService(pool: pool))
+    }
+
+    public func register(in router: inout Router) {
+        routes.register(in: &router)
+    }
+}
