@@ -19,6 +19,8 @@ extension AccessError: ProblemConvertible {
                     "WWW-Authenticate":
                         "Bearer realm=\"praxis\", error=\"insufficient_scope\", scope=\"\(scope.rawValue)\""
                 ])
+        case .refused(let refusal):
+            return Problem(kind: refusal.rawValue, title: "Forbidden", status: 403, detail: refusal.detail)
         case .forbidden(let reason, let detail):
             return Problem(kind: reason, title: "Forbidden", status: 403, detail: detail)
         case .notFound:

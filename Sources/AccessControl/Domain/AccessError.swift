@@ -5,6 +5,8 @@ public enum AccessError: Error, Sendable, Equatable {
     case unauthenticated
     /// The token lacks the scope the operation needs.
     case insufficientScope(Scope)
+    /// Visible, but the caller's role or rights do not allow it.
+    case refused(Refusal)
     /// Visible, but the caller's role does not allow it; `reason` is the problem kind.
     case forbidden(reason: String, detail: String)
     /// Absent, or not visible to the caller.
@@ -19,6 +21,29 @@ public enum AccessError: Error, Sendable, Equatable {
     case throttled(retryAfterSeconds: Int)
     /// Every password-hashing slot is busy.
     case busy(retryAfterSeconds: Int)
+
+    /// Why the policy refused an action the caller can see.
+    public enum Refusal: String, Sendable, Equatable {
+        case adminRequired = "admin-required"
+        case cannotCreateCommunities = "cannot-create-communities"
+        case sessionRequired = "session-required"
+        case convenorRequired = "convenor-required"
+        case observerReadOnly = "observer-read-only"
+        case membersOnly = "members-only"
+        case normsNotAccepted = "norms-not-accepted"
+
+        public var detail: String {
+            switch self {
+            case .adminRequired: return "Only platform admins may do this."
+            case .cannotCreateCommunities: return "Ask a platform admin for the right to create communities."
+            case .sessionRequired: return "Sign in with a password for this; API tokens cannot do it."
+            case .convenorRequired: return "Only the community's convenors may do this."
+            case .observerReadOnly: return "Observers read; they do not write."
+            case .membersOnly: return "Only members take part in the norms."
+            case .normsNotAccepted: return "Accept the community's current norms before writing here."
+            }
+        }
+    }
 
     public struct FieldIssue: Sendable, Equatable {
         public var field: String

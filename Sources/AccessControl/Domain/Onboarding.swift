@@ -115,7 +115,7 @@ public struct Onboarding: Sendable {
     public func issueReset(for accountID: UUID, by caller: Caller, from origin: RequestOrigin) throws -> (
         secret: String, expiresAt: Date
     ) {
-        try Policy.authorize(caller, .resetPassword(of: accountID))
+        try Policy.authorize(caller, .resetPassword)
         return try pool.withTransaction { connection in
             guard let row = try connection.query(AccountRepository.lockAccount, [accountID]).first else {
                 throw AccessError.notFound

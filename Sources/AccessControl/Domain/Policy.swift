@@ -21,154 +21,137 @@ public struct CommunityContext: Sendable {
     }
 }
 
-/// The one place that answers "may this caller do this". Checks run in the order of api.md:
-/// scope (403 insufficient-scope) first, then visibility (404), then role (403).
+/// The one place that answers "may this caller do this", in the order of api.md: scope (403
+/// `insufficient-scope`), the platform's rule, visibility (404), then the role inside the
+/// community and its norms (403). Each domain declares its own actions (`extension
+/// Policy.Action { static let ... }`); the order of the checks is decided here alone.
 public enum Policy {
-    public enum Action: Sendable, Equatable {
-        case readOrganisations
-        case manageOrganisations
-        case manageAccounts
-        case readAccount(UUID)
-        case readOwnProfile
-        case editOwnProfile
-        /// Password, sessions, export: a person's own security, done with a session, not a token.
-        case manageOwnSecurity
-        case resetPassword(of: UUID)
-        case manageOwnTokens
-        case manageTokensOf(accountID: UUID)
-        case readAuditLog
-        case createCommunity
-        case readCommunities
-        /// Changing a community's settings (convenors).
-        case manageCommunity
-        /// Reading inside a community: members, observers and guests.
-        case readNorms
-        /// The directory, circles and participation figures: members and observers, not guests.
-        case readMembers
-        /// Invitations, applications, suspensions, roles, circles (convenors).
-        case manageMembers
-        /// Reading the community's invitations and applications (convenors).
-        case reviewMembership
-        /// Publishing norms and deciding amendments (convenors; the publisher accepts what they publish).
-        case publishNorms
-        /// Accepting the current norms: anyone inside.
-        case acceptNorms
-        /// Proposing and endorsing amendments: members and convenors, before accepting the norms too.
-        case amendNorms
-        /// Asking to join: anyone who sees the card and is not inside yet.
-        case applyToJoin
-        /// Leaving a community: anyone inside.
-        case leaveCommunity
-        /// Reading meetings: which ones, the meeting predicate of `Visibility` decides.
-        case readMeetings
-        /// Scheduling meetings, inviting guests, marking attendance, forming breakouts (convenors).
-        case manageMeetings
-        /// Answering an invitation to a meeting: members, convenors and invited guests.
-        case respondToMeetings
-        /// A person's own declarations of interest and applications.
-        case readOwnMembership
-        case manageOwnMembership
+    /// What an action asks of the caller on the platform, before any community.
+    public enum PlatformRule: Sendable, Hashable {
+        case anyone
+        /// Platform admins (403 `admin-required`).
+        case admin
+        /// Admins and accounts allowed to create communities (403 `cannot-create-communities`).
+        case communityCreator
+        /// A password session, not an API token (403 `session-required`).
+        case session
+        /// The account itself or an admin; anyone else does not see it (404).
+        case accountOwnerOrAdmin(UUID)
     }
 
-    /// The scope a token needs for an action; nil when any valid credential will do.
-    public static func requiredScope(_ action: Action) -> Scope? {
-        switch action {
-        case .readOrganisations: return .membersRead
-        case .manageOrganisations, .manageAccounts, .readAuditLog, .manageTokensOf, .resetPassword: return .admin
-        case .readAccount: return .admin
-        // Tokens do not mint tokens unless they carry the admin scope.
-        case .manageOwnTokens: return .admin
-        case .readOwnProfile, .manageOwnSecurity: return nil
-        case .createCommunity, .manageCommunity, .publishNorms, .acceptNorms, .amendNorms: return .communitiesWrite
-        case .readCommunities, .readNorms, .readMeetings: return .communitiesRead
-        case .manageMeetings, .respondToMeetings: return .communitiesWrite
-        case .readMembers, .readOwnMembership, .reviewMembership: return .membersRead
-        case .manageMembers, .applyToJoin, .leaveCommunity, .manageOwnMembership: return .membersWrite
-        case .editOwnProfile: return .membersWrite
+    /// What an action asks of the caller's role inside the community it concerns.
+    public struct CommunityRule: Sendable, Hashable {
+        public enum Roles: Sendable, Hashable {
+            /// Anyone inside: convenors, members, observers and guests.
+            case anyoneInside
+            /// Anyone inside but observers (403 `observer-read-only`).
+            case writers
+            /// Convenors and members (observers 403 `observer-read-only`, guests 403 `members-only`).
+            case members
+            /// Convenors (403 `convenor-required`).
+            case convenors
+        }
+
+        public var roles: Roles
+        /// Writes wait for the current norms to be accepted (403 `norms-not-accepted`).
+        public var needsAcceptedNorms: Bool
+        /// Guests see only what they were invited to: for them this does not exist (404).
+        public var hiddenFromGuests: Bool
+        /// For outsiders who see the card: asking to join.
+        public var outsidersMay: Bool
+        /// Outsiders who see the card are refused (403) rather than told it is not there: changing the card.
+        public var refusedToOutsiders: Bool
+
+        public init(
+            _ roles: Roles, needsAcceptedNorms: Bool, hiddenFromGuests: Bool = false, outsidersMay: Bool = false,
+            refusedToOutsiders: Bool = false
+        ) {
+            self.roles = roles
+            self.needsAcceptedNorms = needsAcceptedNorms
+            self.hiddenFromGuests = hiddenFromGuests
+            self.outsidersMay = outsidersMay
+            self.refusedToOutsiders = refusedToOutsiders
         }
     }
 
-    /// An action on something inside a community the caller can see: the scope, then whether
-    /// they are inside (404 when not), then their role there and their acceptance of the norms.
-    public static func authorize(_ caller: Caller, _ action: Action, in community: CommunityContext) throws {
-        try authorize(caller, action)
-        if action == .applyToJoin { return }
-        // The card is visible: changing it is refused, not hidden.
-        if action == .manageCommunity && community.role == nil {
-            throw AccessError.forbidden(
-                reason: "convenor-required", detail: "Only the community's convenors may do this.")
-        }
-        guard let role = community.role else { throw AccessError.notFound }
-        switch action {
-        case .readNorms, .readMeetings, .acceptNorms, .leaveCommunity, .manageOwnMembership:
-            return
-        case .respondToMeetings:
-            try requireWriter(role)
-        case .readMembers:
-            // Guests see only the meetings and threads they were invited to.
-            guard role != .guest else { throw AccessError.notFound }
-            return
-        case .amendNorms:
-            try requireWriter(role)
-            guard role != .guest else {
-                throw AccessError.forbidden(reason: "members-only", detail: "Only members take part in the norms.")
-            }
-            return
-        case .manageCommunity, .manageMembers, .publishNorms, .manageMeetings, .reviewMembership:
-            guard role == .convenor else {
-                throw AccessError.forbidden(
-                    reason: "convenor-required", detail: "Only the community's convenors may do this.")
-            }
-            if action == .reviewMembership { return }
-        default:
-            break
-        }
-        // Publishing a version accepts it; every other write waits for the current norms to be accepted.
-        if action != .publishNorms && !community.normsAccepted {
-            throw AccessError.forbidden(
-                reason: "norms-not-accepted", detail: "Accept the community's current norms before writing here.")
-        }
-    }
+    public struct Action: Sendable, Hashable {
+        public let name: String
+        /// The scope a token needs; nil when any valid credential will do.
+        public let scope: Scope?
+        public let platform: PlatformRule
+        public let community: CommunityRule
 
-    /// Observers read; they never write.
-    static func requireWriter(_ role: CommunityRole) throws {
-        guard role != .observer else {
-            throw AccessError.forbidden(reason: "observer-read-only", detail: "Observers read; they do not write.")
+        public init(
+            _ name: String, scope: Scope?, platform: PlatformRule = .anyone,
+            community: CommunityRule = CommunityRule(.anyoneInside, needsAcceptedNorms: true)
+        ) {
+            self.name = name
+            self.scope = scope
+            self.platform = platform
+            self.community = community
         }
     }
 
     public static func authorize(_ caller: Caller, _ action: Action) throws {
         // The admin scope stands for every scope (and means something only on an admin's account).
-        if let scope = requiredScope(action), let scopes = caller.scopes, !scopes.contains(scope),
-            !scopes.contains(.admin)
-        {
+        if let scope = action.scope, let scopes = caller.scopes, !scopes.contains(scope), !scopes.contains(.admin) {
             throw AccessError.insufficientScope(scope)
         }
-        switch action {
-        case .readOrganisations, .readOwnProfile, .editOwnProfile, .manageOwnTokens, .readCommunities, .manageCommunity,
-            .readNorms, .readMembers, .manageMembers, .publishNorms, .acceptNorms, .amendNorms, .applyToJoin,
-            .leaveCommunity,
-            .readOwnMembership, .manageOwnMembership, .readMeetings, .manageMeetings, .respondToMeetings,
-            .reviewMembership:
+        switch action.platform {
+        case .anyone:
             return
-        case .createCommunity:
+        case .admin:
+            guard caller.isAdmin else { throw AccessError.refused(.adminRequired) }
+        case .communityCreator:
             guard caller.isAdmin || caller.canCreateCommunities else {
-                throw AccessError.forbidden(
-                    reason: "cannot-create-communities",
-                    detail: "Ask a platform admin for the right to create communities.")
+                throw AccessError.refused(.cannotCreateCommunities)
             }
-        case .manageOwnSecurity:
-            guard case .session = caller.credential else {
-                throw AccessError.forbidden(
-                    reason: "session-required", detail: "Sign in with a password for this; API tokens cannot do it.")
-            }
-        case .readAccount(let id):
-            // Another person's account is not visible to a non-admin.
+        case .session:
+            guard case .session = caller.credential else { throw AccessError.refused(.sessionRequired) }
+        case .accountOwnerOrAdmin(let id):
             guard caller.isAdmin || caller.accountID == id else { throw AccessError.notFound }
-        case .manageOrganisations, .manageAccounts, .readAuditLog, .manageTokensOf, .resetPassword:
-            guard caller.isAdmin else {
-                throw AccessError.forbidden(reason: "admin-required", detail: "Only platform admins may do this.")
-            }
         }
     }
+
+    /// An action on something inside a community whose card the caller can see: the platform's
+    /// checks, then whether they are inside (404 when not), then their role there and the norms.
+    public static func authorize(_ caller: Caller, _ action: Action, in community: CommunityContext) throws {
+        try authorize(caller, action)
+        let rule = action.community
+        if rule.outsidersMay { return }
+        if rule.refusedToOutsiders && community.role == nil { throw AccessError.refused(.convenorRequired) }
+        guard let role = community.role else { throw AccessError.notFound }
+        if rule.hiddenFromGuests && role == .guest { throw AccessError.notFound }
+        switch rule.roles {
+        case .anyoneInside:
+            break
+        case .writers:
+            guard role != .observer else { throw AccessError.refused(.observerReadOnly) }
+        case .members:
+            guard role != .observer else { throw AccessError.refused(.observerReadOnly) }
+            guard role != .guest else { throw AccessError.refused(.membersOnly) }
+        case .convenors:
+            guard role == .convenor else { throw AccessError.refused(.convenorRequired) }
+        }
+        if rule.needsAcceptedNorms && !community.normsAccepted { throw AccessError.refused(.normsNotAccepted) }
+    }
+}
+
+/// Access control's own actions: the platform, accounts, tokens and the audit log.
+extension Policy.Action {
+    public static let readOrganisations = Self("readOrganisations", scope: .membersRead)
+    public static let manageOrganisations = Self("manageOrganisations", scope: .admin, platform: .admin)
+    public static let manageAccounts = Self("manageAccounts", scope: .admin, platform: .admin)
+    public static func readAccount(_ id: UUID) -> Self {
+        Self("readAccount", scope: .admin, platform: .accountOwnerOrAdmin(id))
+    }
+    public static let readOwnProfile = Self("readOwnProfile", scope: nil)
+    public static let editOwnProfile = Self("editOwnProfile", scope: .membersWrite)
+    /// Password, sessions, export: a person's own security, done with a session, not a token.
+    public static let manageOwnSecurity = Self("manageOwnSecurity", scope: nil, platform: .session)
+    public static let resetPassword = Self("resetPassword", scope: .admin, platform: .admin)
+    /// Tokens do not mint tokens unless they carry the admin scope.
+    public static let manageOwnTokens = Self("manageOwnTokens", scope: .admin)
+    public static let manageTokensOfOthers = Self("manageTokensOfOthers", scope: .admin, platform: .admin)
+    public static let readAuditLog = Self("readAuditLog", scope: .admin, platform: .admin)
 }

@@ -29,7 +29,7 @@ public struct TokenService: Sendable {
 
     public func create(_ input: NewToken, by caller: Caller, from origin: RequestOrigin) throws -> IssuedToken {
         let owner = input.accountID ?? caller.accountID
-        try Policy.authorize(caller, owner == caller.accountID ? .manageOwnTokens : .manageTokensOf(accountID: owner))
+        try Policy.authorize(caller, owner == caller.accountID ? .manageOwnTokens : .manageTokensOfOthers)
         var validation = Validation()
         validation.text(input.name, "name", length: 1...100)
         if input.scopes.isEmpty { validation.add("scopes", "must name at least one scope") }
@@ -94,7 +94,7 @@ public struct TokenService: Sendable {
     /// The caller's own live tokens (an admin may name another account).
     public func tokens(of accountID: UUID?, for caller: Caller, after: UUID?, limit: Int) throws -> [APIToken] {
         let owner = accountID ?? caller.accountID
-        try Policy.authorize(caller, owner == caller.accountID ? .manageOwnTokens : .manageTokensOf(accountID: owner))
+        try Policy.authorize(caller, owner == caller.accountID ? .manageOwnTokens : .manageTokensOfOthers)
         return try pool.withConnection { connection in
             try connection.query(
                 CredentialRepository.listTokens, [owner, after, limit], decode: CredentialRepository.token)
@@ -172,7 +172,7 @@ public struct TokenService: Sendable {
             if token.accountID != caller.accountID && !caller.isAdmin { throw AccessError.notFound }
             try Policy.authorize(
                 caller,
-                token.accountID == caller.accountID ? .manageOwnTokens : .manageTokensOf(accountID: token.accountID))
+                token.accountID == caller.accountID ? .manageOwnTokens : .manageTokensOfOthers)
             guard token.revokedAt == nil else {
                 throw AccessError.conflict(kind: "already-revoked", detail: "This token was revoked already.")
             }
