@@ -1,8 +1,9 @@
 import Foundation
 import Postgres
+import Synchronization
 
 /// Request counts and latencies by route, kept in memory and rendered in Prometheus text format.
-final class Metrics: @unchecked Sendable {
+final class Metrics: Sendable {
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 
     private struct Series: Hashable {
@@ -17,33 +18,32 @@ final class Metrics: @unchecked Sendable {
         var total = 0
     }
 
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var requests: [Series: Int] = [:]
-    private var latency: [String: Histogram] = [:]
+    private struct Recorded {
+        var requests: [Series: Int] = [:]
+        var latency: [String: Histogram] = [:]
+    }
+
+    private let recorded = Mutex(Recorded())
 
     /// Methods get a series of their own; any other (a client may send anything) counts as OTHER.
     static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     func record(method: String, route: String, status: Int, seconds: Double) {
         let method = Metrics.knownMethods.contains(method) ? method : "OTHER"
-        lock.lock()
-        defer { lock.unlock() }
-        requests[Series(method: method, route: route, status: status), default: 0] += 1
-        var histogram = latency[route] ?? Histogram()
-        for (index, bound) in Metrics.buckets.enumerated() where seconds <= bound {
-            histogram.counts[index] += 1
+        recorded.withLock { recorded in
+            recorded.requests[Series(method: method, route: route, status: status), default: 0] += 1
+            var histogram = recorded.latency[route] ?? Histogram()
+            for (index, bound) in Metrics.buckets.enumerated() where seconds <= bound {
+                histogram.counts[index] += 1
+            }
+            histogram.sum += seconds
+            histogram.total += 1
+            recorded.latency[route] = histogram
         }
-        histogram.sum += seconds
-        histogram.total += 1
-        latency[route] = histogram
     }
 
     func render(pool: ConnectionPool.Statistics) -> String {
-        lock.lock()
-        let requests = self.requests
-        let latency = self.latency
-        lock.unlock()
+        let (requests, latency) = recorded.withLock { ($0.requests, $0.latency) }
         var lines: [String] = []
         lines.append("# HELP praxis_http_requests_total HTTP requests answered, by route template and status.")
         lines.append("# TYPE praxis_http_requests_total counter")

@@ -1,6 +1,7 @@
 import CMicroHTTPD
 import CMicroHTTPDShim
 import Foundation
+import Synchronization
 
 /// How requests are spread over threads; `bench/README.md` has the measurements behind the
 /// default. No mode runs handlers on Swift concurrency's cooperative threads: handlers block on
@@ -114,10 +115,10 @@ public final class HTTPServer: @unchecked Sendable {
         // The listening socket is ours to close, but only once the daemon has stopped.
         let listener = MHD_quiesce_daemon(daemon)
         let deadline = Date().addingTimeInterval(configuration.shutdownTimeout)
-        state.lock()
-        while inFlight > 0 && state.wait(until: deadline) {}
-        let abandoned = Array(suspended.values)
-        state.unlock()
+        let abandoned = state.withLock {
+            while inFlight > 0 && state.wait(until: deadline) {}
+            return Array(suspended.values)
+        }
         // libmicrohttpd must not stop with suspended connections: answer what is left with a 503.
         for exchange in abandoned {
             exchange.finish(
@@ -141,21 +142,21 @@ public final class HTTPServer: @unchecked Sendable {
     /// A request counts as in flight from its handling until libmicrohttpd reports it completed,
     /// that is until its response has been sent (or the connection broke).
     fileprivate func begin(_ exchange: Exchange) {
-        state.lock()
-        inFlight += 1
-        exchange.counted = true
-        state.unlock()
+        state.withLock {
+            inFlight += 1
+            exchange.counted = true
+        }
     }
 
     fileprivate func completed(_ exchange: Exchange) {
-        state.lock()
-        if exchange.counted {
-            inFlight -= 1
-            exchange.counted = false
+        state.withLock {
+            if exchange.counted {
+                inFlight -= 1
+                exchange.counted = false
+            }
+            suspended[ObjectIdentifier(exchange)] = nil
+            state.broadcast()
         }
-        suspended[ObjectIdentifier(exchange)] = nil
-        state.broadcast()
-        state.unlock()
     }
 
     fileprivate func handle(_ exchange: Exchange, connection: OpaquePointer) -> MHD_Result {
@@ -172,9 +173,7 @@ public final class HTTPServer: @unchecked Sendable {
             return queue(responder.respond(to: exchange.request), on: connection)
         }
         begin(exchange)
-        state.lock()
-        suspended[ObjectIdentifier(exchange)] = exchange
-        state.unlock()
+        state.withLock { suspended[ObjectIdentifier(exchange)] = exchange }
         exchange.connection = connection
         MHD_suspend_connection(connection)
         let responder = self.responder
@@ -185,9 +184,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     fileprivate func resume(_ exchange: Exchange, connection: OpaquePointer) {
-        state.lock()
-        suspended[ObjectIdentifier(exchange)] = nil
-        state.unlock()
+        state.withLock { suspended[ObjectIdentifier(exchange)] = nil }
         MHD_resume_connection(connection)
     }
 
@@ -209,7 +206,7 @@ public final class HTTPServer: @unchecked Sendable {
 final class Exchange: @unchecked Sendable {
     // `request`, `bodyLimitExceeded` and `earlyResponseQueued` belong to the connection's I/O thread.
     // While suspended, the worker reads `request`; libmicrohttpd does not call back for a
-    // suspended connection, so the two never overlap. `finished` and `connection` are guarded by `lock`.
+    // suspended connection, so the two never overlap. The worker's answer crosses threads in `completion`.
     var request: Request
     var bodyLimitExceeded = false
     var droppedBytes = 0
@@ -217,9 +214,12 @@ final class Exchange: @unchecked Sendable {
     var counted = false
     var earlyResponseQueued = false
     var connection: OpaquePointer?
-    private let lock = NSLock()
-    private var finished: Response?
-    private var resumed = false
+    private struct Completion {
+        var finished: Response?
+        var resumed = false
+    }
+
+    private let completion = Mutex(Completion())
 
     init(request: Request) {
         self.request = request
@@ -228,23 +228,22 @@ final class Exchange: @unchecked Sendable {
     /// Stores the response and resumes the connection, once; a second call (a late worker after
     /// shutdown answered already) does nothing.
     func finish(_ response: Response, server: HTTPServer) {
-        lock.lock()
-        guard !resumed, let connection else {
-            lock.unlock()
-            return
+        // `connection` is set before the job that calls this is submitted.
+        guard let connection else { return }
+        let first = completion.withLock { completion in
+            guard !completion.resumed else { return false }
+            completion.resumed = true
+            completion.finished = response
+            return true
         }
-        resumed = true
-        finished = response
-        lock.unlock()
-        server.resume(self, connection: connection)
+        if first { server.resume(self, connection: connection) }
     }
 
     func takeFinishedResponse() -> Response? {
-        lock.lock()
-        defer { lock.unlock() }
-        let response = finished
-        finished = nil
-        return response
+        completion.withLock { completion in
+            defer { completion.finished = nil }
+            return completion.finished
+        }
     }
 }
 

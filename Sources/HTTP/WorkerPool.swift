@@ -21,30 +21,27 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     func submit(_ job: @escaping @Sendable () -> Void) {
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
+        condition.withLock {
+            jobs.append(job)
+            condition.signal()
+        }
     }
 
     /// Lets queued jobs finish, then ends the threads.
     func shutdown() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        condition.unlock()
+        condition.withLock {
+            stopping = true
+            condition.broadcast()
+        }
     }
 
     private func run() {
         while true {
-            condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
-            if jobs.isEmpty && stopping {
-                condition.unlock()
-                return
+            let next = condition.withLock { () -> (@Sendable () -> Void)? in
+                while jobs.isEmpty && !stopping { condition.wait() }
+                return jobs.isEmpty ? nil : jobs.removeFirst()
             }
-            let job = jobs.removeFirst()
-            condition.unlock()
+            guard let job = next else { return }
             job()
         }
     }

@@ -47,9 +47,7 @@ public final class ConnectionPool: @unchecked Sendable {
     public var retryAfterSeconds: Int { max(1, Int(probeInterval.rounded(.up))) }
 
     public var statistics: Statistics {
-        condition.lock()
-        defer { condition.unlock() }
-        return Statistics(inUse: open - idle.count, idle: idle.count, waits: waits, size: size)
+        condition.withLock { Statistics(inUse: open - idle.count, idle: idle.count, waits: waits, size: size) }
     }
 
     /// The connection a caller further up this thread's stack holds, so that nested calls share
@@ -92,52 +90,52 @@ public final class ConnectionPool: @unchecked Sendable {
     }
 
     public func close() {
-        condition.lock()
-        closed = true
-        let connections = idle
-        idle.removeAll()
-        open -= connections.count
-        condition.broadcast()
-        condition.unlock()
+        let connections = condition.withLock {
+            closed = true
+            let connections = idle
+            idle.removeAll()
+            open -= connections.count
+            condition.broadcast()
+            return connections
+        }
         _ = connections  // released here, outside the lock
     }
 
+    /// What `acquire` does once it leaves the lock.
+    private enum Acquisition {
+        case idle(Connection)
+        case connect
+        case probe
+    }
+
     private func acquire() throws -> Connection {
-        condition.lock()
-        var waited = false
         let deadline = Date().addingTimeInterval(acquireTimeout)
-        while true {
-            if closed {
-                condition.unlock()
-                throw PostgresError.unavailable
-            }
-            if breakerOpen {
-                if probing || Date() < nextProbe {
-                    condition.unlock()
-                    throw PostgresError.unavailable
+        let acquisition = try condition.withLock { () throws -> Acquisition in
+            var waited = false
+            while true {
+                if closed { throw PostgresError.unavailable }
+                if breakerOpen {
+                    if probing || Date() < nextProbe { throw PostgresError.unavailable }
+                    probing = true
+                    open += 1
+                    return .probe
                 }
-                probing = true
-                open += 1
-                condition.unlock()
-                return try connectProbe()
+                if let connection = idle.popLast() { return .idle(connection) }
+                if open < size {
+                    open += 1
+                    return .connect
+                }
+                if !waited {
+                    waited = true
+                    waits += 1
+                }
+                guard condition.wait(until: deadline) else { throw PostgresError.poolExhausted }
             }
-            if let connection = idle.popLast() {
-                condition.unlock()
-                return connection
-            }
-            if open < size {
-                open += 1
-                condition.unlock()
-                return try connect()
-            }
-            if !waited {
-                waited = true
-                waits += 1
-            }
-            if !condition.wait(until: deadline) {
-                condition.unlock()
-                throw PostgresError.poolExhausted
-            }
+        }
+        switch acquisition {
+        case .idle(let connection): return connection
+        case .connect: return try connect()
+        case .probe: return try connectProbe()
         }
     }
 
@@ -146,10 +144,10 @@ public final class ConnectionPool: @unchecked Sendable {
             return try Connection(settings: settings)
         } catch {
             logger.warning("cannot connect to the database", metadata: ["reason": "\(error)"])
-            condition.lock()
-            open -= 1
-            tripBreaker()
-            condition.unlock()
+            condition.withLock {
+                open -= 1
+                tripBreaker()
+            }
             throw PostgresError.unavailable
         }
     }
@@ -157,34 +155,32 @@ public final class ConnectionPool: @unchecked Sendable {
     private func connectProbe() throws -> Connection {
         do {
             let connection = try Connection(settings: settings)
-            condition.lock()
-            probing = false
-            breakerOpen = false
-            condition.broadcast()
-            condition.unlock()
+            condition.withLock {
+                probing = false
+                breakerOpen = false
+                condition.broadcast()
+            }
             logger.info("database reachable again")
             return connection
         } catch {
-            condition.lock()
-            probing = false
-            open -= 1
-            nextProbe = Date().addingTimeInterval(probeInterval)
-            condition.unlock()
+            condition.withLock {
+                probing = false
+                open -= 1
+                nextProbe = Date().addingTimeInterval(probeInterval)
+            }
             throw PostgresError.unavailable
         }
     }
 
     private func release(_ connection: Connection) {
-        condition.lock()
-        defer {
-            condition.signal()
-            condition.unlock()
+        condition.withLock {
+            defer { condition.signal() }
+            guard connection.isHealthy, !closed, !connection.inTransaction else {
+                open -= 1
+                return
+            }
+            idle.append(connection)
         }
-        guard connection.isHealthy, !closed, !connection.inTransaction else {
-            open -= 1
-            return
-        }
-        idle.append(connection)
     }
 
     /// Called with the lock held: drops idle connections (they died with the server) and fails

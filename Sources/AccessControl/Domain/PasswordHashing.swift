@@ -36,21 +36,18 @@ public final class PasswordHashing: @unchecked Sendable {
     }
 
     private func withSlot<Value>(_ body: () throws -> Value) throws -> Value {
-        condition.lock()
         let deadline = Date().addingTimeInterval(maximumWait)
-        while running >= maximumConcurrent {
-            if !condition.wait(until: deadline) {
-                condition.unlock()
-                throw AccessError.busy(retryAfterSeconds: 1)
+        try condition.withLock {
+            while running >= maximumConcurrent {
+                guard condition.wait(until: deadline) else { throw AccessError.busy(retryAfterSeconds: 1) }
             }
+            running += 1
         }
-        running += 1
-        condition.unlock()
         defer {
-            condition.lock()
-            running -= 1
-            condition.signal()
-            condition.unlock()
+            condition.withLock {
+                running -= 1
+                condition.signal()
+            }
         }
         return try body()
     }
