@@ -86,17 +86,10 @@ import Testing
         }
     }
 
-    struct Row: Sendable {
-        let operation: String
-        var path: String
-        var body: String? = nil
-        var contentType = "application/json"
-        var prepare: (@Sendable (World) throws -> [String: String])? = nil
-        let expected: [Int]
-    }
+    typealias Row = PermissionMatrix<World, Caller>.Row
 
     //            outsider remote applicant admin observer guest newcomer vendor bystander member convenor
-    static let rows: [Row] = [
+    static let table = PermissionMatrix<World, Caller>([
         Row(
             operation: "GET /v1/communities", path: "/v1/communities",
             expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -324,7 +317,7 @@ import Testing
             operation: "POST /v1/communities/{id}/norms", path: "/v1/communities/{community}/norms",
             body: #"{"text":"3. Even more."}"#,
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 201]),
-    ]
+    ])
 
     static func amendment(_ world: World) throws -> [String: String] {
         let proposed = try world.cop.send(
@@ -389,47 +382,35 @@ import Testing
     }
 
     @Test func everyMembershipOperationHasARow() throws {
-        let domains = [
+        let coverage = try Self.table.coverage(of: [
             "/v1/communities", "/v1/invitations", "/v1/applications", "/v1/amendments", "/v1/circles", "/v1/meetings",
             "/v1/member-imports", "/v1/me/memberships", "/v1/me/invitations", "/v1/me/declarations",
-        ]
-        let operations = try OpenAPIContractTests.specOperations().filter { operation in
-            domains.contains { operation.split(separator: " ")[1].hasPrefix($0) }
-        }
-        #expect(Set(Self.rows.map(\.operation)) == operations)
-        #expect(Self.rows.count == Set(Self.rows.map(\.operation)).count, "one row per operation")
+        ])
+        #expect(coverage.missing == [], "operations without a row")
+        #expect(coverage.unknown == [], "rows for operations the spec lacks")
+        #expect(coverage.repeated == [], "one row per operation")
     }
 
     @Test func eachCallerGetsWhatTheRulesSay() throws {
         let world = try World(server)
         let admin = try server.admin().token
-        var failures: [String] = []
-        for row in Self.rows {
-            var values = [
-                "community": world.cop.id, "circle": world.circle, "meeting": world.meeting,
-                "bystander": world.bystander.id,
-                "member": world.cop.member.id, "fixtureApplication": world.cop.applicationID,
-            ]
-            values.merge(try row.prepare?(world) ?? [:]) { $1 }
-            var statuses: [Int] = []
-            for caller in Caller.allCases {
-                values["suffix"] = CommunityFixture.suffix()
-                func fill(_ text: String) -> String {
-                    values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
-                }
-                let method = String(row.operation.split(separator: " ")[0])
-                let result = try server.send(
-                    method, fill(row.path),
-                    headers: [
-                        ("Authorization", "Bearer \(world.person(caller, admin: admin).token)"), ("If-Match", "*"),
-                        ("Content-Type", row.contentType),
-                    ],
-                    json: row.body.map(fill))
-                statuses.append(result.status)
-            }
-            if statuses != row.expected {
-                failures.append("\(row.operation): got \(statuses), expected \(row.expected)")
-            }
+        let values = [
+            "community": world.cop.id, "circle": world.circle, "meeting": world.meeting,
+            "bystander": world.bystander.id, "member": world.cop.member.id,
+            "fixtureApplication": world.cop.applicationID,
+        ]
+        let failures = try Self.table.failures(
+            in: world, values: values, fresh: { ["suffix": CommunityFixture.suffix()] }
+        ) {
+            request in
+            try server.send(
+                request.method, request.path,
+                headers: [
+                    ("Authorization", "Bearer \(world.person(request.caller, admin: admin).token)"), ("If-Match", "*"),
+                    ("Content-Type", request.contentType),
+                ],
+                json: request.body
+            ).status
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
