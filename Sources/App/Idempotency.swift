@@ -6,21 +6,28 @@ import Postgres
 /// `Idempotency-Key` on POST. The key row is written in the same transaction as the change it
 /// records, so that a crash cannot keep one without the other and every instance sees it.
 struct Idempotency: Sendable {
-    static let lock = Statement("idempotency_lock", "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))")
-    static let find = Statement(
-        "idempotency_find",
-        "SELECT request_hash, replayable, status, headers, body FROM idempotency_keys WHERE scope = $1 AND expires_at > now()"
-    )
-    static let save = Statement(
-        "idempotency_save",
+    static func lock(_ scope: String) -> SQL {
+        "SELECT pg_try_advisory_xact_lock(hashtextextended(\(scope), 0)) AS locked"
+    }
+    static func find(_ scope: String) -> SQL {
+        """
+        SELECT request_hash, replayable, status, headers, body FROM idempotency_keys
+        WHERE scope = \(scope) AND expires_at > now()
+        """
+    }
+    static func save(
+        _ scope: String, requestHash: String, replayable: Bool, status: Int, headers: String, body: String
+    ) -> SQL {
         """
         INSERT INTO idempotency_keys (scope, request_hash, replayable, status, headers, body, expires_at)
-        VALUES ($1, $2, $3, $4, $5::jsonb, $6, now() + interval '24 hours')
+        VALUES (\(scope), \(requestHash), \(replayable), \(status), \(headers)::jsonb, \(body),
+                now() + interval '24 hours')
         ON CONFLICT (scope) DO UPDATE SET
             request_hash = EXCLUDED.request_hash, replayable = EXCLUDED.replayable, status = EXCLUDED.status,
             headers = EXCLUDED.headers, body = EXCLUDED.body, expires_at = EXCLUDED.expires_at
         WHERE idempotency_keys.expires_at <= now()
-        """)
+        """
+    }
 
     /// The response headers worth replaying; the rest are added anew on every answer.
     static let replayedHeaders = ["Content-Type", "Location", "ETag"]
@@ -42,17 +49,17 @@ struct Idempotency: Sendable {
         // Salted with the scope: bodies may hold passwords, and this digest is kept for a day.
         let requestHash = Sodium.sha256(Array(scope.utf8) + request.body).hexString
         return try pool.withTransaction { connection in
-            guard try connection.query(Idempotency.lock, [scope]).first?.bool(0) == true else {
+            guard try connection.single(Idempotency.lock(scope))["locked"] as Bool else {
                 throw Problem.conflict(
                     kind: "idempotency-key-in-use", "A request with this Idempotency-Key is still being processed.")
             }
-            if let stored = try connection.query(Idempotency.find, [scope]).first {
-                guard try stored.bool(1) else {
+            if let stored = try connection.query(Idempotency.find(scope)).first {
+                guard try stored["replayable"] as Bool else {
                     throw Problem.conflict(
                         kind: "idempotency-secret-not-replayable",
                         "The first response to this key carried a secret, which is shown only once.")
                 }
-                guard try stored.string(0) == requestHash else {
+                guard try stored["request_hash"] as String == requestHash else {
                     throw Problem(
                         kind: "idempotency-key-reused", title: "Idempotency key reused", status: 422,
                         detail: "This Idempotency-Key was used with another request body.")
@@ -67,19 +74,17 @@ struct Idempotency: Sendable {
                 }
                 let headersJSON = String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)
                 try connection.query(
-                    Idempotency.save,
-                    [
-                        scope, secret ? "" : requestHash, !secret, response.status, headersJSON,
-                        secret ? "" : String(decoding: response.body, as: UTF8.self),
-                    ])
+                    Idempotency.save(
+                        scope, requestHash: secret ? "" : requestHash, replayable: !secret, status: response.status,
+                        headers: headersJSON, body: secret ? "" : String(decoding: response.body, as: UTF8.self)))
             }
             return response
         }
     }
 
     private func replay(_ row: Row) throws -> Response {
-        var response = Response(status: try row.int(2), body: try row.bytes(4))
-        let pairs = (try? JSONSerialization.jsonObject(with: Data(try row.bytes(3)))) as? [[String]] ?? []
+        var response = Response(status: try row["status"], body: Array((try row["body"] as String).utf8))
+        let pairs = (try? JSONSerialization.jsonObject(with: Data(try row.json("headers")))) as? [[String]] ?? []
         for pair in pairs where pair.count == 2 { response.headers.add(pair[0], pair[1]) }
         response.headers.add("Idempotent-Replayed", "true")
         return response

@@ -7,14 +7,13 @@ import Postgres
 final class Maintenance: @unchecked Sendable {
     struct Task: Sendable {
         let name: String
-        let statement: Statement
-        var parameters: [any PostgresBindable] = []
+        let sql: SQL
     }
 
     /// Arbitrary, fixed: the advisory lock key only one instance's pass holds at a time.
     static let lockKey: Int64 = 0x7072_6178_6973_6d74
     /// Held until the pass's transaction ends, however it ends.
-    static let tryLock = Statement("maintenance_try_lock", "SELECT pg_try_advisory_xact_lock($1)")
+    static let tryLock: SQL = "SELECT pg_try_advisory_xact_lock(\(lockKey)) AS locked"
 
     /// The clean-up every instance does; `addressRetentionDays` is how long audit events keep
     /// the client address they came from.
@@ -23,44 +22,40 @@ final class Maintenance: @unchecked Sendable {
             // Addresses sit outside the audit hash, so that this retention purge leaves the chain intact.
             Task(
                 name: "audit addresses past retention",
-                statement: Statement(
-                    "maintenance_audit_addresses",
-                    "DELETE FROM audit_event_addresses WHERE recorded_at < now() - make_interval(days => $1)"),
-                parameters: [addressRetentionDays])
+                sql: """
+                    DELETE FROM audit_event_addresses
+                    WHERE recorded_at < now() - make_interval(days => \(addressRetentionDays))
+                    """)
         ]
     }
 
     static let baseTasks = [
         Task(
             name: "expired idempotency keys",
-            statement: Statement("maintenance_idempotency", "DELETE FROM idempotency_keys WHERE expires_at <= now()")),
+            sql: "DELETE FROM idempotency_keys WHERE expires_at <= now()"),
         // A key whose arrival time has passed has its whole quota back: the row says nothing more.
         Task(
             name: "idle rate-limit keys",
-            statement: Statement("maintenance_rate_limits", "DELETE FROM rate_limits WHERE tat <= now()")),
+            sql: "DELETE FROM rate_limits WHERE tat <= now()"),
         Task(
             name: "forgotten login failures",
-            statement: Statement(
-                "maintenance_login_throttle",
-                """
+            sql: """
                 DELETE FROM login_throttle
                 WHERE window_start < now() - interval '15 minutes' AND (blocked_until IS NULL OR blocked_until < now())
-                """)),
+                """),
         // An import whose instance stopped mid-way stops moving; it is marked failed, to be sent again.
         Task(
             name: "stalled member imports",
-            statement: Statement(
-                "maintenance_member_imports",
-                """
+            sql: """
                 UPDATE member_imports SET status = 'failed', finished_at = now()
                 WHERE status IN ('queued', 'running') AND updated_at < now() - interval '15 minutes'
-                """)),
+                """),
         Task(
             name: "ended sessions",
-            statement: Statement(
-                "maintenance_sessions",
-                "DELETE FROM sessions WHERE expires_at < now() - interval '1 day' OR revoked_at < now() - interval '1 day'"
-            )),
+            sql: """
+                DELETE FROM sessions
+                WHERE expires_at < now() - interval '1 day' OR revoked_at < now() - interval '1 day'
+                """),
     ]
 
     private let pool: ConnectionPool
@@ -98,11 +93,11 @@ final class Maintenance: @unchecked Sendable {
     func runOnce() -> Bool {
         do {
             return try pool.withTransaction { connection in
-                guard try connection.query(Maintenance.tryLock, [Maintenance.lockKey]).first?.bool(0) == true else {
+                guard try connection.single(Maintenance.tryLock)["locked"] as Bool else {
                     return false
                 }
                 for task in tasks {
-                    try connection.query(task.statement, task.parameters)
+                    try connection.query(task.sql)
                 }
                 return true
             }

@@ -29,27 +29,32 @@ struct RateLimitDecision: Sendable {
 /// key's theoretical arrival time (`tat`) forward by one emission interval, unless that would
 /// put it more than a window ahead of now.
 struct RateLimiter: Sendable {
-    static let take = Statement(
-        "rate_limit_take",
+    /// Takes one request from `key`'s quota: `interval` is the emission interval, `window` the
+    /// furthest the arrival time may run ahead of now (both in seconds).
+    static func take(_ key: String, interval: Double, window: Double) -> SQL {
         """
         INSERT INTO rate_limits AS r (key, tat, allowed)
-        VALUES ($1, now() + make_interval(secs => $2), true)
+        VALUES (\(key), now() + make_interval(secs => \(interval)), true)
         ON CONFLICT (key) DO UPDATE SET
-            allowed = greatest(r.tat, now()) + make_interval(secs => $2) <= now() + make_interval(secs => $3),
-            tat = CASE WHEN greatest(r.tat, now()) + make_interval(secs => $2) <= now() + make_interval(secs => $3)
-                       THEN greatest(r.tat, now()) + make_interval(secs => $2) ELSE r.tat END
-        RETURNING allowed, extract(epoch FROM tat - now())::float8
-        """)
+            allowed = greatest(r.tat, now()) + make_interval(secs => \(interval))
+                      <= now() + make_interval(secs => \(window)),
+            tat = CASE WHEN greatest(r.tat, now()) + make_interval(secs => \(interval))
+                            <= now() + make_interval(secs => \(window))
+                       THEN greatest(r.tat, now()) + make_interval(secs => \(interval)) ELSE r.tat END
+        RETURNING allowed, extract(epoch FROM tat - now())::float8 AS ahead
+        """
+    }
 
     let pool: ConnectionPool
 
     func take(key: String, policy: RateLimitPolicy) throws -> RateLimitDecision {
         let interval = Double(policy.window) / Double(policy.quota)
-        let row = try pool.withConnection { try $0.query(RateLimiter.take, [key, interval, Double(policy.window)]) }
-            .first
+        let row = try pool.withConnection {
+            try $0.query(RateLimiter.take(key, interval: interval, window: Double(policy.window)))
+        }.first
         guard let row else { throw PostgresError.other(sqlState: "P0002") }
-        let allowed = try row.bool(0)
-        let ahead = max(0, try row.double(1))
+        let allowed: Bool = try row["allowed"]
+        let ahead = max(0, try row["ahead"] as Double)
         let window = Double(policy.window)
         return RateLimitDecision(
             allowed: allowed,

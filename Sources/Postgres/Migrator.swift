@@ -56,13 +56,13 @@ public struct Migrator: Sendable {
             applied_at timestamptz NOT NULL DEFAULT now()
         )
         """
-    static let tableExists = Statement("migrator_table_exists", "SELECT to_regclass('schema_migrations') IS NOT NULL")
-    static let applied = Statement(
-        "migrator_applied", "SELECT version, checksum FROM schema_migrations ORDER BY version")
-    static let record = Statement(
-        "migrator_record", "INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)")
-    static let lock = Statement("migrator_lock", "SELECT pg_advisory_lock($1)")
-    static let unlock = Statement("migrator_unlock", "SELECT pg_advisory_unlock($1)")
+    static let tableExists: SQL = "SELECT to_regclass('schema_migrations') IS NOT NULL AS table_exists"
+    static let applied: SQL = "SELECT version, checksum FROM schema_migrations ORDER BY version"
+    static func record(_ version: String, checksum: String) -> SQL {
+        "INSERT INTO schema_migrations (version, checksum) VALUES (\(version), \(checksum))"
+    }
+    static let lock: SQL = "SELECT pg_advisory_lock(\(lockKey))"
+    static let unlock: SQL = "SELECT pg_advisory_unlock(\(lockKey))"
 
     public let migrations: [Migration]
 
@@ -72,28 +72,28 @@ public struct Migrator: Sendable {
 
     /// Applies what is pending; returns the versions applied now.
     public func migrate(on connection: Connection) throws -> [String] {
-        try connection.query(Migrator.lock, [Migrator.lockKey])
-        defer { _ = try? connection.query(Migrator.unlock, [Migrator.lockKey]) }
+        try connection.query(Migrator.lock)
+        defer { _ = try? connection.query(Migrator.unlock) }
         try connection.execute(script: Migrator.createTable)
         let current = try status(on: connection)
         if let version = current.edited.first { throw MigrationError.edited(version: version) }
         for migration in migrations where current.pending.contains(migration.version) {
             try connection.withTransaction { transaction in
                 try transaction.execute(script: migration.sql)
-                try transaction.query(Migrator.record, [migration.version, migration.checksum])
+                try transaction.query(Migrator.record(migration.version, checksum: migration.checksum))
             }
         }
         return current.pending
     }
 
     public func status(on connection: Connection) throws -> MigrationStatus {
-        let exists = try connection.query(Migrator.tableExists).first?.bool(0) ?? false
+        let exists: Bool = try connection.single(Migrator.tableExists)["table_exists"]
         guard exists else {
             return MigrationStatus(pending: migrations.map(\.version), edited: [], unknownApplied: [])
         }
         var applied: [String: String] = [:]
         for row in try connection.query(Migrator.applied) {
-            applied[try row.string(0)] = try row.string(1)
+            applied[try row["version"]] = try row["checksum"] as String
         }
         let known = Set(migrations.map(\.version))
         return MigrationStatus(

@@ -89,6 +89,13 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
             bindings.append(value)
         }
 
+        /// An optional value, bound as NULL when nil. Its own overload, so that the compiler does
+        /// not warn of an optional interpolated by mistake.
+        public mutating func appendInterpolation<Value: PostgresBindable>(_ value: Value?) {
+            pieces.append(.binding(bindings.count))
+            bindings.append(value)
+        }
+
         /// A fragment: its text in place, its values renumbered after those already here.
         public mutating func appendInterpolation(_ fragment: SQL) {
             let offset = bindings.count

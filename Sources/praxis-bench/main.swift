@@ -8,7 +8,7 @@ import Postgres
 // connection for `ms` milliseconds (pg_sleep), to see whether slow handlers stall fast ones.
 // Settings come from the environment as for `praxis serve` (HTTP_MODE picks the threading mode).
 
-let sleep = Statement("bench_sleep", "SELECT pg_sleep($1::float8 / 1000)")
+func sleep(milliseconds: Int) -> SQL { "SELECT pg_sleep(\(milliseconds)::float8 / 1000)" }
 
 do {
     let configuration = try Configuration.fromEnvironment()
@@ -17,7 +17,7 @@ do {
     let application = try Application(configuration: configuration, logger: logger) { router, context in
         router.add("GET", "/bench/db-sleep") { request in
             let milliseconds = Int(request.queryValue("ms") ?? "50") ?? 50
-            try context.pool.withConnection { _ = try $0.query(sleep, [milliseconds]) }
+            try context.pool.withConnection { _ = try $0.query(sleep(milliseconds: milliseconds)) }
             return try Response.json(["slept_ms": milliseconds])
         }
     }

@@ -121,10 +121,8 @@ import Testing
         let (_, admin) = try server.admin()
         let person = try member(admin)
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
-        let hash = try owner.query(
-            Statement("hash_of", "SELECT password_hash FROM accounts WHERE id = $1::uuid"), [person.id]
-        )
-        .first!.string(0)
+        let hash: String = try owner.single(
+            "SELECT password_hash FROM accounts WHERE id = \(person.id)::uuid")["password_hash"]
         #expect(hash.hasPrefix("$argon2id$v=19$m=19456,t=2,"))
         let read = try server.send("GET", "/v1/accounts/\(person.id)", token: admin)
         #expect(!read.text.contains("argon2") && !read.text.contains("correct horse"))
@@ -246,10 +244,8 @@ import Testing
                 == true)
         // Only the digest is stored.
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
-        let stored = try owner.query(
-            Statement("token_digest", "SELECT token_hash FROM api_tokens WHERE id = $1::uuid"),
-            [created.json["id"] as! String]
-        ).first!.string(0)
+        let stored: String = try owner.single(
+            "SELECT token_hash FROM api_tokens WHERE id = \(created.json["id"] as! String)::uuid")["token_hash"]
         #expect(stored.count == 64 && !stored.contains(secret))
         // Only a token with the admin scope creates tokens (an admin's own session may too).
         let minted = try server.send(
@@ -748,13 +744,11 @@ import Testing
         #expect(!wiped.text.contains(email) && !wiped.text.contains("Erin"))
         #expect(try server.send("POST", "/v1/accounts/\(id)/erase", token: admin).status == 409)
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
-        let addresses = try owner.query(
-            Statement(
-                "erased_addresses",
-                """
-                SELECT count(*) FROM audit_event_addresses x JOIN audit_events e ON e.id = x.event_id WHERE e.actor_id = $1::uuid
-                """), [id]
-        ).first!.int(0)
+        let addresses: Int = try owner.single(
+            """
+            SELECT count(*) AS addresses FROM audit_event_addresses x JOIN audit_events e ON e.id = x.event_id
+            WHERE e.actor_id = \(id)::uuid
+            """)["addresses"]
         #expect(addresses == 0)
         // The email is free again.
         #expect(
@@ -810,13 +804,16 @@ import Testing
         let server = try TestServer()
         let (account, token) = try server.admin()
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
-        let lastUsed = Statement("last_used_of", "SELECT last_used_at::text FROM api_tokens WHERE account_id = $1")
-        #expect(try owner.query(lastUsed, [account.id]).first?.optionalString(0) == nil)
+        func lastUsed() throws -> String? {
+            try owner.query("SELECT last_used_at::text AS last_used FROM api_tokens WHERE account_id = \(account.id)")
+                .first.flatMap { try $0["last_used"] as String? }
+        }
+        #expect(try lastUsed() == nil)
         _ = try server.send("GET", "/v1/me", token: token)
-        let first = try owner.query(lastUsed, [account.id]).first?.optionalString(0)
+        let first = try lastUsed()
         #expect(first != nil)
         for _ in 0..<3 { _ = try server.send("GET", "/v1/me", token: token) }
-        #expect(try owner.query(lastUsed, [account.id]).first?.optionalString(0) == first)
+        #expect(try lastUsed() == first)
     }
 
     /// The token list, checked against a query written here, not the service's.
@@ -847,11 +844,8 @@ import Testing
         for person in sessions {
             let expected = Set(
                 try owner.query(
-                    Statement(
-                        "oracle_tokens",
-                        "SELECT id::text FROM api_tokens WHERE account_id = $1::uuid AND revoked_at IS NULL"),
-                    [person.id]
-                ).map { try $0.string(0) })
+                    "SELECT id::text AS id FROM api_tokens WHERE account_id = \(person.id)::uuid AND revoked_at IS NULL"
+                ) { try $0["id"] as String })
             var seen: Set<String> = []
             var path = "/v1/tokens?limit=1"
             while true {
@@ -898,14 +892,16 @@ import Testing
         let idle = try logIn(someone.email).json["token"] as! String
         let old = try logIn(someone.email).json["token"] as! String
         let fresh = try logIn(someone.email).json["token"] as! String
-        let age = Statement(
-            "age_session", "UPDATE sessions SET last_seen_at = now() - make_interval(hours => $2) WHERE token_hash = $1"
-        )
-        let expire = Statement(
-            "expire_session", "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1")
-        try owner.query(age, [Secrets.digest(idle), 13])
-        try owner.query(expire, [Secrets.digest(old)])
-        try owner.query(age, [Secrets.digest(fresh), 11])
+        func age(_ secret: String, hours: Int) -> SQL {
+            """
+            UPDATE sessions SET last_seen_at = now() - make_interval(hours => \(hours))
+            WHERE token_hash = \(Secrets.digest(secret))
+            """
+        }
+        try owner.query(age(idle, hours: 13))
+        try owner.query(
+            "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = \(Secrets.digest(old))")
+        try owner.query(age(fresh, hours: 11))
         #expect(try server.send("GET", "/v1/me", token: idle).status == 401)
         #expect(try server.send("GET", "/v1/me", token: old).status == 401)
         #expect(try server.send("GET", "/v1/me", token: fresh).status == 200)
@@ -918,10 +914,10 @@ import Testing
             try server.send("POST", "/v1/accounts/\(someone.id)/password-reset", token: admin).json["reset_token"]
             as! String
         try owner.query(
-            Statement(
-                "expire_reset",
-                "UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1"),
-            [Secrets.digest(reset)])
+            """
+            UPDATE account_tokens SET expires_at = now() - interval '1 second'
+            WHERE token_hash = \(Secrets.digest(reset))
+            """)
         let late = try server.send(
             "POST", "/v1/password-resets", json: #"{"token":"\#(reset)","password":"too late passphrase"}"#)
         #expect(late.status == 422)

@@ -126,27 +126,24 @@ import Testing
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
         let marker = UUID().uuidString
         try owner.query(
-            Statement(
-                "seed_expired",
-                """
-                WITH a AS (INSERT INTO idempotency_keys (scope, request_hash, replayable, status, headers, body, expires_at)
-                           VALUES ($1 || '-old', 'h', true, 201, '[]', '', now() - interval '1 second'),
-                                  ($1 || '-new', 'h', true, 201, '[]', '', now() + interval '1 hour'))
-                INSERT INTO rate_limits (key, tat, allowed)
-                VALUES ($1 || '-old', now() - interval '1 second', true), ($1 || '-new', now() + interval '1 hour', true)
-                """), [marker])
+            """
+            WITH a AS (INSERT INTO idempotency_keys (scope, request_hash, replayable, status, headers, body, expires_at)
+                       VALUES (\(marker) || '-old', 'h', true, 201, '[]', '', now() - interval '1 second'),
+                              (\(marker) || '-new', 'h', true, 201, '[]', '', now() + interval '1 hour'))
+            INSERT INTO rate_limits (key, tat, allowed)
+            VALUES (\(marker) || '-old', now() - interval '1 second', true),
+                   (\(marker) || '-new', now() + interval '1 hour', true)
+            """)
         let maintenance = Maintenance(
             pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600,
             logger: .init(label: "test"))
         #expect(maintenance.runOnce())
         let left = try owner.query(
-            Statement(
-                "left_after_maintenance",
-                """
-                SELECT scope FROM idempotency_keys WHERE scope LIKE $1 || '%'
-                UNION ALL SELECT key FROM rate_limits WHERE key LIKE $1 || '%' ORDER BY 1
-                """), [marker]
-        ).map { try $0.string(0) }
+            """
+            SELECT scope AS key FROM idempotency_keys WHERE scope LIKE \(marker) || '%'
+            UNION ALL SELECT key FROM rate_limits WHERE key LIKE \(marker) || '%' ORDER BY 1
+            """
+        ) { try $0["key"] as String }
         #expect(left == ["\(marker)-new", "\(marker)-new"])
     }
 
@@ -159,36 +156,32 @@ import Testing
             try AuditLog().record(AuditEntry(actorID: nil, action: marker, address: "192.0.2.8"), on: connection)
         }
         try owner.query(
-            Statement(
-                "age_address",
-                """
-                UPDATE audit_event_addresses SET recorded_at = now() - interval '91 days'
-                WHERE address = '192.0.2.7' AND event_id IN (SELECT id FROM audit_events WHERE action = $1)
-                """), [marker])
+            """
+            UPDATE audit_event_addresses SET recorded_at = now() - interval '91 days'
+            WHERE address = '192.0.2.7' AND event_id IN (SELECT id FROM audit_events WHERE action = \(marker))
+            """)
         let maintenance = Maintenance(
             pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600,
             logger: .init(label: "test"))
         #expect(maintenance.runOnce())
         let left = try owner.query(
-            Statement(
-                "addresses_left",
-                """
-                SELECT x.address FROM audit_events e LEFT JOIN audit_event_addresses x ON x.event_id = e.id
-                WHERE e.action = $1 ORDER BY e.seq
-                """), [marker]
-        ).map { $0.optionalString(0) }
+            """
+            SELECT x.address FROM audit_events e LEFT JOIN audit_event_addresses x ON x.event_id = e.id
+            WHERE e.action = \(marker) ORDER BY e.seq
+            """
+        ) { try $0["address"] as String? }
         #expect(left == [nil, "192.0.2.8"])
     }
 
     @Test func maintenanceRunsOnOneInstanceAtATime() throws {
         let server = try TestServer()
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.databaseURL))
-        try owner.query(Statement("hold_maintenance_lock", "SELECT pg_advisory_lock($1)"), [Maintenance.lockKey])
+        try owner.query("SELECT pg_advisory_lock(\(Maintenance.lockKey))")
         let maintenance = Maintenance(
             pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600,
             logger: .init(label: "test"))
         #expect(!maintenance.runOnce())
-        try owner.query(Statement("release_maintenance_lock", "SELECT pg_advisory_unlock($1)"), [Maintenance.lockKey])
+        try owner.query("SELECT pg_advisory_unlock(\(Maintenance.lockKey))")
         #expect(maintenance.runOnce())
     }
 }

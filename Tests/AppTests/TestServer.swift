@@ -107,19 +107,23 @@ enum TestNotes {
         let version: Int64
     }
 
-    static let insert = Statement(
-        "notes_insert", "INSERT INTO test_notes (id, topic, body) VALUES ($1, $2, $3) RETURNING version")
-    static let find = Statement("notes_find", "SELECT id, topic, body, version FROM test_notes WHERE id = $1")
-    static let update = Statement(
-        "notes_update", "UPDATE test_notes SET body = $2, version = version + 1 WHERE id = $1 RETURNING version")
-    static let page = Statement(
-        "notes_page",
-        "SELECT id, topic, body, version FROM test_notes WHERE topic = $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3"
-    )
-    static let sleep = Statement("notes_sleep", "SELECT pg_sleep($1::float8 / 1000)")
+    static func insert(_ id: UUID, _ note: NewNote) -> SQL {
+        "INSERT INTO test_notes (id, topic, body) VALUES (\(id), \(note.topic), \(note.body)) RETURNING version"
+    }
+    static func find(_ id: String) -> SQL { "SELECT id, topic, body, version FROM test_notes WHERE id = \(id)" }
+    static func update(_ id: String, body: String) -> SQL {
+        "UPDATE test_notes SET body = \(body), version = version + 1 WHERE id = \(id) RETURNING version"
+    }
+    static func page(_ topic: String, after: UUID?, limit: Int) -> SQL {
+        """
+        SELECT id, topic, body, version FROM test_notes
+        WHERE topic = \(topic) AND (\(after)::uuid IS NULL OR id > \(after)::uuid) ORDER BY id LIMIT \(limit)
+        """
+    }
+    static func sleep(milliseconds: Int) -> SQL { "SELECT pg_sleep(\(milliseconds)::float8 / 1000)" }
 
     static func decode(_ row: Row) throws -> Note {
-        Note(id: try row.string(0), topic: try row.string(1), body: try row.string(2), version: try row.int64(3))
+        Note(id: try row["id"], topic: try row["topic"], body: try row["body"], version: try row["version"])
     }
 
     static func register(_ router: inout Router, _ context: Application.Context) {
@@ -128,8 +132,8 @@ enum TestNotes {
             let input = try JSONCoding.decode(NewNote.self, from: request, allowedKeys: ["topic", "body", "sleep_ms"])
             let id = UUIDv7.make()
             let note = try pool.withTransaction { connection -> Note in
-                if let milliseconds = input.sleep_ms { try connection.query(sleep, [milliseconds]) }
-                let version = try connection.query(insert, [id, input.topic, input.body]).first!.int64(0)
+                if let milliseconds = input.sleep_ms { try connection.query(sleep(milliseconds: milliseconds)) }
+                let version: Int64 = try connection.single(insert(id, input))["version"]
                 return Note(id: id.uuidString.lowercased(), topic: input.topic, body: input.body, version: version)
             }
             var response = try Response.json(note, status: 201)
@@ -139,7 +143,7 @@ enum TestNotes {
         }
         router.add("GET", "/v1/test-notes/{id:uuid}") { request in
             guard
-                let note = try pool.withConnection({ try $0.query(find, [request.parameters["id"]!], decode: decode) })
+                let note = try pool.withConnection({ try $0.query(find(request.parameters["id"]!), decode: decode) })
                     .first
             else { throw Problem.notFound() }
             let tag = EntityTag.make(id: note.id, version: note.version)
@@ -151,11 +155,11 @@ enum TestNotes {
         router.add("PATCH", "/v1/test-notes/{id:uuid}") { request in
             struct Change: Decodable { let body: String }
             return try pool.withTransaction { connection in
-                guard let note = try connection.query(find, [request.parameters["id"]!], decode: decode).first
+                guard let note = try connection.query(find(request.parameters["id"]!), decode: decode).first
                 else { throw Problem.notFound() }
                 try EntityTag.requireMatch(request, current: EntityTag.make(id: note.id, version: note.version))
                 let change = try JSONCoding.decode(Change.self, from: request, allowedKeys: ["body"])
-                let version = try connection.query(update, [note.id, change.body]).first!.int64(0)
+                let version: Int64 = try connection.single(update(note.id, body: change.body))["version"]
                 var response = try Response.json(
                     Note(id: note.id, topic: note.topic, body: change.body, version: version))
                 response.headers.add("ETag", EntityTag.make(id: note.id, version: version))
@@ -167,7 +171,9 @@ enum TestNotes {
             let pageRequest = try PageRequest(request, filterKey: "topic=\(topic)")
             let rows = try pool.withConnection {
                 try $0.query(
-                    page, [topic, try pageRequest.position(0, as: { UUID(uuidString: $0) }), pageRequest.limit + 1],
+                    page(
+                        topic, after: try pageRequest.position(0, as: { UUID(uuidString: $0) }),
+                        limit: pageRequest.limit + 1),
                     decode: decode)
             }
             return try Page(rows: rows, request: pageRequest) { [$0.id] }.response(for: request)
@@ -185,7 +191,7 @@ enum TestNotes {
         }
         router.add("GET", "/v1/test-slow") { request in
             let milliseconds = Int(request.queryValue("ms") ?? "500") ?? 500
-            try pool.withConnection { _ = try $0.query(sleep, [milliseconds]) }
+            try pool.withConnection { _ = try $0.query(sleep(milliseconds: milliseconds)) }
             return try Response.json(["slept": milliseconds])
         }
     }

@@ -17,40 +17,41 @@ import Testing
         let id = UUID()
         let when = Date(timeIntervalSince1970: 1_795_972_718.123456)
         let row = try Self.pool().withConnection { connection in
-            try connection.query(
-                Statement(
-                    "types",
-                    "SELECT $1::int, $2::bigint, $3::text, $4::bool, $5::uuid, $6::timestamptz, $7::jsonb, $8::text[], $9::text, $10::float8"
-                ),
-                [
-                    42, Int64(1) << 40, "héllo \"quoted\"", true, id, when, JSONText(#"{"a": [1, 2]}"#),
-                    ["a", "b,c", "d \"e\"", "NULL"], String?.none, 2.5,
-                ]
-            ).first!
+            try connection.single(
+                """
+                SELECT \(42)::int AS int, \(Int64(1) << 40)::bigint AS bigint, \("héllo \"quoted\"")::text AS text,
+                       \(true)::bool AS bool, \(id)::uuid AS uuid, \(when)::timestamptz AS timestamptz,
+                       \(JSONText(#"{"a": [1, 2]}"#))::jsonb AS jsonb,
+                       \(["a", "b,c", "d \"e\"", "NULL"])::text[] AS texts,
+                       \(String?.none)::text AS null_text, \(2.5)::float8 AS float8
+                """)
         }
-        #expect(try row.int(0) == 42)
-        #expect(try row.int64(1) == Int64(1) << 40)
-        #expect(try row.string(2) == "héllo \"quoted\"")
-        #expect(try row.bool(3))
-        #expect(try row.uuid(4) == id)
-        #expect(abs(try row.date(5).timeIntervalSince1970 - when.timeIntervalSince1970) < 0.000002)
-        #expect(try row.string(6) == #"{"a": [1, 2]}"#)
-        #expect(try row.stringArray(7) == ["a", "b,c", "d \"e\"", "NULL"])
-        #expect(row.isNull(8))
-        #expect(try row.double(9) == 2.5)
-        #expect(throws: RowDecodingError.self) { try row.string(8) }
+        #expect(try row["int"] as Int == 42)
+        #expect(try row["bigint"] as Int64 == Int64(1) << 40)
+        #expect(try row["text"] as String == "héllo \"quoted\"")
+        #expect(try row["bool"] as Bool)
+        #expect(try row["uuid"] as UUID == id)
+        #expect(abs((try row["timestamptz"] as Date).timeIntervalSince1970 - when.timeIntervalSince1970) < 0.000002)
+        #expect(try row.json("jsonb") == Array(#"{"a": [1, 2]}"#.utf8))
+        #expect(try row["texts"] as [String] == ["a", "b,c", "d \"e\"", "NULL"])
+        #expect(try row["null_text"] as String? == nil)
+        #expect(try row["float8"] as Double == 2.5)
+        #expect(throws: RowDecodingError.self) { try row["null_text"] as String }
     }
 
     /// A statement planned per execution is never prepared on the connection; it still binds its values.
     @Test func statementsPlannedPerExecutionAreNotPrepared() throws {
-        let sql = "SELECT $1::int + 1 AS planned_each_time"
-        let prepared = "SELECT $1::int + 2 AS planned_once"
+        let each: SQL = "SELECT \(41)::int + 1 AS planned_each_time"
+        let once: SQL = "SELECT \(40)::int + 2 AS planned_once"
+        func count(_ text: String) -> SQL {
+            "SELECT count(*)::int AS prepared FROM pg_prepared_statements WHERE statement = \(text)"
+        }
         let counts = try Self.pool().withConnection { connection in
-            #expect(try connection.query(Statement("each", sql, planning: .perExecution), [41]).first?.int(0) == 42)
-            #expect(try connection.query(Statement("once", prepared), [40]).first?.int(0) == 42)
-            let count = Statement("prepared_count", "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1")
+            #expect(try connection.single(each.plannedPerExecution())["planned_each_time"] as Int == 42)
+            #expect(try connection.single(once)["planned_once"] as Int == 42)
             return (
-                try connection.query(count, [sql]).first!.int(0), try connection.query(count, [prepared]).first!.int(0)
+                try connection.single(count(each.text))["prepared"] as Int,
+                try connection.single(count(once.text))["prepared"] as Int
             )
         }
         #expect(counts.0 == 0 && counts.1 == 1)
@@ -58,36 +59,35 @@ import Testing
 
     @Test func sessionsRunInUTCWithTheOneTimeFormat() throws {
         let row = try Self.pool().withConnection { connection in
-            try connection.query(
-                Statement("utc", "SELECT current_setting('TimeZone'), praxis_time('2026-11-29 17:18:38.1209+00')")
-            ).first!
+            try connection.single(
+                "SELECT current_setting('TimeZone') AS zone, praxis_time('2026-11-29 17:18:38.1209+00') AS formatted")
         }
-        #expect(try row.string(0) == "UTC")
-        #expect(try row.string(1) == "2026-11-29T17:18:38.120Z")
+        #expect(try row["zone"] as String == "UTC")
+        #expect(try row["formatted"] as String == "2026-11-29T17:18:38.120Z")
     }
 
     @Test func transactionsCommitOrRollBack() throws {
         let pool = Self.pool(size: 1)
         try pool.withConnection { try $0.execute(script: "CREATE TEMP TABLE IF NOT EXISTS items (id int PRIMARY KEY)") }
-        let insert = Statement("insert_item", "INSERT INTO items VALUES ($1)")
-        let count = Statement("count_items", "SELECT count(*) FROM items")
-        try pool.withTransaction { try $0.query(insert, [1]) }
+        func insert(_ id: Int) -> SQL { "INSERT INTO items VALUES (\(id))" }
+        try pool.withTransaction { try $0.query(insert(1)) }
         struct Boom: Error {}
         #expect(throws: Boom.self) {
             try pool.withTransaction { connection in
-                try connection.query(insert, [2])
+                try connection.query(insert(2))
                 throw Boom()
             }
         }
         // A nested transaction joins the outer one: the outer failure undoes both.
         #expect(throws: Boom.self) {
             try pool.withTransaction { connection in
-                try connection.query(insert, [3])
-                try pool.withTransaction { try $0.query(insert, [4]) }
+                try connection.query(insert(3))
+                try pool.withTransaction { try $0.query(insert(4)) }
                 throw Boom()
             }
         }
-        #expect(try pool.withConnection { try $0.query(count).first!.int(0) } == 1)
+        #expect(
+            try pool.withConnection { try $0.single("SELECT count(*)::int AS items FROM items")["items"] as Int } == 1)
     }
 
     @Test func sqlStatesBecomeTypedErrors() throws {
@@ -100,16 +100,16 @@ import Testing
                     INSERT INTO parents VALUES (1) ON CONFLICT DO NOTHING;
                     """)
             #expect(throws: PostgresError.uniqueViolation(constraint: "parents_pkey")) {
-                try connection.query(Statement("dup", "INSERT INTO parents VALUES ($1)"), [1])
+                try connection.query("INSERT INTO parents VALUES (\(1))")
             }
             #expect(throws: PostgresError.foreignKeyViolation(constraint: "children_parent_fkey")) {
-                try connection.query(Statement("orphan", "INSERT INTO children VALUES (1, $1, 1)"), [99])
+                try connection.query("INSERT INTO children VALUES (1, \(99), 1)")
             }
             #expect(throws: PostgresError.invalidValue(sqlState: "23514", constraint: "children_n_check")) {
-                try connection.query(Statement("negative", "INSERT INTO children VALUES (2, 1, $1)"), [-1])
+                try connection.query("INSERT INTO children VALUES (2, 1, \(-1))")
             }
             // The connection stays usable after each error.
-            #expect(try connection.query(Statement("one", "SELECT 1")).count == 1)
+            #expect(try connection.query("SELECT 1 AS one").count == 1)
         }
     }
 
@@ -137,7 +137,7 @@ import Testing
     @Test func statementTimeoutIsTyped() throws {
         let pool = Self.pool(size: 1, statementTimeout: 200)
         #expect(throws: PostgresError.timeout) {
-            try pool.withConnection { try $0.query(Statement("slow", "SELECT pg_sleep(2)")) }
+            try pool.withConnection { try $0.query("SELECT pg_sleep(2)") }
         }
     }
 
@@ -159,22 +159,22 @@ import Testing
 
     @Test func aBrokenConnectionIsReplacedWithStatementsPreparedAgain() throws {
         let pool = Self.pool(size: 1)
-        let ping = Statement("ping", "SELECT 1")
+        let ping: SQL = "SELECT 1 AS ping"
         try pool.withConnection { _ = try $0.query(ping) }
         #expect(throws: PostgresError.unavailable) {
             try pool.withConnection { connection in
-                try connection.query(Statement("suicide", "SELECT pg_terminate_backend(pg_backend_pid())"))
+                try connection.query("SELECT pg_terminate_backend(pg_backend_pid())")
             }
         }
         // Only that connection is dropped: the next caller gets a new one at once.
         #expect(try pool.withConnection { try $0.query(ping).count } == 1)
     }
 
-    @Test func sameNameOtherSQLIsAnotherStatement() throws {
+    @Test func otherTextIsAnotherStatement() throws {
         let values = try Self.pool(size: 1).withConnection { connection in
             [
-                try connection.query(Statement("value", "SELECT 1")).first!.int(0),
-                try connection.query(Statement("value", "SELECT 2")).first!.int(0),
+                try connection.single("SELECT 1 AS value")["value"] as Int,
+                try connection.single("SELECT 2 AS value")["value"] as Int,
             ]
         }
         #expect(values == [1, 2])

@@ -21,10 +21,9 @@ import Testing
         #expect(try migrator.migrate(on: connection) == ["0001_a", "0002_b"])
         #expect(try migrator.migrate(on: connection) == [])
         #expect(try migrator.status(on: connection).isCurrent)
-        let recorded = try connection.query(
-            Statement("recorded", "SELECT version, checksum FROM schema_migrations ORDER BY 1"))
-        #expect(try recorded.map { try $0.string(0) } == ["0001_a", "0002_b"])
-        #expect(try recorded[0].string(1) == first.checksum)
+        let recorded = try connection.query("SELECT version, checksum FROM schema_migrations ORDER BY 1")
+        #expect(try recorded.map { try $0["version"] as String } == ["0001_a", "0002_b"])
+        #expect(try recorded[0]["checksum"] as String == first.checksum)
     }
 
     @Test func refusesAnEditedAppliedMigration() throws {
@@ -35,7 +34,7 @@ import Testing
         #expect(throws: MigrationError.edited(version: "0001_a")) { try migrator.migrate(on: connection) }
         #expect(try migrator.status(on: connection).edited == ["0001_a"])
         // Nothing after the refusal was applied.
-        #expect(try connection.query(Statement("b_exists", "SELECT to_regclass('b') IS NULL")).first!.bool(0))
+        #expect(try connection.single("SELECT to_regclass('b') IS NULL AS absent")["absent"] as Bool)
     }
 
     @Test func aFailingMigrationLeavesNoTrace() throws {
@@ -44,7 +43,7 @@ import Testing
         #expect(throws: PostgresError.self) { try Migrator(migrations: [first, broken]).migrate(on: connection) }
         let status = try Migrator(migrations: [first, broken]).status(on: connection)
         #expect(status.pending == ["0002_broken"])
-        #expect(try connection.query(Statement("c_exists", "SELECT to_regclass('c') IS NULL")).first!.bool(0))
+        #expect(try connection.single("SELECT to_regclass('c') IS NULL AS absent")["absent"] as Bool)
     }
 
     @Test func concurrentRunsTakeTurns() throws {

@@ -3,94 +3,143 @@ import Postgres
 
 /// SQL for organisations and accounts.
 struct AccountRepository: Sendable {
-    static let organisationColumns = "o.id, o.name, o.kind, o.country, o.sector, o.version, o.created_at"
-    static let accountColumns = """
+    /// Named apart from the account's own columns, which sit beside them in an account's row.
+    static let organisationColumns: SQL = """
+        o.id AS organisation_id, o.name AS organisation_name, o.kind AS organisation_kind,
+        o.country AS organisation_country, o.sector AS organisation_sector, o.version AS organisation_version,
+        o.created_at AS organisation_created_at
+        """
+    static let accountColumns: SQL = """
         a.id, a.email, a.display_name, a.job_title, a.country, a.member_kind, a.expertise, a.locale, a.time_zone,
         a.platform_role, a.can_create_communities, a.status, a.version, a.created_at, \(organisationColumns),
         a.list_job_title, a.list_expertise
         """
 
-    static let insertOrganisation = Statement(
-        "organisation_insert",
+    static func insertOrganisation(_ id: UUID, _ input: NewOrganisation) -> SQL {
         """
-        INSERT INTO organisations AS o (id, name, kind, country, sector) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO organisations AS o (id, name, kind, country, sector)
+        VALUES (\(id), \(input.name), \(input.kind.rawValue), \(input.country), \(input.sector?.rawValue))
         RETURNING \(organisationColumns)
-        """)
-    static let findOrganisation = Statement(
-        "organisation_find", "SELECT \(organisationColumns) FROM organisations o WHERE o.id = $1")
-    static let listOrganisations = Statement(
-        "organisation_list",
         """
-        SELECT \(organisationColumns) FROM organisations o
-        WHERE ($1::uuid IS NULL OR o.id > $1) AND ($2::text IS NULL OR o.kind = $2) AND ($3::text IS NULL OR o.country = $3)
-        ORDER BY o.id LIMIT $4
-        """)
+    }
+    static func findOrganisation(_ id: UUID) -> SQL {
+        "SELECT \(organisationColumns) FROM organisations o WHERE o.id = \(id)"
+    }
+    static func listOrganisations(kind: OrganisationKind?, country: String?, after: UUID?, limit: Int) -> SQL {
+        let kind = kind?.rawValue
+        return """
+            SELECT \(organisationColumns) FROM organisations o
+            WHERE (\(after)::uuid IS NULL OR o.id > \(after)) AND (\(kind)::text IS NULL OR o.kind = \(kind))
+              AND (\(country)::text IS NULL OR o.country = \(country))
+            ORDER BY o.id LIMIT \(limit)
+            """
+    }
 
-    static let insertAccount = Statement(
-        "account_insert",
+    /// A new account; `hash` nil leaves it without a password.
+    static func insertAccount(
+        _ id: UUID, email: String, displayName: String, hash: String?, organisationID: UUID?, jobTitle: String?,
+        country: String?, memberKind: MemberKind, expertise: [String], locale: String, timeZone: String,
+        platformRole: PlatformRole, canCreateCommunities: Bool, status: AccountStatus
+    ) -> SQL {
         """
         INSERT INTO accounts (id, email, display_name, password_hash, organisation_id, job_title, country, member_kind,
                               expertise, locale, time_zone, platform_role, can_create_communities, status)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-        """)
-    static let findByEmail = Statement(
-        "account_find_by_email", "SELECT id FROM accounts WHERE lower(email) = lower($1)")
-    static let updateInvited = Statement(
-        "account_update_invited",
+        VALUES (\(id), \(email), \(displayName), \(hash), \(organisationID), \(jobTitle), \(country),
+                \(memberKind.rawValue), \(expertise), \(locale), \(timeZone), \(platformRole.rawValue),
+                \(canCreateCommunities), \(status.rawValue))
         """
-        UPDATE accounts SET display_name = $2, member_kind = $3, organisation_id = coalesce($4, organisation_id),
-               country = coalesce($5, country), version = version + 1, updated_at = now()
-        WHERE id = $1 AND status = 'invited'
-          AND EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = $1 AND i.community_id = $6)
-          AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = $1 AND i.community_id <> $6)
+    }
+    static func findByEmail(_ email: String) -> SQL {
+        "SELECT id FROM accounts WHERE lower(email) = lower(\(email))"
+    }
+    /// Gives an account nobody activated yet, which only `community` ever invited, the details
+    /// of an import; no row when it is anyone else's.
+    static func updateInvited(_ id: UUID, _ details: InviteeDetails, invitedOnlyBy community: UUID) -> SQL {
+        """
+        UPDATE accounts SET display_name = \(details.displayName), member_kind = \(details.memberKind.rawValue),
+               organisation_id = coalesce(\(details.organisationID), organisation_id),
+               country = coalesce(\(details.country), country), version = version + 1, updated_at = now()
+        WHERE id = \(id) AND status = 'invited'
+          AND EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = \(id) AND i.community_id = \(community))
+          AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = \(id) AND i.community_id <> \(community))
         RETURNING id
-        """)
-    static let findAccount = Statement(
-        "account_find",
-        "SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1"
-    )
-    static let lockAccount = Statement(
-        "account_lock",
-        "SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1 FOR UPDATE OF a"
-    )
-    static let listAccounts = Statement(
-        "account_list",
+        """
+    }
+    static func findAccount(_ id: UUID) -> SQL {
         """
         SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id
-        WHERE ($1::uuid IS NULL OR a.id > $1) AND ($2::text IS NULL OR a.status = $2) AND ($3::text IS NULL OR a.member_kind = $3)
-        ORDER BY a.id LIMIT $4
-        """)
-    static let updateAccount = Statement(
-        "account_update",
+        WHERE a.id = \(id)
         """
-        UPDATE accounts SET display_name = $2, organisation_id = $3, job_title = $4, country = $5, member_kind = $6,
-               expertise = $7, locale = $8, time_zone = $9, platform_role = $10, can_create_communities = $11,
-               status = $12, version = version + 1, updated_at = now()
-        WHERE id = $1
-        """)
-    static let passwordOf = Statement(
-        "account_password",
-        "SELECT id, password_hash, status FROM accounts WHERE lower(email) = lower($1)")
-    static let setPassword = Statement(
-        "account_set_password", "UPDATE accounts SET password_hash = $2, updated_at = now() WHERE id = $1")
+    }
+    static func lockAccount(_ id: UUID) -> SQL {
+        """
+        SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id
+        WHERE a.id = \(id) FOR UPDATE OF a
+        """
+    }
+    static func listAccounts(status: AccountStatus?, memberKind: MemberKind?, after: UUID?, limit: Int) -> SQL {
+        let status = status?.rawValue
+        let memberKind = memberKind?.rawValue
+        return """
+            SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id
+            WHERE (\(after)::uuid IS NULL OR a.id > \(after)) AND (\(status)::text IS NULL OR a.status = \(status))
+              AND (\(memberKind)::text IS NULL OR a.member_kind = \(memberKind))
+            ORDER BY a.id LIMIT \(limit)
+            """
+    }
+    /// Writes back every field an admin may change.
+    static func updateAccount(_ account: Account, organisationID: UUID?) -> SQL {
+        """
+        UPDATE accounts SET display_name = \(account.displayName), organisation_id = \(organisationID),
+               job_title = \(account.jobTitle), country = \(account.country),
+               member_kind = \(account.memberKind.rawValue), expertise = \(account.expertise),
+               locale = \(account.locale), time_zone = \(account.timeZone),
+               platform_role = \(account.platformRole.rawValue),
+               can_create_communities = \(account.canCreateCommunities), status = \(account.status.rawValue),
+               version = version + 1, updated_at = now()
+        WHERE id = \(account.id)
+        """
+    }
+    static func passwordOf(_ email: String) -> SQL {
+        "SELECT id, password_hash, status FROM accounts WHERE lower(email) = lower(\(email))"
+    }
+    /// nil clears the password.
+    static func setPassword(_ id: UUID, _ hash: String?) -> SQL {
+        "UPDATE accounts SET password_hash = \(hash), updated_at = now() WHERE id = \(id)"
+    }
 
-    static func organisation(_ row: Row, from start: Int) throws -> Organisation? {
-        guard !row.isNull(start) else { return nil }
+    /// The organisation of a row with `organisationColumns`; nil when its id is NULL (an account without one).
+    static func organisation(_ row: Row) throws -> Organisation? {
+        guard let id: UUID = try row["organisation_id"] else { return nil }
         return Organisation(
-            id: try row.uuid(start), name: try row.string(start + 1),
-            kind: try row.enumeration(start + 2), country: try row.string(start + 3),
-            sector: try row.optionalEnumeration(start + 4),
-            version: try row.int64(start + 5), createdAt: try row.date(start + 6))
+            id: id, name: try row["organisation_name"], kind: try row["organisation_kind"],
+            country: try row["organisation_country"], sector: try row["organisation_sector"],
+            version: try row["organisation_version"], createdAt: try row["organisation_created_at"])
+    }
+
+    /// An organisation the statement returned; it always has an id.
+    static func requiredOrganisation(_ row: Row) throws -> Organisation {
+        guard let organisation = try organisation(row) else {
+            throw RowDecodingError.unexpectedNull(column: "organisation_id")
+        }
+        return organisation
     }
 
     static func account(_ row: Row) throws -> Account {
         Account(
-            id: try row.uuid(0), email: try row.string(1), displayName: try row.string(2),
-            organisation: try organisation(row, from: 14), jobTitle: row.optionalString(3),
-            country: row.optionalString(4),
-            memberKind: try row.enumeration(5), expertise: try row.stringArray(6), listJobTitle: try row.bool(21),
-            listExpertise: try row.bool(22), locale: try row.string(7),
-            timeZone: try row.string(8), platformRole: try row.enumeration(9), canCreateCommunities: try row.bool(10),
-            status: try row.enumeration(11), version: try row.int64(12), createdAt: try row.date(13))
+            id: try row["id"], email: try row["email"], displayName: try row["display_name"],
+            organisation: try organisation(row), jobTitle: try row["job_title"], country: try row["country"],
+            memberKind: try row["member_kind"], expertise: try row["expertise"],
+            listJobTitle: try row["list_job_title"], listExpertise: try row["list_expertise"],
+            locale: try row["locale"], timeZone: try row["time_zone"], platformRole: try row["platform_role"],
+            canCreateCommunities: try row["can_create_communities"], status: try row["status"],
+            version: try row["version"], createdAt: try row["created_at"])
     }
 }
+
+// Stored as their raw values.
+extension MemberKind: PostgresTextDecodable {}
+extension PlatformRole: PostgresTextDecodable {}
+extension AccountStatus: PostgresTextDecodable {}
+extension OrganisationKind: PostgresTextDecodable {}
+extension Sector: PostgresTextDecodable {}

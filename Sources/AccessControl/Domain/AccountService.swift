@@ -109,11 +109,8 @@ public struct AccountService: Sendable {
         }
         try validation.check()
         return try pool.withTransaction { connection in
-            let row = try connection.query(
-                AccountRepository.insertOrganisation,
-                [UUIDv7.make(), input.name, input.kind.rawValue, input.country, input.sector?.rawValue]
-            ).first!
-            let organisation = try AccountRepository.organisation(row, from: 0)!
+            let organisation = try AccountRepository.requiredOrganisation(
+                connection.single(AccountRepository.insertOrganisation(UUIDv7.make(), input)))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "organisation.created", targetType: "organisation",
@@ -126,8 +123,8 @@ public struct AccountService: Sendable {
 
     public func organisation(_ id: UUID, for caller: Caller) throws -> Organisation {
         try Policy.authorize(caller, .readOrganisations)
-        guard let row = try pool.withConnection({ try $0.query(AccountRepository.findOrganisation, [id]) }).first,
-            let organisation = try AccountRepository.organisation(row, from: 0)
+        guard let row = try pool.withConnection({ try $0.query(AccountRepository.findOrganisation(id)) }).first,
+            let organisation = try AccountRepository.organisation(row)
         else { throw AccessError.notFound }
         return organisation
     }
@@ -138,9 +135,9 @@ public struct AccountService: Sendable {
     ) throws -> [Organisation] {
         try Policy.authorize(caller, .readOrganisations)
         return try pool.withConnection { connection in
-            try connection.query(AccountRepository.listOrganisations, [after, kind?.rawValue, country, limit]) {
-                try AccountRepository.organisation($0, from: 0)!
-            }
+            try connection.query(
+                AccountRepository.listOrganisations(kind: kind, country: country, after: after, limit: limit),
+                decode: AccountRepository.requiredOrganisation)
         }
     }
 
@@ -165,12 +162,12 @@ public struct AccountService: Sendable {
         return try pool.withTransaction { connection in
             do {
                 try connection.query(
-                    AccountRepository.insertAccount,
-                    [
-                        id, input.email, input.displayName, hash, input.organisationID, input.jobTitle, input.country,
-                        input.memberKind.rawValue, input.expertise, input.locale ?? "en", input.timeZone ?? "UTC",
-                        input.platformRole.rawValue, input.canCreateCommunities, status.rawValue,
-                    ])
+                    AccountRepository.insertAccount(
+                        id, email: input.email, displayName: input.displayName, hash: hash,
+                        organisationID: input.organisationID, jobTitle: input.jobTitle, country: input.country,
+                        memberKind: input.memberKind, expertise: input.expertise, locale: input.locale ?? "en",
+                        timeZone: input.timeZone ?? "UTC", platformRole: input.platformRole,
+                        canCreateCommunities: input.canCreateCommunities, status: status))
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(kind: "email-taken", detail: "An account with this email exists already.")
             } catch PostgresError.foreignKeyViolation {
@@ -185,10 +182,7 @@ public struct AccountService: Sendable {
                     targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
                     details: #"{"platform_role":"\#(input.platformRole.rawValue)"}"#),
                 on: connection)
-            return (
-                try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!),
-                activation
-            )
+            return (try AccountRepository.account(connection.single(AccountRepository.findAccount(id))), activation)
         }
     }
 
@@ -206,17 +200,11 @@ public struct AccountService: Sendable {
         validation.country(details.country)
         try validation.check()
         do {
-            if let row = try connection.query(AccountRepository.findByEmail, [details.email]).first {
-                let id = try row.uuid(0)
+            if let row = try connection.query(AccountRepository.findByEmail(details.email)).first {
+                let id: UUID = try row["id"]
                 if let community = details.updatingAccountInvitedOnlyBy,
-                    !(try connection.query(
-                        AccountRepository.updateInvited,
-                        [
-                            id, details.displayName, details.memberKind.rawValue, details.organisationID,
-                            details.country, community,
-                        ]
-                    )
-                    .isEmpty)
+                    !(try connection.query(AccountRepository.updateInvited(id, details, invitedOnlyBy: community))
+                        .isEmpty)
                 {
                     try audit.record("account.updated", "account", id, by: caller, from: origin, on: connection)
                 }
@@ -224,13 +212,11 @@ public struct AccountService: Sendable {
             }
             let id = UUIDv7.make()
             try connection.query(
-                AccountRepository.insertAccount,
-                [
-                    id, details.email, details.displayName, String?.none, details.organisationID, String?.none,
-                    details.country,
-                    details.memberKind.rawValue, [String](), "en", "UTC", PlatformRole.user.rawValue, false,
-                    AccountStatus.invited.rawValue,
-                ])
+                AccountRepository.insertAccount(
+                    id, email: details.email, displayName: details.displayName, hash: nil,
+                    organisationID: details.organisationID, jobTitle: nil, country: details.country,
+                    memberKind: details.memberKind, expertise: [], locale: "en", timeZone: "UTC", platformRole: .user,
+                    canCreateCommunities: false, status: .invited))
             try audit.record(
                 "account.created", "account", id, by: caller, from: origin, details: #"{"platform_role":"user"}"#,
                 on: connection)
@@ -251,12 +237,10 @@ public struct AccountService: Sendable {
         return try pool.withTransaction { connection in
             do {
                 try connection.query(
-                    AccountRepository.insertAccount,
-                    [
-                        id, email, displayName, String?.none, UUID?.none, String?.none, String?.none,
-                        MemberKind.facilitator.rawValue,
-                        [String](), "en", "UTC", PlatformRole.admin.rawValue, true, AccountStatus.active.rawValue,
-                    ])
+                    AccountRepository.insertAccount(
+                        id, email: email, displayName: displayName, hash: nil, organisationID: nil, jobTitle: nil,
+                        country: nil, memberKind: .facilitator, expertise: [], locale: "en", timeZone: "UTC",
+                        platformRole: .admin, canCreateCommunities: true, status: .active))
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(kind: "email-taken", detail: "An account with this email exists already.")
             }
@@ -266,7 +250,7 @@ public struct AccountService: Sendable {
                     targetID: id.uuidString.lowercased(),
                     requestID: origin.requestID, address: origin.address, details: #"{"platform_role":"admin"}"#),
                 on: connection)
-            return try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!)
+            return try AccountRepository.account(connection.single(AccountRepository.findAccount(id)))
         }
     }
 
@@ -274,7 +258,7 @@ public struct AccountService: Sendable {
     public func me(_ caller: Caller) throws -> Account {
         try Policy.authorize(caller, .readOwnProfile)
         guard
-            let row = try pool.withConnection({ try $0.query(AccountRepository.findAccount, [caller.accountID]) }).first
+            let row = try pool.withConnection({ try $0.query(AccountRepository.findAccount(caller.accountID)) }).first
         else {
             throw AccessError.notFound
         }
@@ -283,7 +267,7 @@ public struct AccountService: Sendable {
 
     public func account(_ id: UUID, for caller: Caller) throws -> Account {
         try Policy.authorize(caller, .readAccount(id))
-        guard let row = try pool.withConnection({ try $0.query(AccountRepository.findAccount, [id]) }).first else {
+        guard let row = try pool.withConnection({ try $0.query(AccountRepository.findAccount(id)) }).first else {
             throw AccessError.notFound
         }
         return try AccountRepository.account(row)
@@ -295,7 +279,7 @@ public struct AccountService: Sendable {
         try Policy.authorize(caller, .manageAccounts)
         return try pool.withConnection { connection in
             try connection.query(
-                AccountRepository.listAccounts, [after, status?.rawValue, memberKind?.rawValue, limit],
+                AccountRepository.listAccounts(status: status, memberKind: memberKind, after: after, limit: limit),
                 decode: AccountRepository.account)
         }
     }
@@ -309,7 +293,7 @@ public struct AccountService: Sendable {
     ) throws -> Account {
         try Policy.authorize(caller, .manageAccounts)
         return try pool.withTransaction { connection in
-            guard let row = try connection.query(AccountRepository.lockAccount, [id]).first else {
+            guard let row = try connection.query(AccountRepository.lockAccount(id)).first else {
                 throw AccessError.notFound
             }
             var account = try AccountRepository.account(row)
@@ -347,14 +331,7 @@ public struct AccountService: Sendable {
             account.canCreateCommunities = change.canCreateCommunities ?? account.canCreateCommunities
             account.status = change.status ?? account.status
             do {
-                try connection.query(
-                    AccountRepository.updateAccount,
-                    [
-                        id, account.displayName, organisationID, account.jobTitle, account.country,
-                        account.memberKind.rawValue,
-                        account.expertise, account.locale, account.timeZone, account.platformRole.rawValue,
-                        account.canCreateCommunities, account.status.rawValue,
-                    ])
+                try connection.query(AccountRepository.updateAccount(account, organisationID: organisationID))
             } catch PostgresError.foreignKeyViolation {
                 throw AccessError.invalid("organisation_id", "is not an organisation")
             }
@@ -363,7 +340,7 @@ public struct AccountService: Sendable {
                 ? (account.status == .suspended ? "account.suspended" : "account.reactivated") : "account.updated"
             if account.status == .suspended && previousStatus != .suspended {
                 // Tokens wait out a suspension (they check the account's status); sessions end.
-                try connection.query(Onboarding.revokeSessions, [id])
+                try connection.query(Onboarding.revokeSessions(of: id))
             }
             let roleChange =
                 previousRole == account.platformRole
@@ -376,7 +353,7 @@ public struct AccountService: Sendable {
                     requestID: origin.requestID, address: origin.address,
                     details: #"{"status":"\#(account.status.rawValue)"\#(roleChange)}"#),
                 on: connection)
-            return try AccountRepository.account(try connection.query(AccountRepository.findAccount, [id]).first!)
+            return try AccountRepository.account(connection.single(AccountRepository.findAccount(id)))
         }
     }
 }

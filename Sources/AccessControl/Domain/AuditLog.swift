@@ -41,42 +41,45 @@ public struct AuditVerification: Sendable, Equatable {
 /// every row links to the row committed before it and the chain never forks.
 public struct AuditLog: Sendable {
     static let lockKey: Int64 = 0x7072_6178_6973_6175
-    static let lock = Statement("audit_lock", "SELECT pg_advisory_xact_lock($1)")
-    static let append = Statement(
-        "audit_append",
-        """
-        WITH head AS (SELECT coalesce((SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), '') AS hash),
-             moment AS (SELECT clock_timestamp() AS at)
-        INSERT INTO audit_events (id, occurred_at, actor_id, action, target_type, target_id, request_id, details, previous_hash, hash)
-        SELECT $1, moment.at, $2, $3, $4, $5, $6, $7::jsonb, head.hash,
-               audit_event_hash(head.hash, $1, moment.at, $2, $3, $4, $5, $6, $7::jsonb)
-        FROM head, moment
-        """)
-    static let recordAddress = Statement(
-        "audit_address", "INSERT INTO audit_event_addresses (event_id, address) VALUES ($1, $2)")
-    static let chain = Statement(
-        "audit_chain",
+    static let lock: SQL = "SELECT pg_advisory_xact_lock(\(lockKey))"
+    /// Links the entry to the newest row; the hash covers the same values the row stores.
+    static func append(_ id: UUID, _ entry: AuditEntry) -> SQL {
+        let details = JSONText(entry.details)
+        return """
+            WITH head AS (SELECT coalesce((SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), '') AS hash),
+                 moment AS (SELECT clock_timestamp() AS at)
+            INSERT INTO audit_events (id, occurred_at, actor_id, action, target_type, target_id, request_id, details,
+                                      previous_hash, hash)
+            SELECT \(id), moment.at, \(entry.actorID), \(entry.action), \(entry.targetType), \(entry.targetID),
+                   \(entry.requestID), \(details)::jsonb, head.hash,
+                   audit_event_hash(head.hash, \(id), moment.at, \(entry.actorID), \(entry.action), \(entry.targetType),
+                                    \(entry.targetID), \(entry.requestID), \(details)::jsonb)
+            FROM head, moment
+            """
+    }
+    static func recordAddress(_ id: UUID, _ address: String) -> SQL {
+        "INSERT INTO audit_event_addresses (event_id, address) VALUES (\(id), \(address))"
+    }
+    /// The next 1000 rows after `sequence`, each with its hash computed anew.
+    static func chain(after sequence: Int64) -> SQL {
         """
         SELECT seq, previous_hash, hash,
-               audit_event_hash(previous_hash, id, occurred_at, actor_id, action, target_type, target_id, request_id, details)
-        FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 1000
-        """)
-    static let headHash = Statement("audit_head", "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+               audit_event_hash(previous_hash, id, occurred_at, actor_id, action, target_type, target_id, request_id,
+                                details) AS recomputed_hash
+        FROM audit_events WHERE seq > \(sequence) ORDER BY seq LIMIT 1000
+        """
+    }
+    static let headHash: SQL = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
 
     public init() {}
 
     /// Appends within the caller's transaction (the change and its record commit together).
     public func record(_ entry: AuditEntry, on connection: Connection) throws {
         let id = UUID()
-        try connection.query(AuditLog.lock, [AuditLog.lockKey])
-        try connection.query(
-            AuditLog.append,
-            [
-                id, entry.actorID, entry.action, entry.targetType, entry.targetID, entry.requestID,
-                JSONText(entry.details),
-            ])
+        try connection.query(AuditLog.lock)
+        try connection.query(AuditLog.append(id, entry))
         if let address = entry.address {
-            try connection.query(AuditLog.recordAddress, [id, address])
+            try connection.query(AuditLog.recordAddress(id, address))
         }
     }
 
@@ -96,7 +99,7 @@ public struct AuditLog: Sendable {
     /// `SEQ:HASH` of the newest row, to be kept outside the database and checked later.
     public func anchor(on connection: Connection) throws -> String? {
         guard let row = try connection.query(AuditLog.headHash).first else { return nil }
-        return "\(try row.int64(0)):\(try row.string(1))"
+        return "\(try row["seq"] as Int64):\(try row["hash"] as String)"
     }
 
     /// Recomputes every link. With an anchor taken earlier, also checks that the row it names
@@ -110,12 +113,12 @@ public struct AuditLog: Sendable {
         let anchorParts = anchor?.split(separator: ":", maxSplits: 1).map(String.init)
         var anchorMatches: Bool? = anchor == nil ? nil : false
         while true {
-            let rows = try connection.query(AuditLog.chain, [after])
+            let rows = try connection.query(AuditLog.chain(after: after))
             for row in rows {
-                let sequence = try row.int64(0)
-                let previous = try row.string(1)
-                let hash = try row.string(2)
-                let recomputed = try row.string(3)
+                let sequence: Int64 = try row["seq"]
+                let previous: String = try row["previous_hash"]
+                let hash: String = try row["hash"]
+                let recomputed: String = try row["recomputed_hash"]
                 if broken == nil && (previous != expectedPrevious || hash != recomputed) { broken = sequence }
                 if let anchorParts, anchorParts.count == 2, Int64(anchorParts[0]) == sequence {
                     anchorMatches = anchorParts[1] == hash
@@ -148,16 +151,21 @@ public struct AuditEvent: Sendable {
 
 /// Reading and checking the audit log (admins).
 public struct AuditService: Sendable {
-    static let list = Statement(
-        "audit_list",
+    static func list(_ filter: Filter, before: Int64?, limit: Int) -> SQL {
         """
-        SELECT seq, id, occurred_at, actor_id, action, target_type, target_id, request_id, details::text, hash
+        SELECT seq, id, occurred_at, actor_id, action, target_type, target_id, request_id, details::text AS details,
+               hash
         FROM audit_events
-        WHERE ($1::bigint IS NULL OR seq < $1) AND ($2::text IS NULL OR action = $2) AND ($3::uuid IS NULL OR actor_id = $3)
-          AND ($5::text IS NULL OR target_type = $5) AND ($6::text IS NULL OR target_id = $6)
-          AND ($7::timestamptz IS NULL OR occurred_at >= $7) AND ($8::timestamptz IS NULL OR occurred_at < $8)
-        ORDER BY seq DESC LIMIT $4
-        """)
+        WHERE (\(before)::bigint IS NULL OR seq < \(before))
+          AND (\(filter.action)::text IS NULL OR action = \(filter.action))
+          AND (\(filter.actorID)::uuid IS NULL OR actor_id = \(filter.actorID))
+          AND (\(filter.targetType)::text IS NULL OR target_type = \(filter.targetType))
+          AND (\(filter.targetID)::text IS NULL OR target_id = \(filter.targetID))
+          AND (\(filter.since)::timestamptz IS NULL OR occurred_at >= \(filter.since))
+          AND (\(filter.until)::timestamptz IS NULL OR occurred_at < \(filter.until))
+        ORDER BY seq DESC LIMIT \(limit)
+        """
+    }
 
     /// Which events to list; nil members do not filter.
     public struct Filter: Sendable {
@@ -180,19 +188,12 @@ public struct AuditService: Sendable {
     public func events(for caller: Caller, filter: Filter, before: Int64?, limit: Int) throws -> [AuditEvent] {
         try Policy.authorize(caller, .readAuditLog)
         return try pool.withConnection { connection in
-            try connection.query(
-                AuditService.list,
-                [
-                    before, filter.action, filter.actorID, limit, filter.targetType, filter.targetID, filter.since,
-                    filter.until,
-                ]
-            ) { row in
+            try connection.query(AuditService.list(filter, before: before, limit: limit)) { row in
                 AuditEvent(
-                    sequence: try row.int64(0), id: try row.uuid(1), occurredAt: try row.date(2),
-                    actorID: row.isNull(3) ? nil : try row.uuid(3), action: try row.string(4),
-                    targetType: row.optionalString(5),
-                    targetID: row.optionalString(6), requestID: row.optionalString(7), details: try row.string(8),
-                    hash: try row.string(9))
+                    sequence: try row["seq"], id: try row["id"], occurredAt: try row["occurred_at"],
+                    actorID: try row["actor_id"], action: try row["action"], targetType: try row["target_type"],
+                    targetID: try row["target_id"], requestID: try row["request_id"], details: try row["details"],
+                    hash: try row["hash"])
             }
         }
     }

@@ -23,27 +23,26 @@ public struct AuthenticationService: Sendable {
         return try pool.withConnection { connection in
             if secret.hasPrefix("prx_") {
                 guard Secrets.hasValidChecksum(secret),
-                    let row = try connection.query(CredentialRepository.tokenCaller, [digest]).first
+                    let row = try connection.query(CredentialRepository.tokenCaller(digest)).first
                 else { throw AccessError.unauthenticated }
-                let id = try row.uuid(0)
-                let scopes = Set(try row.stringArray(7).compactMap(Scope.init(rawValue:)))
-                let communities = row.isNull(8) ? nil : Set(try row.stringArray(8).compactMap(UUID.init(uuidString:)))
-                if try row.bool(1) { try connection.query(CredentialRepository.touchToken, [id]) }
+                let id: UUID = try row["token_id"]
+                let scopes = Set((try row["scopes"] as [String]).compactMap(Scope.init(rawValue:)))
+                let communities = (try row["community_ids"] as [UUID]?).map(Set.init)
+                if try row["needs_touch"] { try connection.query(CredentialRepository.touchToken(id)) }
                 var caller = try CredentialRepository.caller(
-                    row, at: 2, credential: .token(id: id), scopes: scopes, communities: communities)
-                caller.tokenExpiresAt = try row.optionalDate(9)
+                    row, credential: .token(id: id), scopes: scopes, communities: communities)
+                caller.tokenExpiresAt = try row["expires_at"]
                 return caller
             }
             guard secret.hasPrefix("prs_"),
                 let row = try connection.query(
-                    CredentialRepository.sessionCaller, [digest, AuthenticationService.sessionIdleLifetime]
+                    CredentialRepository.sessionCaller(digest, idleLifetime: AuthenticationService.sessionIdleLifetime)
                 ).first
             else { throw AccessError.unauthenticated }
-            let id = try row.uuid(0)
+            let id: UUID = try row["session_id"]
             // The idle clock is written at most once a minute.
-            if try row.bool(1) { try connection.query(CredentialRepository.touchSession, [id]) }
-            return try CredentialRepository.caller(
-                row, at: 2, credential: .session(id: id), scopes: nil, communities: nil)
+            if try row["needs_touch"] { try connection.query(CredentialRepository.touchSession(id)) }
+            return try CredentialRepository.caller(row, credential: .session(id: id), scopes: nil, communities: nil)
         }
     }
 
@@ -58,7 +57,7 @@ public struct AuthenticationService: Sendable {
         case .commandLine: return true
         }
         return try !pool.withConnection {
-            try $0.query(CredentialRepository.stillValid, [caller.accountID, session, token])
+            try $0.query(CredentialRepository.stillValid(caller.accountID, session: session, token: token))
         }.isEmpty
     }
 
@@ -77,10 +76,10 @@ public struct AuthenticationService: Sendable {
         if let wait = try pool.withConnection({ try throttle.wait(keys, on: $0) }) {
             return .refused(.throttled(retryAfterSeconds: wait))
         }
-        let stored = try pool.withConnection { try $0.query(AccountRepository.passwordOf, [email]).first }
-        let accountID = try stored.map { try $0.uuid(0) }
-        let hash = stored?.optionalString(1)
-        let active = try stored.map { try $0.string(2) } == AccountStatus.active.rawValue
+        let stored = try pool.withConnection { try $0.query(AccountRepository.passwordOf(email)).first }
+        let accountID = try stored.map { try $0["id"] as UUID }
+        let hash = try stored.flatMap { try $0["password_hash"] as String? }
+        let active = try stored.map { try $0["status"] as String } == AccountStatus.active.rawValue
         let verified = try passwords.verify(password, hash: hash)
         guard verified, active, let accountID, let hash else {
             // The typed email is not recorded: people type passwords into that field too.
@@ -98,12 +97,13 @@ public struct AuthenticationService: Sendable {
         let secret = Secrets.sessionToken()
         let id = UUIDv7.make()
         return try pool.withTransaction { connection in
-            if let rehashed { try connection.query(AccountRepository.setPassword, [accountID, rehashed]) }
+            if let rehashed { try connection.query(AccountRepository.setPassword(accountID, rehashed)) }
             try throttle.recordSuccess(keys, on: connection)
-            let expiresAt = try connection.query(
-                CredentialRepository.insertSession,
-                [id, accountID, Secrets.digest(secret), AuthenticationService.sessionAbsoluteLifetime]
-            ).first!.date(0)
+            let expiresAt: Date = try connection.single(
+                CredentialRepository.insertSession(
+                    id, account: accountID, digest: Secrets.digest(secret),
+                    lifetime: AuthenticationService.sessionAbsoluteLifetime)
+            )["expires_at"]
             try audit.record(
                 AuditEntry(
                     actorID: accountID, action: "session.created", targetType: "session",
@@ -120,7 +120,7 @@ public struct AuthenticationService: Sendable {
                 kind: "not-a-session", detail: "This credential is an API token; revoke it instead.")
         }
         try pool.withTransaction { connection in
-            try connection.query(CredentialRepository.revokeSession, [id])
+            try connection.query(CredentialRepository.revokeSession(id))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "session.revoked", targetType: "session",

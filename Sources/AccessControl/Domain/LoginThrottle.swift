@@ -15,22 +15,29 @@ struct LoginThrottle: Sendable {
     /// Failures older than this are forgotten.
     static let window = 900
 
-    static let blocked = Statement(
-        "throttle_blocked",
-        "SELECT ceil(extract(epoch FROM max(blocked_until) - now()))::int FROM login_throttle WHERE key = ANY($1) AND blocked_until > now()"
-    )
-    static let fail = Statement(
-        "throttle_fail",
+    /// Whole seconds until the last of `keys`' blocks ends; NULL when none is blocked.
+    static func blocked(_ keys: [String]) -> SQL {
         """
-        INSERT INTO login_throttle AS t (key, failures, window_start) VALUES ($1, 1, now())
+        SELECT ceil(extract(epoch FROM max(blocked_until) - now()))::int AS wait_seconds FROM login_throttle
+        WHERE key = ANY(\(keys)) AND blocked_until > now()
+        """
+    }
+    /// Counts one failure under `key`, starting over once its window has passed.
+    static func fail(_ key: String) -> SQL {
+        """
+        INSERT INTO login_throttle AS t (key, failures, window_start) VALUES (\(key), 1, now())
         ON CONFLICT (key) DO UPDATE SET
-            failures = CASE WHEN t.window_start < now() - make_interval(secs => $2) THEN 1 ELSE t.failures + 1 END,
-            window_start = CASE WHEN t.window_start < now() - make_interval(secs => $2) THEN now() ELSE t.window_start END
+            failures = CASE WHEN t.window_start < now() - make_interval(secs => \(window)) THEN 1
+                            ELSE t.failures + 1 END,
+            window_start = CASE WHEN t.window_start < now() - make_interval(secs => \(window)) THEN now()
+                                ELSE t.window_start END
         RETURNING failures
-        """)
-    static let block = Statement(
-        "throttle_block", "UPDATE login_throttle SET blocked_until = now() + make_interval(secs => $2) WHERE key = $1")
-    static let clear = Statement("throttle_clear", "DELETE FROM login_throttle WHERE key = $1")
+        """
+    }
+    static func block(_ key: String, seconds: Int) -> SQL {
+        "UPDATE login_throttle SET blocked_until = now() + make_interval(secs => \(seconds)) WHERE key = \(key)"
+    }
+    static func clear(_ key: String) -> SQL { "DELETE FROM login_throttle WHERE key = \(key)" }
 
     struct Keys {
         let pair: String
@@ -45,30 +52,32 @@ struct LoginThrottle: Sendable {
 
     /// Seconds until another attempt may be made, or nil when one may be made now.
     func wait(_ keys: Keys, on connection: Connection) throws -> Int? {
-        guard let row = try connection.query(LoginThrottle.blocked, [keys.all]).first, !row.isNull(0) else {
+        // An aggregate: one row, NULL when no key is blocked.
+        guard let wait: Int = try connection.single(LoginThrottle.blocked(keys.all))["wait_seconds"] else {
             return nil
         }
-        return max(1, try row.int(0))
+        return max(1, wait)
     }
 
     func recordFailure(_ keys: Keys, on connection: Connection) throws {
         func count(_ key: String) throws -> Int {
-            try connection.query(LoginThrottle.fail, [key, LoginThrottle.window]).first!.int(0)
+            try connection.single(LoginThrottle.fail(key))["failures"]
         }
         let pairFailures = try count(keys.pair)
         if pairFailures > LoginThrottle.freeFailures {
             let exponent = min(pairFailures - LoginThrottle.freeFailures, 20)
-            try connection.query(LoginThrottle.block, [keys.pair, min(1 << exponent, LoginThrottle.maximumBackoff)])
+            try connection.query(
+                LoginThrottle.block(keys.pair, seconds: min(1 << exponent, LoginThrottle.maximumBackoff)))
         }
         if try count(keys.email) >= LoginThrottle.emailCeiling {
-            try connection.query(LoginThrottle.block, [keys.email, LoginThrottle.ceilingBlock])
+            try connection.query(LoginThrottle.block(keys.email, seconds: LoginThrottle.ceilingBlock))
         }
         if try count(keys.address) >= LoginThrottle.addressCeiling {
-            try connection.query(LoginThrottle.block, [keys.address, LoginThrottle.ceilingBlock])
+            try connection.query(LoginThrottle.block(keys.address, seconds: LoginThrottle.ceilingBlock))
         }
     }
 
     func recordSuccess(_ keys: Keys, on connection: Connection) throws {
-        try connection.query(LoginThrottle.clear, [keys.pair])
+        try connection.query(LoginThrottle.clear(keys.pair))
     }
 }

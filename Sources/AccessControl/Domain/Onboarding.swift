@@ -10,92 +10,99 @@ public struct Onboarding: Sendable {
         var lifetime: TimeInterval { self == .activation ? 72 * 3600 : 24 * 3600 }
     }
 
-    static let issue = Statement(
-        "account_token_issue",
+    static func issue(_ id: UUID, _ purpose: Purpose, for account: UUID, digest: String) -> SQL {
         """
         INSERT INTO account_tokens (id, account_id, purpose, token_hash, expires_at)
-        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING expires_at
-        """)
+        VALUES (\(id), \(account), \(purpose.rawValue), \(digest), now() + make_interval(secs => \(purpose.lifetime)))
+        RETURNING expires_at
+        """
+    }
     /// Spends a token (once, before it expires) and returns its account.
-    static let redeem = Statement(
-        "account_token_redeem",
+    static func redeem(_ digest: String, _ purpose: Purpose) -> SQL {
         """
         UPDATE account_tokens SET used_at = now()
-        WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
+        WHERE token_hash = \(digest) AND purpose = \(purpose.rawValue) AND used_at IS NULL AND expires_at > now()
         RETURNING account_id
-        """)
-    static let retireOthers = Statement(
-        "account_token_retire", "UPDATE account_tokens SET used_at = now() WHERE account_id = $1 AND used_at IS NULL")
-    static let isLive = Statement(
-        "account_token_live",
-        "SELECT 1 FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
-    )
-    static let activate = Statement(
-        "account_activate",
         """
-        UPDATE accounts SET password_hash = $2, status = CASE WHEN status = 'invited' THEN 'active' ELSE status END,
+    }
+    static func retireOthers(of account: UUID) -> SQL {
+        "UPDATE account_tokens SET used_at = now() WHERE account_id = \(account) AND used_at IS NULL"
+    }
+    static func isLive(_ digest: String, _ purpose: Purpose) -> SQL {
+        """
+        SELECT 1 FROM account_tokens
+        WHERE token_hash = \(digest) AND purpose = \(purpose.rawValue) AND used_at IS NULL AND expires_at > now()
+        """
+    }
+    static func activate(_ account: UUID, hash: String) -> SQL {
+        """
+        UPDATE accounts SET password_hash = \(hash),
+               status = CASE WHEN status = 'invited' THEN 'active' ELSE status END,
                version = version + 1, updated_at = now()
-        WHERE id = $1 AND status IN ('invited', 'active') RETURNING id
-        """)
-    static let revokeSessions = Statement(
-        "account_revoke_sessions", "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL"
-    )
-    static let revokeTokens = Statement(
-        "account_revoke_tokens", "UPDATE api_tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL"
-    )
-    static let erase = Statement(
-        "account_erase",
+        WHERE id = \(account) AND status IN ('invited', 'active') RETURNING id
+        """
+    }
+    static func revokeSessions(of account: UUID) -> SQL {
+        "UPDATE sessions SET revoked_at = now() WHERE account_id = \(account) AND revoked_at IS NULL"
+    }
+    static func revokeTokens(of account: UUID) -> SQL {
+        "UPDATE api_tokens SET revoked_at = now() WHERE account_id = \(account) AND revoked_at IS NULL"
+    }
+    static func erase(_ account: UUID) -> SQL {
         """
         UPDATE accounts SET email = 'erased-' || id || '@erased.invalid', display_name = 'Former member',
                password_hash = NULL, organisation_id = NULL, job_title = NULL, country = NULL, expertise = '{}',
                locale = 'en', time_zone = 'UTC', status = 'deleted', can_create_communities = false,
                version = version + 1, updated_at = now()
-        WHERE id = $1 AND status <> 'deleted' RETURNING id
-        """)
+        WHERE id = \(account) AND status <> 'deleted' RETURNING id
+        """
+    }
     /// A community where the person is the only active convenor: erasing them would leave it
     /// with none.
-    static let soleConvenorships = Statement(
-        "account_sole_convenorships",
+    static func soleConvenorships(of account: UUID) -> SQL {
         """
         SELECT m.community_id FROM memberships m
-        WHERE m.account_id = $1 AND m.role = 'convenor' AND \(Visibility.membershipIsLive("m"))
+        WHERE m.account_id = \(account) AND m.role = 'convenor' AND \(Visibility.isLive("m"))
           AND NOT EXISTS (SELECT 1 FROM memberships o JOIN accounts oa ON oa.id = o.account_id
-                          WHERE o.community_id = m.community_id AND o.account_id <> $1 AND o.role = 'convenor'
-                            AND \(Visibility.membershipIsLive("o")) AND oa.status = 'active')
+                          WHERE o.community_id = m.community_id AND o.account_id <> \(account) AND o.role = 'convenor'
+                            AND \(Visibility.isLive("o")) AND oa.status = 'active')
         LIMIT 1
-        """)
+        """
+    }
     /// What the person wrote about themselves elsewhere is wiped (declarations, application
     /// answers); what is open is closed (applications withdrawn, invitations revoked); every
     /// membership, circle place and meeting invitation ends.
-    static let eraseParticipation = Statement(
-        "account_erase_participation",
+    static func eraseParticipation(of account: UUID) -> SQL {
         """
         WITH declarations_wiped AS (
-                 UPDATE declarations SET description = 'Erased', theme_ids = '{}', withdrawn_at = coalesce(withdrawn_at, now())
-                 WHERE account_id = $1),
+                 UPDATE declarations SET description = 'Erased', theme_ids = '{}',
+                        withdrawn_at = coalesce(withdrawn_at, now())
+                 WHERE account_id = \(account)),
              applications_closed AS (
                  UPDATE applications SET answers = '{}',
                         status = CASE WHEN status = 'applied' THEN 'withdrawn' ELSE status END,
                         decided_at = CASE WHEN status = 'applied' THEN now() ELSE decided_at END
-                 WHERE account_id = $1),
+                 WHERE account_id = \(account)),
              invitations_revoked AS (
-                 UPDATE invitations SET status = 'revoked', decided_at = now() WHERE account_id = $1 AND status = 'pending'),
-             circles_left AS (DELETE FROM circle_members WHERE account_id = $1),
-             meetings_left AS (DELETE FROM meeting_guests WHERE account_id = $1)
-        UPDATE memberships SET status = 'left', version = version + 1, updated_at = now() WHERE account_id = $1
-        """)
-    /// The addresses the person's own acts came from (they sit outside the audit hash).
-    static let forgetAddresses = Statement(
-        "account_forget_addresses",
-        "DELETE FROM audit_event_addresses WHERE event_id IN (SELECT id FROM audit_events WHERE actor_id = $1)")
-    /// Marks a token rotated (once) and ends it after the overlap; no row when it was rotated already.
-    static let retire = Statement(
-        "token_retire",
+                 UPDATE invitations SET status = 'revoked', decided_at = now()
+                 WHERE account_id = \(account) AND status = 'pending'),
+             circles_left AS (DELETE FROM circle_members WHERE account_id = \(account)),
+             meetings_left AS (DELETE FROM meeting_guests WHERE account_id = \(account))
+        UPDATE memberships SET status = 'left', version = version + 1, updated_at = now() WHERE account_id = \(account)
         """
-        UPDATE api_tokens SET replaced_by = $3,
-               expires_at = LEAST(coalesce(expires_at, 'infinity'), now() + make_interval(secs => $2))
-        WHERE id = $1 AND replaced_by IS NULL AND revoked_at IS NULL RETURNING id
-        """)
+    }
+    /// The addresses the person's own acts came from (they sit outside the audit hash).
+    static func forgetAddresses(of account: UUID) -> SQL {
+        "DELETE FROM audit_event_addresses WHERE event_id IN (SELECT id FROM audit_events WHERE actor_id = \(account))"
+    }
+    /// Marks a token rotated (once) and ends it after the overlap; no row when it was rotated already.
+    static func retire(_ token: UUID, overlapSeconds: Int, successor: UUID) -> SQL {
+        """
+        UPDATE api_tokens SET replaced_by = \(successor),
+               expires_at = LEAST(coalesce(expires_at, 'infinity'), now() + make_interval(secs => \(overlapSeconds)))
+        WHERE id = \(token) AND replaced_by IS NULL AND revoked_at IS NULL RETURNING id
+        """
+    }
 
     let pool: ConnectionPool
     let passwords: PasswordHashing
@@ -117,7 +124,7 @@ public struct Onboarding: Sendable {
     ) {
         try Policy.authorize(caller, .resetPassword)
         return try pool.withTransaction { connection in
-            guard let row = try connection.query(AccountRepository.lockAccount, [accountID]).first else {
+            guard let row = try connection.query(AccountRepository.lockAccount(accountID)).first else {
                 throw AccessError.notFound
             }
             let account = try AccountRepository.account(row)
@@ -125,11 +132,11 @@ public struct Onboarding: Sendable {
                 throw AccessError.conflict(
                     kind: "account-not-active", detail: "The account is \(account.status.rawValue).")
             }
-            try connection.query(Onboarding.retireOthers, [accountID])
+            try connection.query(Onboarding.retireOthers(of: accountID))
             // A reset means the old password is not to be trusted: it stops working now.
-            try connection.query(AccountRepository.setPassword, [accountID, String?.none])
+            try connection.query(AccountRepository.setPassword(accountID, nil))
             let issued = try issue(.reset, for: accountID, on: connection)
-            try connection.query(Onboarding.revokeSessions, [accountID])
+            try connection.query(Onboarding.revokeSessions(of: accountID))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.reset_issued", targetType: "account",
@@ -146,18 +153,21 @@ public struct Onboarding: Sendable {
         try validation.check()
         let digest = Secrets.digest(token)
         // A junk token is refused before the (costly) hash; spending it below is what counts.
-        guard try !pool.withConnection({ try $0.query(Onboarding.isLive, [digest, purpose.rawValue]) }).isEmpty else {
+        guard try !pool.withConnection({ try $0.query(Onboarding.isLive(digest, purpose)) }).isEmpty else {
             throw AccessError.invalid("token", "is unknown, used or expired")
         }
         let hash = try passwords.hash(password)
         try pool.withTransaction { connection in
-            guard let accountID = try connection.query(Onboarding.redeem, [digest, purpose.rawValue]).first?.uuid(0),
-                try !connection.query(Onboarding.activate, [accountID, hash]).isEmpty
+            guard
+                let accountID = try connection.query(Onboarding.redeem(digest, purpose)).first.map({
+                    try $0["account_id"] as UUID
+                }),
+                try !connection.query(Onboarding.activate(accountID, hash: hash)).isEmpty
             else {
                 throw AccessError.invalid("token", "is unknown, used or expired")
             }
             // Whoever held a session before the new password holds none after it.
-            try connection.query(Onboarding.revokeSessions, [accountID])
+            try connection.query(Onboarding.revokeSessions(of: accountID))
             try audit.record(
                 AuditEntry(
                     actorID: accountID, action: purpose == .activation ? "account.activated" : "account.password_reset",
@@ -175,23 +185,23 @@ public struct Onboarding: Sendable {
             throw AccessError.conflict(kind: "cannot-erase-self", detail: "Ask another admin to erase your account.")
         }
         try pool.withTransaction { connection in
-            guard try !connection.query(AccountRepository.findAccount, [accountID]).isEmpty else {
+            guard try !connection.query(AccountRepository.findAccount(accountID)).isEmpty else {
                 throw AccessError.notFound
             }
-            if let community = try connection.query(Onboarding.soleConvenorships, [accountID]).first {
+            if let row = try connection.query(Onboarding.soleConvenorships(of: accountID)).first {
+                let community: UUID = try row["community_id"]
                 throw AccessError.conflict(
                     kind: "last-convenor",
-                    detail:
-                        "This person is the only convenor of community \(try community.uuid(0).uuidString.lowercased()); "
+                    detail: "This person is the only convenor of community \(community.uuidString.lowercased()); "
                         + "another convenor is needed first.")
             }
-            guard try !connection.query(Onboarding.erase, [accountID]).isEmpty else {
+            guard try !connection.query(Onboarding.erase(accountID)).isEmpty else {
                 throw AccessError.conflict(kind: "already-erased", detail: "This account was erased already.")
             }
-            try connection.query(Onboarding.revokeSessions, [accountID])
-            try connection.query(Onboarding.revokeTokens, [accountID])
-            try connection.query(Onboarding.forgetAddresses, [accountID])
-            try connection.query(Onboarding.eraseParticipation, [accountID])
+            try connection.query(Onboarding.revokeSessions(of: accountID))
+            try connection.query(Onboarding.revokeTokens(of: accountID))
+            try connection.query(Onboarding.forgetAddresses(of: accountID))
+            try connection.query(Onboarding.eraseParticipation(of: accountID))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.erased", targetType: "account",
@@ -204,9 +214,8 @@ public struct Onboarding: Sendable {
         secret: String, expiresAt: Date
     ) {
         let secret = Secrets.oneTimeToken()
-        let expiresAt = try connection.query(
-            Onboarding.issue, [UUIDv7.make(), accountID, purpose.rawValue, Secrets.digest(secret), purpose.lifetime]
-        ).first!.date(0)
+        let expiresAt: Date = try connection.single(
+            Onboarding.issue(UUIDv7.make(), purpose, for: accountID, digest: Secrets.digest(secret)))["expires_at"]
         return (secret, expiresAt)
     }
 }

@@ -45,32 +45,40 @@ public struct SessionInfo: Sendable {
 
 /// A person's own profile, password, sessions and data (`/v1/me...`).
 public struct ProfileService: Sendable {
-    static let updateProfile = Statement(
-        "profile_update",
+    static func updateProfile(_ account: Account) -> SQL {
         """
-        UPDATE accounts SET display_name = $2, job_title = $3, country = $4, expertise = $5, locale = $6, time_zone = $7,
-               list_job_title = $8, list_expertise = $9, version = version + 1, updated_at = now()
-        WHERE id = $1
-        """)
-    static let passwordHash = Statement("profile_password_hash", "SELECT password_hash FROM accounts WHERE id = $1")
-    static let revokeOtherSessions = Statement(
-        "profile_revoke_other_sessions",
-        "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2"
-    )
-    static let sessions = Statement(
-        "profile_sessions",
+        UPDATE accounts SET display_name = \(account.displayName), job_title = \(account.jobTitle),
+               country = \(account.country), expertise = \(account.expertise), locale = \(account.locale),
+               time_zone = \(account.timeZone), list_job_title = \(account.listJobTitle),
+               list_expertise = \(account.listExpertise), version = version + 1, updated_at = now()
+        WHERE id = \(account.id)
+        """
+    }
+    static func passwordHash(of account: UUID) -> SQL { "SELECT password_hash FROM accounts WHERE id = \(account)" }
+    /// Every live session of the person but `current` (none spared when nil).
+    static func revokeOtherSessions(of account: UUID, except current: UUID?) -> SQL {
+        """
+        UPDATE sessions SET revoked_at = now()
+        WHERE account_id = \(account) AND revoked_at IS NULL AND id IS DISTINCT FROM \(current)
+        """
+    }
+    static func sessions(of account: UUID, idleLifetime: TimeInterval, after: UUID?, limit: Int) -> SQL {
         """
         SELECT id, created_at, last_seen_at, expires_at FROM sessions
-        WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > now()
-          AND last_seen_at > now() - make_interval(secs => $4) AND ($2::uuid IS NULL OR id > $2)
-        ORDER BY id LIMIT $3
-        """)
-    static let revokeSession = Statement(
-        "profile_revoke_session",
-        "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL RETURNING id")
+        WHERE account_id = \(account) AND revoked_at IS NULL AND expires_at > now()
+          AND last_seen_at > now() - make_interval(secs => \(idleLifetime))
+          AND (\(after)::uuid IS NULL OR id > \(after))
+        ORDER BY id LIMIT \(limit)
+        """
+    }
+    static func revokeSession(_ id: UUID, of account: UUID) -> SQL {
+        """
+        UPDATE sessions SET revoked_at = now() WHERE id = \(id) AND account_id = \(account) AND revoked_at IS NULL
+        RETURNING id
+        """
+    }
     /// Everything stored about one person, as one JSON document built in SQL.
-    static let export = Statement(
-        "profile_export",
+    static func export(_ account: UUID) -> SQL {
         """
         SELECT json_build_object(
             'account', (SELECT json_build_object(
@@ -80,56 +88,61 @@ public struct ProfileService: Sendable {
                 'time_zone', a.time_zone, 'platform_role', a.platform_role,
                 'can_create_communities', a.can_create_communities, 'status', a.status,
                 'created_at', praxis_time(a.created_at), 'updated_at', praxis_time(a.updated_at),
-                'organisation', (SELECT json_build_object('id', o.id, 'name', o.name, 'kind', o.kind, 'country', o.country,
-                                                          'sector', o.sector)
+                'organisation', (SELECT json_build_object('id', o.id, 'name', o.name, 'kind', o.kind,
+                                                          'country', o.country, 'sector', o.sector)
                                  FROM organisations o WHERE o.id = a.organisation_id))
-                FROM accounts a WHERE a.id = $1),
+                FROM accounts a WHERE a.id = \(account)),
             'sessions', coalesce((SELECT json_agg(json_build_object(
                 'id', s.id, 'created_at', praxis_time(s.created_at), 'last_seen_at', praxis_time(s.last_seen_at),
                 'expires_at', praxis_time(s.expires_at), 'revoked_at', praxis_time(s.revoked_at)) ORDER BY s.id)
-                FROM sessions s WHERE s.account_id = $1), '[]'),
+                FROM sessions s WHERE s.account_id = \(account)), '[]'),
             'tokens', coalesce((SELECT json_agg(json_build_object(
-                'id', t.id, 'name', t.name, 'prefix', t.token_prefix, 'scopes', t.scopes, 'community_ids', t.community_ids,
+                'id', t.id, 'name', t.name, 'prefix', t.token_prefix, 'scopes', t.scopes,
+                'community_ids', t.community_ids,
                 'expires_at', praxis_time(t.expires_at), 'last_used_at', praxis_time(t.last_used_at),
                 'revoked_at', praxis_time(t.revoked_at), 'created_at', praxis_time(t.created_at)) ORDER BY t.id)
-                FROM api_tokens t WHERE t.account_id = $1), '[]'),
+                FROM api_tokens t WHERE t.account_id = \(account)), '[]'),
             'audit_events', coalesce((SELECT json_agg(json_build_object(
                 'id', e.id, 'occurred_at', praxis_time(e.occurred_at), 'action', e.action, 'target_type', e.target_type,
                 'target_id', e.target_id,
-                'address', (SELECT x.address FROM audit_event_addresses x WHERE x.event_id = e.id AND e.actor_id = $1))
+                'address', (SELECT x.address FROM audit_event_addresses x
+                            WHERE x.event_id = e.id AND e.actor_id = \(account)))
                 ORDER BY e.seq)
                 FROM audit_events e
-                WHERE (e.target_type = 'account' AND e.target_id = $1::text) OR (e.actor_id = $1 AND e.target_type = 'session')),
+                WHERE (e.target_type = 'account' AND e.target_id = \(account)::text)
+                   OR (e.actor_id = \(account) AND e.target_type = 'session')),
                 '[]'),
             'memberships', coalesce((SELECT json_agg(json_build_object(
-                'community_id', m.community_id, 'role', m.role, 'status', m.status, 'joined_at', praxis_time(m.joined_at),
+                'community_id', m.community_id, 'role', m.role, 'status', m.status,
+                'joined_at', praxis_time(m.joined_at),
                 'expires_at', praxis_time(m.expires_at)) ORDER BY m.community_id)
-                FROM memberships m WHERE m.account_id = $1), '[]'),
+                FROM memberships m WHERE m.account_id = \(account)), '[]'),
             'norm_acceptances', coalesce((SELECT json_agg(json_build_object(
                 'community_id', n.community_id, 'version', n.version, 'accepted_at', praxis_time(n.accepted_at))
                 ORDER BY n.community_id, n.version)
-                FROM norm_acceptances n WHERE n.account_id = $1), '[]'),
+                FROM norm_acceptances n WHERE n.account_id = \(account)), '[]'),
             'invitations', coalesce((SELECT json_agg(json_build_object(
                 'id', i.id, 'community_id', i.community_id, 'role', i.role, 'status', i.status,
                 'created_at', praxis_time(i.created_at)) ORDER BY i.id)
-                FROM invitations i WHERE i.account_id = $1), '[]'),
+                FROM invitations i WHERE i.account_id = \(account)), '[]'),
             'applications', coalesce((SELECT json_agg(json_build_object(
                 'id', ap.id, 'community_id', ap.community_id, 'answers', ap.answers, 'status', ap.status,
                 'created_at', praxis_time(ap.created_at)) ORDER BY ap.id)
-                FROM applications ap WHERE ap.account_id = $1), '[]'),
+                FROM applications ap WHERE ap.account_id = \(account)), '[]'),
             'declarations', coalesce((SELECT json_agg(json_build_object(
                 'id', d.id, 'community_id', d.community_id, 'description', d.description, 'theme_ids', d.theme_ids,
                 'created_at', praxis_time(d.created_at), 'withdrawn_at', praxis_time(d.withdrawn_at)) ORDER BY d.id)
-                FROM declarations d WHERE d.account_id = $1), '[]'),
+                FROM declarations d WHERE d.account_id = \(account)), '[]'),
             'circles', coalesce((SELECT json_agg(json_build_object(
                 'circle_id', cm.circle_id, 'added_at', praxis_time(cm.added_at)) ORDER BY cm.circle_id)
-                FROM circle_members cm WHERE cm.account_id = $1), '[]'),
+                FROM circle_members cm WHERE cm.account_id = \(account)), '[]'),
             'meeting_rsvps', coalesce((SELECT json_agg(json_build_object(
                 'meeting_id', r.meeting_id, 'response', r.response, 'recording_consent', r.recording_consent,
                 'answered_at', praxis_time(r.answered_at)) ORDER BY r.meeting_id)
-                FROM meeting_rsvps r WHERE r.account_id = $1), '[]')
-        )::text
-        """)
+                FROM meeting_rsvps r WHERE r.account_id = \(account)), '[]')
+        )::text AS document
+        """
+    }
 
     let pool: ConnectionPool
     let passwords: PasswordHashing
@@ -147,7 +160,7 @@ public struct ProfileService: Sendable {
     ) throws -> Account {
         try Policy.authorize(caller, .editOwnProfile)
         return try pool.withTransaction { connection in
-            guard let row = try connection.query(AccountRepository.lockAccount, [caller.accountID]).first else {
+            guard let row = try connection.query(AccountRepository.lockAccount(caller.accountID)).first else {
                 throw AccessError.notFound
             }
             var account = try AccountRepository.account(row)
@@ -156,20 +169,13 @@ public struct ProfileService: Sendable {
             try validation.check()
             try matches(account.version)
             change.apply(to: &account)
-            try connection.query(
-                ProfileService.updateProfile,
-                [
-                    account.id, account.displayName, account.jobTitle, account.country, account.expertise,
-                    account.locale,
-                    account.timeZone, account.listJobTitle, account.listExpertise,
-                ])
+            try connection.query(ProfileService.updateProfile(account))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.profile_updated", targetType: "account",
                     targetID: account.id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
                 on: connection)
-            return try AccountRepository.account(
-                try connection.query(AccountRepository.findAccount, [account.id]).first!)
+            return try AccountRepository.account(connection.single(AccountRepository.findAccount(account.id)))
         }
     }
 
@@ -189,7 +195,9 @@ public struct ProfileService: Sendable {
             return .throttled(retryAfterSeconds: wait)
         }
         let stored = try pool.withConnection {
-            try $0.query(ProfileService.passwordHash, [caller.accountID]).first?.optionalString(0)
+            try $0.query(ProfileService.passwordHash(of: caller.accountID)).first.flatMap {
+                try $0["password_hash"] as String?
+            }
         }
         guard try passwords.verify(current, hash: stored) else {
             try pool.withTransaction { try throttle.recordFailure(keys, on: $0) }
@@ -197,9 +205,10 @@ public struct ProfileService: Sendable {
         }
         let hash = try passwords.hash(new)
         try pool.withTransaction { connection in
-            try connection.query(AccountRepository.setPassword, [caller.accountID, hash])
-            try connection.query(ProfileService.revokeOtherSessions, [caller.accountID, currentSession(caller)])
-            try connection.query(Onboarding.retireOthers, [caller.accountID])
+            try connection.query(AccountRepository.setPassword(caller.accountID, hash))
+            try connection.query(
+                ProfileService.revokeOtherSessions(of: caller.accountID, except: currentSession(caller)))
+            try connection.query(Onboarding.retireOthers(of: caller.accountID))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.password_changed", targetType: "account",
@@ -215,12 +224,14 @@ public struct ProfileService: Sendable {
         let current = currentSession(caller)
         return try pool.withConnection { connection in
             try connection.query(
-                ProfileService.sessions, [caller.accountID, after, limit, AuthenticationService.sessionIdleLifetime]
+                ProfileService.sessions(
+                    of: caller.accountID, idleLifetime: AuthenticationService.sessionIdleLifetime, after: after,
+                    limit: limit)
             ) { row in
-                let id = try row.uuid(0)
+                let id: UUID = try row["id"]
                 return SessionInfo(
-                    id: id, createdAt: try row.date(1), lastSeenAt: try row.date(2), expiresAt: try row.date(3),
-                    current: id == current)
+                    id: id, createdAt: try row["created_at"], lastSeenAt: try row["last_seen_at"],
+                    expiresAt: try row["expires_at"], current: id == current)
             }
         }
     }
@@ -229,7 +240,7 @@ public struct ProfileService: Sendable {
     public func revokeSession(_ id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
         try Policy.authorize(caller, .manageOwnSecurity)
         try pool.withTransaction { connection in
-            guard try !connection.query(ProfileService.revokeSession, [id, caller.accountID]).isEmpty else {
+            guard try !connection.query(ProfileService.revokeSession(id, of: caller.accountID)).isEmpty else {
                 throw AccessError.notFound
             }
             try audit.record(
@@ -244,7 +255,8 @@ public struct ProfileService: Sendable {
     public func revokeOtherSessions(by caller: Caller, from origin: RequestOrigin) throws {
         try Policy.authorize(caller, .manageOwnSecurity)
         try pool.withTransaction { connection in
-            try connection.query(ProfileService.revokeOtherSessions, [caller.accountID, currentSession(caller)])
+            try connection.query(
+                ProfileService.revokeOtherSessions(of: caller.accountID, except: currentSession(caller)))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "session.revoked_others", targetType: "account",
@@ -258,7 +270,7 @@ public struct ProfileService: Sendable {
     public func export(for caller: Caller, from origin: RequestOrigin) throws -> String {
         try Policy.authorize(caller, .manageOwnSecurity)
         return try pool.withTransaction { connection in
-            let document = try connection.query(ProfileService.export, [caller.accountID]).first!.string(0)
+            let document: String = try connection.single(ProfileService.export(caller.accountID))["document"]
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.exported", targetType: "account",

@@ -62,20 +62,19 @@ public struct TokenService: Sendable {
         let id = UUIDv7.make()
         return try pool.withTransaction { connection in
             if input.scopes.contains(.admin) && owner != caller.accountID {
-                let role = try connection.query(AccountRepository.findAccount, [owner]).first.map(
+                let role = try connection.query(AccountRepository.findAccount(owner)).first.map(
                     AccountRepository.account)?.platformRole
                 if role != .admin { throw AccessError.invalid("scopes", "admin is for platform admins only") }
             }
             let row: Row
             do {
-                row = try connection.query(
-                    CredentialRepository.insertToken,
-                    [
-                        id, owner, input.organisationID, input.name, Secrets.digest(secret), String(secret.prefix(12)),
-                        Array(Set(input.scopes)).sorted().map(\.rawValue), input.communityIDs, input.expiresAt,
-                        caller.accountID,
-                    ]
-                ).first!
+                row = try connection.single(
+                    CredentialRepository.insertToken(
+                        .init(
+                            id: id, accountID: owner, organisationID: input.organisationID, name: input.name,
+                            digest: Secrets.digest(secret), prefix: String(secret.prefix(12)),
+                            scopes: Array(Set(input.scopes)).sorted().map(\.rawValue), communityIDs: input.communityIDs,
+                            expiresAt: input.expiresAt, createdBy: caller.accountID)))
             } catch PostgresError.foreignKeyViolation(let constraint) {
                 throw AccessError.invalid(
                     constraint?.contains("organisation") == true ? "organisation_id" : "account_id",
@@ -97,14 +96,15 @@ public struct TokenService: Sendable {
         try Policy.authorize(caller, owner == caller.accountID ? .manageOwnTokens : .manageTokensOfOthers)
         return try pool.withConnection { connection in
             try connection.query(
-                CredentialRepository.listTokens, [owner, after, limit], decode: CredentialRepository.token)
+                CredentialRepository.listTokens(of: owner, after: after, limit: limit),
+                decode: CredentialRepository.token)
         }
     }
 
     /// One token of the caller's (admins: anyone's); another person's token is not visible.
     public func token(_ id: UUID, for caller: Caller) throws -> APIToken {
         try Policy.authorize(caller, .manageOwnTokens)
-        guard let row = try pool.withConnection({ try $0.query(CredentialRepository.findToken, [id]) }).first else {
+        guard let row = try pool.withConnection({ try $0.query(CredentialRepository.findToken(id)) }).first else {
             throw AccessError.notFound
         }
         let token = try CredentialRepository.token(row)
@@ -119,7 +119,7 @@ public struct TokenService: Sendable {
     {
         try Policy.authorize(caller, .manageOwnTokens)
         return try pool.withTransaction { connection in
-            guard let row = try connection.query(CredentialRepository.findToken, [id]).first else {
+            guard let row = try connection.query(CredentialRepository.findToken(id)).first else {
                 throw AccessError.notFound
             }
             let old = try CredentialRepository.token(row)
@@ -132,18 +132,20 @@ public struct TokenService: Sendable {
             }
             let secret = Secrets.apiToken()
             let successor = UUIDv7.make()
-            guard try !connection.query(Onboarding.retire, [id, overlapSeconds, successor]).isEmpty else {
+            guard
+                try !connection.query(Onboarding.retire(id, overlapSeconds: overlapSeconds, successor: successor))
+                    .isEmpty
+            else {
                 throw AccessError.conflict(
                     kind: "already-rotated", detail: "This token has a successor already; rotate that one.")
             }
-            let created = try connection.query(
-                CredentialRepository.insertToken,
-                [
-                    successor, old.accountID, old.organisationID, old.name, Secrets.digest(secret),
-                    String(secret.prefix(12)),
-                    old.scopes.map(\.rawValue), old.communityIDs, old.expiresAt, caller.accountID,
-                ]
-            ).first!
+            let created = try connection.single(
+                CredentialRepository.insertToken(
+                    .init(
+                        id: successor, accountID: old.accountID, organisationID: old.organisationID, name: old.name,
+                        digest: Secrets.digest(secret), prefix: String(secret.prefix(12)),
+                        scopes: old.scopes.map(\.rawValue), communityIDs: old.communityIDs, expiresAt: old.expiresAt,
+                        createdBy: caller.accountID)))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "token.rotated", targetType: "token",
@@ -157,7 +159,7 @@ public struct TokenService: Sendable {
     /// The token the caller authenticated with.
     public func current(_ caller: Caller) throws -> APIToken {
         guard case .token(let id) = caller.credential,
-            let row = try pool.withConnection({ try $0.query(CredentialRepository.findToken, [id]) }).first
+            let row = try pool.withConnection({ try $0.query(CredentialRepository.findToken(id)) }).first
         else { throw AccessError.notFound }
         return try CredentialRepository.token(row)
     }
@@ -165,7 +167,7 @@ public struct TokenService: Sendable {
     /// Revokes a token of the caller's (admins: anyone's). Another person's token is not visible.
     public func revoke(_ id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
         try pool.withTransaction { connection in
-            guard let row = try connection.query(CredentialRepository.findToken, [id]).first else {
+            guard let row = try connection.query(CredentialRepository.findToken(id)).first else {
                 throw AccessError.notFound
             }
             let token = try CredentialRepository.token(row)
@@ -176,7 +178,7 @@ public struct TokenService: Sendable {
             guard token.revokedAt == nil else {
                 throw AccessError.conflict(kind: "already-revoked", detail: "This token was revoked already.")
             }
-            try connection.query(CredentialRepository.revokeToken, [id])
+            try connection.query(CredentialRepository.revokeToken(id))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "token.revoked", targetType: "token",
