@@ -73,11 +73,6 @@ public enum Visibility {
         """
     }
 
-    /// A circle (alias `ci`) exists for the caller only while they are in it, within the token's reach.
-    public static func circle(account: Int, restriction: Int) -> String {
-        "(\(inCircle("ci.id", account: account)) AND \(withinReach(of: "ci.community_id", restriction: restriction)))"
-    }
-
     /// A meeting (alias `mt`): for the community's members and convenors; for observers when the
     /// meeting admits them and was created after they joined (unless the community shows them
     /// all history); for guests only when invited to it. A meeting in a circle exists only for

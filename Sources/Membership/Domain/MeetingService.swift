@@ -324,7 +324,7 @@ public struct MeetingService: Sendable {
             validation.add("observers_allowed", "the community admits no observers")
         }
         if let circle = input.circleID {
-            let visible = try connection.query(CircleRepository.find, Visibility.bindings(for: caller) + [circle]).first
+            let visible = try connection.query(CircleRepository.find(circle, for: caller)).first
             if try visible.map(CircleRepository.circle)?.communityID != community {
                 validation.add("circle_id", "is not a circle of this community that you are in")
             }

@@ -114,9 +114,10 @@ public struct MembershipService: Sendable {
             if after == .left {
                 // Leaving the community is leaving its circles: a later return does not restore them.
                 for row in try connection.query(MembershipRepository.circlesOf, [community, account]) {
+                    let circle: UUID = try row["circle_id"]
                     try connection.query(
-                        CircleRepository.removeMember, [try row.uuid(0), account, account, UUIDv7.make()])
-                    try connection.query(CircleRepository.touch, [try row.uuid(0)])
+                        CircleRepository.removeMember(account, from: circle, by: account, event: UUIDv7.make()))
+                    try connection.query(CircleRepository.touch(circle))
                 }
             }
             try audit.record(
