@@ -297,9 +297,7 @@ public struct MeetingService: Sendable {
     private func validate(
         _ input: MeetingInput, in community: UUID, for caller: Caller, on connection: Connection, standing: Rules? = nil
     ) throws -> Rules {
-        var bindings = Visibility.bindings(for: caller)
-        bindings.append(community)
-        guard let row = try connection.query(CommunityRepository.find, bindings).first else {
+        guard let row = try connection.query(CommunityRepository.find(community, for: caller)).first else {
             throw AccessError.notFound
         }
         let settings = try CommunityRepository.community(row)
