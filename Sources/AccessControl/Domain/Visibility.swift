@@ -65,27 +65,6 @@ public enum Visibility {
                 AND visibility_v.account_id = $\(account) AND visibility_v.role = 'convenor' AND \(membershipIsLive("visibility_v")))
         """
     }
-
-    /// A membership row (alias `m`): its person sees it; the community's members and observers
-    /// (not guests) see the active ones, and convenors every one.
-    public static func membership(account: Int, restriction: Int) -> String {
-        """
-        ((m.account_id = $\(account)
-          OR \(convenor(of: "m.community_id", account: account))
-          OR (\(membershipIsLive("m")) AND EXISTS (SELECT 1 FROM memberships visibility_d WHERE visibility_d.community_id = m.community_id
-                AND visibility_d.account_id = $\(account) AND visibility_d.role <> 'guest' AND \(membershipIsLive("visibility_d")))))
-         AND \(withinReach(of: "m.community_id", restriction: restriction)))
-        """
-    }
-
-    /// An invitation or application (alias `alias`): seen by the person it concerns and by the
-    /// community's convenors.
-    public static func personalRequest(_ alias: String, account: Int, restriction: Int) -> String {
-        """
-        ((\(alias).account_id = $\(account) OR \(convenor(of: "\(alias).community_id", account: account)))
-         AND \(withinReach(of: "\(alias).community_id", restriction: restriction)))
-        """
-    }
 }
 
 // The same rules as `SQL` fragments that carry their own bound values: a predicate is
