@@ -52,8 +52,9 @@ enum CommunityRepository {
         UPDATE communities SET slug = \(settings.slug), name = \(settings.name), purpose = \(settings.purpose),
                visibility = \(settings.visibility.rawValue), join_policy = \(settings.joinPolicy.rawValue),
                criteria = \(settings.criteria), allowed_member_kinds = \(settings.allowedMemberKinds.map(\.rawValue)),
-               observers_allowed = \(settings.observersAllowed), observer_history = \(settings.observerHistory.rawValue),
-               chatham_house = \(settings.chathamHouse), recording_policy = \(settings.recordingPolicy.rawValue),
+               observers_allowed = \(settings.observersAllowed),
+               observer_history = \(settings.observerHistory.rawValue), chatham_house = \(settings.chathamHouse),
+               recording_policy = \(settings.recordingPolicy.rawValue),
                min_cell_size = \(settings.minCellSize), needs_visible_to_vendors = \(settings.needsVisibleToVendors),
                version = version + 1, updated_at = now()
         WHERE id = \(id)

@@ -18,8 +18,8 @@ enum MembershipRepository {
         CASE WHEN a.list_expertise OR a.id = \(caller.accountID) THEN a.expertise END AS expertise,
         m.role, m.status, m.joined_at, m.expires_at,
         praxis_commercial_interest(a.id, m.community_id) AS commercial_interest,
-        (SELECT max(na.version) FROM norm_acceptances na WHERE na.community_id = m.community_id AND na.account_id = a.id)
-            AS accepted_norms_version,
+        (SELECT max(na.version) FROM norm_acceptances na
+         WHERE na.community_id = m.community_id AND na.account_id = a.id) AS accepted_norms_version,
         m.version
         """
     }
@@ -129,7 +129,10 @@ enum MembershipRepository {
     /// What admission checks, read without the card predicate (the caller's right to act was
     /// established first). Takes the community's row lock.
     static func admissionRules(of community: UUID) -> SQL {
-        "SELECT allowed_member_kinds, observers_allowed, join_policy FROM communities WHERE id = \(community) FOR UPDATE"
+        """
+        SELECT allowed_member_kinds, observers_allowed, join_policy FROM communities
+        WHERE id = \(community) FOR UPDATE
+        """
     }
 
     /// The account as admission to `community` sees it.

@@ -84,8 +84,8 @@ enum NormsRepository {
         p.display_name AS proposed_by_name, am.status, am.decision_reason, d.id AS decided_by_id,
         d.display_name AS decided_by_name, am.decided_at, am.adopted_version,
         (SELECT count(*) FROM amendment_endorsements e WHERE e.amendment_id = am.id) AS endorsement_count,
-        EXISTS (SELECT 1 FROM amendment_endorsements e WHERE e.amendment_id = am.id AND e.account_id = \(caller.accountID))
-            AS endorsed,
+        EXISTS (SELECT 1 FROM amendment_endorsements e
+                WHERE e.amendment_id = am.id AND e.account_id = \(caller.accountID)) AS endorsed,
         am.version, am.created_at
         """
     }
