@@ -58,81 +58,11 @@ public enum Visibility {
         "(\(activeMember(of: "c.id", account: account)) AND \(withinReach(of: "c.id", restriction: restriction)))"
     }
 
-    /// The caller is among the members of `circle` (a column holding a circle id) and still
-    /// eligible: an active member of the community, an official for a government-only circle,
-    /// without a commercial interest for one that excludes vendors.
-    public static func inCircle(_ circle: String, account: Int) -> String {
-        inCircle(circle, account: "$\(account)")
-    }
-
-    static func inCircle(_ circle: String, account: String) -> String {
-        """
-        (EXISTS (SELECT 1 FROM circle_members visibility_cm WHERE visibility_cm.circle_id = \(circle)
-                 AND visibility_cm.account_id = \(account))
-         AND praxis_circle_eligible(\(account), \(circle)))
-        """
-    }
-
-    /// A circle (alias `ci`) exists for the caller only while they are in it, within the token's reach.
-    public static func circle(account: Int, restriction: Int) -> String {
-        "(\(inCircle("ci.id", account: account)) AND \(withinReach(of: "ci.community_id", restriction: restriction)))"
-    }
-
-    /// A meeting (alias `mt`): for the community's members and convenors; for observers when the
-    /// meeting admits them and was created after they joined (unless the community shows them
-    /// all history); for guests only when invited to it. A meeting in a circle exists only for
-    /// the circle's members.
-    public static func meeting(account: Int, restriction: Int) -> String {
-        meeting(account: "$\(account)", restriction: "$\(restriction)")
-    }
-
-    /// The same for someone other than the caller (`account` a column), unrestricted by a token:
-    /// for the people a meeting lists.
-    public static func meeting(seenBy account: String) -> String {
-        meeting(account: account, restriction: "NULL")
-    }
-
-    static func meeting(account: String, restriction: String) -> String {
-        """
-        (EXISTS (SELECT 1 FROM memberships visibility_mm JOIN communities visibility_mc ON visibility_mc.id = visibility_mm.community_id
-                 WHERE visibility_mm.community_id = mt.community_id AND visibility_mm.account_id = \(account)
-                   AND \(membershipIsLive("visibility_mm"))
-                   AND (visibility_mm.role IN ('convenor', 'member')
-                        OR (visibility_mm.role = 'observer' AND mt.observers_allowed
-                            AND (visibility_mc.observer_history = 'all' OR mt.created_at >= visibility_mm.joined_at))
-                        OR (visibility_mm.role = 'guest' AND EXISTS (SELECT 1 FROM meeting_guests visibility_g
-                            WHERE visibility_g.meeting_id = mt.id AND visibility_g.account_id = \(account)))))
-         AND (mt.circle_id IS NULL OR \(inCircle("mt.circle_id", account: account)))
-         AND \(withinReach(of: "mt.community_id", restriction: restriction)))
-        """
-    }
-
     /// The caller is a convenor of `community` now.
     public static func convenor(of community: String, account: Int) -> String {
         """
         EXISTS (SELECT 1 FROM memberships visibility_v WHERE visibility_v.community_id = \(community)
                 AND visibility_v.account_id = $\(account) AND visibility_v.role = 'convenor' AND \(membershipIsLive("visibility_v")))
-        """
-    }
-
-    /// A membership row (alias `m`): its person sees it; the community's members and observers
-    /// (not guests) see the active ones, and convenors every one.
-    public static func membership(account: Int, restriction: Int) -> String {
-        """
-        ((m.account_id = $\(account)
-          OR \(convenor(of: "m.community_id", account: account))
-          OR (\(membershipIsLive("m")) AND EXISTS (SELECT 1 FROM memberships visibility_d WHERE visibility_d.community_id = m.community_id
-                AND visibility_d.account_id = $\(account) AND visibility_d.role <> 'guest' AND \(membershipIsLive("visibility_d")))))
-         AND \(withinReach(of: "m.community_id", restriction: restriction)))
-        """
-    }
-
-    /// An invitation or application (alias `alias`): seen by the person it concerns and by the
-    /// community's convenors.
-    public static func personalRequest(_ alias: String, account: Int, restriction: Int) -> String {
-        """
-        ((\(alias).account_id = $\(account) OR \(convenor(of: "\(alias).community_id", account: account)))
-         AND \(withinReach(of: "\(alias).community_id", restriction: restriction)))
         """
     }
 }

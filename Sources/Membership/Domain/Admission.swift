@@ -15,10 +15,10 @@ enum Admission {
     /// The community's admission rules, its row locked until the transaction ends. Read without
     /// a visibility predicate: callers established their right to act on it first.
     static func rules(of community: UUID, on connection: Connection) throws -> Rules {
-        let row = try connection.query(MembershipRepository.admissionRules, [community]).first!
+        let row = try connection.single(MembershipRepository.admissionRules(of: community))
         return Rules(
-            kinds: try row.stringArray(0).compactMap(MemberKind.init(rawValue:)), observersAllowed: try row.bool(1),
-            joinPolicy: try row.enumeration(2))
+            kinds: try (row["allowed_member_kinds"] as [String]).compactMap(MemberKind.init(rawValue:)),
+            observersAllowed: try row["observers_allowed"], joinPolicy: try row["join_policy"])
     }
 
     /// Observers only where allowed; a guest needs a future end, and only a guest has one.
@@ -48,14 +48,14 @@ enum Admission {
     static func checkPerson(
         _ account: UUID, for community: UUID, rules: Rules, tellingTo audience: Audience, on connection: Connection
     ) throws {
-        let person = try connection.query(MembershipRepository.person, [account, community]).first
+        let person = try connection.query(MembershipRepository.person(account, for: community)).first
         var refusal: AccessError?
         if let person {
-            let status: AccountStatus = try person.enumeration(1)
-            let commercialInterest = try person.bool(2)
+            let status: AccountStatus = try person["status"]
+            let commercialInterest: Bool = try person["commercial_interest"]
             if status != .active && status != .invited {
                 refusal = .conflict(kind: "account-not-active", detail: "This account is \(status.rawValue).")
-            } else if !rules.kinds.contains(try person.enumeration(0)) {
+            } else if !rules.kinds.contains(try person["member_kind"] as MemberKind) {
                 refusal = .forbidden(
                     reason: "member-kind-not-admitted", detail: "This community does not admit members of this kind.")
             } else if !rules.kinds.contains(.vendor) && commercialInterest {
@@ -74,12 +74,13 @@ enum Admission {
                     detail: "This person cannot join this community: they do not meet its rules.")
             }
         }
-        guard let membership = try connection.query(MembershipRepository.lockMember, [community, account]).first else {
+        guard let membership = try connection.query(MembershipRepository.lockMember(account, in: community)).first
+        else {
             return
         }
-        let status: MembershipStatus = try membership.enumeration(1)
+        let status: MembershipStatus = try membership["status"]
         // A guest whose time is up is no longer a member, and may be invited again.
-        let ended = try membership.optionalDate(2).map { $0 <= Date() } ?? false
+        let ended = try (membership["expires_at"] as Date?).map { $0 <= Date() } ?? false
         if status == .active && !ended {
             throw AccessError.conflict(kind: "already-member", detail: "This person is a member already.")
         }
@@ -92,7 +93,8 @@ enum Admission {
 
     /// A community always keeps an active convenor whose account can sign in.
     static func requireAnotherConvenor(_ community: UUID, besides account: UUID, on connection: Connection) throws {
-        let others = try connection.query(MembershipRepository.otherConvenors, [community, account]).first!.int(0)
+        let others: Int = try connection.single(
+            MembershipRepository.otherConvenors(in: community, besides: account))["convenors"]
         guard others > 0 else {
             throw AccessError.conflict(
                 kind: "last-convenor",

@@ -34,7 +34,7 @@ public struct ApplicationService: Sendable {
             let id = UUIDv7.make()
             do {
                 try connection.query(
-                    MembershipRepository.insertApplication, [id, community, caller.accountID, answers])
+                    MembershipRepository.insertApplication(id, to: community, by: caller.accountID, answers: answers))
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(
                     kind: "application-pending", detail: "You have an open application here already.")
@@ -57,8 +57,8 @@ public struct ApplicationService: Sendable {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .reviewMembership, in: community, on: connection)
             return try connection.query(
-                MembershipRepository.communityApplications,
-                Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit],
+                MembershipRepository.communityApplications(
+                    in: community, status: status, after: after, limit: limit, for: caller),
                 decode: MembershipRepository.application)
         }
     }
@@ -78,8 +78,8 @@ public struct ApplicationService: Sendable {
             if role != .member && role != .observer { validation.add("role", "must be member or observer") }
             try Admission.checkRole(role, expiresAt: nil, rules: rules, into: &validation)
             try connection.query(
-                MembershipRepository.admit,
-                [application.community.id, application.account.id, role.rawValue, Date?.none])
+                MembershipRepository.admit(
+                    application.account.id, to: application.community.id, as: role, expiresAt: nil))
             return (.approved, role, nil)
         }
     }
@@ -132,11 +132,9 @@ public struct ApplicationService: Sendable {
             }
             let rules = try Admission.rules(of: visible.community.id, on: connection)
             // Read again under the lock: the caller's standing may have changed while they waited.
-            guard
-                let row = try connection.query(
-                    MembershipRepository.lockApplication, Visibility.bindings(for: caller) + [id]
-                ).first
-            else { throw AccessError.notFound }
+            guard let row = try connection.query(MembershipRepository.lockApplication(id, for: caller)).first else {
+                throw AccessError.notFound
+            }
             let application = try MembershipRepository.application(row)
             try matches(application.version)
             guard application.status == .applied else {
@@ -145,8 +143,8 @@ public struct ApplicationService: Sendable {
             }
             let (status, role, reason) = try outcome(application, rules, connection)
             try connection.query(
-                MembershipRepository.decideApplication,
-                [id, status.rawValue, role?.rawValue, reason, byConvenor ? caller.accountID : nil])
+                MembershipRepository.decideApplication(
+                    id, as: status, role: role, reason: reason, by: byConvenor ? caller.accountID : nil))
             try audit.record(
                 "application.\(status.rawValue)", "application", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
@@ -154,10 +152,7 @@ public struct ApplicationService: Sendable {
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> MembershipApplication {
-        guard
-            let row = try connection.query(MembershipRepository.application, Visibility.bindings(for: caller) + [id])
-                .first
-        else {
+        guard let row = try connection.query(MembershipRepository.application(id, for: caller)).first else {
             throw AccessError.notFound
         }
         return try MembershipRepository.application(row)

@@ -25,12 +25,7 @@ public struct CircleService: Sendable {
             let settings = try settings()
             try validate(settings)
             let id = UUIDv7.make()
-            try connection.query(
-                CircleRepository.insert,
-                [
-                    id, community, settings.name, settings.description, settings.governmentOnly,
-                    settings.excludesVendors, caller.accountID,
-                ])
+            try connection.query(CircleRepository.insert(id, in: community, settings, by: caller.accountID))
             try add(caller.accountID, to: id, by: caller, on: connection)
             try audit.record(
                 "circle.created", "circle", id, by: caller, from: origin,
@@ -52,7 +47,7 @@ public struct CircleService: Sendable {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .readMembers, in: community, on: connection)
             return try connection.query(
-                CircleRepository.list, Visibility.bindings(for: caller) + [community, after, limit],
+                CircleRepository.list(in: community, after: after, limit: limit, for: caller),
                 decode: CircleRepository.circle)
         }
     }
@@ -71,10 +66,8 @@ public struct CircleService: Sendable {
             try change(&settings)
             try validate(settings)
             try matches(current.version)
-            try connection.query(
-                CircleRepository.update,
-                [id, settings.name, settings.description, settings.governmentOnly, settings.excludesVendors])
-            guard try connection.query(CircleRepository.ineligible, [id]).first!.int(0) == 0 else {
+            try connection.query(CircleRepository.update(id, to: settings))
+            guard try connection.single(CircleRepository.ineligibleCount(in: id))["ineligible"] as Int == 0 else {
                 throw AccessError.conflict(
                     kind: "members-not-eligible",
                     detail: "Some members would not be eligible under these rules; remove them first.")
@@ -88,7 +81,7 @@ public struct CircleService: Sendable {
         try pool.withConnection { connection in
             _ = try circle(id, for: caller)
             return try connection.query(
-                CircleRepository.members, Visibility.bindings(for: caller) + [id, after, limit],
+                CircleRepository.members(of: id, after: after, limit: limit, for: caller),
                 decode: CircleRepository.member)
         }
     }
@@ -98,7 +91,7 @@ public struct CircleService: Sendable {
         try pool.withConnection { connection in
             _ = try circle(id, for: caller)
             return try connection.query(
-                CircleRepository.history, Visibility.bindings(for: caller) + [id, after, limit],
+                CircleRepository.history(of: id, after: after, limit: limit, for: caller),
                 decode: CircleRepository.event)
         }
     }
@@ -121,11 +114,7 @@ public struct CircleService: Sendable {
     public func member(_ account: UUID, of id: UUID, for caller: Caller) throws -> CircleMember {
         try pool.withConnection { connection in
             _ = try circle(id, for: caller)
-            guard
-                let row = try connection.query(
-                    CircleRepository.member, Visibility.bindings(for: caller) + [id, account]
-                ).first
-            else {
+            guard let row = try connection.query(CircleRepository.member(account, of: id, for: caller)).first else {
                 throw AccessError.notFound
             }
             return try CircleRepository.member(row)
@@ -136,17 +125,15 @@ public struct CircleService: Sendable {
     public func removeMember(_ account: UUID, from id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
         try pool.withTransaction { connection in
             let circle = try locked(id, for: caller, on: connection, leaving: account == caller.accountID)
-            guard
-                !(try connection.query(CircleRepository.member, Visibility.bindings(for: caller) + [id, account])
-                    .isEmpty)
-            else {
+            guard !(try connection.query(CircleRepository.member(account, of: id, for: caller)).isEmpty) else {
                 throw AccessError.notFound
             }
             guard circle.memberCount > 1 else {
                 throw AccessError.conflict(kind: "last-circle-member", detail: "A circle keeps at least one member.")
             }
-            try connection.query(CircleRepository.removeMember, [id, account, caller.accountID, UUIDv7.make()])
-            try connection.query(CircleRepository.touch, [id])
+            try connection.query(
+                CircleRepository.removeMember(account, from: id, by: caller.accountID, event: UUIDv7.make()))
+            try connection.query(CircleRepository.touch(id))
             try audit.record(
                 "circle.member_removed", "circle", id, by: caller, from: origin,
                 details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
@@ -154,7 +141,7 @@ public struct CircleService: Sendable {
     }
 
     private func add(_ account: UUID, to id: UUID, by caller: Caller, on connection: Connection) throws {
-        guard try connection.query(CircleRepository.eligible, [account, id]).first!.bool(0) else {
+        guard try connection.single(CircleRepository.eligible(account, for: id))["eligible"] as Bool else {
             throw AccessError.conflict(
                 kind: "not-eligible",
                 detail:
@@ -162,16 +149,17 @@ public struct CircleService: Sendable {
             )
         }
         guard
-            !(try connection.query(CircleRepository.addMember, [id, account, caller.accountID, UUIDv7.make()]).isEmpty)
+            !(try connection.query(
+                CircleRepository.addMember(account, to: id, by: caller.accountID, event: UUIDv7.make())
+            ).isEmpty)
         else {
             throw AccessError.conflict(kind: "already-in-circle", detail: "This person is in the circle already.")
         }
-        try connection.query(CircleRepository.touch, [id])
+        try connection.query(CircleRepository.touch(id))
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Circle {
-        guard let row = try connection.query(CircleRepository.find, Visibility.bindings(for: caller) + [id]).first
-        else {
+        guard let row = try connection.query(CircleRepository.find(id, for: caller)).first else {
             throw AccessError.notFound
         }
         return try CircleRepository.circle(row)
@@ -185,8 +173,7 @@ public struct CircleService: Sendable {
         let visible = try find(id, for: caller, on: connection)
         try CommunityAccess.authorize(
             caller, leaving ? .leaveCommunity : .manageMembers, in: visible.communityID, on: connection, locking: true)
-        guard let row = try connection.query(CircleRepository.lock, Visibility.bindings(for: caller) + [id]).first
-        else {
+        guard let row = try connection.query(CircleRepository.lock(id, for: caller)).first else {
             throw AccessError.notFound
         }
         return try CircleRepository.circle(row)

@@ -20,19 +20,16 @@ public struct CommunityService: Sendable {
         let id = UUIDv7.make()
         return try pool.withTransaction { connection in
             do {
-                try connection.query(
-                    CommunityRepository.insert,
-                    [id] + CommunityRepository.settingsBindings(settings) + [caller.accountID])
+                try connection.query(CommunityRepository.insert(id, settings, by: caller.accountID))
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(kind: "slug-taken", detail: "Another community has this slug.")
             }
-            try connection.query(CommunityRepository.addConvenor, [id, caller.accountID])
+            try connection.query(CommunityRepository.addConvenor(caller.accountID, to: id))
             try audit.record("community.created", "community", id, by: caller, from: origin, on: connection)
             // Read as the creator would: a token restricted elsewhere still gets its creation back.
             var creator = caller
             creator.communityIDs = nil
-            return try CommunityRepository.community(
-                try connection.query(CommunityRepository.find, Visibility.bindings(for: creator) + [id]).first!)
+            return try CommunityRepository.community(try connection.single(CommunityRepository.find(id, for: creator)))
         }
     }
 
@@ -40,9 +37,7 @@ public struct CommunityService: Sendable {
     public func community(_ id: UUID, for caller: Caller) throws -> Community {
         try Policy.authorize(caller, .readCommunities)
         guard
-            let row = try pool.withConnection({
-                try $0.query(CommunityRepository.find, Visibility.bindings(for: caller) + [id])
-            }).first
+            let row = try pool.withConnection({ try $0.query(CommunityRepository.find(id, for: caller)) }).first
         else { throw AccessError.notFound }
         return try CommunityRepository.community(row)
     }
@@ -52,7 +47,7 @@ public struct CommunityService: Sendable {
         try Policy.authorize(caller, .readCommunities)
         return try pool.withConnection { connection in
             try connection.query(
-                CommunityRepository.list, Visibility.bindings(for: caller) + [after, memberOnly, limit],
+                CommunityRepository.list(after: after, memberOnly: memberOnly, limit: limit, for: caller),
                 decode: CommunityRepository.community)
         }
     }
@@ -66,13 +61,13 @@ public struct CommunityService: Sendable {
         try pool.withTransaction { connection in
             try CommunityAccess.authorize(caller, .manageCommunity, in: id, on: connection, locking: true)
             let current = try CommunityRepository.community(
-                try connection.query(CommunityRepository.find, Visibility.bindings(for: caller) + [id]).first!)
+                try connection.single(CommunityRepository.find(id, for: caller)))
             var settings = CommunitySettings(current)
             try change(&settings)
             try validate(settings)
             try matches(current.version)
             do {
-                try connection.query(CommunityRepository.update, [id] + CommunityRepository.settingsBindings(settings))
+                try connection.query(CommunityRepository.update(id, to: settings))
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(kind: "slug-taken", detail: "Another community has this slug.")
             }
@@ -82,8 +77,7 @@ public struct CommunityService: Sendable {
             try audit.record(
                 "community.updated", "community", id, by: caller, from: origin,
                 details: #"{"version":\#(current.version + 1)\#(cellChange)}"#, on: connection)
-            return try CommunityRepository.community(
-                try connection.query(CommunityRepository.find, Visibility.bindings(for: caller) + [id]).first!)
+            return try CommunityRepository.community(try connection.single(CommunityRepository.find(id, for: caller)))
         }
     }
 

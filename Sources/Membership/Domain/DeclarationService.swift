@@ -33,9 +33,7 @@ public struct DeclarationService: Sendable {
                 }
             }
             let id = UUIDv7.make()
-            try connection.query(
-                DeclarationRepository.insert,
-                [id, caller.accountID, input.communityID, input.description, input.themeIDs.map { $0.uuidString }])
+            try connection.query(DeclarationRepository.insert(id, by: caller.accountID, input))
             try audit.record("declaration.created", "declaration", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
         }
@@ -47,7 +45,8 @@ public struct DeclarationService: Sendable {
         try Policy.authorize(caller, .readOwnMembership)
         return try pool.withConnection { connection in
             try connection.query(
-                DeclarationRepository.list, Visibility.bindings(for: caller) + [includingWithdrawn, after, limit],
+                DeclarationRepository.list(
+                    includingWithdrawn: includingWithdrawn, after: after, limit: limit, for: caller),
                 decode: DeclarationRepository.declaration)
         }
     }
@@ -62,9 +61,7 @@ public struct DeclarationService: Sendable {
         try Policy.authorize(caller, .manageOwnMembership)
         return try pool.withTransaction { connection in
             _ = try find(id, for: caller, on: connection)
-            guard
-                !(try connection.query(DeclarationRepository.withdraw, Visibility.bindings(for: caller) + [id]).isEmpty)
-            else {
+            guard !(try connection.query(DeclarationRepository.withdraw(id, for: caller)).isEmpty) else {
                 throw AccessError.conflict(kind: "invalid-transition", detail: "The declaration is withdrawn already.")
             }
             try audit.record("declaration.withdrawn", "declaration", id, by: caller, from: origin, on: connection)
@@ -73,8 +70,7 @@ public struct DeclarationService: Sendable {
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Declaration {
-        guard let row = try connection.query(DeclarationRepository.find, Visibility.bindings(for: caller) + [id]).first
-        else {
+        guard let row = try connection.query(DeclarationRepository.find(id, for: caller)).first else {
             throw AccessError.notFound
         }
         return try DeclarationRepository.declaration(row)

@@ -44,7 +44,9 @@ public struct ImportService: Sendable {
         }
         let id = UUIDv7.make()
         _ = try pool.withConnection { connection in
-            try connection.query(ImportRepository.insert, [id, community, caller.accountID, dryRun, text, rows.count])
+            try connection.query(
+                ImportRepository.insert(
+                    id, in: community, by: caller.accountID, dryRun: dryRun, csv: text, totalRows: rows.count))
         }
         let job = try find(id, for: caller)
         Thread.detachNewThread { run(id, as: caller, from: origin) }
@@ -59,7 +61,7 @@ public struct ImportService: Sendable {
             // The request that queued the job may not have committed yet: wait for it a little.
             var text: String?
             for _ in 0..<50 {
-                text = try pool.withConnection { try $0.query(ImportRepository.start, [id]) }.first?.string(0)
+                text = try pool.withConnection { try $0.query(ImportRepository.start(id)) }.first.map { try $0["csv"] }
                 if text != nil { break }
                 Thread.sleep(forTimeInterval: 0.2)
             }
@@ -75,11 +77,13 @@ public struct ImportService: Sendable {
                 }
                 processed += batch.count
                 let encoded = String(decoding: try JSONEncoder().encode(results), as: UTF8.self)
-                _ = try pool.withConnection { try $0.query(ImportRepository.progress, [id, processed, encoded]) }
+                _ = try pool.withConnection {
+                    try $0.query(ImportRepository.progress(id, processedRows: processed, results: encoded))
+                }
             }
-            _ = try pool.withConnection { try $0.query(ImportRepository.finish, [id, ImportStatus.done.rawValue]) }
+            _ = try pool.withConnection { try $0.query(ImportRepository.finish(id, as: .done)) }
         } catch {
-            _ = try? pool.withConnection { try $0.query(ImportRepository.finish, [id, ImportStatus.failed.rawValue]) }
+            _ = try? pool.withConnection { try $0.query(ImportRepository.finish(id, as: .failed)) }
         }
     }
 
@@ -90,9 +94,7 @@ public struct ImportService: Sendable {
 
     private func find(_ id: UUID, for caller: Caller) throws -> MemberImport {
         guard
-            let row = try pool.withConnection({
-                try $0.query(ImportRepository.find, Visibility.bindings(for: caller) + [id])
-            }).first
+            let row = try pool.withConnection({ try $0.query(ImportRepository.find(id, for: caller)) }).first
         else { throw AccessError.notFound }
         return try ImportRepository.memberImport(row)
     }
@@ -166,10 +168,10 @@ public struct ImportService: Sendable {
         do {
             if !row.value("organisation").isEmpty {
                 let found = try pool.withConnection {
-                    try $0.query(ImportRepository.organisation, [row.value("organisation")])
+                    try $0.query(ImportRepository.organisations(named: row.value("organisation")))
                 }
                 if found.count == 1 {
-                    organisationID = try found[0].uuid(0)
+                    organisationID = try found[0]["id"]
                 } else {
                     let problem = found.isEmpty ? "is not an organisation's name" : "names more than one organisation"
                     issues.append(.init(field: "organisation", message: problem))

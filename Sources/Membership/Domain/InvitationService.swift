@@ -37,15 +37,11 @@ public struct InvitationService: Sendable {
             }
             // The person as they are now, whether the account existed or was just created.
             try Admission.checkPerson(invitee, for: community, rules: rules, tellingTo: .aConvenor, on: connection)
-            try connection.query(MembershipRepository.expireInvitations, [community, invitee])
+            try connection.query(MembershipRepository.expireInvitations(of: invitee, to: community))
             let id = UUIDv7.make()
             do {
                 try connection.query(
-                    MembershipRepository.insertInvitation,
-                    [
-                        id, community, invitee, input.role.rawValue, input.membershipExpiresAt, input.message,
-                        caller.accountID,
-                    ])
+                    MembershipRepository.insertInvitation(id, to: community, of: invitee, input, by: caller.accountID))
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(
                     kind: "invitation-pending", detail: "This person has an open invitation already.")
@@ -69,8 +65,8 @@ public struct InvitationService: Sendable {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .reviewMembership, in: community, on: connection)
             return try connection.query(
-                MembershipRepository.communityInvitations,
-                Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit],
+                MembershipRepository.communityInvitations(
+                    in: community, status: status, after: after, limit: limit, for: caller),
                 decode: MembershipRepository.invitation)
         }
     }
@@ -81,8 +77,7 @@ public struct InvitationService: Sendable {
         try Policy.authorize(caller, .readOwnMembership)
         return try pool.withConnection { connection in
             try connection.query(
-                MembershipRepository.myInvitations,
-                Visibility.bindings(for: caller) + [status?.rawValue, after, limit],
+                MembershipRepository.myInvitations(status: status, after: after, limit: limit, for: caller),
                 decode: MembershipRepository.invitation)
         }
     }
@@ -103,8 +98,8 @@ public struct InvitationService: Sendable {
             try Admission.checkPerson(
                 caller.accountID, for: community, rules: rules, tellingTo: .thePerson, on: connection)
             try connection.query(
-                MembershipRepository.admit,
-                [community, caller.accountID, invitation.role.rawValue, invitation.membershipExpiresAt])
+                MembershipRepository.admit(
+                    caller.accountID, to: community, as: invitation.role, expiresAt: invitation.membershipExpiresAt))
         }
         return try MembershipService(pool: pool).member(invitation.community.id, caller.accountID, for: caller)
     }
@@ -146,11 +141,9 @@ public struct InvitationService: Sendable {
             try allowed(visible, connection)
             let rules = try Admission.rules(of: visible.community.id, on: connection)
             // Read again under the lock: the caller's standing may have changed while they waited.
-            guard
-                let row = try connection.query(
-                    MembershipRepository.lockInvitation, Visibility.bindings(for: caller) + [id]
-                ).first
-            else { throw AccessError.notFound }
+            guard let row = try connection.query(MembershipRepository.lockInvitation(id, for: caller)).first else {
+                throw AccessError.notFound
+            }
             let invitation = try MembershipRepository.invitation(row)
             try matches(invitation.version)
             guard invitation.status != .expired else {
@@ -162,7 +155,7 @@ public struct InvitationService: Sendable {
                     kind: "invalid-transition", detail: "The invitation is \(invitation.status.rawValue) already.")
             }
             try admit(invitation, rules, connection)
-            try connection.query(MembershipRepository.decideInvitation, [id, status.rawValue])
+            try connection.query(MembershipRepository.decideInvitation(id, as: status))
             try audit.record(
                 "invitation.\(status.rawValue)", "invitation", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
@@ -177,10 +170,7 @@ public struct InvitationService: Sendable {
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Invitation {
-        guard
-            let row = try connection.query(MembershipRepository.invitation, Visibility.bindings(for: caller) + [id])
-                .first
-        else {
+        guard let row = try connection.query(MembershipRepository.invitation(id, for: caller)).first else {
             throw AccessError.notFound
         }
         return try MembershipRepository.invitation(row)

@@ -25,12 +25,9 @@ public struct MeetingService: Sendable {
             let rules = try validate(input, in: community, for: caller, on: connection)
             let id = UUIDv7.make()
             try connection.query(
-                MeetingRepository.insert,
-                [
-                    id, community, input.circleID, input.title, input.description, input.startsAt, input.endsAt,
-                    input.timeZone,
-                    rules.recording.rawValue, rules.observersAllowed, rules.chathamHouse, caller.accountID,
-                ])
+                MeetingRepository.insert(
+                    id, in: community, input, recording: rules.recording, observersAllowed: rules.observersAllowed,
+                    chathamHouse: rules.chathamHouse, by: caller.accountID))
             try audit.record(
                 "meeting.scheduled", "meeting", id, by: caller, from: origin,
                 details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
@@ -53,8 +50,7 @@ public struct MeetingService: Sendable {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .readMeetings, in: community, on: connection)
             return try connection.query(
-                MeetingRepository.list,
-                Visibility.bindings(for: caller) + [community, startsFrom, after?.0, after?.1, limit],
+                MeetingRepository.list(in: community, startsFrom: startsFrom, after: after, limit: limit, for: caller),
                 decode: MeetingRepository.meeting)
         }
     }
@@ -82,17 +78,15 @@ public struct MeetingService: Sendable {
             let rulesChanged =
                 rules.recording != current.recording || rules.observersAllowed != current.observersAllowed
                 || rules.chathamHouse != current.chathamHouse || input.circleID != current.circleID
-            if rulesChanged, try connection.query(MeetingRepository.answered, [id]).first!.int(0) > 0 {
+            if rulesChanged, try connection.single(MeetingRepository.answeredCount(id))["answered"] as Int > 0 {
                 throw AccessError.conflict(
                     kind: "rules-fixed",
                     detail: "People have answered this meeting under its rules; its rules and circle stay as they are.")
             }
             try connection.query(
-                MeetingRepository.update,
-                [
-                    id, input.title, input.description, input.startsAt, input.endsAt, input.timeZone, input.circleID,
-                    rules.recording.rawValue, rules.observersAllowed, rules.chathamHouse,
-                ])
+                MeetingRepository.update(
+                    id, to: input, recording: rules.recording, observersAllowed: rules.observersAllowed,
+                    chathamHouse: rules.chathamHouse))
             try audit.record("meeting.updated", "meeting", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
         }
@@ -109,8 +103,9 @@ public struct MeetingService: Sendable {
             if consent != nil && meeting.recording != .withConsent {
                 throw AccessError.invalid("recording_consent", "is asked only where recording needs consent")
             }
-            try connection.query(MeetingRepository.respond, [id, caller.accountID, response.rawValue, consent])
-            try connection.query(MeetingRepository.touch, [id])
+            try connection.query(
+                MeetingRepository.respond(to: id, by: caller.accountID, response, recordingConsent: consent))
+            try connection.query(MeetingRepository.touch(id))
             try audit.record(
                 "meeting.answered", "meeting", id, by: caller, from: origin,
                 details: #"{"response":"\#(response.rawValue)"}"#, on: connection)
@@ -122,7 +117,7 @@ public struct MeetingService: Sendable {
         try pool.withConnection { connection in
             _ = try meeting(id, for: caller)
             return try connection.query(
-                MeetingRepository.rsvps, Visibility.bindings(for: caller) + [id, after, limit],
+                MeetingRepository.rsvps(of: id, after: after, limit: limit, for: caller),
                 decode: MeetingRepository.rsvp)
         }
     }
@@ -135,12 +130,13 @@ public struct MeetingService: Sendable {
                 throw AccessError.conflict(
                     kind: "circle-meeting", detail: "Guests are not in circles, so they join no circle's meetings.")
             }
-            let role = try connection.query(MeetingRepository.liveRole, [meeting.communityID, account]).first?.string(0)
-            guard role == MembershipRole.guest.rawValue else {
+            let role = try connection.query(MeetingRepository.liveRole(of: account, in: meeting.communityID)).first
+                .map { try $0["role"] as MembershipRole }
+            guard role == .guest else {
                 throw AccessError.conflict(
                     kind: "not-a-guest", detail: "Only guests of the community are invited to single meetings.")
             }
-            try connection.query(MeetingRepository.addGuest, [id, account, caller.accountID])
+            try connection.query(MeetingRepository.addGuest(account, to: id, by: caller.accountID))
             try audit.record(
                 "meeting.guest_invited", "meeting", id, by: caller, from: origin,
                 details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
@@ -150,7 +146,7 @@ public struct MeetingService: Sendable {
     public func uninvite(guest account: UUID, from id: UUID, by caller: Caller, from origin: RequestOrigin) throws {
         try pool.withTransaction { connection in
             _ = try locked(id, .manageMeetings, for: caller, on: connection)
-            try connection.query(MeetingRepository.removeGuest, [id, account])
+            try connection.query(MeetingRepository.removeGuest(account, from: id))
             try audit.record(
                 "meeting.guest_uninvited", "meeting", id, by: caller, from: origin,
                 details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
@@ -163,15 +159,15 @@ public struct MeetingService: Sendable {
         try pool.withTransaction { connection in
             _ = try locked(id, .manageMeetings, for: caller, on: connection)
             if attended {
-                guard !(try connection.query(MeetingRepository.seenBy, [account, id]).isEmpty) else {
+                guard !(try connection.query(MeetingRepository.seenBy(account, id)).isEmpty) else {
                     throw AccessError.conflict(
                         kind: "not-a-participant", detail: "This person cannot take part in this meeting.")
                 }
-                try connection.query(MeetingRepository.markAttended, [id, account, caller.accountID])
+                try connection.query(MeetingRepository.markAttended(account, at: id, by: caller.accountID))
             } else {
-                try connection.query(MeetingRepository.unmarkAttended, [id, account])
+                try connection.query(MeetingRepository.unmarkAttended(account, at: id))
             }
-            try connection.query(MeetingRepository.touch, [id])
+            try connection.query(MeetingRepository.touch(id))
             try audit.record(
                 "meeting.attendance_\(attended ? "marked" : "unmarked")", "meeting", id, by: caller, from: origin,
                 details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
@@ -182,7 +178,7 @@ public struct MeetingService: Sendable {
         try pool.withConnection { connection in
             _ = try meeting(id, for: caller)
             return try connection.query(
-                MeetingRepository.attendance, Visibility.bindings(for: caller) + [id, after, limit],
+                MeetingRepository.attendance(of: id, after: after, limit: limit, for: caller),
                 decode: MeetingRepository.attendance)
         }
     }
@@ -203,9 +199,8 @@ public struct MeetingService: Sendable {
         try pool.withTransaction { connection in
             _ = try locked(id, .manageMeetings, for: caller, on: connection)
             let plan = try plan()
-            let attendees = try connection.query(MeetingRepository.attendees, [id]) { row in
-                try MeetingRepository.breakoutMember(row, from: 0)
-            }
+            let attendees = try connection.query(
+                MeetingRepository.attendees(of: id), decode: MeetingRepository.breakoutMember)
             let groups: [(name: String, accountIDs: [UUID])]
             switch plan {
             case .groups(let named):
@@ -245,15 +240,16 @@ public struct MeetingService: Sendable {
                     )
                 }
             }
-            try connection.query(MeetingRepository.clearBreakouts, [id])
+            try connection.query(MeetingRepository.clearBreakouts(of: id))
             for group in groups {
                 let groupID = UUIDv7.make()
-                try connection.query(MeetingRepository.insertBreakout, [groupID, id, group.name, caller.accountID])
+                try connection.query(
+                    MeetingRepository.insertBreakout(groupID, in: id, named: group.name, by: caller.accountID))
                 for account in group.accountIDs {
-                    try connection.query(MeetingRepository.insertBreakoutMember, [groupID, id, account])
+                    try connection.query(MeetingRepository.insertBreakoutMember(account, into: groupID, in: id))
                 }
             }
-            try connection.query(MeetingRepository.touch, [id])
+            try connection.query(MeetingRepository.touch(id))
             try audit.record(
                 "meeting.breakouts_formed", "meeting", id, by: caller, from: origin,
                 details: #"{"groups":\#(groups.count)}"#, on: connection)
@@ -272,15 +268,17 @@ public struct MeetingService: Sendable {
 
     private func breakouts(of id: UUID, for caller: Caller, on connection: Connection) throws -> [BreakoutGroup] {
         var groups: [BreakoutGroup] = []
-        for row in try connection.query(MeetingRepository.breakouts, Visibility.bindings(for: caller) + [id]) {
-            let groupID = try row.uuid(0)
+        for row in try connection.query(MeetingRepository.breakouts(of: id, for: caller)) {
+            let groupID: UUID = try row["id"]
             if groups.last?.id != groupID {
                 groups.append(
                     BreakoutGroup(
-                        id: groupID, meetingID: id, name: try row.string(1), members: [], createdAt: try row.date(2)))
+                        id: groupID, meetingID: id, name: try row["name"], members: [],
+                        createdAt: try row["created_at"]))
             }
-            if !row.isNull(3) {
-                groups[groups.count - 1].members.append(try MeetingRepository.breakoutMember(row, from: 3))
+            // A group nobody is in comes as one row without a member.
+            if try row["account_id"] as UUID? != nil {
+                groups[groups.count - 1].members.append(try MeetingRepository.breakoutMember(row))
             }
         }
         return groups
@@ -297,9 +295,7 @@ public struct MeetingService: Sendable {
     private func validate(
         _ input: MeetingInput, in community: UUID, for caller: Caller, on connection: Connection, standing: Rules? = nil
     ) throws -> Rules {
-        var bindings = Visibility.bindings(for: caller)
-        bindings.append(community)
-        guard let row = try connection.query(CommunityRepository.find, bindings).first else {
+        guard let row = try connection.query(CommunityRepository.find(community, for: caller)).first else {
             throw AccessError.notFound
         }
         let settings = try CommunityRepository.community(row)
@@ -324,7 +320,7 @@ public struct MeetingService: Sendable {
             validation.add("observers_allowed", "the community admits no observers")
         }
         if let circle = input.circleID {
-            let visible = try connection.query(CircleRepository.find, Visibility.bindings(for: caller) + [circle]).first
+            let visible = try connection.query(CircleRepository.find(circle, for: caller)).first
             if try visible.map(CircleRepository.circle)?.communityID != community {
                 validation.add("circle_id", "is not a circle of this community that you are in")
             }
@@ -336,8 +332,7 @@ public struct MeetingService: Sendable {
     }
 
     private func find(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Meeting {
-        guard let row = try connection.query(MeetingRepository.find, Visibility.bindings(for: caller) + [id]).first
-        else {
+        guard let row = try connection.query(MeetingRepository.find(id, for: caller)).first else {
             throw AccessError.notFound
         }
         return try MeetingRepository.meeting(row)
@@ -350,8 +345,7 @@ public struct MeetingService: Sendable {
         try Policy.authorize(caller, action)
         let visible = try find(id, for: caller, on: connection)
         try CommunityAccess.authorize(caller, action, in: visible.communityID, on: connection)
-        guard let row = try connection.query(MeetingRepository.lock, Visibility.bindings(for: caller) + [id]).first
-        else {
+        guard let row = try connection.query(MeetingRepository.lock(id, for: caller)).first else {
             throw AccessError.notFound
         }
         return try MeetingRepository.meeting(row)

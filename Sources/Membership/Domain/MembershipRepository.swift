@@ -3,231 +3,314 @@ import Foundation
 import Postgres
 
 /// SQL for memberships, invitations and applications. Reads include a `Visibility` predicate
-/// bound to parameters 1 (the caller's account) and 2 (a token's community restriction).
+/// for the caller.
 enum MembershipRepository {
-    static let memberColumns = """
-        c.id, c.name, a.id, a.display_name,
-        CASE WHEN a.id = $1 OR \(Visibility.convenor(of: "m.community_id", account: 1)) THEN a.email END,
-        o.id, o.name, o.kind, coalesce(a.country, o.country), o.sector, a.member_kind,
-        CASE WHEN a.list_job_title OR a.id = $1 THEN a.job_title END,
-        CASE WHEN a.list_expertise OR a.id = $1 THEN a.expertise END,
-        m.role, m.status, m.joined_at, m.expires_at, praxis_commercial_interest(a.id, m.community_id),
-        (SELECT max(na.version) FROM norm_acceptances na WHERE na.community_id = m.community_id AND na.account_id = a.id),
+    /// A member as the caller may see them: email for the person and convenors, job title and
+    /// expertise when listed.
+    static func memberColumns(for caller: Caller) -> SQL {
+        """
+        c.id AS community_id, c.name AS community_name, a.id AS account_id, a.display_name,
+        CASE WHEN a.id = \(caller.accountID) OR \(Visibility.convenor(of: "m.community_id", caller))
+             THEN a.email END AS email,
+        o.id AS organisation_id, o.name AS organisation_name, o.kind AS organisation_kind,
+        coalesce(a.country, o.country) AS country, o.sector, a.member_kind,
+        CASE WHEN a.list_job_title OR a.id = \(caller.accountID) THEN a.job_title END AS job_title,
+        CASE WHEN a.list_expertise OR a.id = \(caller.accountID) THEN a.expertise END AS expertise,
+        m.role, m.status, m.joined_at, m.expires_at,
+        praxis_commercial_interest(a.id, m.community_id) AS commercial_interest,
+        (SELECT max(na.version) FROM norm_acceptances na
+         WHERE na.community_id = m.community_id AND na.account_id = a.id) AS accepted_norms_version,
         m.version
         """
-    static let memberSource = """
+    }
+
+    static let memberSource: SQL = """
         memberships m JOIN accounts a ON a.id = m.account_id LEFT JOIN organisations o ON o.id = a.organisation_id
         JOIN communities c ON c.id = m.community_id
         """
 
-    static let member = Statement(
-        "member_find",
+    static func member(_ account: UUID, in community: UUID, for caller: Caller) -> SQL {
         """
-        SELECT \(memberColumns) FROM \(memberSource)
-        WHERE m.community_id = $3 AND m.account_id = $4 AND \(Visibility.membership(account: 1, restriction: 2))
-        """)
-    static let directory = Statement(
-        "member_directory",
+        SELECT \(memberColumns(for: caller)) FROM \(memberSource)
+        WHERE m.community_id = \(community) AND m.account_id = \(account) AND \(Visibility.membership(caller))
         """
-        SELECT \(memberColumns) FROM \(memberSource)
-        WHERE m.community_id = $3 AND \(Visibility.membership(account: 1, restriction: 2))
-          AND m.status = $4 AND (m.status <> 'active' OR m.expires_at IS NULL OR m.expires_at > now())
-          AND ($5::text[] IS NULL OR coalesce(a.country, o.country) = ANY($5::text[]))
-          AND ($6::text[] IS NULL OR o.sector = ANY($6::text[]))
-          AND ($7::text[] IS NULL OR a.member_kind = ANY($7::text[]))
-          AND ($8::text[] IS NULL OR (a.list_expertise AND a.expertise && $8::text[]))
-          AND ($9::text[] IS NULL OR m.role = ANY($9::text[]))
-          AND ($10::uuid IS NULL OR a.id > $10)
-        ORDER BY a.id LIMIT $11
-        """,
-        // Five optional filters: a generic plan keeps them all and is several times slower.
-        planning: .perExecution)
-    static let mine = Statement(
-        "member_mine",
-        """
-        SELECT \(memberColumns) FROM \(memberSource)
-        WHERE m.account_id = $1 AND \(Visibility.withinReach(of: "m.community_id", restriction: 2))
-          AND ($3::text IS NULL OR m.status = $3) AND ($4::uuid IS NULL OR c.id > $4)
-        ORDER BY c.id LIMIT $5
-        """)
+    }
+
+    /// Five optional filters: a generic plan keeps them all and is several times slower, so the
+    /// directory is planned for each execution.
+    static func directory(
+        of community: UUID, _ filter: DirectoryFilter, after: UUID?, limit: Int, for caller: Caller
+    ) -> SQL {
+        // An empty filter is no filter.
+        func any(_ values: [String]) -> [String]? { values.isEmpty ? nil : values }
+        let countries = any(filter.countries)
+        let sectors = any(filter.sectors.map(\.rawValue))
+        let kinds = any(filter.kinds.map(\.rawValue))
+        let expertise = any(filter.expertise)
+        let roles = any(filter.roles.map(\.rawValue))
+        let sql: SQL = """
+            SELECT \(memberColumns(for: caller)) FROM \(memberSource)
+            WHERE m.community_id = \(community) AND \(Visibility.membership(caller))
+              AND m.status = \(filter.status.rawValue)
+              AND (m.status <> 'active' OR m.expires_at IS NULL OR m.expires_at > now())
+              AND (\(countries)::text[] IS NULL OR coalesce(a.country, o.country) = ANY(\(countries)::text[]))
+              AND (\(sectors)::text[] IS NULL OR o.sector = ANY(\(sectors)::text[]))
+              AND (\(kinds)::text[] IS NULL OR a.member_kind = ANY(\(kinds)::text[]))
+              AND (\(expertise)::text[] IS NULL OR (a.list_expertise AND a.expertise && \(expertise)::text[]))
+              AND (\(roles)::text[] IS NULL OR m.role = ANY(\(roles)::text[]))
+              AND (\(after)::uuid IS NULL OR a.id > \(after))
+            ORDER BY a.id LIMIT \(limit)
+            """
+        return sql.plannedPerExecution()
+    }
+
+    static func mine(status: MembershipStatus?, after: UUID?, limit: Int, for caller: Caller) -> SQL {
+        let status = status?.rawValue
+        return """
+            SELECT \(memberColumns(for: caller)) FROM \(memberSource)
+            WHERE m.account_id = \(caller.accountID) AND \(Visibility.withinReach(of: "m.community_id", caller))
+              AND (\(status)::text IS NULL OR m.status = \(status)) AND (\(after)::uuid IS NULL OR c.id > \(after))
+            ORDER BY c.id LIMIT \(limit)
+            """
+    }
+
     /// The row a change starts from; callers hold the community's lock already.
-    static let lockMember = Statement(
-        "member_lock",
+    static func lockMember(_ account: UUID, in community: UUID) -> SQL {
         """
         SELECT role, status, expires_at, commercial_interest, version FROM memberships
-        WHERE community_id = $1 AND account_id = $2 FOR UPDATE
-        """)
-    static let otherConvenors = Statement(
-        "member_other_convenors",
+        WHERE community_id = \(community) AND account_id = \(account) FOR UPDATE
         """
-        SELECT count(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
-        WHERE m.community_id = $1 AND m.account_id <> $2 AND m.role = 'convenor' AND \(Visibility.membershipIsLive("m"))
-          AND a.status = 'active'
-        """)
-    static let admit = Statement(
-        "member_admit",
+    }
+
+    /// How many other convenors count now and can sign in.
+    static func otherConvenors(in community: UUID, besides account: UUID) -> SQL {
         """
-        INSERT INTO memberships (community_id, account_id, role, status, expires_at) VALUES ($1, $2, $3, 'active', $4)
+        SELECT count(*) AS convenors FROM memberships m JOIN accounts a ON a.id = m.account_id
+        WHERE m.community_id = \(community) AND m.account_id <> \(account) AND m.role = 'convenor'
+          AND \(Visibility.isLive("m")) AND a.status = 'active'
+        """
+    }
+
+    static func admit(_ account: UUID, to community: UUID, as role: MembershipRole, expiresAt: Date?) -> SQL {
+        """
+        INSERT INTO memberships (community_id, account_id, role, status, expires_at)
+        VALUES (\(community), \(account), \(role.rawValue), 'active', \(expiresAt))
         ON CONFLICT (community_id, account_id) DO UPDATE
         SET role = EXCLUDED.role, status = 'active', expires_at = EXCLUDED.expires_at, joined_at = now(),
             version = memberships.version + 1, updated_at = now()
-        """)
-    static let setStatus = Statement(
-        "member_set_status",
         """
-        UPDATE memberships SET status = $3, version = version + 1, updated_at = now()
-        WHERE community_id = $1 AND account_id = $2
-        """)
+    }
+
+    static func setStatus(of account: UUID, in community: UUID, to status: MembershipStatus) -> SQL {
+        """
+        UPDATE memberships SET status = \(status.rawValue), version = version + 1, updated_at = now()
+        WHERE community_id = \(community) AND account_id = \(account)
+        """
+    }
+
     /// The circles of a community that someone is in (they leave them when they leave it).
-    static let circlesOf = Statement(
-        "member_circles",
-        "SELECT cm.circle_id FROM circle_members cm JOIN circles ci ON ci.id = cm.circle_id WHERE ci.community_id = $1 AND cm.account_id = $2"
-    )
-    static let change = Statement(
-        "member_change",
+    static func circles(of account: UUID, in community: UUID) -> SQL {
         """
-        UPDATE memberships SET role = $3, expires_at = $4, commercial_interest = $5, version = version + 1, updated_at = now()
-        WHERE community_id = $1 AND account_id = $2
-        """)
+        SELECT cm.circle_id FROM circle_members cm JOIN circles ci ON ci.id = cm.circle_id
+        WHERE ci.community_id = \(community) AND cm.account_id = \(account)
+        """
+    }
+
+    static func change(
+        _ account: UUID, in community: UUID, role: MembershipRole, expiresAt: Date?, commercialInterest: Bool
+    ) -> SQL {
+        """
+        UPDATE memberships SET role = \(role.rawValue), expires_at = \(expiresAt),
+               commercial_interest = \(commercialInterest), version = version + 1, updated_at = now()
+        WHERE community_id = \(community) AND account_id = \(account)
+        """
+    }
+
     /// What admission checks, read without the card predicate (the caller's right to act was
     /// established first). Takes the community's row lock.
-    static let admissionRules = Statement(
-        "community_admission_rules",
-        "SELECT allowed_member_kinds, observers_allowed, join_policy FROM communities WHERE id = $1 FOR UPDATE")
-    /// Account $1 as admission to community $2 sees it.
-    static let person = Statement(
-        "admission_person",
-        "SELECT a.member_kind, a.status, praxis_commercial_interest(a.id, $2) FROM accounts a WHERE a.id = $1")
-
-    static let invitationColumns = """
-        i.id, c.id, c.name, ia.id, ia.display_name, i.role, i.membership_expires_at, i.message, ib.id, ib.display_name,
-        CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END, i.expires_at, i.decided_at,
-        i.version, i.created_at
+    static func admissionRules(of community: UUID) -> SQL {
         """
-    static let invitationSource = """
+        SELECT allowed_member_kinds, observers_allowed, join_policy FROM communities
+        WHERE id = \(community) FOR UPDATE
+        """
+    }
+
+    /// The account as admission to `community` sees it.
+    static func person(_ account: UUID, for community: UUID) -> SQL {
+        """
+        SELECT a.member_kind, a.status, praxis_commercial_interest(a.id, \(community)) AS commercial_interest
+        FROM accounts a WHERE a.id = \(account)
+        """
+    }
+
+    static let invitationColumns: SQL = """
+        i.id, c.id AS community_id, c.name AS community_name, ia.id AS account_id, ia.display_name AS account_name,
+        i.role, i.membership_expires_at, i.message, ib.id AS invited_by_id, ib.display_name AS invited_by_name,
+        CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END AS status,
+        i.expires_at, i.decided_at, i.version, i.created_at
+        """
+    static let invitationSource: SQL = """
         invitations i JOIN communities c ON c.id = i.community_id JOIN accounts ia ON ia.id = i.account_id
         JOIN accounts ib ON ib.id = i.invited_by
         """
+
     /// An unanswered invitation past its time is marked expired, which makes room for a new one.
-    static let expireInvitations = Statement(
-        "invitation_expire",
+    static func expireInvitations(of account: UUID, to community: UUID) -> SQL {
         """
         UPDATE invitations SET status = 'expired', version = version + 1
-        WHERE community_id = $1 AND account_id = $2 AND status = 'pending' AND expires_at <= now()
-        """)
-    static let insertInvitation = Statement(
-        "invitation_insert",
+        WHERE community_id = \(community) AND account_id = \(account) AND status = 'pending' AND expires_at <= now()
         """
-        INSERT INTO invitations (id, community_id, account_id, role, membership_expires_at, message, invited_by, expires_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, now() + interval '14 days')
-        """)
-    static let invitation = Statement(
-        "invitation_find",
-        "SELECT \(invitationColumns) FROM \(invitationSource) WHERE i.id = $3 AND \(Visibility.personalRequest("i", account: 1, restriction: 2))"
-    )
-    static let lockInvitation = Statement(
-        "invitation_lock",
-        """
-        SELECT \(invitationColumns) FROM \(invitationSource)
-        WHERE i.id = $3 AND \(Visibility.personalRequest("i", account: 1, restriction: 2)) FOR UPDATE OF i
-        """)
-    static let decideInvitation = Statement(
-        "invitation_decide",
-        "UPDATE invitations SET status = $2, decided_at = now(), version = version + 1 WHERE id = $1")
-    static let communityInvitations = Statement(
-        "invitation_list_community",
-        """
-        SELECT \(invitationColumns) FROM \(invitationSource)
-        WHERE i.community_id = $3 AND \(Visibility.personalRequest("i", account: 1, restriction: 2))
-          AND ($4::text IS NULL OR (CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END) = $4)
-          AND ($5::uuid IS NULL OR i.id > $5)
-        ORDER BY i.id LIMIT $6
-        """)
-    static let myInvitations = Statement(
-        "invitation_list_mine",
-        """
-        SELECT \(invitationColumns) FROM \(invitationSource)
-        WHERE i.account_id = $1 AND \(Visibility.withinReach(of: "i.community_id", restriction: 2))
-          AND ($3::text IS NULL OR (CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END) = $3)
-          AND ($4::uuid IS NULL OR i.id > $4)
-        ORDER BY i.id LIMIT $5
-        """)
+    }
 
-    static let applicationColumns = """
-        ap.id, c.id, c.name, aa.id, aa.display_name, ap.answers::text, ap.status, ap.role, ap.reason, ad.id, ad.display_name,
-        ap.decided_at, ap.version, ap.created_at
+    static func insertInvitation(
+        _ id: UUID, to community: UUID, of account: UUID, _ invitation: NewInvitation, by inviter: UUID
+    ) -> SQL {
         """
-    static let applicationSource = """
+        INSERT INTO invitations (id, community_id, account_id, role, membership_expires_at, message, invited_by,
+                                 expires_at)
+        VALUES (\(id), \(community), \(account), \(invitation.role.rawValue), \(invitation.membershipExpiresAt),
+                \(invitation.message), \(inviter), now() + interval '14 days')
+        """
+    }
+
+    static func invitation(_ id: UUID, for caller: Caller) -> SQL {
+        """
+        SELECT \(invitationColumns) FROM \(invitationSource)
+        WHERE i.id = \(id) AND \(Visibility.personalRequest("i", caller))
+        """
+    }
+
+    static func lockInvitation(_ id: UUID, for caller: Caller) -> SQL {
+        "\(invitation(id, for: caller)) FOR UPDATE OF i"
+    }
+
+    static func decideInvitation(_ id: UUID, as status: InvitationStatus) -> SQL {
+        """
+        UPDATE invitations SET status = \(status.rawValue), decided_at = now(), version = version + 1
+        WHERE id = \(id)
+        """
+    }
+
+    /// The status an invitation shows: a pending one past its time is expired.
+    static let invitationStatus: SQL = """
+        (CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END)
+        """
+
+    static func communityInvitations(
+        in community: UUID, status: InvitationStatus?, after: UUID?, limit: Int, for caller: Caller
+    ) -> SQL {
+        let status = status?.rawValue
+        return """
+            SELECT \(invitationColumns) FROM \(invitationSource)
+            WHERE i.community_id = \(community) AND \(Visibility.personalRequest("i", caller))
+              AND (\(status)::text IS NULL OR \(invitationStatus) = \(status))
+              AND (\(after)::uuid IS NULL OR i.id > \(after))
+            ORDER BY i.id LIMIT \(limit)
+            """
+    }
+
+    static func myInvitations(status: InvitationStatus?, after: UUID?, limit: Int, for caller: Caller) -> SQL {
+        let status = status?.rawValue
+        return """
+            SELECT \(invitationColumns) FROM \(invitationSource)
+            WHERE i.account_id = \(caller.accountID) AND \(Visibility.withinReach(of: "i.community_id", caller))
+              AND (\(status)::text IS NULL OR \(invitationStatus) = \(status))
+              AND (\(after)::uuid IS NULL OR i.id > \(after))
+            ORDER BY i.id LIMIT \(limit)
+            """
+    }
+
+    static let applicationColumns: SQL = """
+        ap.id, c.id AS community_id, c.name AS community_name, aa.id AS account_id, aa.display_name AS account_name,
+        ap.answers::text AS answers, ap.status, ap.role, ap.reason, ad.id AS decided_by_id,
+        ad.display_name AS decided_by_name, ap.decided_at, ap.version, ap.created_at
+        """
+    static let applicationSource: SQL = """
         applications ap JOIN communities c ON c.id = ap.community_id JOIN accounts aa ON aa.id = ap.account_id
         LEFT JOIN accounts ad ON ad.id = ap.decided_by
         """
-    static let insertApplication = Statement(
-        "application_insert",
-        "INSERT INTO applications (id, community_id, account_id, answers) VALUES ($1, $2, $3, $4::jsonb)")
-    static let application = Statement(
-        "application_find",
+
+    /// `answers` is a JSON object.
+    static func insertApplication(_ id: UUID, to community: UUID, by account: UUID, answers: String) -> SQL {
+        """
+        INSERT INTO applications (id, community_id, account_id, answers)
+        VALUES (\(id), \(community), \(account), \(answers)::jsonb)
+        """
+    }
+
+    static func application(_ id: UUID, for caller: Caller) -> SQL {
         """
         SELECT \(applicationColumns) FROM \(applicationSource)
-        WHERE ap.id = $3 AND \(Visibility.personalRequest("ap", account: 1, restriction: 2))
-        """)
-    static let lockApplication = Statement(
-        "application_lock",
+        WHERE ap.id = \(id) AND \(Visibility.personalRequest("ap", caller))
         """
-        SELECT \(applicationColumns) FROM \(applicationSource)
-        WHERE ap.id = $3 AND \(Visibility.personalRequest("ap", account: 1, restriction: 2)) FOR UPDATE OF ap
-        """)
-    static let decideApplication = Statement(
-        "application_decide",
+    }
+
+    static func lockApplication(_ id: UUID, for caller: Caller) -> SQL {
+        "\(application(id, for: caller)) FOR UPDATE OF ap"
+    }
+
+    /// `decidedBy` is nil when the applicant withdraws.
+    static func decideApplication(
+        _ id: UUID, as status: ApplicationStatus, role: MembershipRole?, reason: String?, by decidedBy: UUID?
+    ) -> SQL {
         """
-        UPDATE applications SET status = $2, role = $3, reason = $4, decided_by = $5, decided_at = now(), version = version + 1
-        WHERE id = $1
-        """)
-    static let communityApplications = Statement(
-        "application_list_community",
+        UPDATE applications SET status = \(status.rawValue), role = \(role?.rawValue), reason = \(reason),
+               decided_by = \(decidedBy), decided_at = now(), version = version + 1
+        WHERE id = \(id)
         """
-        SELECT \(applicationColumns) FROM \(applicationSource)
-        WHERE ap.community_id = $3 AND \(Visibility.personalRequest("ap", account: 1, restriction: 2))
-          AND ($4::text IS NULL OR ap.status = $4) AND ($5::uuid IS NULL OR ap.id > $5)
-        ORDER BY ap.id LIMIT $6
-        """)
+    }
+
+    static func communityApplications(
+        in community: UUID, status: ApplicationStatus?, after: UUID?, limit: Int, for caller: Caller
+    ) -> SQL {
+        let status = status?.rawValue
+        return """
+            SELECT \(applicationColumns) FROM \(applicationSource)
+            WHERE ap.community_id = \(community) AND \(Visibility.personalRequest("ap", caller))
+              AND (\(status)::text IS NULL OR ap.status = \(status)) AND (\(after)::uuid IS NULL OR ap.id > \(after))
+            ORDER BY ap.id LIMIT \(limit)
+            """
+    }
 
     static func member(_ row: Row) throws -> Member {
-        let organisation =
-            row.isNull(5)
-            ? nil
-            : OrganisationSummary(
-                id: try row.uuid(5), name: try row.string(6), kind: try row.enumeration(7))
+        let organisation = try (row["organisation_id"] as UUID?).map { id in
+            OrganisationSummary(id: id, name: try row["organisation_name"], kind: try row["organisation_kind"])
+        }
         return Member(
-            community: CommunitySummary(id: try row.uuid(0), name: try row.string(1)),
+            community: CommunitySummary(id: try row["community_id"], name: try row["community_name"]),
             account: MemberProfile(
-                id: try row.uuid(2), displayName: try row.string(3), email: row.optionalString(4),
-                organisation: organisation,
-                country: row.optionalString(8), sector: try row.optionalEnumeration(9),
-                memberKind: try row.enumeration(10), jobTitle: row.optionalString(11),
-                expertise: row.isNull(12) ? nil : try row.stringArray(12)),
-            role: try row.enumeration(13), status: try row.enumeration(14), joinedAt: try row.date(15),
-            expiresAt: try row.optionalDate(16), commercialInterest: try row.bool(17),
-            acceptedNormsVersion: row.isNull(18) ? nil : try row.int(18), version: try row.int64(19))
+                id: try row["account_id"], displayName: try row["display_name"], email: try row["email"],
+                organisation: organisation, country: try row["country"], sector: try row["sector"],
+                memberKind: try row["member_kind"], jobTitle: try row["job_title"], expertise: try row["expertise"]),
+            role: try row["role"], status: try row["status"], joinedAt: try row["joined_at"],
+            expiresAt: try row["expires_at"], commercialInterest: try row["commercial_interest"],
+            acceptedNormsVersion: try row["accepted_norms_version"], version: try row["version"])
     }
 
     static func invitation(_ row: Row) throws -> Invitation {
         Invitation(
-            id: try row.uuid(0), community: CommunitySummary(id: try row.uuid(1), name: try row.string(2)),
-            account: PersonSummary(id: try row.uuid(3), displayName: try row.string(4)), role: try row.enumeration(5),
-            membershipExpiresAt: try row.optionalDate(6), message: try row.string(7),
-            invitedBy: PersonSummary(id: try row.uuid(8), displayName: try row.string(9)),
-            status: try row.enumeration(10),
-            expiresAt: try row.date(11), decidedAt: try row.optionalDate(12), version: try row.int64(13),
-            createdAt: try row.date(14))
+            id: try row["id"],
+            community: CommunitySummary(id: try row["community_id"], name: try row["community_name"]),
+            account: PersonSummary(id: try row["account_id"], displayName: try row["account_name"]),
+            role: try row["role"], membershipExpiresAt: try row["membership_expires_at"], message: try row["message"],
+            invitedBy: PersonSummary(id: try row["invited_by_id"], displayName: try row["invited_by_name"]),
+            status: try row["status"], expiresAt: try row["expires_at"], decidedAt: try row["decided_at"],
+            version: try row["version"], createdAt: try row["created_at"])
     }
 
     static func application(_ row: Row) throws -> MembershipApplication {
         MembershipApplication(
-            id: try row.uuid(0), community: CommunitySummary(id: try row.uuid(1), name: try row.string(2)),
-            account: PersonSummary(id: try row.uuid(3), displayName: try row.string(4)), answers: try row.string(5),
-            status: try row.enumeration(6), role: try row.optionalEnumeration(7),
-            reason: row.optionalString(8),
-            decidedBy: row.isNull(9) ? nil : PersonSummary(id: try row.uuid(9), displayName: try row.string(10)),
-            decidedAt: try row.optionalDate(11), version: try row.int64(12), createdAt: try row.date(13))
+            id: try row["id"],
+            community: CommunitySummary(id: try row["community_id"], name: try row["community_name"]),
+            account: PersonSummary(id: try row["account_id"], displayName: try row["account_name"]),
+            answers: try row["answers"], status: try row["status"], role: try row["role"], reason: try row["reason"],
+            decidedBy: try (row["decided_by_id"] as UUID?).map { id in
+                PersonSummary(id: id, displayName: try row["decided_by_name"])
+            },
+            decidedAt: try row["decided_at"], version: try row["version"], createdAt: try row["created_at"])
     }
 }
+
+extension MembershipStatus: PostgresTextDecodable {}
+extension InvitationStatus: PostgresTextDecodable {}
+extension ApplicationStatus: PostgresTextDecodable {}

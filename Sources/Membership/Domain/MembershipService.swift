@@ -40,18 +40,9 @@ public struct MembershipService: Sendable {
                 throw AccessError.forbidden(
                     reason: "convenor-required", detail: "Only convenors list members who are not active.")
             }
-            func list<Value>(_ values: [Value], _ text: (Value) -> String) -> [String]? {
-                values.isEmpty ? nil : values.map(text)
-            }
             return try connection.query(
-                MembershipRepository.directory,
-                Visibility.bindings(for: caller) + [
-                    community, filter.status.rawValue, list(filter.countries) { $0 },
-                    list(filter.sectors) { $0.rawValue },
-                    list(filter.kinds) { $0.rawValue }, list(filter.expertise) { $0 },
-                    list(filter.roles) { $0.rawValue }, after,
-                    limit,
-                ], decode: MembershipRepository.member)
+                MembershipRepository.directory(of: community, filter, after: after, limit: limit, for: caller),
+                decode: MembershipRepository.member)
         }
     }
 
@@ -61,7 +52,7 @@ public struct MembershipService: Sendable {
         try Policy.authorize(caller, .readOwnMembership)
         return try pool.withConnection { connection in
             try connection.query(
-                MembershipRepository.mine, Visibility.bindings(for: caller) + [status?.rawValue, after, limit],
+                MembershipRepository.mine(status: status, after: after, limit: limit, for: caller),
                 decode: MembershipRepository.member)
         }
     }
@@ -110,13 +101,14 @@ public struct MembershipService: Sendable {
             if current.role == .convenor && after != .active {
                 try Admission.requireAnotherConvenor(community, besides: account, on: connection)
             }
-            try connection.query(MembershipRepository.setStatus, [community, account, after.rawValue])
+            try connection.query(MembershipRepository.setStatus(of: account, in: community, to: after))
             if after == .left {
                 // Leaving the community is leaving its circles: a later return does not restore them.
-                for row in try connection.query(MembershipRepository.circlesOf, [community, account]) {
+                for row in try connection.query(MembershipRepository.circles(of: account, in: community)) {
+                    let circle: UUID = try row["circle_id"]
                     try connection.query(
-                        CircleRepository.removeMember, [try row.uuid(0), account, account, UUIDv7.make()])
-                    try connection.query(CircleRepository.touch, [try row.uuid(0)])
+                        CircleRepository.removeMember(account, from: circle, by: account, event: UUIDv7.make()))
+                    try connection.query(CircleRepository.touch(circle))
                 }
             }
             try audit.record(
@@ -157,7 +149,9 @@ public struct MembershipService: Sendable {
                 try Admission.requireAnotherConvenor(community, besides: account, on: connection)
             }
             let marked = requested.commercialInterest ?? current.markedInterest
-            try connection.query(MembershipRepository.change, [community, account, role.rawValue, expiresAt, marked])
+            try connection.query(
+                MembershipRepository.change(
+                    account, in: community, role: role, expiresAt: expiresAt, commercialInterest: marked))
             try audit.record(
                 "membership.changed", "membership", account, by: caller, from: origin,
                 details: #"{"community_id":"\#(community.uuidString.lowercased())","role":"\#(role.rawValue)","#
@@ -179,21 +173,18 @@ public struct MembershipService: Sendable {
 
     /// The membership row itself; callers have authorized their action in the community first.
     private func lockedMember(_ community: UUID, _ account: UUID, on connection: Connection) throws -> LockedMember {
-        guard let row = try connection.query(MembershipRepository.lockMember, [community, account]).first else {
+        guard let row = try connection.query(MembershipRepository.lockMember(account, in: community)).first else {
             throw AccessError.notFound
         }
         return LockedMember(
-            role: try row.enumeration(0), status: try row.enumeration(1), expiresAt: try row.optionalDate(2),
-            markedInterest: try row.bool(3), version: try row.int64(4))
+            role: try row["role"], status: try row["status"], expiresAt: try row["expires_at"],
+            markedInterest: try row["commercial_interest"], version: try row["version"])
     }
 
     private func member(_ community: UUID, _ account: UUID, for caller: Caller, on connection: Connection) throws
         -> Member
     {
-        guard
-            let row = try connection.query(
-                MembershipRepository.member, Visibility.bindings(for: caller) + [community, account]
-            ).first
+        guard let row = try connection.query(MembershipRepository.member(account, in: community, for: caller)).first
         else { throw AccessError.notFound }
         return try MembershipRepository.member(row)
     }

@@ -18,7 +18,7 @@ public struct NormsService: Sendable {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .readNorms, in: community, on: connection)
             return try connection.query(
-                NormsRepository.versions, Visibility.bindings(for: caller) + [community, before, limit],
+                NormsRepository.versions(of: community, before: before, limit: limit, for: caller),
                 decode: NormsRepository.version)
         }
     }
@@ -60,12 +60,12 @@ public struct NormsService: Sendable {
             guard found.acceptedAt == nil else {
                 throw AccessError.conflict(kind: "already-accepted", detail: "You accepted this version already.")
             }
-            try connection.query(NormsRepository.accept, [community, version, caller.accountID])
+            try connection.query(NormsRepository.accept(version, of: community, by: caller.accountID))
             try audit.record(
                 "norms.accepted", "community", community, by: caller, from: origin,
                 details: #"{"version":\#(version)}"#, on: connection)
             return try NormsRepository.acceptance(
-                try connection.query(NormsRepository.acceptance, [community, version, caller.accountID]).first!)
+                try connection.single(NormsRepository.acceptance(of: version, in: community, by: caller.accountID)))
         }
     }
 
@@ -77,7 +77,7 @@ public struct NormsService: Sendable {
             try CommunityAccess.authorize(caller, .readMembers, in: community, on: connection)
             _ = try find(version, of: community, for: caller, on: connection)
             return try connection.query(
-                NormsRepository.acceptances, Visibility.bindings(for: caller) + [community, version, after, limit],
+                NormsRepository.acceptances(of: version, in: community, after: after, limit: limit, for: caller),
                 decode: NormsRepository.acceptance)
         }
     }
@@ -101,8 +101,9 @@ public struct NormsService: Sendable {
             }
             let id = UUIDv7.make()
             try connection.query(
-                NormsRepository.insertAmendment,
-                [id, community, current, input.text, input.rationale, caller.accountID])
+                NormsRepository.insertAmendment(
+                    id, in: community, baseVersion: current, text: input.text, rationale: input.rationale,
+                    by: caller.accountID))
             try audit.record(
                 "norms.amendment_proposed", "community", community, by: caller, from: origin,
                 details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
@@ -124,8 +125,7 @@ public struct NormsService: Sendable {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .readNorms, in: community, on: connection)
             return try connection.query(
-                NormsRepository.amendments,
-                Visibility.bindings(for: caller) + [community, status?.rawValue, after, limit],
+                NormsRepository.amendments(in: community, status: status, after: after, limit: limit, for: caller),
                 decode: NormsRepository.amendment)
         }
     }
@@ -145,7 +145,7 @@ public struct NormsService: Sendable {
             guard !amendment.endorsed else {
                 throw AccessError.conflict(kind: "already-endorsed", detail: "You endorsed this amendment already.")
             }
-            try connection.query(NormsRepository.endorse, [id, caller.accountID])
+            try connection.query(NormsRepository.endorse(id, by: caller.accountID))
             try audit.record(
                 "norms.amendment_endorsed", "community", amendment.communityID, by: caller, from: origin,
                 details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
@@ -169,7 +169,7 @@ public struct NormsService: Sendable {
             }
             let version = try publish(amendment.text, in: amendment.communityID, by: caller, on: connection)
             try connection.query(
-                NormsRepository.decide, [id, AmendmentStatus.adopted.rawValue, String?.none, caller.accountID, version])
+                NormsRepository.decide(id, as: .adopted, reason: nil, by: caller.accountID, adoptedVersion: version))
             try audit.record(
                 "norms.amendment_adopted", "community", amendment.communityID, by: caller, from: origin,
                 details: #"{"amendment_id":"\#(id.uuidString.lowercased())","version":\#(version)}"#, on: connection)
@@ -190,7 +190,7 @@ public struct NormsService: Sendable {
             validation.text(reason, "reason", length: 1...5000, multiline: true)
             try validation.check()
             try connection.query(
-                NormsRepository.decide, [id, AmendmentStatus.declined.rawValue, reason, caller.accountID, Int?.none])
+                NormsRepository.decide(id, as: .declined, reason: reason, by: caller.accountID, adoptedVersion: nil))
             try audit.record(
                 "norms.amendment_declined", "community", amendment.communityID, by: caller, from: origin,
                 details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
@@ -202,30 +202,27 @@ public struct NormsService: Sendable {
 
     private func publish(_ text: String, in community: UUID, by caller: Caller, on connection: Connection) throws -> Int
     {
-        let version = try connection.query(NormsRepository.publish, [community, text, caller.accountID]).first!.int(0)
-        try connection.query(NormsRepository.accept, [community, version, caller.accountID])
+        let version: Int = try connection.single(
+            NormsRepository.publish(text, in: community, by: caller.accountID))["version"]
+        try connection.query(NormsRepository.accept(version, of: community, by: caller.accountID))
         return version
     }
 
     private func currentVersion(of community: UUID, on connection: Connection) throws -> Int? {
-        let row = try connection.query(NormsRepository.currentVersion, [community]).first!
-        return row.isNull(0) ? nil : try row.int(0)
+        try connection.single(NormsRepository.currentVersion(of: community))["norms_version"]
     }
 
     private func find(_ version: Int, of community: UUID, for caller: Caller, on connection: Connection) throws
         -> NormsVersion
     {
-        guard
-            let row = try connection.query(
-                NormsRepository.version, Visibility.bindings(for: caller) + [community, version]
-            ).first
-        else { throw AccessError.notFound }
+        guard let row = try connection.query(NormsRepository.version(version, of: community, for: caller)).first else {
+            throw AccessError.notFound
+        }
         return try NormsRepository.version(row)
     }
 
     private func amendment(_ id: UUID, for caller: Caller, on connection: Connection) throws -> Amendment {
-        guard let row = try connection.query(NormsRepository.amendment, Visibility.bindings(for: caller) + [id]).first
-        else {
+        guard let row = try connection.query(NormsRepository.amendment(id, for: caller)).first else {
             throw AccessError.notFound
         }
         return try NormsRepository.amendment(row)
@@ -238,9 +235,7 @@ public struct NormsService: Sendable {
         try Policy.authorize(caller, action)
         let visible = try amendment(id, for: caller, on: connection)
         try CommunityAccess.authorize(caller, action, in: visible.communityID, on: connection, locking: true)
-        guard
-            let row = try connection.query(NormsRepository.lockAmendment, Visibility.bindings(for: caller) + [id]).first
-        else {
+        guard let row = try connection.query(NormsRepository.lockAmendment(id, for: caller)).first else {
             throw AccessError.notFound
         }
         return try NormsRepository.amendment(row)

@@ -26,17 +26,20 @@ public struct ParticipationService: Sendable {
 
     /// One row per combination, read through the community's inside predicate. Guests are
     /// visitors, not members, and are not counted.
-    static let counts = Statement(
-        "participation_counts",
+    static func counts(in community: UUID, for caller: Caller) -> SQL {
         """
-        SELECT o.sector, coalesce(a.country, o.country), o.kind, count(*)
+        SELECT o.sector, coalesce(a.country, o.country) AS country, o.kind, count(*) AS members
         FROM memberships m JOIN accounts a ON a.id = m.account_id LEFT JOIN organisations o ON o.id = a.organisation_id
         JOIN communities c ON c.id = m.community_id
-        WHERE m.community_id = $3 AND \(Visibility.membershipIsLive("m")) AND m.role <> 'guest'
-          AND \(Visibility.communityInside(account: 1, restriction: 2))
+        WHERE m.community_id = \(community) AND \(Visibility.isLive("m")) AND m.role <> 'guest'
+          AND \(Visibility.communityInside(caller))
         GROUP BY 1, 2, 3
-        """)
-    static let minCellSize = Statement("community_min_cell_size", "SELECT min_cell_size FROM communities WHERE id = $1")
+        """
+    }
+
+    static func minCellSize(of community: UUID) -> SQL {
+        "SELECT min_cell_size FROM communities WHERE id = \(community)"
+    }
 
     public init(pool: ConnectionPool) {
         self.pool = pool
@@ -45,10 +48,12 @@ public struct ParticipationService: Sendable {
     public func participation(in community: UUID, for caller: Caller) throws -> Participation {
         try pool.withConnection { connection in
             try CommunityAccess.authorize(caller, .readMembers, in: community, on: connection)
-            let minimum = try connection.query(Self.minCellSize, [community]).first!.int(0)
-            var rows: [(sector: String?, country: String?, kind: String?, count: Int)] = []
-            for row in try connection.query(Self.counts, Visibility.bindings(for: caller) + [community]) {
-                rows.append((row.optionalString(0), row.optionalString(1), row.optionalString(2), try row.int(3)))
+            let minimum: Int = try connection.single(Self.minCellSize(of: community))["min_cell_size"]
+            let rows = try connection.query(Self.counts(in: community, for: caller)) { row in
+                (
+                    sector: try row["sector"] as String?, country: try row["country"] as String?,
+                    kind: try row["kind"] as String?, count: try row["members"] as Int
+                )
             }
             return Self.tabulate(rows, community: community, minimum: minimum)
         }
