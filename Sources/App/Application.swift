@@ -11,10 +11,12 @@ import Postgres
 /// The composition root: the pool, the routes, the HTTP server and the maintenance loop.
 public final class Application: Sendable {
     /// Every domain's routes, one line each.
-    static let modules: [any RouteModule.Type] = [
-        AccessControlModule.self,
-        MembershipModule.self,
-    ]
+    static var modules: [any RouteModule.Type] {
+        [
+            AccessControlModule.self,
+            MembershipModule.self,
+        ]
+    }
 
     /// What route modules receive to build their handlers.
     public struct Context: Sendable {

@@ -15,11 +15,9 @@ public struct ConnectionSettings: Sendable {
 /// hands it out exclusively), which is what libpq requires of a `PGconn`.
 public final class Connection: @unchecked Sendable {
     private let handle: OpaquePointer
-    /// Server-side names of the statements prepared on this connection. Named per connection
-    /// (`s1`, `s2`, ...), so that two statements can never share a name by mistake.
-    private var prepared: [Statement: String] = [:]
-    /// Server-side names of the `SQL` statements prepared here, by their text.
-    private var preparedByText: [String: String] = [:]
+    /// Server-side names of the statements prepared on this connection, by their text. Named per
+    /// connection (`q1`, `q2`, ...), so that two statements can never share a name by mistake.
+    private var prepared: [String: String] = [:]
     private var transactionDepth = 0
 
     public init(settings: ConnectionSettings) throws {
@@ -72,12 +70,12 @@ public final class Connection: @unchecked Sendable {
         let text = sql.text
         var name: String?
         if sql.planning == .prepared {
-            if let existing = preparedByText[text] {
+            if let existing = prepared[text] {
                 name = existing
             } else {
-                name = "q\(preparedByText.count + 1)"
+                name = "q\(prepared.count + 1)"
                 try check(PQprepare(handle, name, text, 0, nil), clear: true)
-                preparedByText[text] = name
+                prepared[text] = name
             }
         }
         return try execute(name: name, text: text, sql.bindings)
@@ -107,40 +105,6 @@ public final class Connection: @unchecked Sendable {
         try check(result, clear: false)
         defer { PQclear(result) }
         return Connection.rows(of: result!)
-    }
-
-    /// Runs a statement with bound parameters and copies every row out.
-    @discardableResult
-    public func query(_ statement: Statement, _ parameters: [any PostgresBindable] = []) throws -> [Row] {
-        var name: String?
-        if statement.planning == .prepared {
-            if let existing = prepared[statement] {
-                name = existing
-            } else {
-                name = "s\(prepared.count + 1)"
-                try check(PQprepare(handle, name, statement.sql, 0, nil), clear: true)
-                prepared[statement] = name
-            }
-        }
-        let texts = parameters.map { $0.postgresText.map { strdup($0) } ?? nil }
-        defer { texts.forEach { free($0) } }
-        let pointers = texts.map { $0.map { UnsafePointer($0) } }
-        let result = pointers.withUnsafeBufferPointer { buffer in
-            if let name {
-                return PQexecPrepared(handle, name, Int32(pointers.count), buffer.baseAddress, nil, nil, 0)
-            }
-            return PQexecParams(handle, statement.sql, Int32(pointers.count), nil, buffer.baseAddress, nil, nil, 0)
-        }
-        try check(result, clear: false)
-        defer { PQclear(result) }
-        return Connection.rows(of: result!)
-    }
-
-    /// Runs a decoder over every row of a statement's result.
-    public func query<Value>(
-        _ statement: Statement, _ parameters: [any PostgresBindable] = [], decode: (Row) throws -> Value
-    ) throws -> [Value] {
-        try query(statement, parameters).map(decode)
     }
 
     /// Runs SQL text without parameters, several statements allowed (migrations, administration).

@@ -70,10 +70,10 @@ import Testing
         let pool = Self.pool(size: 1)
         try pool.withConnection { try $0.execute(script: "CREATE TEMP TABLE IF NOT EXISTS items (id int PRIMARY KEY)") }
         func insert(_ id: Int) -> SQL { "INSERT INTO items VALUES (\(id))" }
-        try pool.withTransaction { try $0.query(insert(1)) }
+        _ = try pool.withTransaction { try $0.query(insert(1)) }
         struct Boom: Error {}
         #expect(throws: Boom.self) {
-            try pool.withTransaction { connection in
+            _ = try pool.withTransaction { connection in
                 try connection.query(insert(2))
                 throw Boom()
             }
@@ -82,7 +82,7 @@ import Testing
         #expect(throws: Boom.self) {
             try pool.withTransaction { connection in
                 try connection.query(insert(3))
-                try pool.withTransaction { try $0.query(insert(4)) }
+                _ = try pool.withTransaction { try $0.query(insert(4)) }
                 throw Boom()
             }
         }
