@@ -39,11 +39,9 @@ struct AccessControlRoutes {
                 let rows = try accounts.organisations(
                     for: caller, kind: kind, country: country,
                     after: try page.position(0, as: { UUID(uuidString: $0) }),
-                    limit: page.limit + 1)
-                return try Page(rows: rows.map(OrganisationBody.init), request: page) {
-                    [$0.organisation.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: OrganisationBody.init)
             })
         router.add(
             "GET", "/v1/organisations/{id:uuid}",
@@ -93,10 +91,9 @@ struct AccessControlRoutes {
                 let rows = try accounts.accounts(
                     for: caller, status: status, memberKind: kind,
                     after: try page.position(0, as: { UUID(uuidString: $0) }),
-                    limit: page.limit + 1)
-                return try Page(rows: rows.map { AccountBody(account: $0) }, request: page) {
-                    [$0.account.id.uuidString]
-                }.response(for: request)
+                    limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { AccountBody(account: $0) })
             })
         router.add(
             "GET", "/v1/accounts/{id:uuid}",
@@ -195,8 +192,9 @@ struct AccessControlRoutes {
             signedIn({ _ in .manageOwnSecurity }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try profiles.sessions(
-                    of: caller, after: try page.position(0, as: { UUID(uuidString: $0) }), limit: page.limit + 1)
-                return try Page(rows: rows.map(SessionInfoBody.init), request: page) { [$0.id] }.response(for: request)
+                    of: caller, after: try page.position(0, as: { UUID(uuidString: $0) }), limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString.lowercased()] }, item: SessionInfoBody.init)
             })
         router.add(
             "DELETE", "/v1/me/sessions",
@@ -264,9 +262,9 @@ struct AccessControlRoutes {
                 let page = try PageRequest(request, filterKey: "account=\(accountID?.uuidString ?? "")")
                 let rows = try tokens.tokens(
                     of: accountID, for: caller, after: try page.position(0, as: { UUID(uuidString: $0) }),
-                    limit: page.limit + 1)
-                return try Page(rows: rows.map { TokenBody(token: $0) }, request: page) { [$0.token.id.uuidString] }
-                    .response(for: request)
+                    limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { TokenBody(token: $0) })
             })
         router.add(
             "GET", "/v1/tokens/current",
@@ -312,9 +310,10 @@ struct AccessControlRoutes {
                     .map { "\($0)=\(request.queryValue($0) ?? "")" }.joined(separator: "&")
                 let page = try PageRequest(request, filterKey: filterKey)
                 let rows = try audit.events(
-                    for: caller, filter: filter, before: try page.position(0, as: { Int64($0) }), limit: page.limit + 1)
-                return try Page(rows: rows.map(AuditEventBody.init), request: page) { [String($0.event.sequence)] }
-                    .response(for: request)
+                    for: caller, filter: filter, before: try page.position(0, as: { Int64($0) }), limit: page.fetchLimit
+                )
+                return try page.response(
+                    rows, for: request, position: { [String($0.sequence)] }, item: AuditEventBody.init)
             })
         router.add(
             "GET", "/v1/audit-events/verify",

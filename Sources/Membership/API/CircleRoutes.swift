@@ -32,10 +32,10 @@ struct CircleRoutes {
             signedIn({ _ in .readMembers }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try circles.circles(
-                    in: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { CircleBody(circle: $0) }, request: page) { [$0.circle.id.uuidString] }
-                    .response(for: request)
+                    in: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { CircleBody(circle: $0) })
             })
         router.add(
             "GET", "/v1/circles/{id:uuid}",
@@ -65,12 +65,11 @@ struct CircleRoutes {
             signedIn({ _ in .readMembers }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try circles.members(
-                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { CircleMemberBody(member: $0) }, request: page) {
-                    [$0.member.account.id.uuidString]
-                }
-                .response(for: request)
+                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] }, item: { CircleMemberBody(member: $0) }
+                )
             })
         router.add(
             "POST", "/v1/circles/{id:uuid}/members",
@@ -106,12 +105,10 @@ struct CircleRoutes {
             signedIn({ _ in .readMembers }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try circles.history(
-                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { CircleEventBody(event: $0) }, request: page) {
-                    [$0.event.id.uuidString]
-                }
-                .response(for: request)
+                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { CircleEventBody(event: $0) })
             })
     }
 }

@@ -38,11 +38,9 @@ struct CommunityRoutes {
                 let page = try PageRequest(request, filterKey: "member=\(memberOnly)")
                 let rows = try communities.communities(
                     for: caller, memberOnly: memberOnly, after: try page.position(0, as: { UUID(uuidString: $0) }),
-                    limit: page.limit + 1)
-                return try Page(rows: rows.map { CommunityBody(community: $0) }, request: page) {
-                    [$0.community.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { CommunityBody(community: $0) })
             })
         router.add(
             "GET", "/v1/communities/{id:uuid}",

@@ -45,10 +45,10 @@ struct MeetingRoutes {
                     after = (start, id)
                 }
                 let rows = try meetings.meetings(
-                    in: try id(request), startsFrom: startsFrom, after: after, limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { MeetingBody(meeting: $0) }, request: page) {
-                    [Timestamp.format($0.meeting.startsAt), $0.meeting.id.uuidString]
-                }.response(for: request)
+                    in: try id(request), startsFrom: startsFrom, after: after, limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [Timestamp.format($0.startsAt), $0.id.uuidString] },
+                    item: { MeetingBody(meeting: $0) })
             })
         router.add(
             "GET", "/v1/meetings/{id:uuid}",
@@ -97,12 +97,10 @@ struct MeetingRoutes {
             signedIn({ _ in .readMeetings }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try meetings.rsvps(
-                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { RSVPBody(rsvp: $0) }, request: page) {
-                    [$0.rsvp.account.id.uuidString]
-                }
-                .response(for: request)
+                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] }, item: { RSVPBody(rsvp: $0) })
             })
         router.add(
             "PUT", "/v1/meetings/{id:uuid}/guests/{account_id:uuid}",
@@ -134,12 +132,11 @@ struct MeetingRoutes {
             signedIn({ _ in .readMeetings }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try meetings.attendance(
-                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { AttendanceBody(attendance: $0) }, request: page) {
-                    [$0.attendance.account.id.uuidString]
-                }
-                .response(for: request)
+                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] },
+                    item: { AttendanceBody(attendance: $0) })
             })
         router.add(
             "POST", "/v1/meetings/{id:uuid}/breakouts",

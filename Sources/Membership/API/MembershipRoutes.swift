@@ -85,11 +85,9 @@ struct MembershipRoutes {
                 let page = try PageRequest(request, filterKey: "include_withdrawn=\(includingWithdrawn)")
                 let rows = try declarations.declarations(
                     includingWithdrawn: includingWithdrawn, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { DeclarationBody(declaration: $0) }, request: page) {
-                    [$0.declaration.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { DeclarationBody(declaration: $0) })
             })
         router.add(
             "GET", "/v1/me/declarations/{id:uuid}",
@@ -131,11 +129,9 @@ struct MembershipRoutes {
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try invitations.invitations(
                     in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) {
-                    [$0.invitation.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { InvitationBody(invitation: $0) })
             })
         router.add(
             "GET", "/v1/me/invitations",
@@ -143,12 +139,10 @@ struct MembershipRoutes {
                 let status = try filter(InvitationStatus.self, request, "status")
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try invitations.myInvitations(
-                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
+                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.fetchLimit,
                     for: caller)
-                return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) {
-                    [$0.invitation.id.uuidString]
-                }
-                .response(for: request)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { InvitationBody(invitation: $0) })
             })
         router.add(
             "GET", "/v1/invitations/{id:uuid}",
@@ -215,11 +209,9 @@ struct MembershipRoutes {
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try applications.applications(
                     in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { ApplicationBody(application: $0) }, request: page) {
-                    [$0.application.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { ApplicationBody(application: $0) })
             })
         router.add(
             "GET", "/v1/applications/{id:uuid}",
@@ -278,12 +270,9 @@ struct MembershipRoutes {
                 let page = try PageRequest(request, filterKey: key)
                 let rows = try memberships.directory(
                     of: try id(request), filter: filter, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) {
-                    [$0.member.account.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] }, item: { MemberBody(member: $0) })
             })
         router.add(
             "GET", "/v1/me/memberships",
@@ -291,12 +280,10 @@ struct MembershipRoutes {
                 let status = try filter(MembershipStatus.self, request, "status")
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try memberships.myMemberships(
-                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
+                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.fetchLimit,
                     for: caller)
-                return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) {
-                    [$0.member.community.id.uuidString]
-                }
-                .response(for: request)
+                return try page.response(
+                    rows, for: request, position: { [$0.community.id.uuidString] }, item: { MemberBody(member: $0) })
             })
         router.add(
             "GET", "/v1/communities/{id:uuid}/members/{account_id:uuid}",

@@ -15,11 +15,9 @@ struct NormsRoutes {
                 let page = try PageRequest(request)
                 let rows = try norms.versions(
                     of: try id(request), before: try page.position(0, as: { Int32($0).map(Int.init) }),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { NormsVersionBody(norms: $0) }, request: page) {
-                    [String($0.norms.version)]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [String($0.version)] }, item: { NormsVersionBody(norms: $0) })
             })
         router.add(
             "POST", "/v1/communities/{id:uuid}/norms",
@@ -58,11 +56,10 @@ struct NormsRoutes {
                 let rows = try norms.acceptances(
                     of: try NormsRoutes.version(request), in: try id(request),
                     after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { AcceptanceBody(acceptance: $0) }, request: page) {
-                    [$0.acceptance.account.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] },
+                    item: { AcceptanceBody(acceptance: $0) })
             })
         router.add(
             "GET", "/v1/communities/{id:uuid}/norms/amendments",
@@ -71,12 +68,9 @@ struct NormsRoutes {
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try norms.amendments(
                     in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { AmendmentBody(amendment: $0) }, request: page) {
-                    [$0.amendment.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { AmendmentBody(amendment: $0) })
             })
         router.add(
             "POST", "/v1/communities/{id:uuid}/norms/amendments",
