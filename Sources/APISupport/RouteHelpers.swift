@@ -30,14 +30,6 @@ public func actionBody<Body: RequestBody>(_ type: Body.Type, _ request: Request,
     request.body.isEmpty ? empty : try JSONCoding.decode(type, from: request)
 }
 
-/// The optional body of an action: a JSON object when sent, the defaults when empty.
-public func actionBody<Body: Decodable>(_ type: Body.Type, _ request: Request, allowedKeys: Set<String>, empty: Body)
-    throws
-    -> Body
-{
-    request.body.isEmpty ? empty : try JSONCoding.decode(type, from: request, allowedKeys: allowedKeys)
-}
-
 public func origin(_ request: Request) -> RequestOrigin {
     RequestOrigin(requestID: request.id, address: request.clientAddress)
 }
