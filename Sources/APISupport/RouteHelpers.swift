@@ -1,4 +1,5 @@
 import AccessControl
+import Crypto
 import Foundation
 import HTTP
 
@@ -25,11 +26,8 @@ public func id(_ request: Request, _ name: String = "id") throws -> UUID {
 }
 
 /// The optional body of an action: a JSON object when sent, the defaults when empty.
-public func actionBody<Body: Decodable>(_ type: Body.Type, _ request: Request, allowedKeys: Set<String>, empty: Body)
-    throws
-    -> Body
-{
-    request.body.isEmpty ? empty : try JSONCoding.decode(type, from: request, allowedKeys: allowedKeys)
+public func actionBody<Body: RequestBody>(_ type: Body.Type, _ request: Request, empty: Body) throws -> Body {
+    request.body.isEmpty ? empty : try JSONCoding.decode(type, from: request)
 }
 
 public func origin(_ request: Request) -> RequestOrigin {
@@ -37,7 +35,7 @@ public func origin(_ request: Request) -> RequestOrigin {
 }
 
 public func tag(_ id: UUID, _ version: Int64) -> String {
-    EntityTag.make(id: id.uuidString.lowercased(), version: version)
+    EntityTag.make(id: id.lowercasedString, version: version)
 }
 
 /// An action's optional `If-Match` against the version of resource `id` (412 when stale).

@@ -18,3 +18,9 @@ public enum UUIDv7 {
             ))
     }
 }
+
+extension UUID {
+    /// The one text form of an id that the API shows (bodies, locations, tags): lowercase, as
+    /// PostgreSQL prints it. Foundation's `uuidString` is uppercase.
+    public var lowercasedString: String { uuidString.lowercased() }
+}

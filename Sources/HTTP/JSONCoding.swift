@@ -1,5 +1,16 @@
 import Foundation
 
+/// A request body whose members are its coding keys: a member it does not name answers 422
+/// (rather than being ignored), so the list of what a body accepts is written once.
+public protocol RequestBody: Decodable {
+    associatedtype CodingKeys: CodingKey & CaseIterable
+    static var allowedKeys: Set<String> { get }
+}
+
+extension RequestBody {
+    public static var allowedKeys: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
+}
+
 /// JSON in and out: the checks every request body passes before decoding, and the one encoder.
 public enum JSONCoding {
     public static let maximumDepth = 32
@@ -12,6 +23,11 @@ public enum JSONCoding {
             try container.encode(Timestamp.format(date))
         }
         return Array(try encoder.encode(value))
+    }
+
+    /// Decodes a request body that accepts its coding keys and no other member.
+    public static func decode<Value: RequestBody>(_ type: Value.Type, from request: Request) throws -> Value {
+        try decode(type, from: request, allowedKeys: Value.allowedKeys)
     }
 
     /// Decodes a request body. Malformed JSON, bad UTF-8, NUL characters and deep nesting answer 400;

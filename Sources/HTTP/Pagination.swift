@@ -23,6 +23,18 @@ public struct PageRequest: Sendable {
         return value
     }
 
+    /// How many rows to ask the keyset query for: one past the page, so that a full page tells
+    /// whether another follows.
+    public var fetchLimit: Int { limit + 1 }
+
+    /// The answer to the list request: `rows` (fetched with `fetchLimit`) as a page of `item`s,
+    /// with `next_cursor` and the `Link` header when another page follows.
+    public func response<Row, Item: Encodable & Sendable>(
+        _ rows: [Row], for request: Request, position: (Row) -> [String], item: (Row) throws -> Item
+    ) throws -> Response {
+        try Page(rows: rows, request: self, position: position, item: item).response(for: request)
+    }
+
     /// - Parameter filterKey: a stable text form of the list's filters (without limit and cursor).
     public init(_ request: Request, filterKey: String = "") throws {
         self.filterKey = filterKey
@@ -90,17 +102,24 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
     }
 
     /// - Parameters:
-    ///   - rows: up to `limit + 1` rows, as the keyset query returned them; the extra one tells
-    ///     that another page exists.
-    ///   - position: the keyset position of an item (what the next page starts after).
-    public init(rows: [Item], request: PageRequest, position: (Item) -> [String]) {
-        if rows.count > request.limit {
-            data = Array(rows.prefix(request.limit))
-            nextCursor = Cursor.encode(position: position(data[data.count - 1]), filterKey: request.filterKey)
+    ///   - rows: up to `request.fetchLimit` rows, as the keyset query returned them; the extra one
+    ///     tells that another page exists.
+    ///   - position: the keyset position of a row (what the next page starts after).
+    ///   - item: how a row is shown.
+    public init<Row>(
+        rows: [Row], request: PageRequest, position: (Row) -> [String], item: (Row) throws -> Item
+    ) rethrows {
+        let shown = rows.prefix(request.limit)
+        data = try shown.map(item)
+        if rows.count > request.limit, let last = shown.last {
+            nextCursor = Cursor.encode(position: position(last), filterKey: request.filterKey)
         } else {
-            data = rows
             nextCursor = nil
         }
+    }
+
+    public init(rows: [Item], request: PageRequest, position: (Item) -> [String]) {
+        self.init(rows: rows, request: request, position: position, item: { $0 })
     }
 
     public func response(for request: Request) throws -> Response {

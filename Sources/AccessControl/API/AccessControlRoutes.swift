@@ -1,5 +1,6 @@
 import APISupport
 import AccessControl
+import Crypto
 import Foundation
 import HTTP
 
@@ -17,8 +18,7 @@ struct AccessControlRoutes {
         router.add(
             "POST", "/v1/organisations",
             signedIn({ _ in .manageOrganisations }) { request, caller in
-                let body = try JSONCoding.decode(
-                    NewOrganisationBody.self, from: request, allowedKeys: ["name", "kind", "country", "sector"])
+                let body = try JSONCoding.decode(NewOrganisationBody.self, from: request)
                 let organisation = try accounts.createOrganisation(
                     NewOrganisation(
                         name: body.name, kind: try choice(OrganisationKind.self, body.kind, field: "kind"),
@@ -26,8 +26,7 @@ struct AccessControlRoutes {
                         sector: try body.sector.map { try choice(Sector.self, $0, field: "sector") }),
                     by: caller, from: origin(request))
                 return try created(
-                    OrganisationBody(organisation: organisation),
-                    at: "/v1/organisations/\(organisation.id.uuidString.lowercased())",
+                    OrganisationBody(organisation), at: "/v1/organisations/\(organisation.id.lowercasedString)",
                     tag: tag(organisation.id, organisation.version))
             })
         router.add(
@@ -39,46 +38,37 @@ struct AccessControlRoutes {
                 let rows = try accounts.organisations(
                     for: caller, kind: kind, country: country,
                     after: try page.position(0, as: { UUID(uuidString: $0) }),
-                    limit: page.limit + 1)
-                return try Page(rows: rows.map(OrganisationBody.init), request: page) {
-                    [$0.organisation.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: OrganisationBody.init)
             })
         router.add(
             "GET", "/v1/organisations/{id:uuid}",
             signedIn { request, caller in
                 let organisation = try accounts.organisation(try id(request), for: caller)
                 return try single(
-                    OrganisationBody(organisation: organisation), tag: tag(organisation.id, organisation.version),
-                    request)
+                    OrganisationBody(organisation), tag: tag(organisation.id, organisation.version), request)
             })
 
         router.add(
             "POST", "/v1/accounts",
             signedIn({ _ in .manageAccounts }) { request, caller in
-                let body = try JSONCoding.decode(
-                    NewAccountBody.self, from: request,
-                    allowedKeys: [
-                        "email", "display_name", "password", "member_kind", "organisation_id", "job_title", "country",
-                        "expertise", "locale", "time_zone", "platform_role", "can_create_communities",
-                    ])
+                let body = try JSONCoding.decode(NewAccountBody.self, from: request)
                 var input = NewAccount(
-                    email: body.email, displayName: body.display_name, password: body.password,
-                    memberKind: try choice(MemberKind.self, body.member_kind, field: "member_kind"))
-                input.organisationID = body.organisation_id
-                input.jobTitle = body.job_title
+                    email: body.email, displayName: body.displayName, password: body.password,
+                    memberKind: try choice(MemberKind.self, body.memberKind, field: "member_kind"))
+                input.organisationID = body.organisationID
+                input.jobTitle = body.jobTitle
                 input.country = body.country
                 input.expertise = body.expertise ?? []
                 input.locale = body.locale
-                input.timeZone = body.time_zone
+                input.timeZone = body.timeZone
                 input.platformRole =
-                    try body.platform_role.map { try choice(PlatformRole.self, $0, field: "platform_role") } ?? .user
-                input.canCreateCommunities = body.can_create_communities ?? false
+                    try body.platformRole.map { try choice(PlatformRole.self, $0, field: "platform_role") } ?? .user
+                input.canCreateCommunities = body.canCreateCommunities ?? false
                 let (account, activation) = try accounts.createAccount(input, by: caller, from: origin(request))
                 var response = try created(
-                    AccountBody(account: account, activation: activation),
-                    at: "/v1/accounts/\(account.id.uuidString.lowercased())",
+                    AccountBody(account, activation: activation), at: "/v1/accounts/\(account.id.lowercasedString)",
                     tag: tag(account.id, account.version))
                 if activation != nil { response.headers.add("Cache-Control", "no-store") }
                 return response
@@ -93,16 +83,15 @@ struct AccessControlRoutes {
                 let rows = try accounts.accounts(
                     for: caller, status: status, memberKind: kind,
                     after: try page.position(0, as: { UUID(uuidString: $0) }),
-                    limit: page.limit + 1)
-                return try Page(rows: rows.map { AccountBody(account: $0) }, request: page) {
-                    [$0.account.id.uuidString]
-                }.response(for: request)
+                    limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { AccountBody($0) })
             })
         router.add(
             "GET", "/v1/accounts/{id:uuid}",
             signedIn { request, caller in
                 let account = try accounts.account(try id(request), for: caller)
-                return try single(AccountBody(account: account), tag: tag(account.id, account.version), request)
+                return try single(AccountBody(account), tag: tag(account.id, account.version), request)
             })
         router.add(
             "PATCH", "/v1/accounts/{id:uuid}",
@@ -131,14 +120,14 @@ struct AccessControlRoutes {
                     accountID, change, ifVersion: { try EntityTag.requireMatch(request, current: tag(accountID, $0)) },
                     by: caller,
                     from: origin(request))
-                return try changed(AccountBody(account: account), tag: tag(account.id, account.version))
+                return try changed(AccountBody(account), tag: tag(account.id, account.version))
             })
 
         router.add(
             "POST", "/v1/accounts/{id:uuid}/password-reset",
             signedIn({ _ in .resetPassword }) { request, caller in
                 let reset = try onboarding.issueReset(for: try id(request), by: caller, from: origin(request))
-                return try secret(ResetBody(reset_token: reset.secret, expires_at: reset.expiresAt))
+                return try secret(ResetBody(reset))
             })
         router.add(
             "POST", "/v1/accounts/{id:uuid}/erase",
@@ -147,12 +136,12 @@ struct AccessControlRoutes {
                 return .noContent()
             })
         router.add("POST", "/v1/account-activations") { request in
-            let body = try JSONCoding.decode(RedeemBody.self, from: request, allowedKeys: ["token", "password"])
+            let body = try JSONCoding.decode(RedeemBody.self, from: request)
             try onboarding.redeem(.activation, token: body.token, password: body.password, from: origin(request))
             return .noContent()
         }
         router.add("POST", "/v1/password-resets") { request in
-            let body = try JSONCoding.decode(RedeemBody.self, from: request, allowedKeys: ["token", "password"])
+            let body = try JSONCoding.decode(RedeemBody.self, from: request)
             try onboarding.redeem(.reset, token: body.token, password: body.password, from: origin(request))
             return .noContent()
         }
@@ -161,7 +150,7 @@ struct AccessControlRoutes {
             "GET", "/v1/me",
             signedIn { request, caller in
                 let account = try accounts.me(caller)
-                return try single(AccountBody(account: account), tag: tag(account.id, account.version), request)
+                return try single(AccountBody(account), tag: tag(account.id, account.version), request)
             })
         router.add(
             "PATCH", "/v1/me",
@@ -176,15 +165,14 @@ struct AccessControlRoutes {
                     try profileChange(patch),
                     ifVersion: { try EntityTag.requireMatch(request, current: tag(caller.accountID, $0)) }, by: caller,
                     from: origin(request))
-                return try changed(AccountBody(account: account), tag: tag(account.id, account.version))
+                return try changed(AccountBody(account), tag: tag(account.id, account.version))
             })
         router.add(
             "POST", "/v1/me/password",
             signedIn({ _ in .manageOwnSecurity }) { request, caller in
-                let body = try JSONCoding.decode(
-                    PasswordChangeBody.self, from: request, allowedKeys: ["current_password", "new_password"])
+                let body = try JSONCoding.decode(PasswordChangeBody.self, from: request)
                 if let refusal = try profiles.changePassword(
-                    current: body.current_password, new: body.new_password, by: caller, from: origin(request))
+                    current: body.currentPassword, new: body.newPassword, by: caller, from: origin(request))
                 {
                     return refusal.problem.response(instance: request.path, requestID: request.id)
                 }
@@ -195,8 +183,9 @@ struct AccessControlRoutes {
             signedIn({ _ in .manageOwnSecurity }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try profiles.sessions(
-                    of: caller, after: try page.position(0, as: { UUID(uuidString: $0) }), limit: page.limit + 1)
-                return try Page(rows: rows.map(SessionInfoBody.init), request: page) { [$0.id] }.response(for: request)
+                    of: caller, after: try page.position(0, as: { UUID(uuidString: $0) }), limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.lowercasedString] }, item: SessionInfoBody.init)
             })
         router.add(
             "DELETE", "/v1/me/sessions",
@@ -220,12 +209,10 @@ struct AccessControlRoutes {
             })
 
         router.add("POST", "/v1/sessions") { request in
-            let body = try JSONCoding.decode(LoginBody.self, from: request, allowedKeys: ["email", "password"])
+            let body = try JSONCoding.decode(LoginBody.self, from: request)
             switch try authentication.logIn(email: body.email, password: body.password, from: origin(request)) {
             case .signedIn(let session):
-                return try secret(
-                    SessionBody(
-                        id: session.id.uuidString.lowercased(), token: session.secret, expires_at: session.expiresAt))
+                return try secret(SessionBody(session))
             case .refused(let refusal):
                 return refusal.problem.response(instance: request.path, requestID: request.id)
             }
@@ -240,21 +227,19 @@ struct AccessControlRoutes {
         router.add(
             "POST", "/v1/tokens",
             signedIn({ _ in .manageOwnTokens }) { request, caller in
-                let body = try JSONCoding.decode(
-                    NewTokenBody.self, from: request,
-                    allowedKeys: ["name", "scopes", "community_ids", "expires_at", "organisation_id", "account_id"])
+                let body = try JSONCoding.decode(NewTokenBody.self, from: request)
                 var input = NewToken(
                     name: body.name,
                     scopes: try body.scopes.enumerated().map {
                         try choice(Scope.self, $0.element, field: "scopes[\($0.offset)]")
                     })
-                input.communityIDs = body.community_ids
-                input.expiresAt = body.expires_at
-                input.organisationID = body.organisation_id
-                input.accountID = body.account_id
+                input.communityIDs = body.communityIDs
+                input.expiresAt = body.expiresAt
+                input.organisationID = body.organisationID
+                input.accountID = body.accountID
                 let issued = try tokens.create(input, by: caller, from: origin(request))
-                var response = try secret(TokenBody(token: issued.token, secret: issued.secret))
-                response.headers.add("Location", "/v1/tokens/\(issued.token.id.uuidString.lowercased())")
+                var response = try secret(TokenBody(issued))
+                response.headers.add("Location", "/v1/tokens/\(issued.token.id.lowercasedString)")
                 return response
             })
         router.add(
@@ -264,32 +249,29 @@ struct AccessControlRoutes {
                 let page = try PageRequest(request, filterKey: "account=\(accountID?.uuidString ?? "")")
                 let rows = try tokens.tokens(
                     of: accountID, for: caller, after: try page.position(0, as: { UUID(uuidString: $0) }),
-                    limit: page.limit + 1)
-                return try Page(rows: rows.map { TokenBody(token: $0) }, request: page) { [$0.token.id.uuidString] }
-                    .response(for: request)
+                    limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { TokenBody($0) })
             })
         router.add(
             "GET", "/v1/tokens/current",
             signedIn { request, caller in
-                try Response.json(TokenBody(token: try tokens.current(caller)))
+                try Response.json(TokenBody(try tokens.current(caller)))
             })
         router.add(
             "POST", "/v1/tokens/{id:uuid}/rotate",
             signedIn({ _ in .manageOwnTokens }) { request, caller in
-                let body =
-                    request.body.isEmpty
-                    ? RotationBody(overlap_seconds: nil)
-                    : try JSONCoding.decode(RotationBody.self, from: request, allowedKeys: ["overlap_seconds"])
+                let body = try actionBody(RotationBody.self, request, empty: RotationBody(overlapSeconds: nil))
                 let issued = try tokens.rotate(
-                    try id(request), overlapSeconds: body.overlap_seconds ?? 3600, by: caller, from: origin(request))
-                var response = try secret(TokenBody(token: issued.token, secret: issued.secret))
-                response.headers.add("Location", "/v1/tokens/\(issued.token.id.uuidString.lowercased())")
+                    try id(request), overlapSeconds: body.overlapSeconds ?? 3600, by: caller, from: origin(request))
+                var response = try secret(TokenBody(issued))
+                response.headers.add("Location", "/v1/tokens/\(issued.token.id.lowercasedString)")
                 return response
             })
         router.add(
             "GET", "/v1/tokens/{id:uuid}",
             signedIn({ _ in .manageOwnTokens }) { request, caller in
-                try Response.json(TokenBody(token: try tokens.token(try id(request), for: caller)))
+                try Response.json(TokenBody(try tokens.token(try id(request), for: caller)))
             })
         router.add(
             "DELETE", "/v1/tokens/{id:uuid}",
@@ -312,9 +294,10 @@ struct AccessControlRoutes {
                     .map { "\($0)=\(request.queryValue($0) ?? "")" }.joined(separator: "&")
                 let page = try PageRequest(request, filterKey: filterKey)
                 let rows = try audit.events(
-                    for: caller, filter: filter, before: try page.position(0, as: { Int64($0) }), limit: page.limit + 1)
-                return try Page(rows: rows.map(AuditEventBody.init), request: page) { [String($0.event.sequence)] }
-                    .response(for: request)
+                    for: caller, filter: filter, before: try page.position(0, as: { Int64($0) }), limit: page.fetchLimit
+                )
+                return try page.response(
+                    rows, for: request, position: { [String($0.sequence)] }, item: AuditEventBody.init)
             })
         router.add(
             "GET", "/v1/audit-events/verify",
@@ -327,7 +310,7 @@ struct AccessControlRoutes {
                         parts[1].count == 64, parts[1].allSatisfy({ digits.contains($0) || ("a"..."f").contains($0) })
                     else { throw Problem.malformed("anchor must be SEQ:HASH as printed by praxis admin audit-anchor.") }
                 }
-                return try Response.json(VerificationBody(verification: try audit.verify(for: caller, anchor: anchor)))
+                return try Response.json(VerificationBody(try audit.verify(for: caller, anchor: anchor)))
             })
     }
 }

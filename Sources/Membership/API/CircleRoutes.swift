@@ -1,5 +1,6 @@
 import APISupport
 import AccessControl
+import Crypto
 import Foundation
 import HTTP
 import Membership
@@ -8,23 +9,20 @@ import Membership
 struct CircleRoutes {
     let circles: CircleService
 
-    static let settingKeys: Set<String> = ["name", "description", "government_only", "excludes_vendors"]
-
     func register(in router: inout Router) {
         router.add(
             "POST", "/v1/communities/{id:uuid}/circles",
             signedIn({ _ in .manageMembers }) { request, caller in
                 let circle = try circles.create(in: try id(request), by: caller, from: origin(request)) {
-                    let body = try JSONCoding.decode(
-                        NewCircleBody.self, from: request, allowedKeys: CircleRoutes.settingKeys)
+                    let body = try JSONCoding.decode(NewCircleBody.self, from: request)
                     var settings = CircleSettings(name: body.name)
                     settings.description = body.description ?? ""
-                    settings.governmentOnly = body.government_only ?? false
-                    settings.excludesVendors = body.excludes_vendors ?? false
+                    settings.governmentOnly = body.governmentOnly ?? false
+                    settings.excludesVendors = body.excludesVendors ?? false
                     return settings
                 }
                 return try created(
-                    CircleBody(circle: circle), at: "/v1/circles/\(circle.id.uuidString.lowercased())",
+                    CircleBody(circle), at: "/v1/circles/\(circle.id.lowercasedString)",
                     tag: tag(circle.id, circle.version))
             })
         router.add(
@@ -32,16 +30,16 @@ struct CircleRoutes {
             signedIn({ _ in .readMembers }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try circles.circles(
-                    in: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { CircleBody(circle: $0) }, request: page) { [$0.circle.id.uuidString] }
-                    .response(for: request)
+                    in: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: CircleBody.init)
             })
         router.add(
             "GET", "/v1/circles/{id:uuid}",
             signedIn({ _ in .readMembers }) { request, caller in
                 let circle = try circles.circle(try id(request), for: caller)
-                return try single(CircleBody(circle: circle), tag: tag(circle.id, circle.version), request)
+                return try single(CircleBody(circle), tag: tag(circle.id, circle.version), request)
             })
         router.add(
             "PATCH", "/v1/circles/{id:uuid}",
@@ -52,38 +50,36 @@ struct CircleRoutes {
                     by: caller,
                     from: origin(request)
                 ) { settings in
-                    let patch = try MergePatch(request, allowedKeys: CircleRoutes.settingKeys)
+                    let patch = try MergePatch(request, allowedKeys: NewCircleBody.allowedKeys)
                     settings.name = try patch.string("name") ?? settings.name
                     settings.description = try patch.string("description") ?? settings.description
                     settings.governmentOnly = try patch.bool("government_only") ?? settings.governmentOnly
                     settings.excludesVendors = try patch.bool("excludes_vendors") ?? settings.excludesVendors
                 }
-                return try changed(CircleBody(circle: circle), tag: tag(circle.id, circle.version))
+                return try changed(CircleBody(circle), tag: tag(circle.id, circle.version))
             })
         router.add(
             "GET", "/v1/circles/{id:uuid}/members",
             signedIn({ _ in .readMembers }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try circles.members(
-                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { CircleMemberBody(member: $0) }, request: page) {
-                    [$0.member.account.id.uuidString]
-                }
-                .response(for: request)
+                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] }, item: CircleMemberBody.init
+                )
             })
         router.add(
             "POST", "/v1/circles/{id:uuid}/members",
             signedIn({ _ in .manageMembers }) { request, caller in
                 let circleID = try id(request)
                 let member = try circles.addMember(to: circleID, by: caller, from: origin(request)) {
-                    try JSONCoding.decode(AccountReferenceBody.self, from: request, allowedKeys: ["account_id"])
-                        .account_id
+                    try JSONCoding.decode(AccountReferenceBody.self, from: request).accountID
                 }
-                var response = try Response.json(CircleMemberBody(member: member), status: 201)
+                var response = try Response.json(CircleMemberBody(member), status: 201)
                 response.headers.add(
                     "Location",
-                    "/v1/circles/\(circleID.uuidString.lowercased())/members/\(member.account.id.uuidString.lowercased())"
+                    "/v1/circles/\(circleID.lowercasedString)/members/\(member.account.id.lowercasedString)"
                 )
                 return response
             })
@@ -92,7 +88,7 @@ struct CircleRoutes {
             signedIn({ _ in .readMembers }) { request, caller in
                 try Response.json(
                     CircleMemberBody(
-                        member: try circles.member(try id(request, "account_id"), of: try id(request), for: caller)))
+                        try circles.member(try id(request, "account_id"), of: try id(request), for: caller)))
             })
         router.add(
             "DELETE", "/v1/circles/{id:uuid}/members/{account_id:uuid}",
@@ -106,12 +102,10 @@ struct CircleRoutes {
             signedIn({ _ in .readMembers }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try circles.history(
-                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { CircleEventBody(event: $0) }, request: page) {
-                    [$0.event.id.uuidString]
-                }
-                .response(for: request)
+                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: CircleEventBody.init)
             })
     }
 }

@@ -1,5 +1,6 @@
 import APISupport
 import AccessControl
+import Crypto
 import Foundation
 import HTTP
 import Membership
@@ -28,7 +29,7 @@ struct CommunityRoutes {
                 try CommunityRoutes.apply(patch, to: &settings)
                 let community = try communities.create(settings, by: caller, from: origin(request))
                 return try created(
-                    CommunityBody(community: community), at: "/v1/communities/\(community.id.uuidString.lowercased())",
+                    CommunityBody(community), at: "/v1/communities/\(community.id.lowercasedString)",
                     tag: tag(community.id, community.version))
             })
         router.add(
@@ -38,18 +39,16 @@ struct CommunityRoutes {
                 let page = try PageRequest(request, filterKey: "member=\(memberOnly)")
                 let rows = try communities.communities(
                     for: caller, memberOnly: memberOnly, after: try page.position(0, as: { UUID(uuidString: $0) }),
-                    limit: page.limit + 1)
-                return try Page(rows: rows.map { CommunityBody(community: $0) }, request: page) {
-                    [$0.community.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: CommunityBody.init)
             })
         router.add(
             "GET", "/v1/communities/{id:uuid}",
             signedIn({ _ in .readCommunities }) { request, caller in
                 let community = try communities.community(try id(request), for: caller)
                 return try single(
-                    CommunityBody(community: community), tag: tag(community.id, community.version), request)
+                    CommunityBody(community), tag: tag(community.id, community.version), request)
             })
         router.add(
             "PATCH", "/v1/communities/{id:uuid}",
@@ -63,7 +62,7 @@ struct CommunityRoutes {
                     try CommunityRoutes.apply(
                         try MergePatch(request, allowedKeys: CommunityRoutes.settingKeys), to: &settings)
                 }
-                return try changed(CommunityBody(community: community), tag: tag(community.id, community.version))
+                return try changed(CommunityBody(community), tag: tag(community.id, community.version))
             })
     }
 
@@ -94,38 +93,5 @@ struct CommunityRoutes {
         }
         if let value = try patch.integer("min_cell_size") { settings.minCellSize = value }
         if let value = try patch.bool("needs_visible_to_vendors") { settings.needsVisibleToVendors = value }
-    }
-}
-
-/// A community: the card for outsiders, every setting for members (with their `viewer_role`).
-struct CommunityBody: Encodable {
-    let community: Community
-
-    enum Keys: String, CodingKey {
-        case id, slug, name, purpose, visibility, join_policy, criteria, allowed_member_kinds, viewer_role
-        case observers_allowed, observer_history, chatham_house, recording_policy, min_cell_size,
-            needs_visible_to_vendors
-        case created_at
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(community.id.uuidString.lowercased(), forKey: .id)
-        try container.encode(community.slug, forKey: .slug)
-        try container.encode(community.name, forKey: .name)
-        try container.encode(community.purpose, forKey: .purpose)
-        try container.encode(community.visibility.rawValue, forKey: .visibility)
-        try container.encode(community.joinPolicy.rawValue, forKey: .join_policy)
-        try container.encode(community.criteria, forKey: .criteria)
-        try container.encode(community.allowedMemberKinds.map(\.rawValue), forKey: .allowed_member_kinds)
-        try container.encode(community.viewerRole?.rawValue, forKey: .viewer_role)
-        guard community.viewerRole != nil else { return }
-        try container.encode(community.observersAllowed, forKey: .observers_allowed)
-        try container.encode(community.observerHistory.rawValue, forKey: .observer_history)
-        try container.encode(community.chathamHouse, forKey: .chatham_house)
-        try container.encode(community.recordingPolicy.rawValue, forKey: .recording_policy)
-        try container.encode(community.minCellSize, forKey: .min_cell_size)
-        try container.encode(community.needsVisibleToVendors, forKey: .needs_visible_to_vendors)
-        try container.encode(community.createdAt, forKey: .created_at)
     }
 }

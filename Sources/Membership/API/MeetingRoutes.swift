@@ -1,5 +1,6 @@
 import APISupport
 import AccessControl
+import Crypto
 import Foundation
 import HTTP
 import Membership
@@ -8,29 +9,23 @@ import Membership
 struct MeetingRoutes {
     let meetings: MeetingService
 
-    static let keys: Set<String> = [
-        "title", "description", "starts_at", "ends_at", "time_zone", "circle_id", "recording", "observers_allowed",
-        "chatham_house",
-    ]
-
     func register(in router: inout Router) {
         router.add(
             "POST", "/v1/communities/{id:uuid}/meetings",
             signedIn({ _ in .manageMeetings }) { request, caller in
                 let meeting = try meetings.schedule(in: try id(request), by: caller, from: origin(request)) {
-                    let body = try JSONCoding.decode(
-                        NewMeetingBody.self, from: request, allowedKeys: MeetingRoutes.keys)
+                    let body = try JSONCoding.decode(NewMeetingBody.self, from: request)
                     var input = MeetingInput(
-                        title: body.title, startsAt: body.starts_at, endsAt: body.ends_at, timeZone: body.time_zone)
+                        title: body.title, startsAt: body.startsAt, endsAt: body.endsAt, timeZone: body.timeZone)
                     input.description = body.description ?? ""
-                    input.circleID = body.circle_id
+                    input.circleID = body.circleID
                     input.recording = try body.recording.map { try choice(RecordingRule.self, $0, field: "recording") }
-                    input.observersAllowed = body.observers_allowed
-                    input.chathamHouse = body.chatham_house
+                    input.observersAllowed = body.observersAllowed
+                    input.chathamHouse = body.chathamHouse
                     return input
                 }
                 return try created(
-                    MeetingBody(meeting: meeting), at: "/v1/meetings/\(meeting.id.uuidString.lowercased())",
+                    MeetingBody(meeting), at: "/v1/meetings/\(meeting.id.lowercasedString)",
                     tag: tag(meeting.id, meeting.version))
             })
         router.add(
@@ -45,16 +40,16 @@ struct MeetingRoutes {
                     after = (start, id)
                 }
                 let rows = try meetings.meetings(
-                    in: try id(request), startsFrom: startsFrom, after: after, limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { MeetingBody(meeting: $0) }, request: page) {
-                    [Timestamp.format($0.meeting.startsAt), $0.meeting.id.uuidString]
-                }.response(for: request)
+                    in: try id(request), startsFrom: startsFrom, after: after, limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [Timestamp.format($0.startsAt), $0.id.uuidString] },
+                    item: MeetingBody.init)
             })
         router.add(
             "GET", "/v1/meetings/{id:uuid}",
             signedIn({ _ in .readMeetings }) { request, caller in
                 let meeting = try meetings.meeting(try id(request), for: caller)
-                return try single(MeetingBody(meeting: meeting), tag: tag(meeting.id, meeting.version), request)
+                return try single(MeetingBody(meeting), tag: tag(meeting.id, meeting.version), request)
             })
         router.add(
             "PATCH", "/v1/meetings/{id:uuid}",
@@ -65,7 +60,7 @@ struct MeetingRoutes {
                     by: caller,
                     from: origin(request)
                 ) { input in
-                    let patch = try MergePatch(request, allowedKeys: MeetingRoutes.keys)
+                    let patch = try MergePatch(request, allowedKeys: NewMeetingBody.allowedKeys)
                     input.title = try patch.string("title") ?? input.title
                     input.description = try patch.string("description") ?? input.description
                     input.startsAt = try patch.time("starts_at") ?? input.startsAt
@@ -80,29 +75,26 @@ struct MeetingRoutes {
                     input.observersAllowed = try patch.bool("observers_allowed") ?? input.observersAllowed
                     input.chathamHouse = try patch.bool("chatham_house") ?? input.chathamHouse
                 }
-                return try changed(MeetingBody(meeting: meeting), tag: tag(meeting.id, meeting.version))
+                return try changed(MeetingBody(meeting), tag: tag(meeting.id, meeting.version))
             })
         router.add(
             "PUT", "/v1/meetings/{id:uuid}/rsvp",
             signedIn({ _ in .respondToMeetings }) { request, caller in
                 let meeting = try meetings.respond(to: try id(request), by: caller, from: origin(request)) {
-                    let body = try JSONCoding.decode(
-                        RSVPRequestBody.self, from: request, allowedKeys: ["response", "recording_consent"])
-                    return (try choice(RSVPResponse.self, body.response, field: "response"), body.recording_consent)
+                    let body = try JSONCoding.decode(RSVPRequestBody.self, from: request)
+                    return (try choice(RSVPResponse.self, body.response, field: "response"), body.recordingConsent)
                 }
-                return try changed(MeetingBody(meeting: meeting), tag: tag(meeting.id, meeting.version))
+                return try changed(MeetingBody(meeting), tag: tag(meeting.id, meeting.version))
             })
         router.add(
             "GET", "/v1/meetings/{id:uuid}/rsvps",
             signedIn({ _ in .readMeetings }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try meetings.rsvps(
-                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { RSVPBody(rsvp: $0) }, request: page) {
-                    [$0.rsvp.account.id.uuidString]
-                }
-                .response(for: request)
+                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] }, item: RSVPBody.init)
             })
         router.add(
             "PUT", "/v1/meetings/{id:uuid}/guests/{account_id:uuid}",
@@ -134,12 +126,10 @@ struct MeetingRoutes {
             signedIn({ _ in .readMeetings }) { request, caller in
                 let page = try PageRequest(request)
                 let rows = try meetings.attendance(
-                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { AttendanceBody(attendance: $0) }, request: page) {
-                    [$0.attendance.account.id.uuidString]
-                }
-                .response(for: request)
+                    of: try id(request), after: try page.position(0, as: UUID.init(uuidString:)),
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] }, item: AttendanceBody.init)
             })
         router.add(
             "POST", "/v1/meetings/{id:uuid}/breakouts",
@@ -148,44 +138,30 @@ struct MeetingRoutes {
                 let groups = try meetings.formBreakouts(in: meetingID, by: caller, from: origin(request)) {
                     try MeetingRoutes.breakoutPlan(request)
                 }
-                var response = try Response.json(BreakoutList(groups: groups), status: 201)
-                response.headers.add("Location", "/v1/meetings/\(meetingID.uuidString.lowercased())/breakouts")
+                var response = try Response.json(BreakoutList(groups), status: 201)
+                response.headers.add("Location", "/v1/meetings/\(meetingID.lowercasedString)/breakouts")
                 return response
             })
         router.add(
             "GET", "/v1/meetings/{id:uuid}/breakouts",
             signedIn({ _ in .readMeetings }) { request, caller in
-                try Response.json(BreakoutList(groups: try meetings.breakouts(of: try id(request), for: caller)))
+                try Response.json(BreakoutList(try meetings.breakouts(of: try id(request), for: caller)))
             })
     }
 
     static func breakoutPlan(_ request: Request) throws -> MeetingService.BreakoutPlan {
-        let body = try JSONCoding.decode(
-            BreakoutPlanBody.self, from: request, allowedKeys: ["groups", "group_count", "mix_by"])
-        switch (body.groups, body.group_count) {
+        let body = try JSONCoding.decode(BreakoutPlanBody.self, from: request)
+        switch (body.groups, body.groupCount) {
         case (let groups?, nil):
-            guard body.mix_by == nil else { throw Problem.validation(field: "mix_by", "goes with group_count only") }
-            return .groups(groups.map { ($0.name, $0.account_ids) })
+            guard body.mixBy == nil else { throw Problem.validation(field: "mix_by", "goes with group_count only") }
+            return .groups(groups.map { ($0.name, $0.accountIDs) })
         case (nil, let count?):
-            let dimensions = try (body.mix_by ?? ["country", "sector"]).enumerated().map {
+            let dimensions = try (body.mixBy ?? ["country", "sector"]).enumerated().map {
                 try choice(MixDimension.self, $0.element, field: "mix_by[\($0.offset)]")
             }
             return .mixed(count: count, by: dimensions)
         default:
             throw Problem.validation(field: "groups", "send exactly one of groups and group_count")
         }
-    }
-}
-
-/// Every breakout group of a meeting, in one list.
-struct BreakoutList: Encodable {
-    let groups: [BreakoutGroup]
-
-    enum Keys: String, CodingKey { case data, next_cursor }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(groups.map(BreakoutGroupBody.init), forKey: .data)
-        try container.encodeNil(forKey: .next_cursor)
     }
 }

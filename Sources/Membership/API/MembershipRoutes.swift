@@ -1,5 +1,6 @@
 import APISupport
 import AccessControl
+import Crypto
 import Foundation
 import HTTP
 import Membership
@@ -25,7 +26,7 @@ struct MembershipRoutes {
             "GET", "/v1/communities/{id:uuid}/participation",
             signedIn({ _ in .readMembers }) { request, caller in
                 try Response.json(
-                    ParticipationBody(participation: try participation.participation(in: try id(request), for: caller)))
+                    ParticipationBody(try participation.participation(in: try id(request), for: caller)))
             })
     }
 
@@ -52,15 +53,15 @@ struct MembershipRoutes {
                     }
                     return response
                 case .queued(let job):
-                    var response = try Response.json(MemberImportBody(job: job), status: 202)
-                    response.headers.add("Location", "/v1/member-imports/\(job.id.uuidString.lowercased())")
+                    var response = try Response.json(MemberImportBody(job), status: 202)
+                    response.headers.add("Location", "/v1/member-imports/\(job.id.lowercasedString)")
                     return response
                 }
             })
         router.add(
             "GET", "/v1/member-imports/{id:uuid}",
             signedIn({ _ in .reviewMembership }) { request, caller in
-                try Response.json(MemberImportBody(job: try imports.memberImport(try id(request), for: caller)))
+                try Response.json(MemberImportBody(try imports.memberImport(try id(request), for: caller)))
             })
     }
 
@@ -68,14 +69,13 @@ struct MembershipRoutes {
         router.add(
             "POST", "/v1/me/declarations",
             signedIn({ _ in .manageOwnMembership }) { request, caller in
-                let body = try JSONCoding.decode(
-                    NewDeclarationBody.self, from: request, allowedKeys: ["description", "community_id", "theme_ids"])
+                let body = try JSONCoding.decode(NewDeclarationBody.self, from: request)
                 let declaration = try declarations.declare(
                     NewDeclaration(
-                        description: body.description, communityID: body.community_id, themeIDs: body.theme_ids ?? []),
+                        description: body.description, communityID: body.communityID, themeIDs: body.themeIDs ?? []),
                     by: caller, from: origin(request))
-                var response = try Response.json(DeclarationBody(declaration: declaration), status: 201)
-                response.headers.add("Location", "/v1/me/declarations/\(declaration.id.uuidString.lowercased())")
+                var response = try Response.json(DeclarationBody(declaration), status: 201)
+                response.headers.add("Location", "/v1/me/declarations/\(declaration.id.lowercasedString)")
                 return response
             })
         router.add(
@@ -85,24 +85,21 @@ struct MembershipRoutes {
                 let page = try PageRequest(request, filterKey: "include_withdrawn=\(includingWithdrawn)")
                 let rows = try declarations.declarations(
                     includingWithdrawn: includingWithdrawn, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { DeclarationBody(declaration: $0) }, request: page) {
-                    [$0.declaration.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: DeclarationBody.init)
             })
         router.add(
             "GET", "/v1/me/declarations/{id:uuid}",
             signedIn({ _ in .readOwnMembership }) { request, caller in
                 try Response.json(
-                    DeclarationBody(declaration: try declarations.declaration(try id(request), for: caller)))
+                    DeclarationBody(try declarations.declaration(try id(request), for: caller)))
             })
         router.add(
             "POST", "/v1/me/declarations/{id:uuid}/withdraw",
             signedIn({ _ in .manageOwnMembership }) { request, caller in
                 try Response.json(
-                    DeclarationBody(
-                        declaration: try declarations.withdraw(try id(request), by: caller, from: origin(request))))
+                    DeclarationBody(try declarations.withdraw(try id(request), by: caller, from: origin(request))))
             })
     }
 
@@ -115,8 +112,8 @@ struct MembershipRoutes {
                 ) {
                     try MembershipRoutes.newInvitation(request)
                 }
-                let body = InvitationBody(invitation: invitation, activation: activation)
-                let location = "/v1/invitations/\(invitation.id.uuidString.lowercased())"
+                let body = InvitationBody(invitation, activation: activation)
+                let location = "/v1/invitations/\(invitation.id.lowercasedString)"
                 guard activation == nil else {
                     var response = try secret(body)
                     response.headers.add("Location", location)
@@ -131,11 +128,9 @@ struct MembershipRoutes {
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try invitations.invitations(
                     in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) {
-                    [$0.invitation.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { InvitationBody($0) })
             })
         router.add(
             "GET", "/v1/me/invitations",
@@ -143,19 +138,17 @@ struct MembershipRoutes {
                 let status = try filter(InvitationStatus.self, request, "status")
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try invitations.myInvitations(
-                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
+                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.fetchLimit,
                     for: caller)
-                return try Page(rows: rows.map { InvitationBody(invitation: $0) }, request: page) {
-                    [$0.invitation.id.uuidString]
-                }
-                .response(for: request)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: { InvitationBody($0) })
             })
         router.add(
             "GET", "/v1/invitations/{id:uuid}",
             signedIn({ _ in .readOwnMembership }) { request, caller in
                 let invitation = try invitations.invitation(try id(request), for: caller)
                 return try single(
-                    InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version), request)
+                    InvitationBody(invitation), tag: tag(invitation.id, invitation.version), request)
             })
         router.add(
             "POST", "/v1/invitations/{id:uuid}/accept",
@@ -164,7 +157,7 @@ struct MembershipRoutes {
                 let member = try invitations.accept(
                     invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
                     by: caller, from: origin(request))
-                return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+                return try changed(MemberBody(member), tag: MembershipRoutes.memberTag(member))
             })
         router.add(
             "POST", "/v1/invitations/{id:uuid}/decline",
@@ -173,7 +166,7 @@ struct MembershipRoutes {
                 let invitation = try invitations.decline(
                     invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
                     by: caller, from: origin(request))
-                return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
+                return try changed(InvitationBody(invitation), tag: tag(invitation.id, invitation.version))
             })
         router.add(
             "POST", "/v1/invitations/{id:uuid}/revoke",
@@ -182,7 +175,7 @@ struct MembershipRoutes {
                 let invitation = try invitations.revoke(
                     invitation: invitationID, ifVersion: optionalMatch(request, invitationID),
                     by: caller, from: origin(request))
-                return try changed(InvitationBody(invitation: invitation), tag: tag(invitation.id, invitation.version))
+                return try changed(InvitationBody(invitation), tag: tag(invitation.id, invitation.version))
             })
     }
 
@@ -191,7 +184,7 @@ struct MembershipRoutes {
             "POST", "/v1/communities/{id:uuid}/applications",
             signedIn({ _ in .applyToJoin }) { request, caller in
                 let application = try applications.apply(to: try id(request), by: caller, from: origin(request)) {
-                    let body = try JSONCoding.decode(NewApplicationBody.self, from: request, allowedKeys: ["answers"])
+                    let body = try JSONCoding.decode(NewApplicationBody.self, from: request)
                     var validation = Validation()
                     if body.answers.count > 50 { validation.add("answers", "must hold at most 50 answers") }
                     for (question, answer) in body.answers.sorted(by: { $0.key < $1.key }) {
@@ -204,8 +197,8 @@ struct MembershipRoutes {
                     return String(decoding: try encoder.encode(body.answers), as: UTF8.self)
                 }
                 return try created(
-                    ApplicationBody(application: application),
-                    at: "/v1/applications/\(application.id.uuidString.lowercased())",
+                    ApplicationBody(application),
+                    at: "/v1/applications/\(application.id.lowercasedString)",
                     tag: tag(application.id, application.version))
             })
         router.add(
@@ -215,18 +208,16 @@ struct MembershipRoutes {
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try applications.applications(
                     in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { ApplicationBody(application: $0) }, request: page) {
-                    [$0.application.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: ApplicationBody.init)
             })
         router.add(
             "GET", "/v1/applications/{id:uuid}",
             signedIn({ _ in .readOwnMembership }) { request, caller in
                 let application = try applications.application(try id(request), for: caller)
                 return try single(
-                    ApplicationBody(application: application), tag: tag(application.id, application.version), request)
+                    ApplicationBody(application), tag: tag(application.id, application.version), request)
             })
         router.add(
             "POST", "/v1/applications/{id:uuid}/approve",
@@ -236,12 +227,11 @@ struct MembershipRoutes {
                     application: applicationID, ifVersion: optionalMatch(request, applicationID),
                     by: caller, from: origin(request)
                 ) {
-                    let body = try actionBody(
-                        ApprovalBody.self, request, allowedKeys: ["role"], empty: ApprovalBody(role: nil))
+                    let body = try actionBody(ApprovalBody.self, request, empty: ApprovalBody(role: nil))
                     return try body.role.map { try choice(MembershipRole.self, $0, field: "role") } ?? .member
                 }
                 return try changed(
-                    ApplicationBody(application: application), tag: tag(application.id, application.version))
+                    ApplicationBody(application), tag: tag(application.id, application.version))
             })
         router.add(
             "POST", "/v1/applications/{id:uuid}/reject",
@@ -251,10 +241,10 @@ struct MembershipRoutes {
                     application: applicationID, ifVersion: optionalMatch(request, applicationID),
                     by: caller, from: origin(request)
                 ) {
-                    try JSONCoding.decode(ReasonBody.self, from: request, allowedKeys: ["reason"]).reason
+                    try JSONCoding.decode(ReasonBody.self, from: request).reason
                 }
                 return try changed(
-                    ApplicationBody(application: application), tag: tag(application.id, application.version))
+                    ApplicationBody(application), tag: tag(application.id, application.version))
             })
         router.add(
             "POST", "/v1/applications/{id:uuid}/withdraw",
@@ -264,7 +254,7 @@ struct MembershipRoutes {
                     application: applicationID, ifVersion: optionalMatch(request, applicationID),
                     by: caller, from: origin(request))
                 return try changed(
-                    ApplicationBody(application: application), tag: tag(application.id, application.version))
+                    ApplicationBody(application), tag: tag(application.id, application.version))
             })
     }
 
@@ -278,12 +268,9 @@ struct MembershipRoutes {
                 let page = try PageRequest(request, filterKey: key)
                 let rows = try memberships.directory(
                     of: try id(request), filter: filter, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) {
-                    [$0.member.account.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] }, item: MemberBody.init)
             })
         router.add(
             "GET", "/v1/me/memberships",
@@ -291,18 +278,16 @@ struct MembershipRoutes {
                 let status = try filter(MembershipStatus.self, request, "status")
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try memberships.myMemberships(
-                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.limit + 1,
+                    status: status, after: try page.position(0, as: UUID.init(uuidString:)), limit: page.fetchLimit,
                     for: caller)
-                return try Page(rows: rows.map { MemberBody(member: $0) }, request: page) {
-                    [$0.member.community.id.uuidString]
-                }
-                .response(for: request)
+                return try page.response(
+                    rows, for: request, position: { [$0.community.id.uuidString] }, item: MemberBody.init)
             })
         router.add(
             "GET", "/v1/communities/{id:uuid}/members/{account_id:uuid}",
             signedIn({ _ in .readMembers }) { request, caller in
                 let member = try memberships.member(try id(request), try id(request, "account_id"), for: caller)
-                return try single(MemberBody(member: member), tag: MembershipRoutes.memberTag(member), request)
+                return try single(MemberBody(member), tag: MembershipRoutes.memberTag(member), request)
             })
         router.add(
             "PATCH", "/v1/communities/{id:uuid}/members/{account_id:uuid}",
@@ -321,7 +306,7 @@ struct MembershipRoutes {
                     change.expiresAt = try patch.time("expires_at")
                     change.commercialInterest = try patch.bool("commercial_interest")
                 }
-                return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+                return try changed(MemberBody(member), tag: MembershipRoutes.memberTag(member))
             })
         for (action, transition) in [
             ("suspend", MembershipService.suspend), ("reinstate", MembershipService.reinstate),
@@ -334,7 +319,7 @@ struct MembershipRoutes {
                         try id(request, "account_id"), try id(request),
                         { try EntityTag.checkOptionalMatch(request, current: MembershipRoutes.memberTag($0)) }, caller,
                         origin(request))
-                    return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+                    return try changed(MemberBody(member), tag: MembershipRoutes.memberTag(member))
                 })
         }
         router.add(
@@ -346,41 +331,39 @@ struct MembershipRoutes {
                     ifMatches: { try EntityTag.checkOptionalMatch(request, current: MembershipRoutes.memberTag($0)) },
                     by: caller,
                     from: origin(request))
-                return try changed(MemberBody(member: member), tag: MembershipRoutes.memberTag(member))
+                return try changed(MemberBody(member), tag: MembershipRoutes.memberTag(member))
             })
     }
 
     static func memberTag(_ member: Member) -> String {
         EntityTag.make(
-            id: "\(member.community.id.uuidString.lowercased())/\(member.account.id.uuidString.lowercased())"
+            id: "\(member.community.id.lowercasedString)/\(member.account.id.lowercasedString)"
                 + "/\(member.acceptedNormsVersion ?? 0)/\(member.commercialInterest)",
             version: member.version)
     }
 
     static func newInvitation(_ request: Request) throws -> NewInvitation {
-        let body = try JSONCoding.decode(
-            NewInvitationBody.self, from: request,
-            allowedKeys: ["account_id", "email", "display_name", "member_kind", "role", "expires_at", "message"])
+        let body = try JSONCoding.decode(NewInvitationBody.self, from: request)
         let invitee: NewInvitation.Invitee
-        switch (body.account_id, body.email) {
+        switch (body.accountID, body.email) {
         case (let id?, nil):
-            if body.display_name != nil || body.member_kind != nil {
+            if body.displayName != nil || body.memberKind != nil {
                 throw Problem.validation(field: "account_id", "display_name and member_kind go with email only")
             }
             invitee = .account(id)
         case (nil, let email?):
             let kind =
-                try body.member_kind.map { try choice(MemberKind.self, $0, field: "member_kind") } ?? .practitioner
+                try body.memberKind.map { try choice(MemberKind.self, $0, field: "member_kind") } ?? .practitioner
             invitee = .email(
                 InviteeDetails(
-                    email: email, displayName: body.display_name ?? String(email.prefix { $0 != "@" }), memberKind: kind
+                    email: email, displayName: body.displayName ?? String(email.prefix { $0 != "@" }), memberKind: kind
                 ))
         default:
             throw Problem.validation(field: "account_id", "send exactly one of account_id and email")
         }
         let role = try body.role.map { try choice(MembershipRole.self, $0, field: "role") } ?? .member
         return NewInvitation(
-            invitee: invitee, role: role, membershipExpiresAt: body.expires_at, message: body.message ?? "")
+            invitee: invitee, role: role, membershipExpiresAt: body.expiresAt, message: body.message ?? "")
     }
 
     static func directoryFilter(_ request: Request) throws -> DirectoryFilter {

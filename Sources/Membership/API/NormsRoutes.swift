@@ -1,5 +1,6 @@
 import APISupport
 import AccessControl
+import Crypto
 import Foundation
 import HTTP
 import Membership
@@ -15,19 +16,17 @@ struct NormsRoutes {
                 let page = try PageRequest(request)
                 let rows = try norms.versions(
                     of: try id(request), before: try page.position(0, as: { Int32($0).map(Int.init) }),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { NormsVersionBody(norms: $0) }, request: page) {
-                    [String($0.norms.version)]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [String($0.version)] }, item: NormsVersionBody.init)
             })
         router.add(
             "POST", "/v1/communities/{id:uuid}/norms",
             signedIn({ _ in .publishNorms }) { request, caller in
                 let published = try norms.publish(in: try id(request), by: caller, from: origin(request)) {
-                    try JSONCoding.decode(NormsTextBody.self, from: request, allowedKeys: ["text"]).text
+                    try JSONCoding.decode(NormsTextBody.self, from: request).text
                 }
-                var response = try Response.json(NormsVersionBody(norms: published), status: 201)
+                var response = try Response.json(NormsVersionBody(published), status: 201)
                 response.headers.add("Location", NormsRoutes.location(published))
                 return response
             })
@@ -37,7 +36,7 @@ struct NormsRoutes {
                 // No ETag: the acceptances counted here change without the version changing.
                 try Response.json(
                     NormsVersionBody(
-                        norms: try norms.version(try NormsRoutes.version(request), of: try id(request), for: caller)))
+                        try norms.version(try NormsRoutes.version(request), of: try id(request), for: caller)))
             })
         router.add(
             "POST", "/v1/communities/{id:uuid}/norms/{version:int}/acceptances",
@@ -45,7 +44,7 @@ struct NormsRoutes {
                 request, caller in
                 let acceptance = try norms.accept(
                     try NormsRoutes.version(request), of: try id(request), by: caller, from: origin(request))
-                var response = try Response.json(AcceptanceBody(acceptance: acceptance), status: 201)
+                var response = try Response.json(AcceptanceBody(acceptance), status: 201)
                 response.headers.add(
                     "Location", NormsRoutes.location(communityID: acceptance.communityID, version: acceptance.version))
                 return response
@@ -58,11 +57,9 @@ struct NormsRoutes {
                 let rows = try norms.acceptances(
                     of: try NormsRoutes.version(request), in: try id(request),
                     after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1, for: caller)
-                return try Page(rows: rows.map { AcceptanceBody(acceptance: $0) }, request: page) {
-                    [$0.acceptance.account.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.account.id.uuidString] }, item: AcceptanceBody.init)
             })
         router.add(
             "GET", "/v1/communities/{id:uuid}/norms/amendments",
@@ -71,23 +68,19 @@ struct NormsRoutes {
                 let page = try PageRequest(request, filterKey: "status=\(status?.rawValue ?? "")")
                 let rows = try norms.amendments(
                     in: try id(request), status: status, after: try page.position(0, as: UUID.init(uuidString:)),
-                    limit: page.limit + 1,
-                    for: caller)
-                return try Page(rows: rows.map { AmendmentBody(amendment: $0) }, request: page) {
-                    [$0.amendment.id.uuidString]
-                }
-                .response(for: request)
+                    limit: page.fetchLimit, for: caller)
+                return try page.response(
+                    rows, for: request, position: { [$0.id.uuidString] }, item: AmendmentBody.init)
             })
         router.add(
             "POST", "/v1/communities/{id:uuid}/norms/amendments",
             signedIn({ _ in .amendNorms }) { request, caller in
                 let amendment = try norms.propose(in: try id(request), by: caller, from: origin(request)) {
-                    let body = try JSONCoding.decode(
-                        NewAmendmentBody.self, from: request, allowedKeys: ["text", "rationale"])
+                    let body = try JSONCoding.decode(NewAmendmentBody.self, from: request)
                     return (body.text, body.rationale ?? "")
                 }
                 return try created(
-                    AmendmentBody(amendment: amendment), at: "/v1/amendments/\(amendment.id.uuidString.lowercased())",
+                    AmendmentBody(amendment), at: "/v1/amendments/\(amendment.id.lowercasedString)",
                     tag: tag(amendment.id, amendment.version))
             })
         router.add(
@@ -95,14 +88,14 @@ struct NormsRoutes {
             signedIn({ _ in .readNorms }) { request, caller in
                 let amendment = try norms.amendment(try id(request), for: caller)
                 return try single(
-                    AmendmentBody(amendment: amendment), tag: tag(amendment.id, amendment.version), request)
+                    AmendmentBody(amendment), tag: tag(amendment.id, amendment.version), request)
             })
         router.add(
             "POST", "/v1/amendments/{id:uuid}/endorsements",
             signedIn({ _ in .amendNorms }) { request, caller in
                 let amendment = try norms.endorse(try id(request), by: caller, from: origin(request))
                 return try created(
-                    AmendmentBody(amendment: amendment), at: "/v1/amendments/\(amendment.id.uuidString.lowercased())",
+                    AmendmentBody(amendment), at: "/v1/amendments/\(amendment.id.lowercasedString)",
                     tag: tag(amendment.id, amendment.version))
             })
         router.add(
@@ -112,7 +105,7 @@ struct NormsRoutes {
                 let amendment = try norms.adopt(
                     amendmentID, ifVersion: optionalMatch(request, amendmentID), by: caller,
                     from: origin(request))
-                return try changed(AmendmentBody(amendment: amendment), tag: tag(amendment.id, amendment.version))
+                return try changed(AmendmentBody(amendment), tag: tag(amendment.id, amendment.version))
             })
         router.add(
             "POST", "/v1/amendments/{id:uuid}/decline",
@@ -122,9 +115,9 @@ struct NormsRoutes {
                     amendmentID, ifVersion: optionalMatch(request, amendmentID), by: caller,
                     from: origin(request)
                 ) {
-                    try JSONCoding.decode(ReasonBody.self, from: request, allowedKeys: ["reason"]).reason
+                    try JSONCoding.decode(ReasonBody.self, from: request).reason
                 }
-                return try changed(AmendmentBody(amendment: amendment), tag: tag(amendment.id, amendment.version))
+                return try changed(AmendmentBody(amendment), tag: tag(amendment.id, amendment.version))
             })
     }
 
@@ -139,6 +132,6 @@ struct NormsRoutes {
     }
 
     static func location(communityID: UUID, version: Int) -> String {
-        "/v1/communities/\(communityID.uuidString.lowercased())/norms/\(version)"
+        "/v1/communities/\(communityID.lowercasedString)/norms/\(version)"
     }
 }
