@@ -43,20 +43,22 @@ let package = Package(
         // bodies, no SQL).
         .target(name: "AccessControl", dependencies: ["Postgres", "Crypto"], path: "Sources/AccessControl/Domain"),
         .target(
-            name: "AccessControlAPI", dependencies: ["AccessControl", "APISupport", "HTTP"],
+            name: "AccessControlAPI", dependencies: ["AccessControl", "APISupport", "HTTP", "Crypto"],
             path: "Sources/AccessControl/API"),
         .target(
             name: "Membership", dependencies: ["AccessControl", "Disclosure", "CSV", "Postgres", "Crypto"],
             path: "Sources/Membership/Domain"),
         .target(
-            name: "MembershipAPI", dependencies: ["Membership", "AccessControl", "APISupport", "HTTP"],
+            name: "MembershipAPI", dependencies: ["Membership", "AccessControl", "APISupport", "HTTP", "Crypto"],
             path: "Sources/Membership/API"),
 
         // What every domain's API shares: route modules, the signed-in caller, paging, merge-patch,
         // conditional requests.
         .target(
             name: "APISupport",
-            dependencies: ["HTTP", "AccessControl", "Postgres", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "HTTP", "AccessControl", "Postgres", "Crypto", .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // Composition root and the executables.
         .target(
