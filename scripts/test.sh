@@ -19,12 +19,20 @@ DATABASE_URL="$PRAXIS_TEST_OWNER_URL" .build/debug/praxis migrate
 status=0
 swift test --skip-build 2>&1 | tee "$tmp/swift-test.log" || status=$?
 
-# The API as documented: schemathesis (pinned) against a live server, its default checks.
+# The API as documented: schemathesis (pinned) against a live server, its default checks; then
+# a client generated from the spec (openapi-python-client, pinned) runs the README's flow. One
+# venv holds both; it is brought up to the pins whenever they change.
 venv=.build/schemathesis-venv
-if [ ! -x "$venv/bin/st" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q schemathesis==4.32.5
+pins="schemathesis==4.32.5 openapi-python-client==0.29.1"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+if [ "$(cat "$venv/.praxis-pins" 2>/dev/null)" != "$pins" ]; then
+  # shellcheck disable=SC2086
+  "$venv/bin/pip" install -q $pins
+  echo "$pins" >"$venv/.praxis-pins"
 fi
+# Every key of the spec is a word of OpenAPI 3.1 or JSON Schema (no stray keys made by a comma
+# in a flow-style description, no misspelt keywords).
+"$venv/bin/python" scripts/check_openapi.py openapi.yaml || status=$?
 http_port=$(free_port)
 DATABASE_URL="$PRAXIS_TEST_DATABASE_URL" PORT="$http_port" LOG_LEVEL=warning RATE_LIMIT_PER_IP=100000 RATE_LIMIT_PER_TOKEN=100000 \
   .build/debug/praxis serve &
