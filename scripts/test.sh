@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, starts a throw-away PostgreSQL cluster in a temp
-# folder, runs `swift test` against it, then schemathesis against a running server with
-# openapi.yaml. The cluster is stopped and removed even when tests fail.
+# folder, runs `swift test` against it, checks that openapi.yaml holds no stray keys, then runs
+# schemathesis against a running server with openapi.yaml, and the README's flow through a
+# Python client generated from it (scripts/client-test.sh). The cluster is stopped and removed
+# even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
