@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, starts a throw-away PostgreSQL cluster in a temp
-# folder, runs `swift test` against it, then schemathesis against a running server with
-# openapi.yaml. The cluster is stopped and removed even when tests fail.
+# folder, runs `swift test` against it, checks that openapi.yaml holds no stray keys, then runs
+# schemathesis against a running server with openapi.yaml, and the README's flow through a
+# Python client generated from it (scripts/client-test.sh). The cluster is stopped and removed
+# even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,12 +21,21 @@ DATABASE_URL="$PRAXIS_TEST_OWNER_URL" .build/debug/praxis migrate
 status=0
 swift test --skip-build 2>&1 | tee "$tmp/swift-test.log" || status=$?
 
-# The API as documented: schemathesis (pinned) against a live server, its default checks.
+# The API as documented: schemathesis (pinned) against a live server, its default checks; then
+# a client generated from the spec (openapi-python-client, pinned) runs the README's flow. One
+# venv holds both (and setuptools, to install the generated client without a download); it is
+# brought up to the pins whenever they change.
 venv=.build/schemathesis-venv
-if [ ! -x "$venv/bin/st" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q schemathesis==4.32.5
+pins="schemathesis==4.32.5 openapi-python-client==0.29.1 setuptools==80.9.0"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+if [ "$(cat "$venv/.praxis-pins" 2>/dev/null)" != "$pins" ]; then
+  # shellcheck disable=SC2086
+  "$venv/bin/pip" install -q $pins
+  echo "$pins" >"$venv/.praxis-pins"
 fi
+# Every key of the spec is a word of OpenAPI 3.1 or JSON Schema (no stray keys made by a comma
+# in a flow-style description, no misspelt keywords).
+"$venv/bin/python" scripts/check_openapi.py openapi.yaml || status=$?
 http_port=$(free_port)
 DATABASE_URL="$PRAXIS_TEST_DATABASE_URL" PORT="$http_port" LOG_LEVEL=warning RATE_LIMIT_PER_IP=100000 RATE_LIMIT_PER_TOKEN=100000 \
   .build/debug/praxis serve &
@@ -42,11 +53,14 @@ st_run() {
   shift
   local token
   token=$(DATABASE_URL="$PRAXIS_TEST_DATABASE_URL" .build/debug/praxis admin create-admin --email "$email")
-  "$venv/bin/st" run openapi.yaml --url "http://127.0.0.1:$http_port" --checks all \
+  "$venv/bin/st" --config-file scripts/schemathesis.toml run openapi.yaml --url "http://127.0.0.1:$http_port" --checks all \
     --exclude-checks positive_data_acceptance --max-examples 30 --header "Authorization: Bearer $token" --no-color "$@"
 }
 st_run schemathesis@example.org --exclude-operation-id revokeToken --exclude-operation-id rotateToken || status=$?
 st_run schemathesis-tokens@example.org --include-operation-id revokeToken --include-operation-id rotateToken || status=$?
+
+# A Python client generated from the spec runs the README's flow against the same server.
+scripts/client-test.sh "$venv" "http://127.0.0.1:$http_port" "$PRAXIS_TEST_DATABASE_URL" "$tmp/python-client" || status=$?
 
 # The Swift suite's verdict as the closing line.
 grep -E "Test run with [0-9]+ tests? .*(passed|failed)" "$tmp/swift-test.log" | tail -n 1

@@ -1,0 +1,617 @@
+#!/usr/bin/env python3
+"""The README's flow, run against a live server through a client generated from openapi.yaml.
+
+scripts/test.sh generates the client with openapi-python-client (package `praxis_api_client`),
+installs it into its venv and runs:
+
+    readme_flow.py --url http://127.0.0.1:PORT --admin-token prx_... --spec openapi.yaml
+
+As a platform admin it registers an organisation, three accounts (one invited, who activates
+it) and a partner token; the people sign in; the admin lets one create communities; she
+creates one, publishes norms, invites, takes an application, forms a circle and schedules a
+meeting in it; the others answer. Every list operation of the spec (every GET answering a
+page) is called at least once, and every answer is read into the generated models: a status
+other than the one expected, an item of another model or with other ids than expected, or a
+member the spec does not list ends the run with status 1.
+
+Only the generated client talks to the server, except for the CSV import, whose `text/csv`
+body openapi-python-client cannot send (it skips that operation); that request goes through
+the generated client's own httpx client, and its answer is read with the generated model.
+"""
+
+import argparse
+import datetime
+import json
+import re
+import sys
+import traceback
+import uuid
+from typing import Any
+
+import attrs
+import jsonschema_rs  # schemathesis's validator, in the same venv
+import yaml
+
+from praxis_api_client import AuthenticatedClient, Client
+from praxis_api_client.api.access import (
+    activate_account,
+    create_account,
+    create_organisation,
+    create_session,
+    create_token,
+    get_current_token,
+    get_me,
+    list_accounts,
+    list_audit_events,
+    list_my_sessions,
+    list_organisations,
+    list_tokens,
+    update_account,
+    verify_audit_log,
+)
+from praxis_api_client.api.api import get_index
+from praxis_api_client.api.membership import (
+    accept_invitation,
+    accept_norms,
+    add_circle_member,
+    answer_meeting,
+    apply_to_community,
+    approve_application,
+    create_circle,
+    create_community,
+    create_declaration,
+    create_invitation,
+    decline_amendment,
+    form_breakouts,
+    get_community,
+    get_participation,
+    list_amendments,
+    list_breakouts,
+    list_circle_history,
+    list_circle_members,
+    list_circles,
+    list_communities,
+    list_community_applications,
+    list_community_invitations,
+    list_meeting_answers,
+    list_meeting_attendance,
+    list_meetings,
+    list_members,
+    list_my_declarations,
+    list_my_invitations,
+    list_my_memberships,
+    list_norms_acceptances,
+    list_norms_versions,
+    mark_attendance,
+    propose_amendment,
+    publish_norms,
+    schedule_meeting,
+    withdraw_declaration,
+)
+from praxis_api_client.api.operations import get_health
+from praxis_api_client.models import (
+    Account,
+    AccountCreated,
+    AccountPage,
+    AccountPatch,
+    AccountStatus,
+    AdmissionRole,
+    Amendment,
+    AmendmentDecline,
+    AmendmentPage,
+    AmendmentStatus,
+    ApiIndex,
+    Application,
+    ApplicationPage,
+    ApplicationStatus,
+    Approval,
+    Attendance,
+    AttendancePage,
+    AuditEvent,
+    AuditEventPage,
+    AuditVerification,
+    BreakoutGroup,
+    BreakoutGroupList,
+    BreakoutPlan,
+    Circle,
+    CircleEvent,
+    CircleEventChange,
+    CircleEventPage,
+    CircleMember,
+    CircleMemberAddition,
+    CircleMemberPage,
+    CirclePage,
+    Community,
+    CommunityJoinPolicy,
+    CommunityPage,
+    CommunityVisibility,
+    Declaration,
+    DeclarationPage,
+    Health,
+    ImportResults,
+    ImportRowResultOutcome,
+    Invitation,
+    InvitationCreated,
+    InvitationPage,
+    InvitationStatus,
+    ListCommunitiesMember,
+    ListMyDeclarationsIncludeWithdrawn,
+    Login,
+    Meeting,
+    MeetingPage,
+    Member,
+    MemberKind,
+    MemberPage,
+    MembershipRole,
+    NewAccount,
+    NewAmendment,
+    NewApplication,
+    NewApplicationAnswers,
+    NewCircle,
+    NewCommunity,
+    NewCommunityJoinPolicy,
+    NewCommunityVisibility,
+    NewDeclaration,
+    NewInvitation,
+    NewMeeting,
+    NewOrganisation,
+    NewToken,
+    NormsAcceptance,
+    NormsAcceptancePage,
+    NormsText,
+    NormsVersion,
+    NormsVersionPage,
+    Organisation,
+    OrganisationKind,
+    OrganisationPage,
+    Participation,
+    ParticipationCountryCell,
+    ParticipationOrganisationKindCell,
+    ParticipationRegionCell,
+    ParticipationSectorCell,
+    RecordingRule,
+    Redeem,
+    Region,
+    RSVP,
+    RSVPAnswer,
+    RSVPPage,
+    RSVPResponse,
+    Scope,
+    Sector,
+    Session,
+    SessionInfo,
+    SessionInfoPage,
+    Token,
+    TokenCreated,
+    TokenPage,
+)
+from praxis_api_client.types import Unset
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise Failure(message)
+
+
+# Members the spec leaves open (free-form maps); every other model must hold no member the
+# spec does not list.
+OPEN_MODELS = {"AuditEventDetails", "ApplicationAnswers", "NewApplicationAnswers"}
+
+
+def unknown_members(value: Any, where: str) -> list[str]:
+    """Members of the answer that the spec does not list (they land in additional_properties)."""
+    found = []
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found += unknown_members(item, f"{where}[{i}]")
+    elif attrs.has(type(value)):
+        name = type(value).__name__
+        extra = getattr(value, "additional_properties", None)
+        if extra and name not in OPEN_MODELS:
+            found.append(f"{where} ({name}): {sorted(extra)}")
+        for field in attrs.fields(type(value)):
+            if field.name != "additional_properties":
+                found += unknown_members(getattr(value, field.name), f"{where}.{field.name}")
+    return found
+
+
+class Flow:
+    def __init__(self, url: str, admin_token: str):
+        self.url = url
+        self.called: set[str] = set()
+        self.requests: list[tuple[str, str, str]] = []
+        self.responses: list[tuple[str, str, int, str, bytes]] = []
+        self.hooks = {"request": [self.record_request], "response": [self.record_response]}
+        self.admin = self.authenticated(admin_token)
+        self.anonymous = Client(base_url=url, raise_on_unexpected_status=True, httpx_args={"event_hooks": self.hooks})
+        self.run_id = uuid.uuid4().hex[:8]
+
+    def record_request(self, request) -> None:
+        self.requests.append((request.method, request.url.path, request.headers.get("content-type", "")))
+
+    def record_response(self, response) -> None:
+        response.read()
+        self.responses.append((response.request.method, response.request.url.path, response.status_code,
+                               response.headers.get("content-type", ""), response.content))
+
+    def authenticated(self, token: str) -> AuthenticatedClient:
+        return AuthenticatedClient(base_url=self.url, token=token, raise_on_unexpected_status=True,
+                                   httpx_args={"event_hooks": self.hooks})
+
+    def call(self, endpoint, expected: int, model, /, **kwargs):
+        """Calls a generated operation; the answer must have status `expected` and parse as `model`."""
+        name = endpoint.__name__.rsplit(".", 1)[-1]
+        self.called.add(name)
+        response = endpoint.sync_detailed(**kwargs)
+        check(response.status_code == expected,
+              f"{name}: expected {expected}, got {int(response.status_code)}: {response.content[:400]!r}")
+        parsed = response.parsed
+        if model is None:
+            return response
+        check(isinstance(parsed, model), f"{name}: expected {model.__name__}, got {type(parsed).__name__}")
+        unknown = unknown_members(parsed, name)
+        check(not unknown, f"{name}: members the spec does not list: {unknown}")
+        return parsed
+
+    def page(self, endpoint, page_model, item_model, /, key=lambda item: item.id, pages=50, **kwargs):
+        """Every item of a list operation, following `next_cursor`; returns their keys in order."""
+        keys = []
+        cursor = None
+        for _ in range(pages):
+            if cursor is not None:
+                kwargs["cursor"] = cursor
+            page = self.call(endpoint, 200, page_model, **kwargs)
+            name = endpoint.__name__.rsplit(".", 1)[-1]
+            for item in page.data:
+                check(isinstance(item, item_model),
+                      f"{name}: an item is {type(item).__name__}, not {item_model.__name__}")
+                keys.append(key(item))
+            cursor = page.next_cursor
+            if cursor is None:
+                return keys
+            check(isinstance(cursor, str), f"{name}: next_cursor is {cursor!r}")
+        raise Failure(f"{endpoint.__name__}: more than {pages} pages")
+
+    def login(self, email: str, password: str) -> AuthenticatedClient:
+        session = self.call(create_session, 201, Session, client=self.anonymous,
+                            body=Login(email=email, password=password))
+        check(session.token.startswith("prs_"), "createSession: the token is not a session token")
+        return self.authenticated(session.token)
+
+    def run(self) -> None:
+        rid = self.run_id
+        now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+
+        health = self.call(get_health, 200, Health, client=self.anonymous)
+        check(health.status.value == "ok", "getHealth: not ok")
+        index = self.call(get_index, 200, ApiIndex, client=self.admin)
+        check("communities" in {c.name for c in index.collections}, "getIndex: no communities")
+
+        # The admin: an organisation, accounts (one with a password), a partner token.
+        org = self.call(create_organisation, 201, Organisation, client=self.admin, body=NewOrganisation(
+            name=f"Ministry of Education {rid}", kind=OrganisationKind.GOVERNMENT, country="KE",
+            sector=Sector.EDUCATION))
+        check(org.sector == Sector.EDUCATION, "createOrganisation: sector")
+
+        password = "a long passphrase"
+        amina = self.call(create_account, 201, AccountCreated, client=self.admin, body=NewAccount(
+            email=f"amina.{rid}@example.org", display_name="Amina O.", password=password,
+            member_kind=MemberKind.OFFICIAL, country="KE", organisation_id=org.id))
+        check(amina.status == AccountStatus.ACTIVE, "createAccount: with a password, not active")
+        check(isinstance(amina.activation_token, Unset), "createAccount: an activation token with a password")
+        check(isinstance(amina.organisation, Organisation) and amina.organisation.id == org.id,
+              "createAccount: the organisation is not embedded")
+        wanjiru = self.call(create_account, 201, AccountCreated, client=self.admin, body=NewAccount(
+            email=f"wanjiru.{rid}@example.org", display_name="Wanjiru K.", password=password,
+            member_kind=MemberKind.OFFICIAL, country="KE", organisation_id=org.id))
+        kofi = self.call(create_account, 201, AccountCreated, client=self.admin, body=NewAccount(
+            email=f"kofi.{rid}@example.org", display_name="Kofi A.", member_kind=MemberKind.SCHOLAR,
+            country="GH"))
+        check(kofi.status == AccountStatus.INVITED, "createAccount: without a password, not invited")
+        check(isinstance(kofi.activation_token, str), "createAccount: no activation token")
+        self.call(activate_account, 204, None, client=self.anonymous,
+                  body=Redeem(token=kofi.activation_token, password="his own passphrase"))
+
+        partner = self.call(create_token, 201, TokenCreated, client=self.admin, body=NewToken(
+            name=f"Research hub sync {rid}", scopes=[Scope("members:read")]))
+        check(partner.token.startswith("prx_"), "createToken: not an API token")
+        partner_client = self.authenticated(partner.token)
+        current = self.call(get_current_token, 200, Token, client=partner_client)
+        check(current.id == partner.id and current.scopes == [Scope("members:read")], "getCurrentToken")
+        orgs = self.page(list_organisations, OrganisationPage, Organisation, client=partner_client,
+                         kind=OrganisationKind.GOVERNMENT, country="KE", limit=100)
+        check(org.id in orgs, "listOrganisations: the organisation is missing")
+
+        # The people sign in.
+        amina_client = self.login(amina.email, password)
+        me = self.call(get_me, 200, Account, client=amina_client)
+        check(me.id == amina.id and me.email == amina.email, "getMe: another account")
+        check(me.can_create_communities is False, "getMe: may create communities already")
+        wanjiru_client = self.login(wanjiru.email, password)
+        kofi_client = self.login(kofi.email, "his own passphrase")
+        sessions = self.page(list_my_sessions, SessionInfoPage, SessionInfo, key=lambda s: (s.id, s.current),
+                             client=amina_client)
+        check(sum(1 for _, current in sessions if current) == 1, "listMySessions: not one current session")
+
+        # The admin lets Amina create communities: a merge patch, If-Match `*`.
+        changed = self.call(update_account, 200, Account, client=self.admin, id=amina.id,
+                            body=AccountPatch(can_create_communities=True), if_match="*")
+        check(changed.can_create_communities is True, "updateAccount: not changed")
+        patches = [r for r in self.requests if r[0] == "PATCH" and r[1] == f"/v1/accounts/{amina.id}"]
+        check(patches and patches[-1][2] == "application/merge-patch+json",
+              f"updateAccount: sent as {patches[-1][2] if patches else None}, not a merge patch")
+
+        # Amina creates a community and publishes its norms.
+        cop = self.call(create_community, 201, Community, client=amina_client, body=NewCommunity(
+            slug=f"edtech-reform-{rid}", name="EdTech Reform CoP", visibility=NewCommunityVisibility.UNLISTED,
+            join_policy=NewCommunityJoinPolicy.APPLY,
+            allowed_member_kinds=[MemberKind.OFFICIAL, MemberKind.SCHOLAR, MemberKind.PRACTITIONER,
+                                  MemberKind.VENDOR],
+            observers_allowed=True, chatham_house=True, min_cell_size=3))
+        check(cop.viewer_role == MembershipRole.CONVENOR, "createCommunity: the creator is not convenor")
+        check(cop.join_policy == CommunityJoinPolicy.APPLY and cop.visibility == CommunityVisibility.UNLISTED,
+              "createCommunity: settings")
+        mine = self.page(list_communities, CommunityPage, Community, client=amina_client,
+                         member=ListCommunitiesMember.TRUE)
+        check(mine == [cop.id], f"listCommunities: {mine}")
+        norms = self.call(publish_norms, 201, NormsVersion, client=amina_client, id=cop.id,
+                          body=NormsText(text="1. What is said here is not attributed outside."))
+        check(norms.version == 1 and norms.current, "publishNorms: not the current version 1")
+        versions = self.page(list_norms_versions, NormsVersionPage, NormsVersion, key=lambda v: v.version,
+                             client=amina_client, id=cop.id)
+        check(versions == [1], f"listNormsVersions: {versions}")
+
+        # Invitations: Wanjiru by account, a new person by email.
+        invitation = self.call(create_invitation, 201, InvitationCreated, client=amina_client, id=cop.id,
+                               body=NewInvitation(account_id=wanjiru.id, role=MembershipRole.MEMBER))
+        check(invitation.account.id == wanjiru.id, "createInvitation: another invitee")
+        by_email = self.call(create_invitation, 201, InvitationCreated, client=amina_client, id=cop.id,
+                             body=NewInvitation(email=f"new.person.{rid}@example.org",
+                                                member_kind=MemberKind.SCHOLAR))
+        check(isinstance(by_email.activation_token, str), "createInvitation: no activation token for a new account")
+        pending = self.page(list_my_invitations, InvitationPage, Invitation, client=wanjiru_client,
+                            status=InvitationStatus.PENDING)
+        check(pending == [invitation.id], f"listMyInvitations: {pending}")
+        member = self.call(accept_invitation, 200, Member, client=wanjiru_client, id=invitation.id)
+        check(member.account.id == wanjiru.id and member.role == MembershipRole.MEMBER, "acceptInvitation")
+        invitations = self.page(list_community_invitations, InvitationPage, Invitation, client=amina_client,
+                                id=cop.id)
+        check(set(invitations) == {invitation.id, by_email.id}, f"listCommunityInvitations: {invitations}")
+
+        # Kofi applies; Amina approves.
+        application = self.call(apply_to_community, 201, Application, client=kofi_client, id=cop.id,
+                                body=NewApplication(answers=NewApplicationAnswers.from_dict(
+                                    {"motivation": "Running a tablet pilot"})))
+        check(application.status == ApplicationStatus.APPLIED, "applyToCommunity: not applied")
+        check(application.answers.additional_properties == {"motivation": "Running a tablet pilot"},
+              "applyToCommunity: the answers")
+        applied = self.page(list_community_applications, ApplicationPage, Application, client=amina_client,
+                            id=cop.id, status=ApplicationStatus.APPLIED)
+        check(applied == [application.id], f"listCommunityApplications: {applied}")
+        approved = self.call(approve_application, 200, Application, client=amina_client, id=application.id,
+                             body=Approval(role=AdmissionRole.MEMBER))
+        check(approved.status == ApplicationStatus.APPROVED and approved.role == AdmissionRole.MEMBER,
+              "approveApplication")
+        memberships = self.page(list_my_memberships, MemberPage, Member, key=lambda m: m.community.id,
+                                client=kofi_client)
+        check(memberships == [cop.id], f"listMyMemberships: {memberships}")
+
+        # The norms: Wanjiru accepts them; Kofi proposes an amendment, which Amina declines.
+        self.call(accept_norms, 201, NormsAcceptance, client=wanjiru_client, id=cop.id, version=1)
+        accepted = self.page(list_norms_acceptances, NormsAcceptancePage, NormsAcceptance,
+                             key=lambda a: a.account.id, client=amina_client, id=cop.id, version=1)
+        check(set(accepted) == {amina.id, wanjiru.id}, f"listNormsAcceptances: {accepted}")
+        amendment = self.call(propose_amendment, 201, Amendment, client=kofi_client, id=cop.id,
+                              body=NewAmendment(text="1. Not attributed outside. 2. Chairs rotate.",
+                                                rationale="fairness"))
+        open_amendments = self.page(list_amendments, AmendmentPage, Amendment, client=amina_client, id=cop.id,
+                                    status=AmendmentStatus.OPEN)
+        check(open_amendments == [amendment.id], f"listAmendments: {open_amendments}")
+        declined = self.call(decline_amendment, 200, Amendment, client=amina_client, id=amendment.id,
+                             body=AmendmentDecline(reason="Not this year"))
+        check(declined.status == AmendmentStatus.DECLINED, "declineAmendment")
+
+        # A circle of officials, and a meeting in it.
+        circle = self.call(create_circle, 201, Circle, client=amina_client, id=cop.id, body=NewCircle(
+            name="Procurement officials", government_only=True, excludes_vendors=True))
+        added = self.call(add_circle_member, 201, CircleMember, client=amina_client, id=circle.id,
+                          body=CircleMemberAddition(account_id=wanjiru.id))
+        check(added.account.id == wanjiru.id and added.member_kind == MemberKind.OFFICIAL, "addCircleMember")
+        circles = self.page(list_circles, CirclePage, Circle, client=amina_client, id=cop.id)
+        check(circles == [circle.id], f"listCircles: {circles}")
+        in_circle = self.page(list_circle_members, CircleMemberPage, CircleMember, key=lambda m: m.account.id,
+                              client=amina_client, id=circle.id)
+        check(set(in_circle) == {amina.id, wanjiru.id}, f"listCircleMembers: {in_circle}")
+        history = self.page(list_circle_history, CircleEventPage, CircleEvent,
+                            key=lambda e: (e.account.id, e.change), client=amina_client, id=circle.id)
+        check(set(history) == {(amina.id, CircleEventChange.ADDED), (wanjiru.id, CircleEventChange.ADDED)},
+              f"listCircleHistory: {history}")
+
+        starts = now + datetime.timedelta(days=30)
+        meeting = self.call(schedule_meeting, 201, Meeting, client=amina_client, id=cop.id, body=NewMeeting(
+            title="Procurement clinic", starts_at=starts, ends_at=starts + datetime.timedelta(minutes=90),
+            time_zone="Africa/Nairobi", circle_id=circle.id, recording=RecordingRule("off"),
+            observers_allowed=False))
+        check(meeting.circle_id == circle.id and meeting.rules.recording == RecordingRule("off"), "scheduleMeeting")
+        check(meeting.starts_at == starts, f"scheduleMeeting: starts_at {meeting.starts_at}")
+        meetings = self.page(list_meetings, MeetingPage, Meeting, client=wanjiru_client, id=cop.id)
+        check(meetings == [meeting.id], f"listMeetings: {meetings}")
+        answered = self.call(answer_meeting, 200, Meeting, client=wanjiru_client, id=meeting.id,
+                             body=RSVPAnswer(response=RSVPResponse("yes")))
+        check(answered.rsvp_counts.yes == 1, "answerMeeting: not counted")
+        answers = self.page(list_meeting_answers, RSVPPage, RSVP, key=lambda a: (a.account.id, a.response),
+                            client=amina_client, id=meeting.id)
+        check(answers == [(wanjiru.id, RSVPResponse("yes"))], f"listMeetingAnswers: {answers}")
+        self.call(mark_attendance, 204, None, client=amina_client, id=meeting.id, account_id=wanjiru.id)
+        attended = self.page(list_meeting_attendance, AttendancePage, Attendance, key=lambda a: a.account.id,
+                             client=amina_client, id=meeting.id)
+        check(attended == [wanjiru.id], f"listMeetingAttendance: {attended}")
+        groups = self.call(form_breakouts, 201, BreakoutGroupList, client=amina_client, id=meeting.id,
+                           body=BreakoutPlan(group_count=1))
+        check(len(groups.data) == 1 and groups.next_cursor is None, "formBreakouts: not one group")
+        check([m.account.id for m in groups.data[0].members] == [wanjiru.id], "formBreakouts: the members")
+        listed = self.page(list_breakouts, BreakoutGroupList, BreakoutGroup, client=wanjiru_client, id=meeting.id)
+        check(listed == [groups.data[0].id], f"listBreakouts: {listed}")
+
+        # The directory, and participation.
+        directory = self.page(list_members, MemberPage, Member, key=lambda m: m.account.id,
+                              client=amina_client, id=cop.id)
+        check(set(directory) == {amina.id, wanjiru.id, kofi.id}, f"listMembers: {directory}")
+        in_kenya = self.page(list_members, MemberPage, Member, key=lambda m: m.account.id,
+                             client=wanjiru_client, id=cop.id, country=["KE"])
+        check(set(in_kenya) == {amina.id, wanjiru.id}, f"listMembers country=KE: {in_kenya}")
+        figures = self.call(get_participation, 200, Participation, client=amina_client, id=cop.id)
+        check(figures.active_members == 3, f"getParticipation: active_members {figures.active_members}")
+        for cells, model, value in [(figures.by_sector, ParticipationSectorCell, Sector),
+                                    (figures.by_country, ParticipationCountryCell, str),
+                                    (figures.by_region, ParticipationRegionCell, Region),
+                                    (figures.by_organisation_kind, ParticipationOrganisationKindCell,
+                                     OrganisationKind)]:
+            for cell in cells:
+                check(isinstance(cell, model), f"getParticipation: a cell is {type(cell).__name__}")
+                check(cell.value is None or isinstance(cell.value, value), f"getParticipation: {cell.value!r}")
+                check((cell.count is None) == cell.suppressed, f"getParticipation: {cell}")
+        check(sum(c.count or 0 for c in figures.by_country) <= 3, "getParticipation: counts")
+
+        # A declaration of interest, withdrawn.
+        declaration = self.call(create_declaration, 201, Declaration, client=kofi_client, body=NewDeclaration(
+            description="Advises a tablet maker", community_id=cop.id))
+        declarations = self.page(list_my_declarations, DeclarationPage, Declaration, client=kofi_client)
+        check(declarations == [declaration.id], f"listMyDeclarations: {declarations}")
+        withdrawn = self.call(withdraw_declaration, 200, Declaration, client=kofi_client, id=declaration.id)
+        check(isinstance(withdrawn.withdrawn_at, datetime.datetime), "withdrawDeclaration: withdrawn_at")
+        kept = self.page(list_my_declarations, DeclarationPage, Declaration, client=kofi_client,
+                         include_withdrawn=ListMyDeclarationsIncludeWithdrawn.TRUE)
+        check(kept == [declaration.id], f"listMyDeclarations include_withdrawn: {kept}")
+
+        # Bulk onboarding, a dry run. The generated client has no operation for a text/csv body
+        # (openapi-python-client skips it), so this one request goes out through its httpx client.
+        self.called.add("import_members")
+        csv = f"email,kind,name\r\nrow.{rid}@example.org,scholar,New Row\r\n{kofi.email},scholar,Kofi A.\r\n"
+        response = amina_client.get_httpx_client().post(
+            f"/v1/communities/{cop.id}/members/import", params={"dry_run": "true"}, content=csv.encode(),
+            headers={"Content-Type": "text/csv"})
+        check(response.status_code == 200, f"importMembers: {response.status_code} {response.text[:400]}")
+        results = ImportResults.from_dict(response.json())
+        check(not unknown_members(results, "importMembers"), "importMembers: members the spec does not list")
+        check(results.dry_run and results.total_rows == 2, "importMembers: not a dry run of two rows")
+        outcomes = [(r.email, r.outcome, r.account_created) for r in results.results]
+        check(outcomes == [(f"row.{rid}@example.org", ImportRowResultOutcome.INVITED, True),
+                           (kofi.email, ImportRowResultOutcome.ALREADY_MEMBER, False)],
+              f"importMembers: {outcomes}")
+        check(results.results[0].account_id is None, "importMembers: an account id for an account a dry run did not make")
+
+        # The admin's lists.
+        accounts = self.page(list_accounts, AccountPage, Account, client=self.admin,
+                             member_kind=MemberKind.OFFICIAL, limit=100)
+        check({amina.id, wanjiru.id} <= set(accounts), "listAccounts: the officials are missing")
+        first = self.call(list_accounts, 200, AccountPage, client=self.admin, limit=1)
+        check(len(first.data) == 1 and isinstance(first.next_cursor, str), "listAccounts limit=1: no next page")
+        second = self.call(list_accounts, 200, AccountPage, client=self.admin, limit=1, cursor=first.next_cursor)
+        check(len(second.data) == 1 and second.data[0].id != first.data[0].id, "listAccounts: the cursor")
+        tokens = self.page(list_tokens, TokenPage, Token, client=self.admin, limit=100)
+        check(partner.id in tokens, "listTokens: the partner token is missing")
+        events = self.page(list_audit_events, AuditEventPage, AuditEvent, key=lambda e: (e.action, e.target_id),
+                           client=self.admin, target_id=str(cop.id))
+        check(("community.created", str(cop.id)) in events, f"listAuditEvents: {events}")
+        verification = self.call(verify_audit_log, 200, AuditVerification, client=self.admin)
+        check(verification.intact is True, "verifyAuditLog: the chain is broken")
+        card = self.call(get_community, 200, Community, client=kofi_client, id=cop.id)
+        check(card.viewer_role == MembershipRole.MEMBER, "getCommunity: Kofi is not a member")
+
+
+def nonconforming(spec: dict, responses) -> list[str]:
+    """Every recorded answer whose body the spec's schema for its operation and status refuses."""
+    operations = []
+    for template, item in spec["paths"].items():
+        pattern = re.compile("^" + re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(template)) + "$")
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "responses" in operation:
+                operations.append((method.upper(), pattern, template, operation))
+    found = []
+    for method, path, status, content_type, body in responses:
+        matches = [(t, o) for m, p, t, o in operations if m == method and p.match(path)]
+        if not matches:
+            found.append(f"{method} {path}: no operation in the spec")
+            continue
+        template, operation = max(matches, key=lambda m: m[0].count("/") - m[0].count("{"))
+        declared = operation["responses"].get(str(status)) or operation["responses"].get("default")
+        if declared is None:
+            found.append(f"{method} {template}: status {status} is not in the spec")
+            continue
+        if "$ref" in declared:
+            declared = spec["components"]["responses"][declared["$ref"].rsplit("/", 1)[-1]]
+        media = content_type.split(";")[0].strip()
+        content = declared.get("content")
+        if not content:
+            if body:
+                found.append(f"{method} {template} {status}: a body where the spec has none")
+            continue
+        if media not in content:
+            found.append(f"{method} {template} {status}: {media} is not in the spec")
+            continue
+        if not media.endswith("json"):
+            continue
+        schema = {**content[media]["schema"], "components": spec["components"]}
+        validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+        errors = [f"{e.message} at {'/'.join(map(str, e.instance_path))}" for e in validator.iter_errors(json.loads(body))]
+        if errors:
+            found.append(f"{method} {template} {status}: {errors[:3]}")
+    return found
+
+
+def load_spec(spec_path: str) -> dict:
+    with open(spec_path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def list_operations(spec: dict) -> set[str]:
+    """The generated names of every GET whose 200 answer is a page (`data` and `next_cursor`)."""
+    schemas = spec["components"]["schemas"]
+    names = set()
+    for item in spec["paths"].values():
+        operation = item.get("get")
+        if not operation:
+            continue
+        schema = (operation["responses"].get("200", {}).get("content", {})
+                  .get("application/json", {}).get("schema", {}))
+        if "$ref" in schema:
+            schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+        properties = schema.get("properties", {})
+        if properties.get("data", {}).get("type") == "array" and "next_cursor" in properties:
+            names.add(re.sub(r"(?<!^)(?=[A-Z])", "_", operation["operationId"]).lower())
+    return names
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--admin-token", required=True)
+    parser.add_argument("--spec", default="openapi.yaml")
+    args = parser.parse_args()
+    flow = Flow(args.url, args.admin_token)
+    try:
+        flow.run()
+        spec = load_spec(args.spec)
+        lists = list_operations(spec)
+        check(len(lists) > 0, "the spec has no list operations")
+        missed = sorted(lists - flow.called)
+        check(not missed, f"list operations the flow never called: {missed}")
+        # Each answer also holds to the spec's schema, conditions and formats included.
+        wrong = nonconforming(spec, flow.responses)
+        check(not wrong, "answers the spec refuses:\n  " + "\n  ".join(wrong))
+    except Exception as error:  # noqa: BLE001 - any failure, reported as one line and a trace
+        traceback.print_exc()
+        print(f"readme flow via generated client: FAILED: {error}")
+        return 1
+    print(f"readme flow via generated client: ok ({len(flow.called)} operations, all {len(lists)} list "
+          f"operations, {len(flow.responses)} answers as the spec says)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
