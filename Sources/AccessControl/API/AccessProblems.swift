@@ -21,14 +21,12 @@ extension AccessError: ProblemConvertible {
                 ])
         case .refused(let refusal):
             return Problem(kind: refusal.rawValue, title: "Forbidden", status: 403, detail: refusal.detail)
-        case .forbidden(let reason, let detail):
-            return Problem(kind: reason, title: "Forbidden", status: 403, detail: detail)
         case .notFound:
             return .notFound()
         case .invalid(let issues):
             return .validation(issues.map { .init(field: $0.field, message: $0.message) })
-        case .conflict(let kind, let detail):
-            return .conflict(kind: kind, detail)
+        case .conflict(let conflict, let detail):
+            return .conflict(kind: conflict.rawValue, detail)
         case .invalidCredentials:
             return Problem(
                 kind: "invalid-credentials", title: "Invalid credentials", status: 401,

@@ -7,14 +7,12 @@ public enum AccessError: Error, Sendable, Equatable {
     case insufficientScope(Scope)
     /// Visible, but the caller's role or rights do not allow it.
     case refused(Refusal)
-    /// Visible, but the caller's role does not allow it; `reason` is the problem kind.
-    case forbidden(reason: String, detail: String)
     /// Absent, or not visible to the caller.
     case notFound
     /// Values that break the rules, by field.
     case invalid([FieldIssue])
-    /// A state that forbids the change (`kind` is the problem kind).
-    case conflict(kind: String, detail: String)
+    /// A state that forbids the change; the detail says which, in words.
+    case conflict(Conflict, detail: String)
     /// Wrong email or password (the same answer for both).
     case invalidCredentials
     /// Too many failed logins for this email and address; try again later.
@@ -43,6 +41,22 @@ public enum AccessError: Error, Sendable, Equatable {
             case .normsNotAccepted: return "Accept the community's current norms before writing here."
             }
         }
+    }
+
+    /// The states that forbid a change, each its own problem type.
+    public enum Conflict: String, Sendable, Equatable {
+        case accountNotActive = "account-not-active"
+        case alreadyErased = "already-erased"
+        case alreadyRevoked = "already-revoked"
+        case alreadyRotated = "already-rotated"
+        case cannotDemoteSelf = "cannot-demote-self"
+        case cannotEraseSelf = "cannot-erase-self"
+        case cannotSuspendSelf = "cannot-suspend-self"
+        case emailTaken = "email-taken"
+        case invalidTransition = "invalid-transition"
+        case lastConvenor = "last-convenor"
+        case notASession = "not-a-session"
+        case tokenNotLive = "token-not-live"
     }
 
     public struct FieldIssue: Sendable, Equatable {

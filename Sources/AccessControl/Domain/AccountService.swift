@@ -169,7 +169,7 @@ public struct AccountService: Sendable {
                         timeZone: input.timeZone ?? "UTC", platformRole: input.platformRole,
                         canCreateCommunities: input.canCreateCommunities, status: status))
             } catch PostgresError.uniqueViolation {
-                throw AccessError.conflict(kind: "email-taken", detail: "An account with this email exists already.")
+                throw AccessError.conflict(.emailTaken, detail: "An account with this email exists already.")
             } catch PostgresError.foreignKeyViolation {
                 throw AccessError.invalid("organisation_id", "is not an organisation")
             }
@@ -242,7 +242,7 @@ public struct AccountService: Sendable {
                         country: nil, memberKind: .facilitator, expertise: [], locale: "en", timeZone: "UTC",
                         platformRole: .admin, canCreateCommunities: true, status: .active))
             } catch PostgresError.uniqueViolation {
-                throw AccessError.conflict(kind: "email-taken", detail: "An account with this email exists already.")
+                throw AccessError.conflict(.emailTaken, detail: "An account with this email exists already.")
             }
             try audit.record(
                 AuditEntry(
@@ -307,19 +307,17 @@ public struct AccountService: Sendable {
             // account activates itself, an erased one stays erased.
             if let status = change.status, status != account.status, ![.active, .suspended].contains(account.status) {
                 throw AccessError.conflict(
-                    kind: "invalid-transition",
+                    .invalidTransition,
                     detail: "An account that is \(account.status.rawValue) cannot become \(status.rawValue).")
             }
             // Input first, then the version: an invalid change is refused as such, whatever If-Match says.
             try matches(account.version)
             if change.status == .suspended && id == caller.accountID {
-                throw AccessError.conflict(
-                    kind: "cannot-suspend-self", detail: "An admin cannot suspend their own account.")
+                throw AccessError.conflict(.cannotSuspendSelf, detail: "An admin cannot suspend their own account.")
             }
             if change.platformRole == .user && id == caller.accountID {
                 throw AccessError.conflict(
-                    kind: "cannot-demote-self",
-                    detail: "An admin cannot remove their own admin role; ask another admin.")
+                    .cannotDemoteSelf, detail: "An admin cannot remove their own admin role; ask another admin.")
             }
             let previousStatus = account.status
             let previousRole = account.platformRole

@@ -116,8 +116,7 @@ public struct AuthenticationService: Sendable {
     /// Ends the session the caller authenticated with.
     public func logOut(_ caller: Caller, from origin: RequestOrigin) throws {
         guard case .session(let id) = caller.credential else {
-            throw AccessError.conflict(
-                kind: "not-a-session", detail: "This credential is an API token; revoke it instead.")
+            throw AccessError.conflict(.notASession, detail: "This credential is an API token; revoke it instead.")
         }
         try pool.withTransaction { connection in
             try connection.query(CredentialRepository.revokeSession(id))

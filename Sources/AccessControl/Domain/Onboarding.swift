@@ -129,8 +129,7 @@ public struct Onboarding: Sendable {
             }
             let account = try AccountRepository.account(row)
             guard account.status == .active || account.status == .invited else {
-                throw AccessError.conflict(
-                    kind: "account-not-active", detail: "The account is \(account.status.rawValue).")
+                throw AccessError.conflict(.accountNotActive, detail: "The account is \(account.status.rawValue).")
             }
             try connection.query(Onboarding.retireOthers(of: accountID))
             // A reset means the old password is not to be trusted: it stops working now.
@@ -182,7 +181,7 @@ public struct Onboarding: Sendable {
     public func erase(_ accountID: UUID, by caller: Caller, from origin: RequestOrigin) throws {
         try Policy.authorize(caller, .manageAccounts)
         guard accountID != caller.accountID else {
-            throw AccessError.conflict(kind: "cannot-erase-self", detail: "Ask another admin to erase your account.")
+            throw AccessError.conflict(.cannotEraseSelf, detail: "Ask another admin to erase your account.")
         }
         try pool.withTransaction { connection in
             guard try !connection.query(AccountRepository.findAccount(accountID)).isEmpty else {
@@ -191,12 +190,12 @@ public struct Onboarding: Sendable {
             if let row = try connection.query(Onboarding.soleConvenorships(of: accountID)).first {
                 let community: UUID = try row["community_id"]
                 throw AccessError.conflict(
-                    kind: "last-convenor",
+                    .lastConvenor,
                     detail: "This person is the only convenor of community \(community.uuidString.lowercased()); "
                         + "another convenor is needed first.")
             }
             guard try !connection.query(Onboarding.erase(accountID)).isEmpty else {
-                throw AccessError.conflict(kind: "already-erased", detail: "This account was erased already.")
+                throw AccessError.conflict(.alreadyErased, detail: "This account was erased already.")
             }
             try connection.query(Onboarding.revokeSessions(of: accountID))
             try connection.query(Onboarding.revokeTokens(of: accountID))

@@ -128,7 +128,7 @@ public struct TokenService: Sendable {
                 throw AccessError.invalid("overlap_seconds", "must be 0 to 604800 (a week)")
             }
             guard old.revokedAt == nil, old.expiresAt.map({ $0 > Date() }) ?? true else {
-                throw AccessError.conflict(kind: "token-not-live", detail: "Only a live token can be rotated.")
+                throw AccessError.conflict(.tokenNotLive, detail: "Only a live token can be rotated.")
             }
             let secret = Secrets.apiToken()
             let successor = UUIDv7.make()
@@ -137,7 +137,7 @@ public struct TokenService: Sendable {
                     .isEmpty
             else {
                 throw AccessError.conflict(
-                    kind: "already-rotated", detail: "This token has a successor already; rotate that one.")
+                    .alreadyRotated, detail: "This token has a successor already; rotate that one.")
             }
             let created = try connection.single(
                 CredentialRepository.insertToken(
@@ -176,7 +176,7 @@ public struct TokenService: Sendable {
                 caller,
                 token.accountID == caller.accountID ? .manageOwnTokens : .manageTokensOfOthers)
             guard token.revokedAt == nil else {
-                throw AccessError.conflict(kind: "already-revoked", detail: "This token was revoked already.")
+                throw AccessError.conflict(.alreadyRevoked, detail: "This token was revoked already.")
             }
             try connection.query(CredentialRepository.revokeToken(id))
             try audit.record(

@@ -49,29 +49,29 @@ enum Admission {
         _ account: UUID, for community: UUID, rules: Rules, tellingTo audience: Audience, on connection: Connection
     ) throws {
         let person = try connection.query(MembershipRepository.person(account, for: community)).first
-        var refusal: AccessError?
+        var refusal: MembershipError?
         if let person {
             let status: AccountStatus = try person["status"]
             let commercialInterest: Bool = try person["commercial_interest"]
             if status != .active && status != .invited {
-                refusal = .conflict(kind: "account-not-active", detail: "This account is \(status.rawValue).")
+                refusal = .conflict(.accountNotActive, detail: "This account is \(status.rawValue).")
             } else if !rules.kinds.contains(try person["member_kind"] as MemberKind) {
-                refusal = .forbidden(
-                    reason: "member-kind-not-admitted", detail: "This community does not admit members of this kind.")
+                refusal = .refused(
+                    .memberKindNotAdmitted, detail: "This community does not admit members of this kind.")
             } else if !rules.kinds.contains(.vendor) && commercialInterest {
-                refusal = .forbidden(
-                    reason: "member-kind-not-admitted",
+                refusal = .refused(
+                    .memberKindNotAdmitted,
                     detail: "This community does not admit vendors, and this person has a commercial interest.")
             }
         }
         if person == nil || refusal != nil {
             switch audience {
             case .thePerson:
-                throw refusal ?? AccessError.notFound
+                guard let refusal else { throw AccessError.notFound }
+                throw refusal
             case .aConvenor:
-                throw AccessError.conflict(
-                    kind: "not-admissible",
-                    detail: "This person cannot join this community: they do not meet its rules.")
+                throw MembershipError.conflict(
+                    .notAdmissible, detail: "This person cannot join this community: they do not meet its rules.")
             }
         }
         guard let membership = try connection.query(MembershipRepository.lockMember(account, in: community)).first
@@ -82,11 +82,11 @@ enum Admission {
         // A guest whose time is up is no longer a member, and may be invited again.
         let ended = try (membership["expires_at"] as Date?).map { $0 <= Date() } ?? false
         if status == .active && !ended {
-            throw AccessError.conflict(kind: "already-member", detail: "This person is a member already.")
+            throw MembershipError.conflict(.alreadyMember, detail: "This person is a member already.")
         }
         if status == .suspended {
-            throw AccessError.conflict(
-                kind: "membership-suspended", detail: "This person's membership is suspended; a convenor reinstates it."
+            throw MembershipError.conflict(
+                .membershipSuspended, detail: "This person's membership is suspended; a convenor reinstates it."
             )
         }
     }
@@ -96,9 +96,8 @@ enum Admission {
         let others: Int = try connection.single(
             MembershipRepository.otherConvenors(in: community, besides: account))["convenors"]
         guard others > 0 else {
-            throw AccessError.conflict(
-                kind: "last-convenor",
-                detail: "A community keeps at least one active convenor; appoint another one first.")
+            throw MembershipError.conflict(
+                .lastConvenor, detail: "A community keeps at least one active convenor; appoint another one first.")
         }
     }
 }

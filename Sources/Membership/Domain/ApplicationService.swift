@@ -22,11 +22,11 @@ public struct ApplicationService: Sendable {
                 caller, .applyToJoin, in: community, on: connection, locking: true)
             let rules = try Admission.rules(of: community, on: connection)
             guard rules.joinPolicy == .apply else {
-                throw AccessError.forbidden(
-                    reason: "invitation-only", detail: "This community admits members by invitation only.")
+                throw MembershipError.refused(
+                    .invitationOnly, detail: "This community admits members by invitation only.")
             }
             guard context.role == nil else {
-                throw AccessError.conflict(kind: "already-member", detail: "You are a member already.")
+                throw MembershipError.conflict(.alreadyMember, detail: "You are a member already.")
             }
             try Admission.checkPerson(
                 caller.accountID, for: community, rules: rules, tellingTo: .thePerson, on: connection)
@@ -36,8 +36,8 @@ public struct ApplicationService: Sendable {
                 try connection.query(
                     MembershipRepository.insertApplication(id, to: community, by: caller.accountID, answers: answers))
             } catch PostgresError.uniqueViolation {
-                throw AccessError.conflict(
-                    kind: "application-pending", detail: "You have an open application here already.")
+                throw MembershipError.conflict(
+                    .applicationPending, detail: "You have an open application here already.")
             }
             try audit.record(
                 "application.created", "application", id, by: caller, from: origin,
@@ -123,12 +123,11 @@ public struct ApplicationService: Sendable {
                     try CommunityAccess.authorize(caller, .manageMembers, in: visible.community.id, on: connection)
                 } catch AccessError.notFound {
                     // The applicant sees their application: they are told who decides it.
-                    throw AccessError.forbidden(
-                        reason: "convenor-required", detail: "Only the community's convenors may do this.")
+                    throw MembershipError.refused(
+                        .convenorRequired, detail: "Only the community's convenors may do this.")
                 }
             } else if visible.account.id != caller.accountID {
-                throw AccessError.forbidden(
-                    reason: "applicant-only", detail: "Only the applicant may withdraw an application.")
+                throw MembershipError.refused(.applicantOnly, detail: "Only the applicant may withdraw an application.")
             }
             let rules = try Admission.rules(of: visible.community.id, on: connection)
             // Read again under the lock: the caller's standing may have changed while they waited.
@@ -138,8 +137,8 @@ public struct ApplicationService: Sendable {
             let application = try MembershipRepository.application(row)
             try matches(application.version)
             guard application.status == .applied else {
-                throw AccessError.conflict(
-                    kind: "invalid-transition", detail: "The application is \(application.status.rawValue) already.")
+                throw MembershipError.conflict(
+                    .invalidTransition, detail: "The application is \(application.status.rawValue) already.")
             }
             let (status, role, reason) = try outcome(application, rules, connection)
             try connection.query(

@@ -68,8 +68,8 @@ public struct CircleService: Sendable {
             try matches(current.version)
             try connection.query(CircleRepository.update(id, to: settings))
             guard try connection.single(CircleRepository.ineligibleCount(in: id))["ineligible"] as Int == 0 else {
-                throw AccessError.conflict(
-                    kind: "members-not-eligible",
+                throw MembershipError.conflict(
+                    .membersNotEligible,
                     detail: "Some members would not be eligible under these rules; remove them first.")
             }
             try audit.record("circle.updated", "circle", id, by: caller, from: origin, on: connection)
@@ -129,7 +129,7 @@ public struct CircleService: Sendable {
                 throw AccessError.notFound
             }
             guard circle.memberCount > 1 else {
-                throw AccessError.conflict(kind: "last-circle-member", detail: "A circle keeps at least one member.")
+                throw MembershipError.conflict(.lastCircleMember, detail: "A circle keeps at least one member.")
             }
             try connection.query(
                 CircleRepository.removeMember(account, from: id, by: caller.accountID, event: UUIDv7.make()))
@@ -142,8 +142,8 @@ public struct CircleService: Sendable {
 
     private func add(_ account: UUID, to id: UUID, by caller: Caller, on connection: Connection) throws {
         guard try connection.single(CircleRepository.eligible(account, for: id))["eligible"] as Bool else {
-            throw AccessError.conflict(
-                kind: "not-eligible",
+            throw MembershipError.conflict(
+                .notEligible,
                 detail:
                     "Only active members of the community who meet the circle's rules (officials only, no commercial interest) can join it."
             )
@@ -153,7 +153,7 @@ public struct CircleService: Sendable {
                 CircleRepository.addMember(account, to: id, by: caller.accountID, event: UUIDv7.make())
             ).isEmpty)
         else {
-            throw AccessError.conflict(kind: "already-in-circle", detail: "This person is in the circle already.")
+            throw MembershipError.conflict(.alreadyInCircle, detail: "This person is in the circle already.")
         }
         try connection.query(CircleRepository.touch(id))
     }

@@ -22,7 +22,7 @@ public struct CommunityService: Sendable {
             do {
                 try connection.query(CommunityRepository.insert(id, settings, by: caller.accountID))
             } catch PostgresError.uniqueViolation {
-                throw AccessError.conflict(kind: "slug-taken", detail: "Another community has this slug.")
+                throw MembershipError.conflict(.slugTaken, detail: "Another community has this slug.")
             }
             try connection.query(CommunityRepository.addConvenor(caller.accountID, to: id))
             try audit.record("community.created", "community", id, by: caller, from: origin, on: connection)
@@ -69,7 +69,7 @@ public struct CommunityService: Sendable {
             do {
                 try connection.query(CommunityRepository.update(id, to: settings))
             } catch PostgresError.uniqueViolation {
-                throw AccessError.conflict(kind: "slug-taken", detail: "Another community has this slug.")
+                throw MembershipError.conflict(.slugTaken, detail: "Another community has this slug.")
             }
             let cellChange =
                 settings.minCellSize == current.minCellSize

@@ -62,7 +62,7 @@ public struct DeclarationService: Sendable {
         return try pool.withTransaction { connection in
             _ = try find(id, for: caller, on: connection)
             guard !(try connection.query(DeclarationRepository.withdraw(id, for: caller)).isEmpty) else {
-                throw AccessError.conflict(kind: "invalid-transition", detail: "The declaration is withdrawn already.")
+                throw MembershipError.conflict(.invalidTransition, detail: "The declaration is withdrawn already.")
             }
             try audit.record("declaration.withdrawn", "declaration", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)

@@ -209,13 +209,15 @@ public struct ImportService: Sendable {
         } catch AccessError.invalid(let fieldIssues) {
             let columns = ["display_name": "name", "member_kind": "kind", "organisation_id": "organisation"]
             result.errors = fieldIssues.map { .init(field: columns[$0.field] ?? $0.field, message: $0.message) }
-        } catch AccessError.conflict(let kind, let detail) {
-            switch kind {
-            case "already-member": result.outcome = .alreadyMember
-            case "invitation-pending": result.outcome = .alreadyInvited
+        } catch MembershipError.conflict(let conflict, let detail) {
+            switch conflict {
+            case .alreadyMember: result.outcome = .alreadyMember
+            case .invitationPending: result.outcome = .alreadyInvited
             default: result.errors = [.init(field: "", message: detail)]
             }
-        } catch AccessError.forbidden(_, let detail) {
+        } catch MembershipError.refused(_, let detail) {
+            result.errors = [.init(field: "", message: detail)]
+        } catch AccessError.conflict(_, let detail) {
             result.errors = [.init(field: "", message: detail)]
         } catch {
             result.errors = [.init(field: "", message: "could not be imported")]

@@ -43,8 +43,8 @@ public struct InvitationService: Sendable {
                 try connection.query(
                     MembershipRepository.insertInvitation(id, to: community, of: invitee, input, by: caller.accountID))
             } catch PostgresError.uniqueViolation {
-                throw AccessError.conflict(
-                    kind: "invitation-pending", detail: "This person has an open invitation already.")
+                throw MembershipError.conflict(
+                    .invitationPending, detail: "This person has an open invitation already.")
             }
             try audit.record(
                 "invitation.created", "invitation", id, by: caller, from: origin,
@@ -90,8 +90,8 @@ public struct InvitationService: Sendable {
         let invitation = try decide(id, as: .accepted, ifVersion: matches, by: caller, from: origin) { invitation, _ in
             try Self.requireInvitee(invitation, caller)
             if let end = invitation.membershipExpiresAt, end <= Date() {
-                throw AccessError.conflict(
-                    kind: "invitation-expired", detail: "The guest membership this invitation offered has ended.")
+                throw MembershipError.conflict(
+                    .invitationExpired, detail: "The guest membership this invitation offered has ended.")
             }
         } then: { invitation, rules, connection in
             let community = invitation.community.id
@@ -122,8 +122,7 @@ public struct InvitationService: Sendable {
             do {
                 try CommunityAccess.authorize(caller, .manageMembers, in: invitation.community.id, on: connection)
             } catch AccessError.notFound {
-                throw AccessError.forbidden(
-                    reason: "convenor-required", detail: "Only the community's convenors may do this.")
+                throw MembershipError.refused(.convenorRequired, detail: "Only the community's convenors may do this.")
             }
         }
     }
@@ -147,12 +146,12 @@ public struct InvitationService: Sendable {
             let invitation = try MembershipRepository.invitation(row)
             try matches(invitation.version)
             guard invitation.status != .expired else {
-                throw AccessError.conflict(
-                    kind: "invitation-expired", detail: "The invitation has expired; ask for a new one.")
+                throw MembershipError.conflict(
+                    .invitationExpired, detail: "The invitation has expired; ask for a new one.")
             }
             guard invitation.status == .pending else {
-                throw AccessError.conflict(
-                    kind: "invalid-transition", detail: "The invitation is \(invitation.status.rawValue) already.")
+                throw MembershipError.conflict(
+                    .invalidTransition, detail: "The invitation is \(invitation.status.rawValue) already.")
             }
             try admit(invitation, rules, connection)
             try connection.query(MembershipRepository.decideInvitation(id, as: status))
@@ -164,8 +163,7 @@ public struct InvitationService: Sendable {
 
     private static func requireInvitee(_ invitation: Invitation, _ caller: Caller) throws {
         guard invitation.account.id == caller.accountID else {
-            throw AccessError.forbidden(
-                reason: "invitee-only", detail: "Only the person invited may answer an invitation.")
+            throw MembershipError.refused(.inviteeOnly, detail: "Only the person invited may answer an invitation.")
         }
     }
 

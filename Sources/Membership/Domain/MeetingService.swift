@@ -79,8 +79,8 @@ public struct MeetingService: Sendable {
                 rules.recording != current.recording || rules.observersAllowed != current.observersAllowed
                 || rules.chathamHouse != current.chathamHouse || input.circleID != current.circleID
             if rulesChanged, try connection.single(MeetingRepository.answeredCount(id))["answered"] as Int > 0 {
-                throw AccessError.conflict(
-                    kind: "rules-fixed",
+                throw MembershipError.conflict(
+                    .rulesFixed,
                     detail: "People have answered this meeting under its rules; its rules and circle stay as they are.")
             }
             try connection.query(
@@ -127,14 +127,14 @@ public struct MeetingService: Sendable {
         try pool.withTransaction { connection in
             let meeting = try locked(id, .manageMeetings, for: caller, on: connection)
             guard meeting.circleID == nil else {
-                throw AccessError.conflict(
-                    kind: "circle-meeting", detail: "Guests are not in circles, so they join no circle's meetings.")
+                throw MembershipError.conflict(
+                    .circleMeeting, detail: "Guests are not in circles, so they join no circle's meetings.")
             }
             let role = try connection.query(MeetingRepository.liveRole(of: account, in: meeting.communityID)).first
                 .map { try $0["role"] as MembershipRole }
             guard role == .guest else {
-                throw AccessError.conflict(
-                    kind: "not-a-guest", detail: "Only guests of the community are invited to single meetings.")
+                throw MembershipError.conflict(
+                    .notAGuest, detail: "Only guests of the community are invited to single meetings.")
             }
             try connection.query(MeetingRepository.addGuest(account, to: id, by: caller.accountID))
             try audit.record(
@@ -160,8 +160,8 @@ public struct MeetingService: Sendable {
             _ = try locked(id, .manageMeetings, for: caller, on: connection)
             if attended {
                 guard !(try connection.query(MeetingRepository.seenBy(account, id)).isEmpty) else {
-                    throw AccessError.conflict(
-                        kind: "not-a-participant", detail: "This person cannot take part in this meeting.")
+                    throw MembershipError.conflict(
+                        .notAParticipant, detail: "This person cannot take part in this meeting.")
                 }
                 try connection.query(MeetingRepository.markAttended(account, at: id, by: caller.accountID))
             } else {
@@ -223,9 +223,8 @@ public struct MeetingService: Sendable {
             case .mixed(let count, let dimensions):
                 guard (1...50).contains(count) else { throw AccessError.invalid("group_count", "must be 1 to 50") }
                 guard attendees.count >= count else {
-                    throw AccessError.conflict(
-                        kind: "not-enough-attendees",
-                        detail: "There are \(attendees.count) attendees for \(count) groups.")
+                    throw MembershipError.conflict(
+                        .notEnoughAttendees, detail: "There are \(attendees.count) attendees for \(count) groups.")
                 }
                 func key(_ member: BreakoutGroup.Member) -> [String] {
                     dimensions.map { ($0 == .country ? member.country : member.sector) ?? "" } + [

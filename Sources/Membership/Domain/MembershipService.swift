@@ -37,8 +37,8 @@ public struct MembershipService: Sendable {
         try pool.withConnection { connection in
             let context = try CommunityAccess.authorize(caller, .readMembers, in: community, on: connection)
             guard filter.status == .active || context.role == .convenor else {
-                throw AccessError.forbidden(
-                    reason: "convenor-required", detail: "Only convenors list members who are not active.")
+                throw MembershipError.refused(
+                    .convenorRequired, detail: "Only convenors list members who are not active.")
             }
             return try connection.query(
                 MembershipRepository.directory(of: community, filter, after: after, limit: limit, for: caller),
@@ -89,14 +89,14 @@ public struct MembershipService: Sendable {
             let action: Policy.Action = after == .left ? .leaveCommunity : .manageMembers
             try CommunityAccess.authorize(caller, action, in: community, on: connection, locking: true)
             guard after != .left || account == caller.accountID else {
-                throw AccessError.forbidden(
-                    reason: "self-only", detail: "Only the member may leave; convenors suspend instead.")
+                throw MembershipError.refused(
+                    .selfOnly, detail: "Only the member may leave; convenors suspend instead.")
             }
             let current = try lockedMember(community, account, on: connection)
             try matches(try member(community, account, for: caller, on: connection))
             guard current.status == before else {
-                throw AccessError.conflict(
-                    kind: "invalid-transition", detail: "The membership is \(current.status.rawValue).")
+                throw MembershipError.conflict(
+                    .invalidTransition, detail: "The membership is \(current.status.rawValue).")
             }
             if current.role == .convenor && after != .active {
                 try Admission.requireAnotherConvenor(community, besides: account, on: connection)
@@ -143,7 +143,7 @@ public struct MembershipService: Sendable {
             try validation.check()
             try matches(try member(community, account, for: caller, on: connection))
             guard current.status == .active else {
-                throw AccessError.conflict(kind: "invalid-transition", detail: "Only an active membership can change.")
+                throw MembershipError.conflict(.invalidTransition, detail: "Only an active membership can change.")
             }
             if current.role == .convenor && role != .convenor {
                 try Admission.requireAnotherConvenor(community, besides: account, on: connection)

@@ -54,11 +54,11 @@ public struct NormsService: Sendable {
             try CommunityAccess.authorize(caller, .acceptNorms, in: community, on: connection)
             let found = try find(version, of: community, for: caller, on: connection)
             guard found.isCurrent else {
-                throw AccessError.conflict(
-                    kind: "not-current-version", detail: "Only the current version of the norms can be accepted.")
+                throw MembershipError.conflict(
+                    .notCurrentVersion, detail: "Only the current version of the norms can be accepted.")
             }
             guard found.acceptedAt == nil else {
-                throw AccessError.conflict(kind: "already-accepted", detail: "You accepted this version already.")
+                throw MembershipError.conflict(.alreadyAccepted, detail: "You accepted this version already.")
             }
             try connection.query(NormsRepository.accept(version, of: community, by: caller.accountID))
             try audit.record(
@@ -97,7 +97,7 @@ public struct NormsService: Sendable {
             validation.text(input.rationale, "rationale", length: 0...5000, multiline: true)
             try validation.check()
             guard let current = try currentVersion(of: community, on: connection) else {
-                throw AccessError.conflict(kind: "no-norms", detail: "This community has no norms to amend yet.")
+                throw MembershipError.conflict(.noNorms, detail: "This community has no norms to amend yet.")
             }
             let id = UUIDv7.make()
             try connection.query(
@@ -135,15 +135,15 @@ public struct NormsService: Sendable {
         try pool.withTransaction { connection in
             let amendment = try locked(id, for: caller, action: .amendNorms, on: connection)
             guard amendment.status == .open else {
-                throw AccessError.conflict(
-                    kind: "invalid-transition", detail: "The amendment is \(amendment.status.rawValue).")
+                throw MembershipError.conflict(
+                    .invalidTransition, detail: "The amendment is \(amendment.status.rawValue).")
             }
             guard amendment.proposedBy.id != caller.accountID else {
-                throw AccessError.conflict(
-                    kind: "own-amendment", detail: "Endorsements come from members other than the proposer.")
+                throw MembershipError.conflict(
+                    .ownAmendment, detail: "Endorsements come from members other than the proposer.")
             }
             guard !amendment.endorsed else {
-                throw AccessError.conflict(kind: "already-endorsed", detail: "You endorsed this amendment already.")
+                throw MembershipError.conflict(.alreadyEndorsed, detail: "You endorsed this amendment already.")
             }
             try connection.query(NormsRepository.endorse(id, by: caller.accountID))
             try audit.record(
@@ -163,9 +163,9 @@ public struct NormsService: Sendable {
             try matches(amendment.version)
             try requireOpen(amendment)
             guard try currentVersion(of: amendment.communityID, on: connection) == amendment.baseVersion else {
-                throw AccessError.conflict(
-                    kind: "amendment-outdated",
-                    detail: "The norms changed since this amendment was proposed; propose it again.")
+                throw MembershipError.conflict(
+                    .amendmentOutdated, detail: "The norms changed since this amendment was proposed; propose it again."
+                )
             }
             let version = try publish(amendment.text, in: amendment.communityID, by: caller, on: connection)
             try connection.query(
@@ -243,8 +243,8 @@ public struct NormsService: Sendable {
 
     private func requireOpen(_ amendment: Amendment) throws {
         guard amendment.status == .open else {
-            throw AccessError.conflict(
-                kind: "invalid-transition", detail: "The amendment is \(amendment.status.rawValue) already.")
+            throw MembershipError.conflict(
+                .invalidTransition, detail: "The amendment is \(amendment.status.rawValue) already.")
         }
     }
 
