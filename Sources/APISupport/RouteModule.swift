@@ -9,16 +9,25 @@ public struct ModuleContext: Sendable {
     /// Shared by every module, so that the bound on concurrent hashes holds for the process.
     public let passwords: PasswordHashing
     public let logger: Logger
+    /// What every module keeps about people, for access control's export and erasure.
+    public let personalData: [PersonalData]
 
-    public init(pool: ConnectionPool, passwords: PasswordHashing, logger: Logger) {
+    public init(pool: ConnectionPool, passwords: PasswordHashing, logger: Logger, personalData: [PersonalData]) {
         self.pool = pool
         self.passwords = passwords
         self.logger = logger
+        self.personalData = personalData
     }
 }
 
 /// A domain's routes: the composition root lists one of these per domain.
 public protocol RouteModule {
+    /// What the domain stores about people, when it stores anything.
+    static var personalData: PersonalData? { get }
     init(context: ModuleContext)
     func register(in router: inout Router)
+}
+
+extension RouteModule {
+    public static var personalData: PersonalData? { nil }
 }

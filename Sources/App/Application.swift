@@ -62,7 +62,9 @@ public final class Application: Sendable {
         var router = Router()
         OperationsRoutes(pool: pool, metrics: metrics, migrator: migrator, openAPIDocument: openAPIDocument)
             .register(in: &router)
-        let moduleContext = ModuleContext(pool: pool, passwords: passwords, logger: logger)
+        let moduleContext = ModuleContext(
+            pool: pool, passwords: passwords, logger: logger,
+            personalData: Application.modules.compactMap { $0.personalData })
         for module in Application.modules { module.init(context: moduleContext).register(in: &router) }
         extraRoutes?(&router, context)
         OperationsRoutes.registerIndex(in: &router)

@@ -12,8 +12,9 @@ public struct AccessControlModule: RouteModule {
         routes = AccessControlRoutes(
             accounts: AccountService(pool: pool, passwords: passwords),
             authentication: AuthenticationService(pool: pool, passwords: passwords), tokens: TokenService(pool: pool),
-            profiles: ProfileService(pool: pool, passwords: passwords),
-            onboarding: Onboarding(pool: pool, passwords: passwords), audit: AuditService(pool: pool))
+            profiles: ProfileService(pool: pool, passwords: passwords, personalData: context.personalData),
+            onboarding: Onboarding(pool: pool, passwords: passwords, personalData: context.personalData),
+            audit: AuditService(pool: pool))
     }
 
     public func register(in router: inout Router) {

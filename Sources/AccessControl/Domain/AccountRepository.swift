@@ -52,16 +52,14 @@ struct AccountRepository: Sendable {
     static func findByEmail(_ email: String) -> SQL {
         "SELECT id FROM accounts WHERE lower(email) = lower(\(email))"
     }
-    /// Gives an account nobody activated yet, which only `community` ever invited, the details
-    /// of an import; no row when it is anyone else's.
-    static func updateInvited(_ id: UUID, _ details: InviteeDetails, invitedOnlyBy community: UUID) -> SQL {
+    /// Gives an account nobody activated yet that meets `condition` the details of an import; no
+    /// row when it is anyone else's.
+    static func updateInvited(_ id: UUID, _ details: InviteeDetails, where condition: SQL) -> SQL {
         """
         UPDATE accounts SET display_name = \(details.displayName), member_kind = \(details.memberKind.rawValue),
                organisation_id = coalesce(\(details.organisationID), organisation_id),
                country = coalesce(\(details.country), country), version = version + 1, updated_at = now()
-        WHERE id = \(id) AND status = 'invited'
-          AND EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = \(id) AND i.community_id = \(community))
-          AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = \(id) AND i.community_id <> \(community))
+        WHERE id = \(id) AND status = 'invited' AND \(condition)
         RETURNING id
         """
     }

@@ -46,9 +46,9 @@ public struct InviteeDetails: Sendable {
     public var memberKind: MemberKind
     public var organisationID: UUID?
     public var country: String?
-    /// Set by a bulk import: an account nobody has activated yet, which only this community
-    /// ever invited, takes these details. Anyone else's account is left as it is.
-    public var updatingAccountInvitedOnlyBy: UUID?
+    /// Set by a bulk import: an account nobody has activated yet that meets this condition (over
+    /// the row of `accounts`) takes these details. Anyone else's account is left as it is.
+    public var updatingInvitedAccountWhere: SQL?
     public init(
         email: String, displayName: String, memberKind: MemberKind, organisationID: UUID? = nil, country: String? = nil
     ) {
@@ -114,7 +114,7 @@ public struct AccountService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "organisation.created", targetType: "organisation",
-                    targetID: organisation.id.uuidString.lowercased(), requestID: origin.requestID,
+                    targetID: organisation.id.lowercasedString, requestID: origin.requestID,
                     address: origin.address),
                 on: connection)
             return organisation
@@ -175,11 +175,11 @@ public struct AccountService: Sendable {
             }
             let activation =
                 hash == nil
-                ? try Onboarding(pool: pool, passwords: passwords).issueActivation(for: id, on: connection) : nil
+                ? try Onboarding.issueActivation(for: id, on: connection) : nil
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.created", targetType: "account",
-                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
+                    targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address,
                     details: #"{"platform_role":"\#(input.platformRole.rawValue)"}"#),
                 on: connection)
             return (try AccountRepository.account(connection.single(AccountRepository.findAccount(id))), activation)
@@ -202,8 +202,8 @@ public struct AccountService: Sendable {
         do {
             if let row = try connection.query(AccountRepository.findByEmail(details.email)).first {
                 let id: UUID = try row["id"]
-                if let community = details.updatingAccountInvitedOnlyBy,
-                    !(try connection.query(AccountRepository.updateInvited(id, details, invitedOnlyBy: community))
+                if let condition = details.updatingInvitedAccountWhere,
+                    !(try connection.query(AccountRepository.updateInvited(id, details, where: condition))
                         .isEmpty)
                 {
                     try audit.record("account.updated", "account", id, by: caller, from: origin, on: connection)
@@ -220,7 +220,7 @@ public struct AccountService: Sendable {
             try audit.record(
                 "account.created", "account", id, by: caller, from: origin, details: #"{"platform_role":"user"}"#,
                 on: connection)
-            return (id, try Onboarding(pool: pool, passwords: passwords).issueActivation(for: id, on: connection))
+            return (id, try Onboarding.issueActivation(for: id, on: connection))
         } catch PostgresError.foreignKeyViolation {
             throw AccessError.invalid("organisation_id", "is not an organisation")
         }
@@ -247,7 +247,7 @@ public struct AccountService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: nil, action: "account.created", targetType: "account",
-                    targetID: id.uuidString.lowercased(),
+                    targetID: id.lowercasedString,
                     requestID: origin.requestID, address: origin.address, details: #"{"platform_role":"admin"}"#),
                 on: connection)
             return try AccountRepository.account(connection.single(AccountRepository.findAccount(id)))
@@ -347,7 +347,7 @@ public struct AccountService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: action, targetType: "account",
-                    targetID: id.uuidString.lowercased(),
+                    targetID: id.lowercasedString,
                     requestID: origin.requestID, address: origin.address,
                     details: #"{"status":"\#(account.status.rawValue)"\#(roleChange)}"#),
                 on: connection)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Postgres
 
@@ -91,7 +92,7 @@ public struct AuditLog: Sendable {
         try record(
             AuditEntry(
                 actorID: caller.accountID, action: action, targetType: targetType,
-                targetID: target.uuidString.lowercased(),
+                targetID: target.lowercasedString,
                 requestID: origin.requestID, address: origin.address, details: details),
             on: connection)
     }

@@ -107,7 +107,7 @@ public struct AuthenticationService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: accountID, action: "session.created", targetType: "session",
-                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                    targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address),
                 on: connection)
             return .signedIn(IssuedSession(id: id, secret: secret, expiresAt: expiresAt))
         }
@@ -123,7 +123,7 @@ public struct AuthenticationService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "session.revoked", targetType: "session",
-                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                    targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address),
                 on: connection)
         }
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Who is calling, built once per request from the bearer credential and the account as it is
@@ -44,8 +45,8 @@ public struct Caller: Sendable, Equatable {
     /// The key callers are rate limited by: the token or the session.
     public var rateLimitKey: String {
         switch credential {
-        case .session(let id): return "session:\(id.uuidString.lowercased())"
-        case .token(let id): return "token:\(id.uuidString.lowercased())"
+        case .session(let id): return "session:\(id.lowercasedString)"
+        case .token(let id): return "token:\(id.lowercasedString)"
         case .commandLine: return "command-line"
         }
     }

@@ -69,28 +69,6 @@ public struct Onboarding: Sendable {
         LIMIT 1
         """
     }
-    /// What the person wrote about themselves elsewhere is wiped (declarations, application
-    /// answers); what is open is closed (applications withdrawn, invitations revoked); every
-    /// membership, circle place and meeting invitation ends.
-    static func eraseParticipation(of account: UUID) -> SQL {
-        """
-        WITH declarations_wiped AS (
-                 UPDATE declarations SET description = 'Erased', theme_ids = '{}',
-                        withdrawn_at = coalesce(withdrawn_at, now())
-                 WHERE account_id = \(account)),
-             applications_closed AS (
-                 UPDATE applications SET answers = '{}',
-                        status = CASE WHEN status = 'applied' THEN 'withdrawn' ELSE status END,
-                        decided_at = CASE WHEN status = 'applied' THEN now() ELSE decided_at END
-                 WHERE account_id = \(account)),
-             invitations_revoked AS (
-                 UPDATE invitations SET status = 'revoked', decided_at = now()
-                 WHERE account_id = \(account) AND status = 'pending'),
-             circles_left AS (DELETE FROM circle_members WHERE account_id = \(account)),
-             meetings_left AS (DELETE FROM meeting_guests WHERE account_id = \(account))
-        UPDATE memberships SET status = 'left', version = version + 1, updated_at = now() WHERE account_id = \(account)
-        """
-    }
     /// The addresses the person's own acts came from (they sit outside the audit hash).
     static func forgetAddresses(of account: UUID) -> SQL {
         "DELETE FROM audit_event_addresses WHERE event_id IN (SELECT id FROM audit_events WHERE actor_id = \(account))"
@@ -106,16 +84,21 @@ public struct Onboarding: Sendable {
 
     let pool: ConnectionPool
     let passwords: PasswordHashing
+    /// What every other domain keeps about people, ended when an account is erased.
+    let personalData: [PersonalData]
     let audit = AuditLog()
 
-    public init(pool: ConnectionPool, passwords: PasswordHashing) {
+    public init(pool: ConnectionPool, passwords: PasswordHashing, personalData: [PersonalData]) {
         self.pool = pool
         self.passwords = passwords
+        self.personalData = personalData
     }
 
     /// Inside the transaction that creates an invited account: its activation token.
-    func issueActivation(for accountID: UUID, on connection: Connection) throws -> (secret: String, expiresAt: Date) {
-        try issue(.activation, for: accountID, on: connection)
+    static func issueActivation(for accountID: UUID, on connection: Connection) throws -> (
+        secret: String, expiresAt: Date
+    ) {
+        try newToken(.activation, for: accountID, on: connection)
     }
 
     /// An admin issues a reset token: every session of the person ends now.
@@ -134,12 +117,12 @@ public struct Onboarding: Sendable {
             try connection.query(Onboarding.retireOthers(of: accountID))
             // A reset means the old password is not to be trusted: it stops working now.
             try connection.query(AccountRepository.setPassword(accountID, nil))
-            let issued = try issue(.reset, for: accountID, on: connection)
+            let issued = try Onboarding.newToken(.reset, for: accountID, on: connection)
             try connection.query(Onboarding.revokeSessions(of: accountID))
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.reset_issued", targetType: "account",
-                    targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                    targetID: accountID.lowercasedString, requestID: origin.requestID, address: origin.address),
                 on: connection)
             return issued
         }
@@ -170,7 +153,7 @@ public struct Onboarding: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: accountID, action: purpose == .activation ? "account.activated" : "account.password_reset",
-                    targetType: "account", targetID: accountID.uuidString.lowercased(), requestID: origin.requestID,
+                    targetType: "account", targetID: accountID.lowercasedString, requestID: origin.requestID,
                     address: origin.address),
                 on: connection)
         }
@@ -191,7 +174,7 @@ public struct Onboarding: Sendable {
                 let community: UUID = try row["community_id"]
                 throw AccessError.conflict(
                     .lastConvenor,
-                    detail: "This person is the only convenor of community \(community.uuidString.lowercased()); "
+                    detail: "This person is the only convenor of community \(community.lowercasedString); "
                         + "another convenor is needed first.")
             }
             guard try !connection.query(Onboarding.erase(accountID)).isEmpty else {
@@ -200,16 +183,16 @@ public struct Onboarding: Sendable {
             try connection.query(Onboarding.revokeSessions(of: accountID))
             try connection.query(Onboarding.revokeTokens(of: accountID))
             try connection.query(Onboarding.forgetAddresses(of: accountID))
-            try connection.query(Onboarding.eraseParticipation(of: accountID))
+            for data in personalData { try connection.query(data.erase(accountID)) }
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.erased", targetType: "account",
-                    targetID: accountID.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                    targetID: accountID.lowercasedString, requestID: origin.requestID, address: origin.address),
                 on: connection)
         }
     }
 
-    private func issue(_ purpose: Purpose, for accountID: UUID, on connection: Connection) throws -> (
+    private static func newToken(_ purpose: Purpose, for accountID: UUID, on connection: Connection) throws -> (
         secret: String, expiresAt: Date
     ) {
         let secret = Secrets.oneTimeToken()

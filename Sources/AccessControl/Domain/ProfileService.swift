@@ -78,7 +78,7 @@ public struct ProfileService: Sendable {
         """
     }
     /// Everything stored about one person, as one JSON document built in SQL.
-    static func export(_ account: UUID) -> SQL {
+    static func export(_ account: UUID, with personalData: [PersonalData]) -> SQL {
         """
         SELECT json_build_object(
             'account', (SELECT json_build_object(
@@ -111,47 +111,23 @@ public struct ProfileService: Sendable {
                 FROM audit_events e
                 WHERE (e.target_type = 'account' AND e.target_id = \(account)::text)
                    OR (e.actor_id = \(account) AND e.target_type = 'session')),
-                '[]'),
-            'memberships', coalesce((SELECT json_agg(json_build_object(
-                'community_id', m.community_id, 'role', m.role, 'status', m.status,
-                'joined_at', praxis_time(m.joined_at),
-                'expires_at', praxis_time(m.expires_at)) ORDER BY m.community_id)
-                FROM memberships m WHERE m.account_id = \(account)), '[]'),
-            'norm_acceptances', coalesce((SELECT json_agg(json_build_object(
-                'community_id', n.community_id, 'version', n.version, 'accepted_at', praxis_time(n.accepted_at))
-                ORDER BY n.community_id, n.version)
-                FROM norm_acceptances n WHERE n.account_id = \(account)), '[]'),
-            'invitations', coalesce((SELECT json_agg(json_build_object(
-                'id', i.id, 'community_id', i.community_id, 'role', i.role, 'status', i.status,
-                'created_at', praxis_time(i.created_at)) ORDER BY i.id)
-                FROM invitations i WHERE i.account_id = \(account)), '[]'),
-            'applications', coalesce((SELECT json_agg(json_build_object(
-                'id', ap.id, 'community_id', ap.community_id, 'answers', ap.answers, 'status', ap.status,
-                'created_at', praxis_time(ap.created_at)) ORDER BY ap.id)
-                FROM applications ap WHERE ap.account_id = \(account)), '[]'),
-            'declarations', coalesce((SELECT json_agg(json_build_object(
-                'id', d.id, 'community_id', d.community_id, 'description', d.description, 'theme_ids', d.theme_ids,
-                'created_at', praxis_time(d.created_at), 'withdrawn_at', praxis_time(d.withdrawn_at)) ORDER BY d.id)
-                FROM declarations d WHERE d.account_id = \(account)), '[]'),
-            'circles', coalesce((SELECT json_agg(json_build_object(
-                'circle_id', cm.circle_id, 'added_at', praxis_time(cm.added_at)) ORDER BY cm.circle_id)
-                FROM circle_members cm WHERE cm.account_id = \(account)), '[]'),
-            'meeting_rsvps', coalesce((SELECT json_agg(json_build_object(
-                'meeting_id', r.meeting_id, 'response', r.response, 'recording_consent', r.recording_consent,
-                'answered_at', praxis_time(r.answered_at)) ORDER BY r.meeting_id)
-                FROM meeting_rsvps r WHERE r.account_id = \(account)), '[]')
+                '[]')
+            \(SQL.joined(personalData.map { data -> SQL in ", \(data.export(account))" }, separator: ""))
         )::text AS document
         """
     }
 
     let pool: ConnectionPool
     let passwords: PasswordHashing
+    /// What every other domain keeps about people, in the person's export after their account.
+    let personalData: [PersonalData]
     let audit = AuditLog()
     let throttle = LoginThrottle()
 
-    public init(pool: ConnectionPool, passwords: PasswordHashing) {
+    public init(pool: ConnectionPool, passwords: PasswordHashing, personalData: [PersonalData]) {
         self.pool = pool
         self.passwords = passwords
+        self.personalData = personalData
     }
 
     public func update(
@@ -173,7 +149,7 @@ public struct ProfileService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.profile_updated", targetType: "account",
-                    targetID: account.id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                    targetID: account.id.lowercasedString, requestID: origin.requestID, address: origin.address),
                 on: connection)
             return try AccountRepository.account(connection.single(AccountRepository.findAccount(account.id)))
         }
@@ -190,7 +166,7 @@ public struct ProfileService: Sendable {
         validation.password(new, "new_password")
         try validation.check()
         let keys = LoginThrottle.keys(
-            emailDigest: "account-\(caller.accountID.uuidString.lowercased())", address: origin.address)
+            emailDigest: "account-\(caller.accountID.lowercasedString)", address: origin.address)
         if let wait = try pool.withConnection({ try throttle.wait(keys, on: $0) }) {
             return .throttled(retryAfterSeconds: wait)
         }
@@ -212,7 +188,7 @@ public struct ProfileService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.password_changed", targetType: "account",
-                    targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID,
+                    targetID: caller.accountID.lowercasedString, requestID: origin.requestID,
                     address: origin.address),
                 on: connection)
         }
@@ -246,7 +222,7 @@ public struct ProfileService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "session.revoked", targetType: "session",
-                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                    targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address),
                 on: connection)
         }
     }
@@ -260,7 +236,7 @@ public struct ProfileService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "session.revoked_others", targetType: "account",
-                    targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID,
+                    targetID: caller.accountID.lowercasedString, requestID: origin.requestID,
                     address: origin.address),
                 on: connection)
         }
@@ -270,11 +246,12 @@ public struct ProfileService: Sendable {
     public func export(for caller: Caller, from origin: RequestOrigin) throws -> String {
         try Policy.authorize(caller, .manageOwnSecurity)
         return try pool.withTransaction { connection in
-            let document: String = try connection.single(ProfileService.export(caller.accountID))["document"]
+            let document: String = try connection.single(ProfileService.export(caller.accountID, with: personalData))[
+                "document"]
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.exported", targetType: "account",
-                    targetID: caller.accountID.uuidString.lowercased(), requestID: origin.requestID,
+                    targetID: caller.accountID.lowercasedString, requestID: origin.requestID,
                     address: origin.address),
                 on: connection)
             return document

@@ -83,8 +83,8 @@ public struct TokenService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "token.created", targetType: "token",
-                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
-                    details: #"{"account_id":"\#(owner.uuidString.lowercased())"}"#),
+                    targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address,
+                    details: #"{"account_id":"\#(owner.lowercasedString)"}"#),
                 on: connection)
             return IssuedToken(token: try CredentialRepository.token(row), secret: secret)
         }
@@ -149,8 +149,8 @@ public struct TokenService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "token.rotated", targetType: "token",
-                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address,
-                    details: #"{"successor_id":"\#(successor.uuidString.lowercased())"}"#),
+                    targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address,
+                    details: #"{"successor_id":"\#(successor.lowercasedString)"}"#),
                 on: connection)
             return IssuedToken(token: try CredentialRepository.token(created), secret: secret)
         }
@@ -182,7 +182,7 @@ public struct TokenService: Sendable {
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "token.revoked", targetType: "token",
-                    targetID: id.uuidString.lowercased(), requestID: origin.requestID, address: origin.address),
+                    targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address),
                 on: connection)
         }
     }

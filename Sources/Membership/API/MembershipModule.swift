@@ -12,6 +12,8 @@ public struct MembershipModule: RouteModule {
     private let circles: CircleRoutes
     private let meetings: MeetingRoutes
 
+    public static var personalData: PersonalData? { MembershipPersonalData.personalData }
+
     public init(context: ModuleContext) {
         let pool = context.pool
         let invitations = InvitationService(

@@ -41,7 +41,7 @@ public struct ApplicationService: Sendable {
             }
             try audit.record(
                 "application.created", "application", id, by: caller, from: origin,
-                details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"community_id":"\#(community.lowercasedString)"}"#, on: connection)
             return try find(id, for: caller, on: connection)
         }
     }

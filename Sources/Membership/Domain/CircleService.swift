@@ -29,7 +29,7 @@ public struct CircleService: Sendable {
             try add(caller.accountID, to: id, by: caller, on: connection)
             try audit.record(
                 "circle.created", "circle", id, by: caller, from: origin,
-                details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"community_id":"\#(community.lowercasedString)"}"#, on: connection)
             return try find(id, for: caller, on: connection)
         }
     }
@@ -106,7 +106,7 @@ public struct CircleService: Sendable {
             try add(account, to: id, by: caller, on: connection)
             try audit.record(
                 "circle.member_added", "circle", id, by: caller, from: origin,
-                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"account_id":"\#(account.lowercasedString)"}"#, on: connection)
             return try member(account, of: id, for: caller)
         }
     }
@@ -136,7 +136,7 @@ public struct CircleService: Sendable {
             try connection.query(CircleRepository.touch(id))
             try audit.record(
                 "circle.member_removed", "circle", id, by: caller, from: origin,
-                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"account_id":"\#(account.lowercasedString)"}"#, on: connection)
         }
     }
 

@@ -186,7 +186,7 @@ public struct ImportService: Sendable {
                 displayName: row.value("name").isEmpty ? String(email.prefix { $0 != "@" }) : row.value("name"),
                 memberKind: kind, organisationID: organisationID,
                 country: row.value("country").isEmpty ? nil : row.value("country"))
-            details.updatingAccountInvitedOnlyBy = community
+            details.updatingInvitedAccountWhere = Visibility.invitedOnly(by: community)
             let input = NewInvitation(invitee: .email(details), role: role, membershipExpiresAt: nil, message: "")
             let invited: (invitation: Invitation, activation: (secret: String, expiresAt: Date)?)
             do {

@@ -48,7 +48,7 @@ public struct InvitationService: Sendable {
             }
             try audit.record(
                 "invitation.created", "invitation", id, by: caller, from: origin,
-                details: #"{"community_id":"\#(community.uuidString.lowercased())","role":"\#(input.role.rawValue)"}"#,
+                details: #"{"community_id":"\#(community.lowercasedString)","role":"\#(input.role.rawValue)"}"#,
                 on: connection)
             return (try find(id, for: caller, on: connection), activation)
         }

@@ -30,7 +30,7 @@ public struct MeetingService: Sendable {
                     chathamHouse: rules.chathamHouse, by: caller.accountID))
             try audit.record(
                 "meeting.scheduled", "meeting", id, by: caller, from: origin,
-                details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"community_id":"\#(community.lowercasedString)"}"#, on: connection)
             return try find(id, for: caller, on: connection)
         }
     }
@@ -139,7 +139,7 @@ public struct MeetingService: Sendable {
             try connection.query(MeetingRepository.addGuest(account, to: id, by: caller.accountID))
             try audit.record(
                 "meeting.guest_invited", "meeting", id, by: caller, from: origin,
-                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"account_id":"\#(account.lowercasedString)"}"#, on: connection)
         }
     }
 
@@ -149,7 +149,7 @@ public struct MeetingService: Sendable {
             try connection.query(MeetingRepository.removeGuest(account, from: id))
             try audit.record(
                 "meeting.guest_uninvited", "meeting", id, by: caller, from: origin,
-                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"account_id":"\#(account.lowercasedString)"}"#, on: connection)
         }
     }
 
@@ -170,7 +170,7 @@ public struct MeetingService: Sendable {
             try connection.query(MeetingRepository.touch(id))
             try audit.record(
                 "meeting.attendance_\(attended ? "marked" : "unmarked")", "meeting", id, by: caller, from: origin,
-                details: #"{"account_id":"\#(account.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"account_id":"\#(account.lowercasedString)"}"#, on: connection)
         }
     }
 
@@ -213,7 +213,7 @@ public struct MeetingService: Sendable {
                     let field = "groups[\(index)].account_ids"
                     for account in group.accountIDs {
                         if !present.contains(account) {
-                            validation.add(field, "\(account.uuidString.lowercased()) is not an attendee")
+                            validation.add(field, "\(account.lowercasedString) is not an attendee")
                         }
                         if !placed.insert(account).inserted { validation.add(field, "puts someone in two groups") }
                     }

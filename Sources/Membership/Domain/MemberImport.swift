@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What became of one row of a bulk import.
@@ -40,7 +41,7 @@ public struct ImportRowResult: Sendable, Equatable, Codable {
         try container.encode(line, forKey: .line)
         try container.encode(email, forKey: .email)
         try container.encode(outcome, forKey: .outcome)
-        try container.encode(accountID.map { $0.uuidString.lowercased() }, forKey: .accountID)
+        try container.encode(accountID.map { $0.lowercasedString }, forKey: .accountID)
         try container.encode(accountCreated, forKey: .accountCreated)
         try container.encode(errors, forKey: .errors)
         try container.encode(activationToken, forKey: .activationToken)

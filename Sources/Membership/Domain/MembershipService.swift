@@ -114,7 +114,7 @@ public struct MembershipService: Sendable {
             try audit.record(
                 "membership.\(after == .active ? "reinstated" : after.rawValue)", "membership", account, by: caller,
                 from: origin,
-                details: #"{"community_id":"\#(community.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"community_id":"\#(community.lowercasedString)"}"#, on: connection)
             return try member(community, account, for: caller, on: connection)
         }
     }
@@ -154,7 +154,7 @@ public struct MembershipService: Sendable {
                     account, in: community, role: role, expiresAt: expiresAt, commercialInterest: marked))
             try audit.record(
                 "membership.changed", "membership", account, by: caller, from: origin,
-                details: #"{"community_id":"\#(community.uuidString.lowercased())","role":"\#(role.rawValue)","#
+                details: #"{"community_id":"\#(community.lowercasedString)","role":"\#(role.rawValue)","#
                     + #""commercial_interest":\#(marked)}"#,
                 on: connection)
             return try member(community, account, for: caller, on: connection)

@@ -106,7 +106,7 @@ public struct NormsService: Sendable {
                     by: caller.accountID))
             try audit.record(
                 "norms.amendment_proposed", "community", community, by: caller, from: origin,
-                details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"amendment_id":"\#(id.lowercasedString)"}"#, on: connection)
             return try amendment(id, for: caller, on: connection)
         }
     }
@@ -148,7 +148,7 @@ public struct NormsService: Sendable {
             try connection.query(NormsRepository.endorse(id, by: caller.accountID))
             try audit.record(
                 "norms.amendment_endorsed", "community", amendment.communityID, by: caller, from: origin,
-                details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"amendment_id":"\#(id.lowercasedString)"}"#, on: connection)
             return try self.amendment(id, for: caller, on: connection)
         }
     }
@@ -172,7 +172,7 @@ public struct NormsService: Sendable {
                 NormsRepository.decide(id, as: .adopted, reason: nil, by: caller.accountID, adoptedVersion: version))
             try audit.record(
                 "norms.amendment_adopted", "community", amendment.communityID, by: caller, from: origin,
-                details: #"{"amendment_id":"\#(id.uuidString.lowercased())","version":\#(version)}"#, on: connection)
+                details: #"{"amendment_id":"\#(id.lowercasedString)","version":\#(version)}"#, on: connection)
             return try self.amendment(id, for: caller, on: connection)
         }
     }
@@ -193,7 +193,7 @@ public struct NormsService: Sendable {
                 NormsRepository.decide(id, as: .declined, reason: reason, by: caller.accountID, adoptedVersion: nil))
             try audit.record(
                 "norms.amendment_declined", "community", amendment.communityID, by: caller, from: origin,
-                details: #"{"amendment_id":"\#(id.uuidString.lowercased())"}"#, on: connection)
+                details: #"{"amendment_id":"\#(id.lowercasedString)"}"#, on: connection)
             return try self.amendment(id, for: caller, on: connection)
         }
     }
