@@ -161,9 +161,18 @@ import Testing
                 "POST", "/v1/communities/\(cop.id)/applications", as: second, json: #"{"answers":{"why":"x"}}"#
             )
             .json["id"] as! String
+        // Input is checked before the precondition: an invalid reason is a 422 whatever If-Match says.
+        let staleTag = [("If-Match", #""1-stale""#)]
         #expect(
-            try cop.send("POST", "/v1/applications/\(application)/reject", as: cop.convenor, json: #"{"reason":""}"#)
-                .status == 422)
+            try cop.send(
+                "POST", "/v1/applications/\(application)/reject", as: cop.convenor, json: #"{"reason":""}"#,
+                headers: staleTag
+            ).status == 422)
+        #expect(
+            try cop.send(
+                "POST", "/v1/applications/\(application)/reject", as: cop.convenor, json: #"{"reason":"x"}"#,
+                headers: staleTag
+            ).status == 412)
         let rejected = try cop.send(
             "POST", "/v1/applications/\(application)/reject", as: cop.convenor, json: #"{"reason":"Officials only"}"#)
         #expect(
@@ -411,7 +420,14 @@ import Testing
         #expect(
             problemKind(try cop.send("POST", "/v1/amendments/\(stale)/adopt", as: cop.convenor)) == "amendment-outdated"
         )
-        #expect(try cop.send("POST", "/v1/amendments/\(stale)/decline", as: cop.convenor, json: #"{}"#).status == 422)
+        let staleTag = [("If-Match", #""1-stale""#)]
+        #expect(
+            try cop.send("POST", "/v1/amendments/\(stale)/decline", as: cop.convenor, json: #"{}"#, headers: staleTag)
+                .status == 422)
+        #expect(
+            try cop.send(
+                "POST", "/v1/amendments/\(stale)/decline", as: cop.convenor, json: #"{"reason":"x"}"#, headers: staleTag
+            ).status == 412)
         let declined = try cop.send(
             "POST", "/v1/amendments/\(stale)/decline", as: cop.convenor, json: #"{"reason":"Superseded"}"#)
         #expect(declined.json["decision_reason"] as? String == "Superseded")

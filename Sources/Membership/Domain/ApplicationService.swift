@@ -77,9 +77,6 @@ public struct ApplicationService: Sendable {
             var validation = Validation()
             if role != .member && role != .observer { validation.add("role", "must be member or observer") }
             try Admission.checkRole(role, expiresAt: nil, rules: rules, into: &validation)
-            try connection.query(
-                MembershipRepository.admit(
-                    application.account.id, to: application.community.id, as: role, expiresAt: nil))
             return (.approved, role, nil)
         }
     }
@@ -107,7 +104,9 @@ public struct ApplicationService: Sendable {
     }
 
     /// Reads the application, checks who may decide it, locks the community and then the
-    /// application (in that order, as every membership change does) and records the decision.
+    /// application (in that order, as every membership change does), reads the decision (`outcome`
+    /// checks the person and the input), then the caller's `If-Match`, and records the decision;
+    /// an approval admits the applicant.
     private func decide(
         _ id: UUID, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin,
         byConvenor: Bool,
@@ -135,12 +134,17 @@ public struct ApplicationService: Sendable {
                 throw AccessError.notFound
             }
             let application = try MembershipRepository.application(row)
-            try matches(application.version)
             guard application.status == .applied else {
                 throw MembershipError.conflict(
                     .invalidTransition, detail: "The application is \(application.status.rawValue) already.")
             }
             let (status, role, reason) = try outcome(application, rules, connection)
+            try matches(application.version)
+            if status == .approved, let role {
+                try connection.query(
+                    MembershipRepository.admit(
+                        application.account.id, to: application.community.id, as: role, expiresAt: nil))
+            }
             try connection.query(
                 MembershipRepository.decideApplication(
                     id, as: status, role: role, reason: reason, by: byConvenor ? caller.accountID : nil))

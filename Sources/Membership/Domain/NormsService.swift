@@ -183,12 +183,12 @@ public struct NormsService: Sendable {
     ) throws -> Amendment {
         try pool.withTransaction { connection in
             let amendment = try locked(id, for: caller, action: .publishNorms, on: connection)
-            try matches(amendment.version)
             try requireOpen(amendment)
             let reason = try reason()
             var validation = Validation()
             validation.text(reason, "reason", length: 1...5000, multiline: true)
             try validation.check()
+            try matches(amendment.version)
             try connection.query(
                 NormsRepository.decide(id, as: .declined, reason: reason, by: caller.accountID, adoptedVersion: nil))
             try audit.record(
