@@ -113,6 +113,13 @@ public final class Connection: @unchecked Sendable {
         try check(result, clear: true)
     }
 
+    /// Runs a script an operator asked for (a migration) as `execute(script:)` does; a refusal is
+    /// thrown as a `ServerRefusal` carrying PostgreSQL's own words, which name the fix. For the
+    /// operator's terminal only: HTTP answers stay generic.
+    public func executeForOperator(script sql: String) throws {
+        if let refusal = refusal(of: PQexec(handle, sql), clear: true) { throw refusal }
+    }
+
     /// Commits when `body` returns, rolls back when it throws. A nested call runs in a
     /// savepoint: when it throws, its own changes are undone and the outer transaction goes on
     /// (or not) as its caller decides.
@@ -146,17 +153,25 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func check(_ result: OpaquePointer?, clear: Bool) throws {
-        guard let result else { throw PostgresError.unavailable }
+        if let refusal = refusal(of: result, clear: clear) { throw refusal.error }
+    }
+
+    /// Nil when `result` succeeded; otherwise what the server said, with `result` cleared.
+    private func refusal(of result: OpaquePointer?, clear: Bool) -> ServerRefusal? {
+        guard let result else { return ServerRefusal(error: .unavailable, message: "no result") }
         let status = PQresultStatus(result)
         if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY {
             if clear { PQclear(result) }
-            return
+            return nil
         }
+        defer { PQclear(result) }
+        let message = field(result, Int32(UInt8(ascii: "M"))) ?? String(cString: PQerrorMessage(handle))
+        guard isHealthy else { return ServerRefusal(error: .unavailable, message: message) }
         let state = field(result, Int32(UInt8(ascii: "C")))
-        let constraint = field(result, Int32(UInt8(ascii: "n")))
-        PQclear(result)
-        if !isHealthy { throw PostgresError.unavailable }
-        throw PostgresError.from(sqlState: state ?? "XX000", constraint: constraint)
+        return ServerRefusal(
+            error: .from(sqlState: state ?? "XX000", constraint: field(result, Int32(UInt8(ascii: "n")))),
+            message: message, sqlState: state, detail: field(result, Int32(UInt8(ascii: "D"))),
+            hint: field(result, Int32(UInt8(ascii: "H"))))
     }
 
     private func field(_ result: OpaquePointer, _ code: Int32) -> String? {

@@ -23,13 +23,22 @@ public struct Migration: Sendable, Equatable {
     }
 }
 
-public enum MigrationError: Error, CustomStringConvertible, Equatable {
+public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case edited(version: String)
+    /// PostgreSQL refused a migration (or the table that records them, `version` nil).
+    case refused(version: String?, ServerRefusal)
+
     public var description: String {
         switch self {
         case .edited(let version):
             return
                 "migration \(version) was changed after it was applied; restore the applied text and add a new migration instead"
+        case .refused(let version, let refusal):
+            let what = version.map { "migration \($0)" } ?? "recording migrations"
+            let owner =
+                refusal.sqlState == "42501"
+                ? "; migrations run as the database owner: set MIGRATION_DATABASE_URL to the owner role" : ""
+            return "\(what) failed: \(refusal)\(owner)"
         }
     }
 }
@@ -74,13 +83,21 @@ public struct Migrator: Sendable {
     public func migrate(on connection: Connection) throws -> [String] {
         try connection.query(Migrator.lock)
         defer { _ = try? connection.query(Migrator.unlock) }
-        try connection.execute(script: Migrator.createTable)
+        do {
+            try connection.executeForOperator(script: Migrator.createTable)
+        } catch let refusal as ServerRefusal {
+            throw MigrationError.refused(version: nil, refusal)
+        }
         let current = try status(on: connection)
         if let version = current.edited.first { throw MigrationError.edited(version: version) }
         for migration in migrations where current.pending.contains(migration.version) {
-            try connection.withTransaction { transaction in
-                try transaction.execute(script: migration.sql)
-                try transaction.query(Migrator.record(migration.version, checksum: migration.checksum))
+            do {
+                try connection.withTransaction { transaction in
+                    try transaction.executeForOperator(script: migration.sql)
+                    try transaction.query(Migrator.record(migration.version, checksum: migration.checksum))
+                }
+            } catch let refusal as ServerRefusal {
+                throw MigrationError.refused(version: migration.version, refusal)
             }
         }
         return current.pending

@@ -53,3 +53,21 @@ public struct ConnectionFailure: Error, Sendable, CustomStringConvertible {
     public let reason: String
     public var description: String { reason }
 }
+
+/// What PostgreSQL said when it refused a statement, for an operator: its message, detail and
+/// hint (`MESSAGE`, `DETAIL`, `HINT` of a `RAISE`, or the server's own).
+public struct ServerRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    public let error: PostgresError
+    public let message: String
+    public var sqlState: String?
+    public var detail: String?
+    public var hint: String?
+
+    public var description: String {
+        var text = message
+        if let sqlState { text += " (SQLSTATE \(sqlState))" }
+        if let detail { text += "; \(detail)" }
+        if let hint { text += "; hint: \(hint)" }
+        return text
+    }
+}

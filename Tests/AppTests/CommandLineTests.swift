@@ -34,6 +34,12 @@ import Testing
         #expect(status != 0)
         #expect(message.contains("missing migrations") && message.contains("0001_foundation"))
         #expect(!message.contains("Error") && !message.contains(".swift"))
+        // The application role may not create tables: the operator is told what PostgreSQL said
+        // and which setting names the owner.
+        let (refused, refusal) = try praxis(["migrate"], environment: ["DATABASE_URL": appURL])
+        #expect(refused != 0)
+        #expect(refusal.hasPrefix("praxis: recording migrations failed: permission denied for schema public"))
+        #expect(refusal.contains("SQLSTATE 42501") && refusal.contains("MIGRATION_DATABASE_URL"))
         let (migrated, _) = try praxis(
             ["migrate"],
             environment: [

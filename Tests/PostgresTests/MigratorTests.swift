@@ -40,10 +40,28 @@ import Testing
     @Test func aFailingMigrationLeavesNoTrace() throws {
         let connection = try scratch()
         let broken = Migration(version: "0002_broken", sql: "CREATE TABLE c (id int); SELECT no_such_function();")
-        #expect(throws: PostgresError.self) { try Migrator(migrations: [first, broken]).migrate(on: connection) }
+        #expect(throws: MigrationError.self) { try Migrator(migrations: [first, broken]).migrate(on: connection) }
         let status = try Migrator(migrations: [first, broken]).status(on: connection)
         #expect(status.pending == ["0002_broken"])
         #expect(try connection.single("SELECT to_regclass('c') IS NULL AS absent")["absent"] as Bool)
+    }
+
+    @Test func aRefusedMigrationSaysWhatPostgreSQLSaid() throws {
+        let connection = try scratch()
+        let refusing = Migration(
+            version: "0001_refusing",
+            sql: """
+                DO $$ BEGIN RAISE EXCEPTION 'the role r does not exist' USING HINT = 'create it first'; END $$;
+                """)
+        do {
+            _ = try Migrator(migrations: [refusing]).migrate(on: connection)
+            Issue.record("the migration was applied")
+        } catch let error as MigrationError {
+            #expect(
+                error.description
+                    == "migration 0001_refusing failed: the role r does not exist (SQLSTATE P0001); hint: create it first"
+            )
+        }
     }
 
     @Test func concurrentRunsTakeTurns() throws {
