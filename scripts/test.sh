@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, starts a throw-away PostgreSQL cluster in a temp
-# folder, runs `swift test` against it, checks that openapi.yaml holds no stray keys, then runs
-# schemathesis against a running server with openapi.yaml, and the README's flow through a
-# Python client generated from it (scripts/client-test.sh). The cluster is stopped and removed
-# even when tests fail.
+# Runs every test: installs what is missing, checks the formatting (`swift format lint --strict`),
+# starts a throw-away PostgreSQL cluster in a temp folder, runs `swift test` against it, checks
+# that openapi.yaml holds no stray keys, then runs schemathesis against a running server with
+# openapi.yaml, and the README's flow through a Python client generated from it
+# (scripts/client-test.sh). The cluster is stopped and removed even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,6 +19,8 @@ swift build --build-tests
 DATABASE_URL="$PRAXIS_TEST_OWNER_URL" .build/debug/praxis migrate
 
 status=0
+# The tree as .swift-format lays it out; `swift format format -i -r Sources Tests` fixes it.
+swift format lint --strict -r Sources Tests Package.swift || status=$?
 swift test --skip-build 2>&1 | tee "$tmp/swift-test.log" || status=$?
 
 # The API as documented: schemathesis (pinned) against a live server, its default checks; then

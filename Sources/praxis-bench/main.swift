@@ -35,7 +35,7 @@ do {
     }
     stop.wait()
     application.stop()
-    sources.forEach { $0.cancel() }
+    for source in sources { source.cancel() }
 } catch {
     FileHandle.standardError.write(Data("praxis-bench: \(error)\n".utf8))
     exit(1)

@@ -94,7 +94,7 @@ struct Serve: ParsableCommand {
         stop.wait()
         logger.info("stopping: finishing requests in flight")
         application.stop()
-        signals.forEach { $0.cancel() }
+        for source in signals { source.cancel() }
     }
 }
 

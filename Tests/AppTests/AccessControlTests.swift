@@ -794,7 +794,7 @@ import Testing
                 outcomes.mutate { $0.append(accepted) }
             }
         }
-        threads.forEach { $0.start() }
+        for thread in threads { thread.start() }
         while outcomes.value.count < 4 { Thread.sleep(forTimeInterval: 0.01) }
         #expect(outcomes.value.contains(true))
         #expect(outcomes.value.contains(false))

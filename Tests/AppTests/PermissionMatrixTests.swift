@@ -400,18 +400,18 @@ import Testing
             "fixtureApplication": world.cop.applicationID,
         ]
         let failures = try Self.table.failures(
-            in: world, values: values, fresh: { ["suffix": CommunityFixture.suffix()] }
-        ) {
-            request in
-            try server.send(
-                request.method, request.path,
-                headers: [
-                    ("Authorization", "Bearer \(world.person(request.caller, admin: admin).token)"), ("If-Match", "*"),
-                    ("Content-Type", request.contentType),
-                ],
-                json: request.body
-            ).status
-        }
+            in: world, values: values, fresh: { ["suffix": CommunityFixture.suffix()] },
+            send: { request in
+                try server.send(
+                    request.method, request.path,
+                    headers: [
+                        ("Authorization", "Bearer \(world.person(request.caller, admin: admin).token)"),
+                        ("If-Match", "*"),
+                        ("Content-Type", request.contentType),
+                    ],
+                    json: request.body
+                ).status
+            })
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 }

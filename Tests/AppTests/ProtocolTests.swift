@@ -159,7 +159,7 @@ import Testing
     @Test func oneAddressCannotTakeEveryConnection() throws {
         let limited = try TestServer { $0.server.connectionLimitPerAddress = 2 }
         let held = try (0..<2).map { _ in try RawHTTPClient.connect(port: limited.port) }
-        defer { held.forEach { close($0) } }
+        defer { for socket in held { close(socket) } }
         Thread.sleep(forTimeInterval: 0.2)
         #expect(throws: (any Error).self) {
             try RawHTTPClient.send(port: limited.port, method: "GET", path: "/healthz")

@@ -97,7 +97,12 @@ enum TestNotes {
     struct NewNote: Decodable {
         let topic: String
         let body: String
-        let sleep_ms: Int?
+        let sleepMilliseconds: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case topic, body
+            case sleepMilliseconds = "sleep_ms"
+        }
     }
 
     struct Note: Codable, Sendable {
@@ -132,7 +137,9 @@ enum TestNotes {
             let input = try JSONCoding.decode(NewNote.self, from: request, allowedKeys: ["topic", "body", "sleep_ms"])
             let id = UUIDv7.make()
             let note = try pool.withTransaction { connection -> Note in
-                if let milliseconds = input.sleep_ms { try connection.query(sleep(milliseconds: milliseconds)) }
+                if let milliseconds = input.sleepMilliseconds {
+                    try connection.query(sleep(milliseconds: milliseconds))
+                }
                 let version: Int64 = try connection.single(insert(id, input))["version"]
                 return Note(id: id.uuidString.lowercased(), topic: input.topic, body: input.body, version: version)
             }

@@ -77,7 +77,7 @@ import Testing
                 results.mutate { $0.append(result) }
             }
         }
-        threads.forEach { $0.start() }
+        for thread in threads { thread.start() }
         while results.value.count < 3 { Thread.sleep(forTimeInterval: 0.05) }
         let applied = try results.value.map { try $0.get() }
         #expect(applied.filter { !$0.isEmpty } == [["0001_slow", "0002_b"]])

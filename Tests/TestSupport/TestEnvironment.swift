@@ -74,8 +74,8 @@ public enum TestEnvironment {
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { $0.map { strdup($0) } + [nil] }
         defer {
-            argv.forEach { free($0) }
-            envp?.forEach { free($0) }
+            for argument in argv { free(argument) }
+            for variable in envp ?? [] { free(variable) }
         }
         var pid: pid_t = 0
         let spawned =
