@@ -80,9 +80,22 @@ let package = Package(
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
+            name: "AccessControlTests",
+            dependencies: ["AccessControl", "App", "HTTP", "ServerTestSupport", "TestSupport"]),
+        .testTarget(name: "MembershipTests", dependencies: ["Membership", "ServerTestSupport", "TestSupport"]),
+        .testTarget(
             name: "AppTests",
-            dependencies: ["App", "AccessControl", "Membership", "HTTP", "Postgres", "Crypto", "TestSupport"]),
+            dependencies: ["App", "AccessControl", "HTTP", "Postgres", "ServerTestSupport", "TestSupport"]),
+        // What tests share: the test database, a raw HTTP client, the permission-matrix runner and
+        // readers of openapi.yaml; then a running server and a community fixture built on it.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+        .target(
+            name: "ServerTestSupport",
+            dependencies: [
+                "App", "AccessControl", "HTTP", "Postgres", "Crypto", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ServerTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

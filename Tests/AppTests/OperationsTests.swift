@@ -2,6 +2,7 @@ import AccessControl
 import Foundation
 import HTTP
 import Postgres
+import ServerTestSupport
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import ServerTestSupport
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import AccessControl
+import App
 import Crypto
 import Foundation
 import HTTP
@@ -6,15 +7,13 @@ import Logging
 import Postgres
 import TestSupport
 
-@testable import App
-
 /// A real server on a port the OS chose, on the test command's database, with the routes the
 /// product has plus the `test-notes` routes that exercise the generic mechanisms.
-final class TestServer: @unchecked Sendable {
-    let application: Application
-    var port: UInt16 { application.port }
+public final class TestServer: @unchecked Sendable {
+    public let application: Application
+    public var port: UInt16 { application.port }
 
-    init(
+    public init(
         databaseURL: String = TestEnvironment.databaseURL, withTestRoutes: Bool = true,
         _ adjust: (inout Configuration) -> Void = { _ in }
     ) throws {
@@ -42,7 +41,7 @@ final class TestServer: @unchecked Sendable {
     deinit { application.stop() }
 
     /// A new platform admin and an admin-scoped API token for it.
-    func admin() throws -> (account: Account, token: String) {
+    public func admin() throws -> (account: Account, token: String) {
         let origin = RequestOrigin(requestID: "test", address: "127.0.0.1")
         let account = try application.accounts.createAdmin(
             email: "admin-\(UUID().uuidString.prefix(8))@example.org", displayName: "Admin", from: origin)
@@ -52,19 +51,19 @@ final class TestServer: @unchecked Sendable {
     }
 
     /// Sends with a bearer token.
-    func send(
+    public func send(
         _ method: String, _ path: String, token: String, headers: [(String, String)] = [], json: String? = nil
     ) throws -> HTTPResult {
         try send(method, path, headers: headers + [("Authorization", "Bearer \(token)")], json: json)
     }
 
     /// A client address of its own for one test.
-    static func uniqueAddress() -> String {
+    public static func uniqueAddress() -> String {
         let bytes = UUID().uuid
         return "10.\(bytes.0).\(bytes.1).\(bytes.2)"
     }
 
-    func send(
+    public func send(
         _ method: String, _ path: String, headers: [(String, String)] = [], json: String? = nil,
         from address: String? = nil
     ) throws -> HTTPResult {

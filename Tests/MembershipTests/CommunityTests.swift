@@ -1,10 +1,9 @@
 import AccessControl
 import Foundation
 import HTTP
+import ServerTestSupport
 import TestSupport
 import Testing
-
-@testable import App
 
 @Suite struct CommunityTests {
     let server: TestServer

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Membership
+import ServerTestSupport
 import TestSupport
 import Testing
 

@@ -3,33 +3,38 @@ import TestSupport
 import Testing
 
 /// Someone signed in: their account id and session token.
-struct Person {
-    let id: String
-    let token: String
+public struct Person: Sendable {
+    public let id: String
+    public let token: String
+
+    public init(id: String, token: String) {
+        self.id = id
+        self.token = token
+    }
 }
 
 /// One community with a person in each position the membership rules tell apart, built
 /// through the API as a convenor would: an unlisted community open to applications, with
 /// observers allowed and its first norms published.
-struct CommunityFixture {
-    let server: TestServer
-    let admin: String
-    let id: String
-    let convenor: Person
+public struct CommunityFixture: Sendable {
+    public let server: TestServer
+    public let admin: String
+    public let id: String
+    public let convenor: Person
     /// A member who accepted the current norms.
-    let member: Person
+    public let member: Person
     /// A member who has not accepted the current norms.
-    let newcomer: Person
-    let observer: Person
+    public let newcomer: Person
+    public let observer: Person
     /// A member whose kind is `vendor`.
-    let vendor: Person
+    public let vendor: Person
     /// Someone whose application is open.
-    let applicant: Person
-    private(set) var applicationID = ""
+    public let applicant: Person
+    public private(set) var applicationID = ""
     /// Signed in, with no tie to the community.
-    let outsider: Person
+    public let outsider: Person
 
-    init(_ server: TestServer, settings: String = "") throws {
+    public init(_ server: TestServer, settings: String = "") throws {
         self.server = server
         admin = try server.admin().token
         convenor = try Self.person(server, admin, creator: true)
@@ -60,10 +65,10 @@ struct CommunityFixture {
         applicationID = application.json["id"] as! String
     }
 
-    static func suffix() -> String { UUID().uuidString.prefix(8).lowercased() }
+    public static func suffix() -> String { UUID().uuidString.prefix(8).lowercased() }
 
     /// A new account with a password, signed in.
-    static func person(
+    public static func person(
         _ server: TestServer, _ admin: String, kind: String = "official", creator: Bool = false, extra: String = ""
     )
         throws -> Person
@@ -80,12 +85,12 @@ struct CommunityFixture {
         return Person(id: created.json["id"] as! String, token: session.json["token"] as! String)
     }
 
-    func person(kind: String = "official", extra: String = "") throws -> Person {
+    public func person(kind: String = "official", extra: String = "") throws -> Person {
         try Self.person(server, admin, kind: kind, extra: extra)
     }
 
     /// Invites `person` (by the convenor) and returns the invitation's id.
-    func invite(_ person: Person, role: String = "member", extra: String = "") throws -> String {
+    public func invite(_ person: Person, role: String = "member", extra: String = "") throws -> String {
         let invitation = try server.send(
             "POST", "/v1/communities/\(id)/invitations", token: convenor.token,
             json: #"{"account_id":"\#(person.id)","role":"\#(role)"\#(extra)}"#)
@@ -94,14 +99,15 @@ struct CommunityFixture {
     }
 
     /// Invites and admits `person`, who then accepts the current norms unless told not to.
-    func admit(_ person: Person, role: String = "member", acceptingNorms: Bool = true, extra: String = "") throws {
+    public func admit(_ person: Person, role: String = "member", acceptingNorms: Bool = true, extra: String = "") throws
+    {
         let accepted = try server.send(
             "POST", "/v1/invitations/\(try invite(person, role: role, extra: extra))/accept", token: person.token)
         try #require(accepted.status == 200, "\(accepted.text)")
         if acceptingNorms { try acceptNorms(person) }
     }
 
-    func acceptNorms(_ person: Person) throws {
+    public func acceptNorms(_ person: Person) throws {
         let norms = try server.send("GET", "/v1/communities/\(id)/norms?limit=1", token: person.token)
         let version = try #require((norms.json["data"] as? [[String: Any]])?.first?["version"] as? Int)
         let accepted = try server.send(
@@ -109,7 +115,7 @@ struct CommunityFixture {
         try #require(accepted.status == 201, "\(accepted.text)")
     }
 
-    func send(
+    public func send(
         _ method: String, _ path: String, as person: Person, json: String? = nil, headers: [(String, String)] = []
     )
         throws -> HTTPResult
@@ -119,6 +125,6 @@ struct CommunityFixture {
 }
 
 /// The `type` of a problem answer, without its common prefix.
-func problemKind(_ result: HTTPResult) -> String? {
+public func problemKind(_ result: HTTPResult) -> String? {
     (result.json["type"] as? String)?.replacingOccurrences(of: "https://praxis.dev/problems/", with: "")
 }

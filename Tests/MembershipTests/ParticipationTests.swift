@@ -1,5 +1,6 @@
 import Foundation
 import Membership
+import ServerTestSupport
 import TestSupport
 import Testing
 
