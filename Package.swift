@@ -82,7 +82,9 @@ let package = Package(
         .testTarget(
             name: "AccessControlTests",
             dependencies: ["AccessControl", "App", "HTTP", "ServerTestSupport", "TestSupport"]),
-        .testTarget(name: "MembershipTests", dependencies: ["Membership", "ServerTestSupport", "TestSupport"]),
+        .testTarget(
+            name: "MembershipTests",
+            dependencies: ["Membership", "AccessControl", "Postgres", "ServerTestSupport", "TestSupport"]),
         .testTarget(
             name: "AppTests",
             dependencies: ["App", "AccessControl", "HTTP", "Postgres", "ServerTestSupport", "TestSupport"]),

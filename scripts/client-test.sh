@@ -36,4 +36,5 @@ fi
 "$venv/bin/pip" install -q --no-index --no-deps --no-build-isolation "$out"
 
 token=$(DATABASE_URL="$database_url" .build/debug/praxis admin create-admin --email "client-flow.$RANDOM$RANDOM@example.org")
-"$venv/bin/python" Tests/clients/readme_flow.py --url "$url" --admin-token "$token" --spec openapi.yaml
+DATABASE_URL="$database_url" "$venv/bin/python" Tests/clients/readme_flow.py --url "$url" --admin-token "$token" \
+  --spec openapi.yaml --outbox ".build/debug/praxis admin outbox"

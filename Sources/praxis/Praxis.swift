@@ -17,7 +17,7 @@ struct Praxis: ParsableCommand {
 struct Admin: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administration with the server's own database access.",
-        subcommands: [CreateAdmin.self, AuditAnchor.self])
+        subcommands: [CreateAdmin.self, AuditAnchor.self, ShowOutbox.self])
 }
 
 struct CreateAdmin: ParsableCommand {
@@ -45,6 +45,30 @@ struct CreateAdmin: ParsableCommand {
             }
         }
         print(token.secret)
+    }
+}
+
+struct ShowOutbox: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox",
+        abstract: "Print the messages waiting to be sent (activation and reset tokens among them), oldest first.",
+        discussion: """
+            Only the operator reads these: no API answer carries a one-time token. Pass a message on \
+            to the address it is for, and to nobody else.
+            """)
+
+    @Option(help: "Only the messages to this address.")
+    var to: String?
+
+    func run() throws {
+        let configuration = try loadConfiguration()
+        let application = try orExit { try Application(configuration: configuration, logger: Logger(label: "praxis")) }
+        let messages = try orExit { try Outbox(pool: application.pool).queued(to: to) }
+        if messages.isEmpty { print("praxis: no messages waiting") }
+        for message in messages {
+            print("To: \(message.recipient)\nDate: \(message.createdAt.ISO8601Format())\nSubject: \(message.subject)\n")
+            print(message.body)
+        }
     }
 }
 

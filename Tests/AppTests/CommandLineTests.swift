@@ -83,4 +83,33 @@ import Testing
         #expect(status != 0)
         #expect(message.hasPrefix("praxis: cannot reach the database"))
     }
+
+    /// The operator, and nobody through the API, reads an activation token waiting for its person.
+    @Test func theOutboxShowsTheOperatorWhatWaitsForAnAddress() throws {
+        let server = try TestServer()
+        let admin = try server.admin().token
+        let email = "outbox-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        let created = try server.send(
+            "POST", "/v1/accounts", token: admin,
+            json: #"{"email":"\#(email)","display_name":"O","member_kind":"official"}"#)
+        #expect(created.status == 201 && !created.text.contains("pra_"))
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("praxis-outbox-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let binary = TestEnvironment.projectRoot.appendingPathComponent(".build/debug/praxis").path
+        let status = try TestEnvironment.run(
+            "/bin/sh",
+            ["-c", "exec '\(binary)' admin outbox --to \(email.uppercased()) >'\(output.path)' 2>/dev/null"],
+            environment: [
+                "DATABASE_URL=\(TestEnvironment.databaseURL)",
+                "MIGRATIONS_DIR=\(TestEnvironment.migrationsDirectory.path)",
+            ])
+        #expect(status == 0)
+        let printed = try String(contentsOf: output, encoding: .utf8)
+        #expect(printed.hasPrefix("To: \(email)\n") && printed.contains("Subject: Choose your Praxis password"))
+        let token = String(try #require(printed.firstMatch(of: /pra_[0-9A-Za-z]{43}/)?.output))
+        #expect(
+            try server.send(
+                "POST", "/v1/account-activations", json: #"{"token":"\#(token)","password":"correct horse battery"}"#
+            ).status == 204)
+    }
 }

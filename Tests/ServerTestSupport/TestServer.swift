@@ -6,6 +6,7 @@ import HTTP
 import Logging
 import Postgres
 import TestSupport
+import Testing
 
 /// A real server on a port the OS chose, on the test command's database, with the routes the
 /// product has plus the `test-notes` routes that exercise the generic mechanisms.
@@ -48,6 +49,12 @@ public final class TestServer: @unchecked Sendable {
         var input = NewToken(name: "test admin", scopes: [.admin])
         input.accountID = account.id
         return (account, try application.tokens.create(input, by: .commandLine(account), from: origin).secret)
+    }
+
+    /// The one-time token in the latest message queued for `email`, as the person would read it.
+    public func secret(sentTo email: String) throws -> String {
+        let body = try #require(try Outbox(pool: application.pool).queued(to: email).last?.body)
+        return String(try #require(body.firstMatch(of: /pra_[0-9A-Za-z]{43}/)?.output))
     }
 
     /// Sends with a bearer token.

@@ -66,12 +66,10 @@ struct AccessControlRoutes {
                 input.platformRole =
                     try body.platformRole.map { try choice(PlatformRole.self, $0, field: "platform_role") } ?? .user
                 input.canCreateCommunities = body.canCreateCommunities ?? false
-                let (account, activation) = try accounts.createAccount(input, by: caller, from: origin(request))
-                var response = try created(
-                    AccountBody(account, activation: activation), at: "/v1/accounts/\(account.id.lowercasedString)",
+                let account = try accounts.createAccount(input, by: caller, from: origin(request))
+                return try created(
+                    AccountBody(account), at: "/v1/accounts/\(account.id.lowercasedString)",
                     tag: tag(account.id, account.version))
-                if activation != nil { response.headers.add("Cache-Control", "no-store") }
-                return response
             })
         router.add(
             "GET", "/v1/accounts",
@@ -126,8 +124,8 @@ struct AccessControlRoutes {
         router.add(
             "POST", "/v1/accounts/{id:uuid}/password-reset",
             signedIn({ _ in .resetPassword }) { request, caller in
-                let reset = try onboarding.issueReset(for: try id(request), by: caller, from: origin(request))
-                return try secret(ResetBody(reset))
+                let expiresAt = try onboarding.issueReset(for: try id(request), by: caller, from: origin(request))
+                return try Response.json(ResetQueuedBody(expiresAt: expiresAt), status: 202)
             })
         router.add(
             "POST", "/v1/accounts/{id:uuid}/erase",

@@ -22,9 +22,6 @@ struct AccountBody: Encodable {
     let canCreateCommunities: Bool
     let status: String
     let createdAt: Date
-    /// Only in the answer that creates an account without a password: left out otherwise.
-    let activationToken: String?
-    let activationExpiresAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id, email
@@ -42,11 +39,9 @@ struct AccountBody: Encodable {
         case canCreateCommunities = "can_create_communities"
         case status
         case createdAt = "created_at"
-        case activationToken = "activation_token"
-        case activationExpiresAt = "activation_expires_at"
     }
 
-    init(_ account: Account, activation: (secret: String, expiresAt: Date)? = nil) {
+    init(_ account: Account) {
         id = account.id.lowercasedString
         email = account.email
         displayName = account.displayName
@@ -63,8 +58,6 @@ struct AccountBody: Encodable {
         canCreateCommunities = account.canCreateCommunities
         status = account.status.rawValue
         createdAt = account.createdAt
-        activationToken = activation?.secret
-        activationExpiresAt = activation?.expiresAt
     }
 }
 

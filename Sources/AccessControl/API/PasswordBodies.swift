@@ -11,19 +11,12 @@ struct RedeemBody: RequestBody {
     }
 }
 
-/// A password-reset token for an admin to pass on, answered once.
-struct ResetBody: Encodable {
-    let resetToken: String
+/// A reset on its way to the person's address: the admin who asked never holds the token.
+struct ResetQueuedBody: Encodable {
     let expiresAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case resetToken = "reset_token"
         case expiresAt = "expires_at"
-    }
-
-    init(_ reset: (secret: String, expiresAt: Date)) {
-        resetToken = reset.secret
-        expiresAt = reset.expiresAt
     }
 }
 

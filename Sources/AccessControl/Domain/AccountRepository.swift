@@ -52,17 +52,6 @@ struct AccountRepository: Sendable {
     static func findByEmail(_ email: String) -> SQL {
         "SELECT id FROM accounts WHERE lower(email) = lower(\(email))"
     }
-    /// Gives an account nobody activated yet that meets `condition` the details of an import; no
-    /// row when it is anyone else's.
-    static func updateInvited(_ id: UUID, _ details: InviteeDetails, where condition: SQL) -> SQL {
-        """
-        UPDATE accounts SET display_name = \(details.displayName), member_kind = \(details.memberKind.rawValue),
-               organisation_id = coalesce(\(details.organisationID), organisation_id),
-               country = coalesce(\(details.country), country), version = version + 1, updated_at = now()
-        WHERE id = \(id) AND status = 'invited' AND \(condition)
-        RETURNING id
-        """
-    }
     static func findAccount(_ id: UUID) -> SQL {
         """
         SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id

@@ -18,7 +18,7 @@ public struct NewOrganisation: Sendable {
 public struct NewAccount: Sendable {
     public var email: String
     public var displayName: String
-    /// Left out, the account is `invited` and the answer carries an activation token.
+    /// Left out, the account is `invited` and its activation token goes to its address.
     public var password: String?
     public var organisationID: UUID?
     public var jobTitle: String?
@@ -38,17 +38,14 @@ public struct NewAccount: Sendable {
     }
 }
 
-/// Who a community invites by email: the details an account is created with, or that an account
-/// nobody has activated yet takes.
+/// Who a community invites by email: the details an account is created with when the address
+/// has none.
 public struct InviteeDetails: Sendable {
     public var email: String
     public var displayName: String
     public var memberKind: MemberKind
     public var organisationID: UUID?
     public var country: String?
-    /// Set by a bulk import: an account nobody has activated yet that meets this condition (over
-    /// the row of `accounts`) takes these details. Anyone else's account is left as it is.
-    public var updatingInvitedAccountWhere: SQL?
     public init(
         email: String, displayName: String, memberKind: MemberKind, organisationID: UUID? = nil, country: String? = nil
     ) {
@@ -141,10 +138,9 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// The new account, and its activation token when it was created without a password.
-    public func createAccount(_ input: NewAccount, by caller: Caller, from origin: RequestOrigin) throws
-        -> (account: Account, activation: (secret: String, expiresAt: Date)?)
-    {
+    /// The new account; created without a password, it is `invited` and its activation token
+    /// is queued for its address.
+    public func createAccount(_ input: NewAccount, by caller: Caller, from origin: RequestOrigin) throws -> Account {
         try Policy.authorize(caller, .manageAccounts)
         var validation = Validation()
         validation.email(input.email)
@@ -173,27 +169,23 @@ public struct AccountService: Sendable {
             } catch PostgresError.foreignKeyViolation {
                 throw AccessError.invalid("organisation_id", "is not an organisation")
             }
-            let activation =
-                hash == nil
-                ? try Onboarding.issueActivation(for: id, on: connection) : nil
+            if hash == nil { _ = try Onboarding.issueActivation(for: id, on: connection) }
             try audit.record(
                 AuditEntry(
                     actorID: caller.accountID, action: "account.created", targetType: "account",
                     targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address,
                     details: #"{"platform_role":"\#(input.platformRole.rawValue)"}"#),
                 on: connection)
-            return (try AccountRepository.account(connection.single(AccountRepository.findAccount(id))), activation)
+            return try AccountRepository.account(connection.single(AccountRepository.findAccount(id)))
         }
     }
 
-    /// The account with `details.email`, or a new `invited` one with an activation token, for
-    /// someone a community invites by email. An account its person activated is always left as
-    /// they keep it. Runs inside the caller's transaction.
+    /// The account with `details.email`, or a new `invited` one whose activation token is queued
+    /// for that address, for someone a community invites by email. An existing account is left
+    /// as it is: only its person or an admin changes it. Runs inside the caller's transaction.
     public func findOrInvite(
         _ details: InviteeDetails, by caller: Caller, from origin: RequestOrigin, on connection: Connection
-    )
-        throws -> (id: UUID, activation: (secret: String, expiresAt: Date)?)
-    {
+    ) throws -> UUID {
         var validation = Validation()
         validation.email(details.email)
         validation.text(details.displayName, "display_name", length: 1...120)
@@ -201,14 +193,7 @@ public struct AccountService: Sendable {
         try validation.check()
         do {
             if let row = try connection.query(AccountRepository.findByEmail(details.email)).first {
-                let id: UUID = try row["id"]
-                if let condition = details.updatingInvitedAccountWhere,
-                    !(try connection.query(AccountRepository.updateInvited(id, details, where: condition))
-                        .isEmpty)
-                {
-                    try audit.record("account.updated", "account", id, by: caller, from: origin, on: connection)
-                }
-                return (id, nil)
+                return try row["id"]
             }
             let id = UUIDv7.make()
             try connection.query(
@@ -220,7 +205,8 @@ public struct AccountService: Sendable {
             try audit.record(
                 "account.created", "account", id, by: caller, from: origin, details: #"{"platform_role":"user"}"#,
                 on: connection)
-            return (id, try Onboarding.issueActivation(for: id, on: connection))
+            _ = try Onboarding.issueActivation(for: id, on: connection)
+            return id
         } catch PostgresError.foreignKeyViolation {
             throw AccessError.invalid("organisation_id", "is not an organisation")
         }

@@ -94,17 +94,15 @@ public struct Onboarding: Sendable {
         self.personalData = personalData
     }
 
-    /// Inside the transaction that creates an invited account: its activation token.
-    static func issueActivation(for accountID: UUID, on connection: Connection) throws -> (
-        secret: String, expiresAt: Date
-    ) {
+    /// Inside the transaction that creates an invited account: its activation token, queued for
+    /// the account's address. Returns when it expires.
+    static func issueActivation(for accountID: UUID, on connection: Connection) throws -> Date {
         try newToken(.activation, for: accountID, on: connection)
     }
 
-    /// An admin issues a reset token: every session of the person ends now.
-    public func issueReset(for accountID: UUID, by caller: Caller, from origin: RequestOrigin) throws -> (
-        secret: String, expiresAt: Date
-    ) {
+    /// An admin issues a reset: every session of the person ends now, and the token goes to the
+    /// person's address, never to the admin. Returns when it expires.
+    public func issueReset(for accountID: UUID, by caller: Caller, from origin: RequestOrigin) throws -> Date {
         try Policy.authorize(caller, .resetPassword)
         return try pool.withTransaction { connection in
             guard let row = try connection.query(AccountRepository.lockAccount(accountID)).first else {
@@ -192,12 +190,12 @@ public struct Onboarding: Sendable {
         }
     }
 
-    private static func newToken(_ purpose: Purpose, for accountID: UUID, on connection: Connection) throws -> (
-        secret: String, expiresAt: Date
-    ) {
+    /// A one-time token whose only copy leaves in the outbox, addressed to the account.
+    private static func newToken(_ purpose: Purpose, for accountID: UUID, on connection: Connection) throws -> Date {
         let secret = Secrets.oneTimeToken()
         let expiresAt: Date = try connection.single(
             Onboarding.issue(UUIDv7.make(), purpose, for: accountID, digest: Secrets.digest(secret)))["expires_at"]
-        return (secret, expiresAt)
+        try Outbox.queue(purpose, secret: secret, expiresAt: expiresAt, for: accountID, on: connection)
+        return expiresAt
     }
 }

@@ -7,7 +7,9 @@ import Membership
 struct InvitationBody: Encodable {
     let id: String
     let community: CommunitySummaryBody
-    let account: PersonBody
+    /// Null for an invitation by email until it is accepted.
+    @ExplicitNull var account: PersonBody?
+    @ExplicitNull var email: String?
     let role: String
     @ExplicitNull var membershipExpiresAt: Date?
     let message: String
@@ -16,12 +18,9 @@ struct InvitationBody: Encodable {
     let expiresAt: Date
     @ExplicitNull var decidedAt: Date?
     let createdAt: Date
-    /// Only in the answer that created an account for an unknown email: left out otherwise.
-    let activationToken: String?
-    let activationExpiresAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case id, community, account, role
+        case id, community, account, email, role
         case membershipExpiresAt = "membership_expires_at"
         case message
         case invitedBy = "invited_by"
@@ -29,14 +28,13 @@ struct InvitationBody: Encodable {
         case expiresAt = "expires_at"
         case decidedAt = "decided_at"
         case createdAt = "created_at"
-        case activationToken = "activation_token"
-        case activationExpiresAt = "activation_expires_at"
     }
 
-    init(_ invitation: Invitation, activation: (secret: String, expiresAt: Date)? = nil) {
+    init(_ invitation: Invitation) {
         id = invitation.id.lowercasedString
         community = CommunitySummaryBody(invitation.community)
-        account = PersonBody(invitation.account)
+        account = invitation.account.map(PersonBody.init)
+        email = invitation.email
         role = invitation.role.rawValue
         membershipExpiresAt = invitation.membershipExpiresAt
         message = invitation.message
@@ -45,8 +43,6 @@ struct InvitationBody: Encodable {
         expiresAt = invitation.expiresAt
         decidedAt = invitation.decidedAt
         createdAt = invitation.createdAt
-        activationToken = activation?.secret
-        activationExpiresAt = activation?.expiresAt
     }
 }
 

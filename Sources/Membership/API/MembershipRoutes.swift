@@ -47,11 +47,7 @@ struct MembershipRoutes {
                 }
                 switch started {
                 case .finished(let results):
-                    var response = try Response.json(ImportResultsBody(dryRun: dryRun, results: results))
-                    if results.contains(where: { $0.activationToken != nil }) {
-                        response.headers.add("Cache-Control", "no-store")
-                    }
-                    return response
+                    return try Response.json(ImportResultsBody(dryRun: dryRun, results: results))
                 case .queued(let job):
                     var response = try Response.json(MemberImportBody(job), status: 202)
                     response.headers.add("Location", "/v1/member-imports/\(job.id.lowercasedString)")
@@ -107,19 +103,12 @@ struct MembershipRoutes {
         router.add(
             "POST", "/v1/communities/{id:uuid}/invitations",
             signedIn({ _ in .manageMembers }) { request, caller in
-                let (invitation, activation) = try invitations.invite(
-                    to: try id(request), by: caller, from: origin(request)
-                ) {
+                let invitation = try invitations.invite(to: try id(request), by: caller, from: origin(request)) {
                     try MembershipRoutes.newInvitation(request)
                 }
-                let body = InvitationBody(invitation, activation: activation)
-                let location = "/v1/invitations/\(invitation.id.lowercasedString)"
-                guard activation == nil else {
-                    var response = try secret(body)
-                    response.headers.add("Location", location)
-                    return response
-                }
-                return try created(body, at: location, tag: tag(invitation.id, invitation.version))
+                return try created(
+                    InvitationBody(invitation), at: "/v1/invitations/\(invitation.id.lowercasedString)",
+                    tag: tag(invitation.id, invitation.version))
             })
         router.add(
             "GET", "/v1/communities/{id:uuid}/invitations",

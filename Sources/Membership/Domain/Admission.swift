@@ -74,6 +74,11 @@ enum Admission {
                     .notAdmissible, detail: "This person cannot join this community: they do not meet its rules.")
             }
         }
+        try checkStanding(account, in: community, on: connection)
+    }
+
+    /// Neither a member already nor suspended here: what a convenor sees in the directory anyway.
+    static func checkStanding(_ account: UUID, in community: UUID, on connection: Connection) throws {
         guard let membership = try connection.query(MembershipRepository.lockMember(account, in: community)).first
         else {
             return

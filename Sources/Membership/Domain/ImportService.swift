@@ -39,7 +39,7 @@ public struct ImportService: Sendable {
         if rows.count <= Self.immediateLimit {
             return .finished(
                 rows.map {
-                    importRow($0, into: community, dryRun: dryRun, by: caller, from: origin, keepingSecrets: true)
+                    importRow($0, into: community, dryRun: dryRun, by: caller, from: origin)
                 })
         }
         let id = UUIDv7.make()
@@ -73,7 +73,7 @@ public struct ImportService: Sendable {
                 guard try authentication.isStillValid(caller) else { throw AccessError.unauthenticated }
                 let results = batch.map {
                     importRow(
-                        $0, into: job.communityID, dryRun: job.dryRun, by: caller, from: origin, keepingSecrets: false)
+                        $0, into: job.communityID, dryRun: job.dryRun, by: caller, from: origin)
                 }
                 processed += batch.count
                 let encoded = String(decoding: try JSONEncoder().encode(results), as: UTF8.self)
@@ -140,19 +140,14 @@ public struct ImportService: Sendable {
         return rows
     }
 
-    private struct DryRun: Error {
-        let invitation: Invitation
-        let created: Bool
-    }
+    /// Rolls a dry run's row back once it went through.
+    private struct DryRun: Error {}
 
     private func importRow(
-        _ row: Record, into community: UUID, dryRun: Bool, by caller: Caller, from origin: RequestOrigin,
-        keepingSecrets: Bool
+        _ row: Record, into community: UUID, dryRun: Bool, by caller: Caller, from origin: RequestOrigin
     ) -> ImportRowResult {
         let email = row.value("email")
-        var result = ImportRowResult(
-            line: row.line, email: email, outcome: .invalid, accountID: nil, accountCreated: false, errors: [],
-            activationToken: nil)
+        var result = ImportRowResult(line: row.line, email: email, outcome: .invalid, errors: [])
         var issues: [ImportRowResult.FieldError] = []
         let kind = MemberKind(rawValue: row.value("kind"))
         if kind == nil {
@@ -181,31 +176,19 @@ public struct ImportService: Sendable {
                 result.errors = issues
                 return result
             }
-            var details = InviteeDetails(
+            let details = InviteeDetails(
                 email: email,
                 displayName: row.value("name").isEmpty ? String(email.prefix { $0 != "@" }) : row.value("name"),
                 memberKind: kind, organisationID: organisationID,
                 country: row.value("country").isEmpty ? nil : row.value("country"))
-            details.updatingInvitedAccountWhere = Visibility.invitedOnly(by: community)
             let input = NewInvitation(invitee: .email(details), role: role, membershipExpiresAt: nil, message: "")
-            let invited: (invitation: Invitation, activation: (secret: String, expiresAt: Date)?)
             do {
-                invited = try pool.withTransaction { _ in
-                    let invited = try invitations.invite(to: community, by: caller, from: origin) { input }
-                    if dryRun { throw DryRun(invitation: invited.invitation, created: invited.activation != nil) }
-                    return invited
+                try pool.withTransaction { _ in
+                    _ = try invitations.invite(to: community, by: caller, from: origin) { input }
+                    if dryRun { throw DryRun() }
                 }
-            } catch let dry as DryRun {
-                invited = (dry.invitation, nil)
-                result.accountCreated = dry.created
-            }
+            } catch is DryRun {}
             result.outcome = .invited
-            // A dry run's new account was rolled back: it has no id to name.
-            result.accountID = dryRun && result.accountCreated ? nil : invited.invitation.account.id
-            if let activation = invited.activation {
-                result.accountCreated = true
-                if keepingSecrets { result.activationToken = activation.secret }
-            }
         } catch AccessError.invalid(let fieldIssues) {
             let columns = ["display_name": "name", "member_kind": "kind", "organisation_id": "organisation"]
             result.errors = fieldIssues.map { .init(field: columns[$0.field] ?? $0.field, message: $0.message) }

@@ -15,11 +15,12 @@ public struct InvitationService: Sendable {
         self.accounts = accounts
     }
 
-    /// Convenors invite an account, or an email (an unknown one becomes an `invited` account,
-    /// whose activation token comes back once, here).
+    /// Convenors invite an account, or an email. An unknown email becomes an `invited` account,
+    /// whose activation token goes to that address; either way the convenor is answered the same
+    /// (the invitation with the address as typed), and the person is checked when they accept.
     public func invite(
         to community: UUID, by caller: Caller, from origin: RequestOrigin, _ input: () throws -> NewInvitation
-    ) throws -> (invitation: Invitation, activation: (secret: String, expiresAt: Date)?) {
+    ) throws -> Invitation {
         try pool.withTransaction { connection in
             try CommunityAccess.authorize(caller, .manageMembers, in: community, on: connection, locking: true)
             let input = try input()
@@ -27,21 +28,24 @@ public struct InvitationService: Sendable {
             var validation = Validation()
             validation.text(input.message, "message", length: 0...2000, multiline: true)
             try Admission.checkRole(input.role, expiresAt: input.membershipExpiresAt, rules: rules, into: &validation)
-            var activation: (secret: String, expiresAt: Date)?
             let invitee: UUID
+            var email: String?
             switch input.invitee {
             case .account(let id):
                 invitee = id
+                // The person as they are now; an invitation by email checks them when they accept.
+                try Admission.checkPerson(invitee, for: community, rules: rules, tellingTo: .aConvenor, on: connection)
             case .email(let details):
-                (invitee, activation) = try accounts.findOrInvite(details, by: caller, from: origin, on: connection)
+                invitee = try accounts.findOrInvite(details, by: caller, from: origin, on: connection)
+                email = details.email
+                try Admission.checkStanding(invitee, in: community, on: connection)
             }
-            // The person as they are now, whether the account existed or was just created.
-            try Admission.checkPerson(invitee, for: community, rules: rules, tellingTo: .aConvenor, on: connection)
             try connection.query(MembershipRepository.expireInvitations(of: invitee, to: community))
             let id = UUIDv7.make()
             do {
                 try connection.query(
-                    MembershipRepository.insertInvitation(id, to: community, of: invitee, input, by: caller.accountID))
+                    MembershipRepository.insertInvitation(
+                        id, to: community, of: invitee, email: email, input, by: caller.accountID))
             } catch PostgresError.uniqueViolation {
                 throw MembershipError.conflict(
                     .invitationPending, detail: "This person has an open invitation already.")
@@ -50,7 +54,7 @@ public struct InvitationService: Sendable {
                 "invitation.created", "invitation", id, by: caller, from: origin,
                 details: #"{"community_id":"\#(community.lowercasedString)","role":"\#(input.role.rawValue)"}"#,
                 on: connection)
-            return (try find(id, for: caller, on: connection), activation)
+            return try find(id, for: caller, on: connection)
         }
     }
 
@@ -162,7 +166,7 @@ public struct InvitationService: Sendable {
     }
 
     private static func requireInvitee(_ invitation: Invitation, _ caller: Caller) throws {
-        guard invitation.account.id == caller.accountID else {
+        guard invitation.inviteeID == caller.accountID else {
             throw MembershipError.refused(.inviteeOnly, detail: "Only the person invited may answer an invitation.")
         }
     }

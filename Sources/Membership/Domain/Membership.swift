@@ -56,7 +56,13 @@ public struct Member: Sendable, Equatable {
 public struct Invitation: Sendable, Equatable {
     public var id: UUID
     public var community: CommunitySummary
-    public var account: PersonSummary
+    /// The invitee as shown; nil for an invitation by email until it is accepted, so that the
+    /// convenor learns the same whether or not the address had an account.
+    public var account: PersonSummary?
+    /// The address as the convenor typed it, for an invitation by email.
+    public var email: String?
+    /// Whom the invitation is for, whether shown or not.
+    var inviteeID: UUID
     public var role: MembershipRole
     public var membershipExpiresAt: Date?
     public var message: String

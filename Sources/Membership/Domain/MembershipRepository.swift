@@ -144,8 +144,9 @@ enum MembershipRepository {
     }
 
     static let invitationColumns: SQL = """
-        i.id, c.id AS community_id, c.name AS community_name, ia.id AS account_id, ia.display_name AS account_name,
-        i.role, i.membership_expires_at, i.message, ib.id AS invited_by_id, ib.display_name AS invited_by_name,
+        i.id, c.id AS community_id, c.name AS community_name, i.account_id AS invitee_id, i.email,
+        CASE WHEN i.email IS NULL OR i.status = 'accepted' THEN ia.id END AS account_id,
+        CASE WHEN i.email IS NULL OR i.status = 'accepted' THEN ia.display_name END AS account_name, i.role, i.membership_expires_at, i.message, ib.id AS invited_by_id, ib.display_name AS invited_by_name,
         CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END AS status,
         i.expires_at, i.decided_at, i.version, i.created_at
         """
@@ -163,13 +164,13 @@ enum MembershipRepository {
     }
 
     static func insertInvitation(
-        _ id: UUID, to community: UUID, of account: UUID, _ invitation: NewInvitation, by inviter: UUID
+        _ id: UUID, to community: UUID, of account: UUID, email: String?, _ invitation: NewInvitation, by inviter: UUID
     ) -> SQL {
         """
-        INSERT INTO invitations (id, community_id, account_id, role, membership_expires_at, message, invited_by,
-                                 expires_at)
-        VALUES (\(id), \(community), \(account), \(invitation.role.rawValue), \(invitation.membershipExpiresAt),
-                \(invitation.message), \(inviter), now() + interval '14 days')
+        INSERT INTO invitations (id, community_id, account_id, email, role, membership_expires_at, message,
+                                 invited_by, expires_at)
+        VALUES (\(id), \(community), \(account), \(email), \(invitation.role.rawValue),
+                \(invitation.membershipExpiresAt), \(invitation.message), \(inviter), now() + interval '14 days')
         """
     }
 
@@ -291,7 +292,10 @@ enum MembershipRepository {
         Invitation(
             id: try row["id"],
             community: CommunitySummary(id: try row["community_id"], name: try row["community_name"]),
-            account: PersonSummary(id: try row["account_id"], displayName: try row["account_name"]),
+            account: try (row["account_id"] as UUID?).map {
+                PersonSummary(id: $0, displayName: try row["account_name"])
+            },
+            email: try row["email"], inviteeID: try row["invitee_id"],
             role: try row["role"], membershipExpiresAt: try row["membership_expires_at"], message: try row["message"],
             invitedBy: PersonSummary(id: try row["invited_by_id"], displayName: try row["invited_by_name"]),
             status: try row["status"], expiresAt: try row["expires_at"], decidedAt: try row["decided_at"],

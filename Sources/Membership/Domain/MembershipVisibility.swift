@@ -6,15 +6,6 @@ import Postgres
 // invitations and applications), built on the generic fragments of `Visibility`. Each carries
 // the caller's values, so a statement only interpolates it.
 extension Visibility {
-    /// An account (the row of `accounts`) that only `community` ever invited: a bulk import may
-    /// update its details while nobody has activated it.
-    static func invitedOnly(by community: UUID) -> SQL {
-        """
-        EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = accounts.id AND i.community_id = \(community))
-        AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.account_id = accounts.id AND i.community_id <> \(community))
-        """
-    }
-
     /// `account` (a column or a bound id) is among the members of `circle` (a column holding a
     /// circle id) and still eligible: an active member of the community, an official for a
     /// government-only circle, without a commercial interest for one that excludes vendors.
