@@ -49,7 +49,8 @@ let package = Package(
             name: "Membership", dependencies: ["AccessControl", "Disclosure", "CSV", "Postgres", "Crypto"],
             path: "Sources/Membership/Domain"),
         .target(
-            name: "MembershipAPI", dependencies: ["Membership", "AccessControl", "APISupport", "HTTP", "Crypto"],
+            name: "MembershipAPI",
+            dependencies: ["Membership", "AccessControl", "APISupport", "Disclosure", "HTTP", "Crypto"],
             path: "Sources/Membership/API"),
 
         // What every domain's API shares: route modules, the signed-in caller, paging, merge-patch,

@@ -1,5 +1,6 @@
 import APISupport
 import Crypto
+import Disclosure
 import Membership
 
 /// A community's participation figures; a suppressed cell has a null count.
@@ -18,6 +19,7 @@ struct ParticipationBody: Encodable {
 
     let communityID: String
     let minCellSize: Int
+    let suppressionMethod = SecondarySuppression.methodName
     @ExplicitNull var activeMembers: Int?
     let bySector: [Cell]
     let byCountry: [Cell]
@@ -27,6 +29,7 @@ struct ParticipationBody: Encodable {
     enum CodingKeys: String, CodingKey {
         case communityID = "community_id"
         case minCellSize = "min_cell_size"
+        case suppressionMethod = "suppression_method"
         case activeMembers = "active_members"
         case bySector = "by_sector"
         case byCountry = "by_country"

@@ -62,39 +62,15 @@ public struct ParticipationService: Sendable {
     static func tabulate(
         _ rows: [(sector: String?, country: String?, kind: String?, count: Int)], community: UUID, minimum: Int
     ) -> Participation {
-        let total = rows.reduce(0) { $0 + $1.count }
-        let totalPublished = total >= minimum
-        func margin(_ key: (String?, String?, String?) -> String?) -> [(value: String?, count: Int)] {
-            var counts: [String?: Int] = [:]
-            for row in rows { counts[key(row.sector, row.country, row.kind), default: 0] += row.count }
-            return counts.map { ($0.key, $0.value) }.sorted { ($0.value ?? "~") < ($1.value ?? "~") }
+        let breakdown = PeopleBreakdown(
+            rows.map { PeopleBreakdown.Group(sector: $0.sector, country: $0.country, kind: $0.kind, count: $0.count) },
+            minimum: minimum)
+        func cells(_ cells: [PeopleBreakdown.Cell]) -> [Participation.Cell] {
+            cells.map { Participation.Cell(value: $0.value, count: $0.count) }
         }
-        func cells(_ margin: [(value: String?, count: Int)], hiding suppressed: Set<Int>) -> [Participation.Cell] {
-            margin.indices.map {
-                Participation.Cell(value: margin[$0].value, count: suppressed.contains($0) ? nil : margin[$0].count)
-            }
-        }
-        func simple(_ margin: [(value: String?, count: Int)]) -> [Participation.Cell] {
-            let counts = margin.map(\.count)
-            let suppressed =
-                totalPublished
-                ? SmallCellSuppression.suppress(counts, minimum: minimum)
-                : Set(counts.indices.filter { counts[$0] < minimum })
-            return cells(margin, hiding: suppressed)
-        }
-        let countries = margin { _, country, _ in country }
-        let regions = margin { _, country, _ in country.flatMap(Regions.subregion(ofCountry:)) }
-        let regionIndex = countries.map { country in
-            let region = country.value.flatMap(Regions.subregion(ofCountry:))
-            return regions.firstIndex { $0.value == region }!
-        }
-        let nested = SmallCellSuppression.suppress(
-            countries: countries.map(\.count), regionOfCountry: regionIndex, regions: regions.map(\.count),
-            minimum: minimum,
-            totalPublished: totalPublished)
         return Participation(
-            communityID: community, minCellSize: minimum, activeMembers: totalPublished ? total : nil,
-            bySector: simple(margin { sector, _, _ in sector }), byCountry: cells(countries, hiding: nested.countries),
-            byRegion: cells(regions, hiding: nested.regions), byOrganisationKind: simple(margin { _, _, kind in kind }))
+            communityID: community, minCellSize: minimum, activeMembers: breakdown.total,
+            bySector: cells(breakdown.bySector), byCountry: cells(breakdown.byCountry),
+            byRegion: cells(breakdown.byRegion), byOrganisationKind: cells(breakdown.byOrganisationKind))
     }
 }
