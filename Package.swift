@@ -29,7 +29,8 @@ let package = Package(
         // Generic layers: they know no domain.
         .target(
             name: "HTTP",
-            dependencies: ["CMicroHTTPD", "CMicroHTTPDShim"]),
+            dependencies: ["CMicroHTTPD", "CMicroHTTPDShim", "Locking"]),
+        .target(name: "Locking"),
         .target(
             name: "Postgres",
             dependencies: ["CLibPQ", "Crypto", .product(name: "Logging", package: "swift-log")]),
@@ -65,7 +66,8 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "HTTP", "Postgres", "Crypto", "AccessControl", "APISupport", "AccessControlAPI", "MembershipAPI",
+                "HTTP", "Locking", "Postgres", "Crypto", "AccessControl", "APISupport", "AccessControlAPI",
+                "MembershipAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(

@@ -1,6 +1,6 @@
 import Foundation
+import Locking
 import Postgres
-import Synchronization
 
 /// Request counts and latencies by route, kept in memory and rendered in Prometheus text format.
 final class Metrics: Sendable {
@@ -23,7 +23,7 @@ final class Metrics: Sendable {
         var latency: [String: Histogram] = [:]
     }
 
-    private let recorded = Mutex(Recorded())
+    private let recorded = Locked(Recorded())
 
     /// Methods get a series of their own; any other (a client may send anything) counts as OTHER.
     static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

@@ -1,7 +1,7 @@
 import CMicroHTTPD
 import CMicroHTTPDShim
 import Foundation
-import Synchronization
+import Locking
 
 /// How requests are spread over threads; `bench/README.md` has the measurements behind the
 /// default. No mode runs handlers on Swift concurrency's cooperative threads: handlers block on
@@ -219,7 +219,7 @@ final class Exchange: @unchecked Sendable {
         var resumed = false
     }
 
-    private let completion = Mutex(Completion())
+    private let completion = Locked(Completion())
 
     init(request: Request) {
         self.request = request
