@@ -93,7 +93,7 @@ let package = Package(
             dependencies: ["App", "AccessControl", "HTTP", "Postgres", "ServerTestSupport", "TestSupport"]),
         // What tests share: the test database, a raw HTTP client, the permission-matrix runner and
         // readers of openapi.yaml; then a running server and a community fixture built on it.
-        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Locking", "Postgres"], path: "Tests/TestSupport"),
         .target(
             name: "ServerTestSupport",
             dependencies: [

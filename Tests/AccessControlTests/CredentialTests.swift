@@ -1,6 +1,7 @@
 import AccessControl
 import Crypto
 import Foundation
+import Locking
 import Postgres
 import ServerTestSupport
 import TestSupport
@@ -9,17 +10,17 @@ import Testing
 @Suite struct CredentialDetailTests {
     @Test func aLoginFloodIsRefusedRatherThanQueuedForever() throws {
         let hashing = PasswordHashing(maximumConcurrent: 1, maximumWait: 0.01)
-        let outcomes = Box<[Bool]>([])
+        let outcomes = Locked<[Bool]>([])
         let threads = (0..<4).map { _ in
             Thread {
                 let accepted = (try? hashing.hash("a long enough passphrase")) != nil
-                outcomes.mutate { $0.append(accepted) }
+                outcomes.withLock { $0.append(accepted) }
             }
         }
         for thread in threads { thread.start() }
-        while outcomes.value.count < 4 { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(outcomes.value.contains(true))
-        #expect(outcomes.value.contains(false))
+        while outcomes.withLock { $0 }.count < 4 { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(outcomes.withLock { $0 }.contains(true))
+        #expect(outcomes.withLock { $0 }.contains(false))
     }
 
     @Test func lastUseIsWrittenAtMostOnceAMinute() throws {
@@ -81,5 +82,87 @@ import Testing
             let other = sessions.first { $0.id != person.id }!
             #expect(try server.send("GET", "/v1/tokens?account_id=\(other.id)", token: person.session).status == 403)
         }
+    }
+}
+
+/// A token's secret reaches only the person it acts as, and a token is worth no more than its
+/// account's rights are now.
+@Suite struct TokenOwnershipTests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    private func person(_ admin: String) throws -> (id: String, session: String) {
+        let email = "owner-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        let id =
+            try server.send(
+                "POST", "/v1/accounts", token: admin,
+                json:
+                    #"{"email":"\#(email)","display_name":"P","password":"correct horse battery","member_kind":"official"}"#
+            ).json["id"] as! String
+        let session =
+            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+            .json["token"] as! String
+        return (id, session)
+    }
+
+    @Test func anAdminNeitherMintsNorRotatesSomeoneElsesToken() throws {
+        let (_, admin) = try server.admin()
+        let convenor = try person(admin)
+        let minted = try server.send(
+            "POST", "/v1/tokens", token: admin,
+            json: #"{"name":"as them","scopes":["members:read"],"account_id":"\#(convenor.id)"}"#)
+        #expect(minted.status == 403 && minted.json["type"] as? String == "https://praxis.dev/problems/own-tokens-only")
+        #expect(!minted.text.contains("prx_"))
+        let theirs = try server.send(
+            "POST", "/v1/tokens", token: convenor.session, json: #"{"name":"mine","scopes":["members:read"]}"#)
+        let id = theirs.json["id"] as! String
+        let rotated = try server.send("POST", "/v1/tokens/\(id)/rotate", token: admin, json: #"{"overlap_seconds":0}"#)
+        #expect(rotated.status == 403 && !rotated.text.contains("prx_"))
+        // Their token still works: the refused rotation ended nothing.
+        #expect(try server.send("GET", "/v1/tokens/current", token: theirs.json["token"] as! String).status == 200)
+        // An admin still lists and revokes it.
+        let listed = try server.send("GET", "/v1/tokens?account_id=\(convenor.id)", token: admin)
+        #expect((listed.json["data"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
+        #expect(try server.send("DELETE", "/v1/tokens/\(id)", token: admin).status == 204)
+    }
+
+    @Test func aDemotedAdminsAdminTokensEndAndGrantNothing() throws {
+        let (_, admin) = try server.admin()
+        let (demoted, demotedToken) = try server.admin()
+        // A second admin-scoped token, kept by the admin to be demoted.
+        let spare =
+            try server.send("POST", "/v1/tokens", token: demotedToken, json: #"{"name":"spare","scopes":["admin"]}"#)
+            .json["token"] as! String
+        let before = try server.send("GET", "/v1/accounts/\(demoted.id)", token: admin)
+        #expect(
+            try server.send(
+                "PATCH", "/v1/accounts/\(demoted.id)", token: admin, headers: [("If-Match", before.header("ETag")!)],
+                json: #"{"platform_role":"user"}"#
+            ).status == 200)
+        for token in [demotedToken, spare] {
+            #expect(try server.send("GET", "/v1/me", token: token).status == 401)
+        }
+        let audit = try server.send("GET", "/v1/audit-events?action=token.revoked&limit=100", token: admin)
+        #expect(
+            (audit.json["data"] as? [[String: Any]])?.filter {
+                ($0["details"] as? [String: Any])?["reason"] as? String == "admin_role_removed"
+            }.count ?? 0 >= 2)
+    }
+
+    @Test func anAdminScopeCountsOnlyOnAnAdminsAccount() throws {
+        let (_, admin) = try server.admin()
+        let someone = try person(admin)
+        let created = try server.send(
+            "POST", "/v1/tokens", token: someone.session, json: #"{"name":"t","scopes":["members:read"]}"#)
+        let (id, secret) = (created.json["id"] as! String, created.json["token"] as! String)
+        #expect(try server.send("GET", "/v1/organisations", token: secret).status == 200)
+        // A token whose stored scopes say admin, on an account that is no admin's (as after a
+        // demotion that raced it), grants nothing: not the scopes admin stands for, not a rotation.
+        let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
+        try owner.query("UPDATE api_tokens SET scopes = '{admin}' WHERE id = \(id)::uuid")
+        let refused = try server.send("GET", "/v1/organisations", token: secret)
+        #expect(refused.status == 403 && refused.json["required_scope"] as? String == "members:read")
+        let rotated = try server.send("POST", "/v1/tokens/\(id)/rotate", token: someone.session, json: "{}")
+        #expect(rotated.status == 403 && !rotated.text.contains("prx_"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Locking
 import ServerTestSupport
 import TestSupport
 import Testing
@@ -43,10 +44,11 @@ import Testing
         let address = TestServer.uniqueAddress()
         let key = UUID().uuidString
         let body = #"{"topic":"inflight","body":"slow","sleep_ms":1500}"#
-        let slow = Box<HTTPResult?>(nil)
+        let slow = Locked<HTTPResult?>(nil)
         let thread = Thread {
-            slow.value = try? self.server.send(
+            let answer = try? self.server.send(
                 "POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
+            slow.withLock { $0 = answer }
         }
         thread.start()
         Thread.sleep(forTimeInterval: 0.5)
@@ -54,8 +56,8 @@ import Testing
             "POST", "/v1/test-notes", headers: [("Idempotency-Key", key)], json: body, from: address)
         #expect(concurrent.status == 409)
         #expect(concurrent.json["type"] as? String == "https://praxis.dev/problems/idempotency-key-in-use")
-        while slow.value == nil { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(slow.value?.status == 201)
+        while slow.withLock { $0 } == nil { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(slow.withLock { $0 }?.status == 201)
     }
 
     @Test func responsesWithSecretsAreNotStoredOrReplayed() throws {

@@ -1,6 +1,7 @@
 import AccessControl
 import Foundation
 import HTTP
+import Locking
 import Postgres
 import ServerTestSupport
 import TestSupport
@@ -77,15 +78,18 @@ import Testing
     @Test(arguments: ThreadingMode.allCases)
     func gracefulStopFinishesRequestsInFlight(mode: ThreadingMode) throws {
         let server = try TestServer { $0.server.mode = mode }
-        let slow = Box<HTTPResult?>(nil)
-        let thread = Thread { slow.value = try? server.send("GET", "/v1/test-slow?ms=800") }
+        let slow = Locked<HTTPResult?>(nil)
+        let thread = Thread {
+            let answer = try? server.send("GET", "/v1/test-slow?ms=800")
+            slow.withLock { $0 = answer }
+        }
         thread.start()
         Thread.sleep(forTimeInterval: 0.3)
         let port = server.port
         server.application.stop()
-        for _ in 0..<100 where slow.value == nil { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(slow.value?.status == 200)
-        #expect(slow.value?.json["slept"] as? Int == 800)
+        for _ in 0..<100 where slow.withLock { $0 } == nil { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(slow.withLock { $0 }?.status == 200)
+        #expect(slow.withLock { $0 }?.json["slept"] as? Int == 800)
         #expect(throws: (any Error).self) { try RawHTTPClient.send(port: port, method: "GET", path: "/healthz") }
     }
 

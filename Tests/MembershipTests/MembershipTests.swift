@@ -1,6 +1,7 @@
 import AccessControl
 import Foundation
 import HTTP
+import Locking
 import ServerTestSupport
 import TestSupport
 import Testing
@@ -256,14 +257,14 @@ import Testing
                 "PATCH", "/v1/communities/\(cop.id)/members/\(cop.member.id)", as: cop.convenor,
                 json: #"{"role":"convenor"}"#, headers: [("If-Match", current.header("ETag")!)]
             ).status == 200)
-        let statuses = Box<[Int]>([])
+        let statuses = Locked<[Int]>([])
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             let person = index == 0 ? cop.convenor : cop.member
             let status =
                 (try? cop.send("POST", "/v1/communities/\(cop.id)/members/\(person.id)/leave", as: person).status) ?? 0
-            statuses.mutate { $0.append(status) }
+            statuses.withLock { $0.append(status) }
         }
-        #expect(statuses.value.sorted() == [200, 409])
+        #expect(statuses.withLock { $0 }.sorted() == [200, 409])
         let convenors = try cop.send("GET", "/v1/communities/\(cop.id)/members?role=convenor", as: cop.vendor)
         #expect(accountIDs(convenors).count == 1)
     }

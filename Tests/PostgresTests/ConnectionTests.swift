@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Logging
 import Postgres
 import TestSupport
@@ -115,23 +116,23 @@ import Testing
 
     @Test func serializationFailuresAreRetried() throws {
         let pool = Self.pool(size: 1)
-        let attempts = Box(0)
+        let attempts = Locked(0)
         #expect(throws: PostgresError.serializationFailure) {
             try pool.withTransaction { connection in
-                attempts.mutate { $0 += 1 }
+                attempts.withLock { $0 += 1 }
                 try connection.execute(script: "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$")
             }
         }
-        #expect(attempts.value == 3)
-        let second = Box(0)
+        #expect(attempts.withLock { $0 } == 3)
+        let second = Locked(0)
         let value = try pool.withTransaction { connection -> Int in
-            second.mutate { $0 += 1 }
-            if second.value == 1 {
+            second.withLock { $0 += 1 }
+            if second.withLock { $0 } == 1 {
                 try connection.execute(script: "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40P01'; END $$")
             }
             return 7
         }
-        #expect(value == 7 && second.value == 2)
+        #expect(value == 7 && second.withLock { $0 } == 2)
     }
 
     @Test func statementTimeoutIsTyped() throws {
@@ -144,14 +145,14 @@ import Testing
     @Test func poolBoundsConnectionsAndCountsWaits() throws {
         let pool = Self.pool(size: 1, acquireTimeout: 0.3)
         try pool.withConnection { _ in
-            let failure = Box<Error?>(nil)
+            let failure = Locked<Error?>(nil)
             let thread = Thread {
-                do { try pool.withConnection { _ in } } catch { failure.value = error }
+                do { try pool.withConnection { _ in } } catch { failure.withLock { $0 = error } }
             }
             thread.start()
             while pool.statistics.waits == 0 { Thread.sleep(forTimeInterval: 0.01) }
             Thread.sleep(forTimeInterval: 0.5)
-            #expect(failure.value as? PostgresError == .poolExhausted)
+            #expect(failure.withLock { $0 } as? PostgresError == .poolExhausted)
             #expect(pool.statistics.inUse == 1)
         }
         #expect(pool.statistics.idle == 1)
@@ -203,10 +204,10 @@ import Testing
 /// "database" that never answers.
 final class CountingListener: @unchecked Sendable {
     let port: UInt16
-    private let count = Box(0)
+    private let count = Locked(0)
     var accepted: Int {
         Thread.sleep(forTimeInterval: 0.05)  // let the accept thread catch up
-        return count.value
+        return count.withLock { $0 }
     }
 
     init() {
@@ -228,7 +229,7 @@ final class CountingListener: @unchecked Sendable {
             while true {
                 let client = accept(socket, nil, nil)
                 if client < 0 { return }
-                count.mutate { $0 += 1 }
+                count.withLock { $0 += 1 }
                 close(client)
             }
         }.start()

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Logging
 import Postgres
 import TestSupport
@@ -70,16 +71,16 @@ import Testing
         // The sleep widens the window in which two unserialised runs would both apply 0001.
         let slow = Migration(version: "0001_slow", sql: "SELECT pg_sleep(0.3); CREATE TABLE s (id int);")
         let migrator = Migrator(migrations: [slow, second])
-        let results = Box<[Result<[String], Error>]>([])
+        let results = Locked<[Result<[String], Error>]>([])
         let threads = (0..<3).map { _ in
             Thread {
                 let result = Result { try migrator.migrate(on: try Connection(settings: ConnectionSettings(url: url))) }
-                results.mutate { $0.append(result) }
+                results.withLock { $0.append(result) }
             }
         }
         for thread in threads { thread.start() }
-        while results.value.count < 3 { Thread.sleep(forTimeInterval: 0.05) }
-        let applied = try results.value.map { try $0.get() }
+        while results.withLock { $0 }.count < 3 { Thread.sleep(forTimeInterval: 0.05) }
+        let applied = try results.withLock { $0 }.map { try $0.get() }
         #expect(applied.filter { !$0.isEmpty } == [["0001_slow", "0002_b"]])
     }
 

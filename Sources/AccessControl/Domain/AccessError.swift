@@ -29,6 +29,7 @@ public enum AccessError: Error, Sendable, Equatable {
         case observerReadOnly = "observer-read-only"
         case membersOnly = "members-only"
         case normsNotAccepted = "norms-not-accepted"
+        case ownTokensOnly = "own-tokens-only"
 
         public var detail: String {
             switch self {
@@ -39,6 +40,8 @@ public enum AccessError: Error, Sendable, Equatable {
             case .observerReadOnly: return "Observers read; they do not write."
             case .membersOnly: return "Only members take part in the norms."
             case .normsNotAccepted: return "Accept the community's current norms before writing here."
+            case .ownTokensOnly:
+                return "A token's secret is shown only to the person it acts as: they create or rotate it themselves."
             }
         }
     }

@@ -326,6 +326,18 @@ public struct AccountService: Sendable {
                 // Tokens wait out a suspension (they check the account's status); sessions end.
                 try connection.query(Onboarding.revokeSessions(of: id))
             }
+            // A former admin's admin-scoped tokens end: they could mint and rotate nothing more
+            // (scopes count only as far as the account's rights go), and should not linger.
+            if previousRole == .admin && account.platformRole != .admin {
+                for revoked in try connection.query(CredentialRepository.revokeAdminTokens(of: id)) {
+                    try audit.record(
+                        AuditEntry(
+                            actorID: caller.accountID, action: "token.revoked", targetType: "token",
+                            targetID: (try revoked["id"] as UUID).lowercasedString, requestID: origin.requestID,
+                            address: origin.address, details: #"{"reason":"admin_role_removed"}"#),
+                        on: connection)
+                }
+            }
             let roleChange =
                 previousRole == account.platformRole
                 ? ""

@@ -87,6 +87,13 @@ struct CredentialRepository: Sendable {
         ORDER BY t.id LIMIT \(limit)
         """
     }
+    /// Ends the admin-scoped tokens of an account that is no longer an admin's.
+    static func revokeAdminTokens(of account: UUID) -> SQL {
+        """
+        UPDATE api_tokens SET revoked_at = now()
+        WHERE account_id = \(account) AND 'admin' = ANY (scopes) AND revoked_at IS NULL RETURNING id
+        """
+    }
     static func revokeToken(_ id: UUID) -> SQL {
         "UPDATE api_tokens SET revoked_at = now() WHERE id = \(id) AND revoked_at IS NULL"
     }
@@ -101,14 +108,17 @@ struct CredentialRepository: Sendable {
             lastUsedAt: try row["last_used_at"], revokedAt: try row["revoked_at"], createdAt: try row["created_at"])
     }
 
-    /// Reads `callerColumns`.
+    /// Reads `callerColumns`. A token's scopes count only as far as the account's rights go now:
+    /// the admin scope of an account that is no longer an admin's grants nothing.
     static func caller(_ row: Row, credential: Caller.Credential, scopes: Set<Scope>?, communities: Set<UUID>?)
         throws -> Caller
     {
-        Caller(
-            accountID: try row["account_id"], platformRole: try row["platform_role"],
+        let role: PlatformRole = try row["platform_role"]
+        return Caller(
+            accountID: try row["account_id"], platformRole: role,
             memberKind: try row["member_kind"], organisationIsVendor: try row["organisation_is_vendor"],
             canCreateCommunities: try row["can_create_communities"],
-            credential: credential, scopes: scopes, communityIDs: communities)
+            credential: credential, scopes: role == .admin ? scopes : scopes?.subtracting([.admin]),
+            communityIDs: communities)
     }
 }

@@ -9,7 +9,7 @@ public struct NewToken: Sendable {
     public var expiresAt: Date?
     /// An organisation-owned token: it still acts as the account that holds it (see README).
     public var organisationID: UUID?
-    /// Issue the token to this account rather than the caller's (admins only).
+    /// The account the token acts as: the caller's own (a secret is shown only to its person).
     public var accountID: UUID?
 
     public init(name: String, scopes: [Scope]) {
@@ -27,9 +27,12 @@ public struct TokenService: Sendable {
         self.pool = pool
     }
 
+    /// A token for the caller's own account. Nobody, admins included, receives the secret of a
+    /// token that acts as someone else.
     public func create(_ input: NewToken, by caller: Caller, from origin: RequestOrigin) throws -> IssuedToken {
         let owner = input.accountID ?? caller.accountID
         try Policy.authorize(caller, owner == caller.accountID ? .manageOwnTokens : .manageTokensOfOthers)
+        guard owner == caller.accountID else { throw AccessError.refused(.ownTokensOnly) }
         var validation = Validation()
         validation.text(input.name, "name", length: 1...100)
         if input.scopes.isEmpty { validation.add("scopes", "must name at least one scope") }
@@ -61,11 +64,6 @@ public struct TokenService: Sendable {
         let secret = Secrets.apiToken()
         let id = UUIDv7.make()
         return try pool.withTransaction { connection in
-            if input.scopes.contains(.admin) && owner != caller.accountID {
-                let role = try connection.query(AccountRepository.findAccount(owner)).first.map(
-                    AccountRepository.account)?.platformRole
-                if role != .admin { throw AccessError.invalid("scopes", "admin is for platform admins only") }
-            }
             let row: Row
             do {
                 row = try connection.single(
@@ -113,7 +111,9 @@ public struct TokenService: Sendable {
     }
 
     /// A successor with the same name, scopes, communities and expiry; the old secret keeps
-    /// working for `overlapSeconds` more, so that a deployment can switch without a gap.
+    /// working for `overlapSeconds` more, so that a deployment can switch without a gap. Only
+    /// the token's own person rotates it (an admin may revoke anyone's, never receive it), and an
+    /// admin-scoped token only while its account is an admin's.
     public func rotate(_ id: UUID, overlapSeconds: Int, by caller: Caller, from origin: RequestOrigin) throws
         -> IssuedToken
     {
@@ -124,6 +124,8 @@ public struct TokenService: Sendable {
             }
             let old = try CredentialRepository.token(row)
             guard old.accountID == caller.accountID || caller.isAdmin else { throw AccessError.notFound }
+            guard old.accountID == caller.accountID else { throw AccessError.refused(.ownTokensOnly) }
+            if old.scopes.contains(.admin) && !caller.isAdmin { throw AccessError.refused(.adminRequired) }
             guard (0...604_800).contains(overlapSeconds) else {
                 throw AccessError.invalid("overlap_seconds", "must be 0 to 604800 (a week)")
             }
