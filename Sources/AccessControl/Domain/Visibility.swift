@@ -68,6 +68,13 @@ public enum Visibility {
         """
     }
 
+    /// A community (alias `c`) in the caller's list: a listed one, or one they are a member of.
+    /// An unlisted community open to applications shows its card to whoever has its id, and
+    /// appears in no one else's list.
+    public static func communityListed(_ caller: Caller) -> SQL {
+        "((c.visibility = 'listed' OR \(activeMember(of: "c.id", caller))) AND \(withinReach(of: "c.id", caller)))"
+    }
+
     /// What is inside a community (alias `c`): its active members only.
     public static func communityInside(_ caller: Caller) -> SQL {
         "(\(activeMember(of: "c.id", caller)) AND \(withinReach(of: "c.id", caller)))"
