@@ -1,4 +1,5 @@
 import AccessControl
+import Crypto
 import Foundation
 import Postgres
 
@@ -48,6 +49,26 @@ enum Admission {
     static func checkPerson(
         _ account: UUID, for community: UUID, rules: Rules, tellingTo audience: Audience, on connection: Connection
     ) throws {
+        try checkAccount(account, for: community, rules: rules, tellingTo: audience, on: connection)
+        try checkStanding(account, in: community, on: connection)
+    }
+
+    /// The role someone enters with, under the community's rules as they are now: at the doors
+    /// where nobody chooses it afresh (accepting an invitation, being reinstated), a role the
+    /// rules no longer allow is a conflict rather than a bad input.
+    static func checkRoleStillAdmitted(_ role: MembershipRole, rules: Rules) throws {
+        if role == .observer && !rules.observersAllowed {
+            throw MembershipError.conflict(
+                .roleNotAdmitted,
+                detail: "This community no longer admits observers; a convenor can offer another role.")
+        }
+    }
+
+    /// The account as it is now: active or still to be activated, of an admitted kind, without a
+    /// commercial interest where vendors are not admitted.
+    static func checkAccount(
+        _ account: UUID, for community: UUID, rules: Rules, tellingTo audience: Audience, on connection: Connection
+    ) throws {
         let person = try connection.query(MembershipRepository.person(account, for: community)).first
         var refusal: MembershipError?
         if let person {
@@ -74,7 +95,6 @@ enum Admission {
                     .notAdmissible, detail: "This person cannot join this community: they do not meet its rules.")
             }
         }
-        try checkStanding(account, in: community, on: connection)
     }
 
     /// Neither a member already nor suspended here: what a convenor sees in the directory anyway.
@@ -94,6 +114,18 @@ enum Admission {
                 .membershipSuspended, detail: "This person's membership is suspended; a convenor reinstates it."
             )
         }
+    }
+
+    /// Ends what a membership carried: circle places (recorded in each circle's history) and
+    /// meeting invitations. Run when a membership ends or becomes a guest's, and before anyone is
+    /// admitted, so that a return starts from nothing rather than from old grants.
+    static func endGrants(of account: UUID, in community: UUID, by actor: UUID, on connection: Connection) throws {
+        for row in try connection.query(MembershipRepository.circles(of: account, in: community)) {
+            let circle: UUID = try row["circle_id"]
+            try connection.query(CircleRepository.removeMember(account, from: circle, by: actor, event: UUIDv7.make()))
+            try connection.query(CircleRepository.touch(circle))
+        }
+        try connection.query(MembershipRepository.endMeetingInvitations(of: account, in: community))
     }
 
     /// A community always keeps an active convenor whose account can sign in.

@@ -141,6 +141,8 @@ public struct ApplicationService: Sendable {
             let (status, role, reason) = try outcome(application, rules, connection)
             try matches(application.version)
             if status == .approved, let role {
+                try Admission.endGrants(
+                    of: application.account.id, in: application.community.id, by: caller.accountID, on: connection)
                 try connection.query(
                     MembershipRepository.admit(
                         application.account.id, to: application.community.id, as: role, expiresAt: nil))

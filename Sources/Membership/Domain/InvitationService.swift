@@ -101,6 +101,8 @@ public struct InvitationService: Sendable {
             let community = invitation.community.id
             try Admission.checkPerson(
                 caller.accountID, for: community, rules: rules, tellingTo: .thePerson, on: connection)
+            try Admission.checkRoleStillAdmitted(invitation.role, rules: rules)
+            try Admission.endGrants(of: caller.accountID, in: community, by: caller.accountID, on: connection)
             try connection.query(
                 MembershipRepository.admit(
                     caller.accountID, to: community, as: invitation.role, expiresAt: invitation.membershipExpiresAt))

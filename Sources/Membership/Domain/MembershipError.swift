@@ -30,6 +30,7 @@ public enum MembershipError: Error, Sendable, Equatable {
         case notEligible = "not-eligible"
         case notEnoughAttendees = "not-enough-attendees"
         case ownAmendment = "own-amendment"
+        case roleNotAdmitted = "role-not-admitted"
         case rulesFixed = "rules-fixed"
         case slugTaken = "slug-taken"
     }

@@ -116,6 +116,13 @@ enum MembershipRepository {
         """
     }
 
+    static func endMeetingInvitations(of account: UUID, in community: UUID) -> SQL {
+        """
+        DELETE FROM meeting_guests g USING meetings m
+        WHERE m.id = g.meeting_id AND m.community_id = \(community) AND g.account_id = \(account)
+        """
+    }
+
     static func change(
         _ account: UUID, in community: UUID, role: MembershipRole, expiresAt: Date?, commercialInterest: Bool
     ) -> SQL {

@@ -101,15 +101,16 @@ public struct MembershipService: Sendable {
             if current.role == .convenor && after != .active {
                 try Admission.requireAnotherConvenor(community, besides: account, on: connection)
             }
+            if before == .suspended && after == .active {
+                // Reinstating is a door in too: the person and their role, as the rules are now.
+                let rules = try Admission.rules(of: community, on: connection)
+                try Admission.checkAccount(account, for: community, rules: rules, tellingTo: .aConvenor, on: connection)
+                try Admission.checkRoleStillAdmitted(current.role, rules: rules)
+            }
             try connection.query(MembershipRepository.setStatus(of: account, in: community, to: after))
             if after == .left {
-                // Leaving the community is leaving its circles: a later return does not restore them.
-                for row in try connection.query(MembershipRepository.circles(of: account, in: community)) {
-                    let circle: UUID = try row["circle_id"]
-                    try connection.query(
-                        CircleRepository.removeMember(account, from: circle, by: account, event: UUIDv7.make()))
-                    try connection.query(CircleRepository.touch(circle))
-                }
+                // Leaving the community is leaving its circles and meetings: a return restores none.
+                try Admission.endGrants(of: account, in: community, by: account, on: connection)
             }
             try audit.record(
                 "membership.\(after == .active ? "reinstated" : after.rawValue)", "membership", account, by: caller,
@@ -147,6 +148,10 @@ public struct MembershipService: Sendable {
             }
             if current.role == .convenor && role != .convenor {
                 try Admission.requireAnotherConvenor(community, besides: account, on: connection)
+            }
+            if role == .guest && current.role != .guest {
+                // A guest sees only the meetings they are invited to: the member's grants end.
+                try Admission.endGrants(of: account, in: community, by: caller.accountID, on: connection)
             }
             let marked = requested.commercialInterest ?? current.markedInterest
             try connection.query(
