@@ -119,6 +119,21 @@ import Testing
         let listed = try cop.send("GET", "/v1/communities/\(cop.id)/meetings", as: guest)
         #expect((listed.json["data"] as? [[String: Any]])?.map { $0["id"] as? String } == [first])
         #expect(try rsvp(cop, first, guest, #"{"response":"yes"}"#).status == 200)
+        // Nothing else of the community: not who answered or came, not the amendments, not its
+        // settings; its current norms, to accept them, yes.
+        for path in [
+            "/v1/meetings/\(first)/rsvps", "/v1/meetings/\(first)/attendance", "/v1/meetings/\(first)/breakouts",
+        ] {
+            #expect(try cop.send("GET", path, as: guest).status == 404, "\(path)")
+            #expect(try cop.send("GET", path, as: cop.member).status == 200, "\(path)")
+        }
+        #expect(try cop.send("GET", "/v1/communities/\(cop.id)/norms/amendments", as: guest).status == 404)
+        #expect(try cop.send("GET", "/v1/communities/\(cop.id)/norms", as: guest).status == 200)
+        let card = try cop.send("GET", "/v1/communities/\(cop.id)", as: guest)
+        #expect(card.json["viewer_role"] as? String == "guest")
+        #expect(
+            card.json["observers_allowed"] == nil && card.json["created_at"] == nil && card.json["min_cell_size"] == nil
+        )
         #expect(try cop.send("DELETE", "/v1/meetings/\(first)/guests/\(guest.id)", as: cop.convenor).status == 204)
         #expect(try cop.send("GET", "/v1/meetings/\(first)", as: guest).status == 404)
     }

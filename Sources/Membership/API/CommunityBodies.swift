@@ -3,8 +3,8 @@ import Crypto
 import Foundation
 import Membership
 
-/// A community: the card for outsiders, every setting for members (with their `viewer_role`).
-/// The settings are left out, not null, for outsiders: they are not theirs to see.
+/// A community: the card for outsiders and guests, every setting for members (with their
+/// `viewer_role`). The settings are left out, not null, for the others: not theirs to see.
 struct CommunityBody: Encodable {
     let id: String
     let slug: String
@@ -48,7 +48,7 @@ struct CommunityBody: Encodable {
         criteria = community.criteria
         allowedMemberKinds = community.allowedMemberKinds.map(\.rawValue)
         viewerRole = community.viewerRole?.rawValue
-        let member = community.viewerRole != nil
+        let member = community.viewerRole != nil && community.viewerRole != .guest
         observersAllowed = member ? community.observersAllowed : nil
         observerHistory = member ? community.observerHistory.rawValue : nil
         chathamHouse = member ? community.chathamHouse : nil

@@ -35,6 +35,12 @@ public struct MeetingService: Sendable {
         }
     }
 
+    /// A meeting's answers, attendance and groups are read by those inside but its guests.
+    private func participants(of id: UUID, for caller: Caller, on connection: Connection) throws {
+        let meeting = try find(id, for: caller, on: connection)
+        try CommunityAccess.authorize(caller, .readMeetingParticipants, in: meeting.communityID, on: connection)
+    }
+
     public func meeting(_ id: UUID, for caller: Caller) throws -> Meeting {
         try pool.withConnection { connection in
             let meeting = try find(id, for: caller, on: connection)
@@ -115,7 +121,7 @@ public struct MeetingService: Sendable {
 
     public func rsvps(of id: UUID, after: UUID?, limit: Int, for caller: Caller) throws -> [RSVP] {
         try pool.withConnection { connection in
-            _ = try meeting(id, for: caller)
+            try participants(of: id, for: caller, on: connection)
             return try connection.query(
                 MeetingRepository.rsvps(of: id, after: after, limit: limit, for: caller),
                 decode: MeetingRepository.rsvp)
@@ -176,7 +182,7 @@ public struct MeetingService: Sendable {
 
     public func attendance(of id: UUID, after: UUID?, limit: Int, for caller: Caller) throws -> [Attendance] {
         try pool.withConnection { connection in
-            _ = try meeting(id, for: caller)
+            try participants(of: id, for: caller, on: connection)
             return try connection.query(
                 MeetingRepository.attendance(of: id, after: after, limit: limit, for: caller),
                 decode: MeetingRepository.attendance)
@@ -258,7 +264,7 @@ public struct MeetingService: Sendable {
 
     public func breakouts(of id: UUID, for caller: Caller) throws -> [BreakoutGroup] {
         try pool.withConnection { connection in
-            _ = try meeting(id, for: caller)
+            try participants(of: id, for: caller, on: connection)
             return try breakouts(of: id, for: caller, on: connection)
         }
     }

@@ -38,6 +38,15 @@ extension Policy.Action {
     public static let leaveCommunity = Self(
         "leaveCommunity", scope: .membersWrite, community: .init(.anyoneInside, needsAcceptedNorms: false))
     /// Reading meetings: which ones, the meeting predicate decides.
+    /// Who answered a meeting, who came and the breakout groups: the members' business, not a
+    /// guest's, who sees the meeting itself.
+    public static let readMeetingParticipants = Self(
+        "readMeetingParticipants", scope: .communitiesRead,
+        community: .init(.anyoneInside, needsAcceptedNorms: false, hiddenFromGuests: true))
+    /// Proposed amendments name their proposers and rationales: for members, not guests.
+    public static let readAmendments = Self(
+        "readAmendments", scope: .communitiesRead,
+        community: .init(.anyoneInside, needsAcceptedNorms: false, hiddenFromGuests: true))
     public static let readMeetings = Self(
         "readMeetings", scope: .communitiesRead, community: .init(.anyoneInside, needsAcceptedNorms: false))
     /// Scheduling meetings, inviting guests, marking attendance, forming breakouts (convenors).

@@ -114,7 +114,7 @@ public struct NormsService: Sendable {
     public func amendment(_ id: UUID, for caller: Caller) throws -> Amendment {
         try pool.withConnection { connection in
             let amendment = try amendment(id, for: caller, on: connection)
-            try CommunityAccess.authorize(caller, .readNorms, in: amendment.communityID, on: connection)
+            try CommunityAccess.authorize(caller, .readAmendments, in: amendment.communityID, on: connection)
             return amendment
         }
     }
@@ -123,7 +123,7 @@ public struct NormsService: Sendable {
         in community: UUID, status: AmendmentStatus?, after: UUID?, limit: Int, for caller: Caller
     ) throws -> [Amendment] {
         try pool.withConnection { connection in
-            try CommunityAccess.authorize(caller, .readNorms, in: community, on: connection)
+            try CommunityAccess.authorize(caller, .readAmendments, in: community, on: connection)
             return try connection.query(
                 NormsRepository.amendments(in: community, status: status, after: after, limit: limit, for: caller),
                 decode: NormsRepository.amendment)
