@@ -11,12 +11,18 @@ public struct ModuleContext: Sendable {
     public let logger: Logger
     /// What every module keeps about people, for access control's export and erasure.
     public let personalData: [PersonalData]
+    /// Every module's audit events inside communities, and who reads them.
+    public let auditScopes: [AuditScope]
 
-    public init(pool: ConnectionPool, passwords: PasswordHashing, logger: Logger, personalData: [PersonalData]) {
+    public init(
+        pool: ConnectionPool, passwords: PasswordHashing, logger: Logger, personalData: [PersonalData],
+        auditScopes: [AuditScope]
+    ) {
         self.pool = pool
         self.passwords = passwords
         self.logger = logger
         self.personalData = personalData
+        self.auditScopes = auditScopes
     }
 }
 
@@ -24,10 +30,13 @@ public struct ModuleContext: Sendable {
 public protocol RouteModule {
     /// What the domain stores about people, when it stores anything.
     static var personalData: PersonalData? { get }
+    /// The domain's audit events inside communities and who may read them, when it records any.
+    static var auditScope: AuditScope? { get }
     init(context: ModuleContext)
     func register(in router: inout Router)
 }
 
 extension RouteModule {
     public static var personalData: PersonalData? { nil }
+    public static var auditScope: AuditScope? { nil }
 }

@@ -64,7 +64,8 @@ public final class Application: Sendable {
             .register(in: &router)
         let moduleContext = ModuleContext(
             pool: pool, passwords: passwords, logger: logger,
-            personalData: Application.modules.compactMap { $0.personalData })
+            personalData: Application.modules.compactMap { $0.personalData },
+            auditScopes: Application.modules.compactMap { $0.auditScope })
         for module in Application.modules { module.init(context: moduleContext).register(in: &router) }
         extraRoutes?(&router, context)
         OperationsRoutes.registerIndex(in: &router)

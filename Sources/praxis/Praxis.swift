@@ -80,7 +80,7 @@ struct AuditAnchor: ParsableCommand {
     func run() throws {
         let configuration = try loadConfiguration()
         let application = try orExit { try Application(configuration: configuration, logger: Logger(label: "praxis")) }
-        print(try orExit { try AuditService(pool: application.pool).anchor() } ?? "empty")
+        print(try orExit { try application.pool.withConnection { try AuditLog().anchor(on: $0) } } ?? "empty")
     }
 }
 

@@ -41,7 +41,7 @@ import Testing
         #expect(
             (events.json["data"] as? [[String: Any]])?.first?["actor_id"] as? String == admin.id.uuidString.lowercased()
         )
-        let anchor = try #require(try AuditService(pool: server.application.pool).anchor())
+        let anchor = try #require(try server.application.pool.withConnection { try AuditLog().anchor(on: $0) })
 
         // The application role cannot change history.
         let app = try Connection(

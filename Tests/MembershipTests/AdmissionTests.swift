@@ -101,4 +101,26 @@ import Testing
         let history = try cop.send("GET", "/v1/circles/\(circle)/history", as: cop.convenor)
         #expect(history.text.contains("removed"), "\(history.text)")
     }
+
+    /// A kind as typed for an email is checked as input, the same whether or not the address has
+    /// an account, and no account of a kind the community does not admit is created.
+    @Test func anEmailInvitationOfAKindNotAdmittedIsRefusedAlike() throws {
+        let cop = try CommunityFixture(server)
+        try patchCommunity(cop, #"{"allowed_member_kinds":["official","scholar","practitioner","vendor"]}"#)
+        let known = try cop.send("GET", "/v1/me", as: cop.outsider).json["email"] as! String
+        let unknown = "never-\(CommunityFixture.suffix())@example.org"
+        let answers = try [known, unknown].map { email in
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/invitations", as: cop.convenor,
+                json: #"{"email":"\#(email)","member_kind":"facilitator"}"#)
+        }
+        for answer in answers {
+            #expect(answer.status == 422 && answer.text.contains("member_kind"), "\(answer.text)")
+        }
+        #expect(answers[0].json["errors"] as? [[String: String]] == answers[1].json["errors"] as? [[String: String]])
+        let created = try server.application.pool.withConnection {
+            try $0.query("SELECT 1 FROM accounts WHERE email = \(unknown)")
+        }
+        #expect(created.isEmpty)
+    }
 }

@@ -136,7 +136,8 @@ import Testing
                 "PATCH", "/v1/communities/\(hidden)", token: outsider.token, headers: [("If-Match", "*")],
                 json: #"{"name":"x"}"#
             ).status == 404)
-        let audit = try server.send("GET", "/v1/audit-events?action=community.updated", token: admin)
+        let audit = try server.send(
+            "GET", "/v1/communities/\(id)/audit-events?action=community.updated", token: convenor.token)
         let event = (audit.json["data"] as? [[String: Any]])?.first { $0["target_id"] as? String == id }
         #expect((event?["details"] as? [String: Any])?["min_cell_size_from"] as? Int == 3)
         #expect((event?["details"] as? [String: Any])?["min_cell_size_to"] as? Int == 4)

@@ -298,7 +298,8 @@ import Testing
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/norms", as: cop.member).status == 404)
         let mine = try cop.send("GET", "/v1/me/memberships", as: cop.member)
         #expect(ids(mine) { $0["status"] as? String } == ["left"])
-        let audit = try server.send("GET", "/v1/audit-events?target_id=\(cop.member.id)", token: cop.admin)
+        let audit = try cop.send(
+            "GET", "/v1/communities/\(cop.id)/audit-events?target_id=\(cop.member.id)", as: cop.convenor)
         let actions = Set(ids(audit) { $0["action"] as? String })
         #expect(actions.isSuperset(of: ["membership.suspended", "membership.reinstated", "membership.left"]))
     }
@@ -462,17 +463,43 @@ import Testing
         #expect(ids(versions) { ($0["version"] as? Int).map(String.init) } == ["4", "3", "2", "1"])
     }
 
-    @Test func everyMembershipChangeIsAudited() throws {
+    /// Membership's events are the community's: its convenors read them; a platform admin who
+    /// is not one sees only the platform's events, and the chain still verifies whole.
+    @Test func everyMembershipChangeIsAuditedForTheCommunitysConvenors() throws {
         let cop = try CommunityFixture(server)
         _ = try cop.send("POST", "/v1/applications/\(cop.applicationID)/approve", as: cop.convenor)
-        let audit = try server.send("GET", "/v1/audit-events?actor_id=\(cop.convenor.id)&limit=100", token: cop.admin)
+        let base = "/v1/communities/\(cop.id)/audit-events"
+        let audit = try cop.send("GET", "\(base)?actor_id=\(cop.convenor.id)&limit=100", as: cop.convenor)
         let actions = ids(audit) { $0["action"] as? String }
         for action in ["community.created", "norms.published", "invitation.created", "application.approved"] {
             #expect(actions.contains(action), "\(action)")
         }
-        let accepted = try server.send("GET", "/v1/audit-events?actor_id=\(cop.member.id)", token: cop.admin)
+        let accepted = try cop.send("GET", "\(base)?actor_id=\(cop.member.id)", as: cop.convenor)
         #expect(
             Set(ids(accepted) { $0["action"] as? String }).isSuperset(of: ["invitation.accepted", "norms.accepted"]))
+        // Not the admin's, who is no member: only platform events (the convenor's sign-in).
+        let platform = try server.send(
+            "GET", "/v1/audit-events?actor_id=\(cop.convenor.id)&limit=100", token: cop.admin)
+        #expect(
+            ids(platform) { $0["action"] as? String }.allSatisfy { action in
+                ["session.", "account.", "token.", "organisation."].contains(where: action.hasPrefix)
+            })
+        #expect(!platform.text.contains(cop.id))
+        #expect(try server.send("GET", base, token: cop.admin).status == 404)
+        #expect(problemKind(try cop.send("GET", base, as: cop.member)) == "convenor-required")
+        #expect(try cop.send("GET", base, as: cop.outsider).status == 404)
+        // A circle's events are read by the convenors in it, not by the community's other convenors.
+        let second = try cop.person()
+        try cop.admit(second, role: "convenor")
+        let circle =
+            try cop.send("POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor, json: #"{"name":"Inner"}"#)
+            .json["id"] as! String
+        let inCircle = try cop.send("GET", "\(base)?target_id=\(circle)", as: cop.convenor)
+        #expect(ids(inCircle) { $0["action"] as? String } == ["circle.created"])
+        let outside = try cop.send("GET", "\(base)?target_id=\(circle)", as: second)
+        #expect(outside.status == 200 && ids(outside) { $0["action"] as? String } == [])
+        let verified = try server.send("GET", "/v1/audit-events/verify", token: cop.admin)
+        #expect(verified.json["intact"] as? Bool == true, "\(verified.text)")
     }
 
     @Test func theExportHoldsMembershipAndErasureWipesWhatThePersonWrote() throws {

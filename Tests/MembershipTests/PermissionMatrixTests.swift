@@ -166,6 +166,9 @@ import Testing
             operation: "GET /v1/communities/{id}/applications", path: "/v1/communities/{community}/applications",
             expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
         Row(
+            operation: "GET /v1/communities/{id}/audit-events", path: "/v1/communities/{community}/audit-events",
+            expected: [404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 200]),
+        Row(
             operation: "GET /v1/applications/{id}", path: "/v1/applications/{fixtureApplication}",
             expected: [404, 404, 200, 404, 404, 404, 404, 404, 404, 404, 200]),
         Row(

@@ -49,6 +49,7 @@ from praxis_api_client.api.access import (
     get_me,
     list_accounts,
     list_audit_events,
+    list_community_audit_events,
     list_my_sessions,
     list_organisations,
     list_tokens,
@@ -530,9 +531,18 @@ class Flow:
         check(len(second.data) == 1 and second.data[0].id != first.data[0].id, "listAccounts: the cursor")
         tokens = self.page(list_tokens, TokenPage, Token, client=self.admin, limit=100)
         check(partner.id in tokens, "listTokens: the partner token is missing")
+        # The platform's events to the admin; the community's to its convenor, and not to the admin,
+        # who is no member.
         events = self.page(list_audit_events, AuditEventPage, AuditEvent, key=lambda e: (e.action, e.target_id),
+                           client=self.admin, target_id=str(kofi.id))
+        check(("account.created", str(kofi.id)) in events, f"listAuditEvents: {events}")
+        inside = self.page(list_audit_events, AuditEventPage, AuditEvent, key=lambda e: e.action,
                            client=self.admin, target_id=str(cop.id))
-        check(("community.created", str(cop.id)) in events, f"listAuditEvents: {events}")
+        check(inside == [], f"listAuditEvents: the admin sees the community's events {inside}")
+        events = self.page(list_community_audit_events, AuditEventPage, AuditEvent,
+                           key=lambda e: (e.action, e.target_id), client=amina_client, id=cop.id,
+                           target_id=str(cop.id))
+        check(("community.created", str(cop.id)) in events, f"listCommunityAuditEvents: {events}")
         verification = self.call(verify_audit_log, 200, AuditVerification, client=self.admin)
         check(verification.intact is True, "verifyAuditLog: the chain is broken")
         card = self.call(get_community, 200, Community, client=kofi_client, id=cop.id)

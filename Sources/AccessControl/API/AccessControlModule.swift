@@ -14,7 +14,7 @@ public struct AccessControlModule: RouteModule {
             authentication: AuthenticationService(pool: pool, passwords: passwords), tokens: TokenService(pool: pool),
             profiles: ProfileService(pool: pool, passwords: passwords, personalData: context.personalData),
             onboarding: Onboarding(pool: pool, passwords: passwords, personalData: context.personalData),
-            audit: AuditService(pool: pool))
+            audit: AuditService(pool: pool, scopes: context.auditScopes))
     }
 
     public func register(in router: inout Router) {

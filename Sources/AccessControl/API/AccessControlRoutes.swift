@@ -281,19 +281,20 @@ struct AccessControlRoutes {
         router.add(
             "GET", "/v1/audit-events",
             signedIn({ _ in .readAuditLog }) { request, caller in
-                var filter = AuditService.Filter()
-                filter.action = request.queryValue("action")
-                filter.actorID = try uuidFilter(request, "actor_id")
-                filter.targetType = request.queryValue("target_type")
-                filter.targetID = request.queryValue("target_id")
-                filter.since = try timeFilter(request, "since")
-                filter.until = try timeFilter(request, "until")
-                let filterKey = ["action", "actor_id", "target_type", "target_id", "since", "until"]
-                    .map { "\($0)=\(request.queryValue($0) ?? "")" }.joined(separator: "&")
-                let page = try PageRequest(request, filterKey: filterKey)
+                let (filter, page) = try auditQuery(request)
                 let rows = try audit.events(
                     for: caller, filter: filter, before: try page.position(0, as: { Int64($0) }), limit: page.fetchLimit
                 )
+                return try page.response(
+                    rows, for: request, position: { [String($0.sequence)] }, item: AuditEventBody.init)
+            })
+        router.add(
+            "GET", "/v1/communities/{id:uuid}/audit-events",
+            signedIn({ _ in .readCommunityAuditLog }) { request, caller in
+                let (filter, page) = try auditQuery(request)
+                let rows = try audit.events(
+                    in: try id(request), for: caller, filter: filter,
+                    before: try page.position(0, as: { Int64($0) }), limit: page.fetchLimit)
                 return try page.response(
                     rows, for: request, position: { [String($0.sequence)] }, item: AuditEventBody.init)
             })
@@ -325,4 +326,18 @@ private func profileChange(_ patch: MergePatch) throws -> ProfileChange {
     change.locale = try patch.string("locale")
     change.timeZone = try patch.string("time_zone")
     return change
+}
+
+/// The audit log's filters and page, as both of its lists read them.
+private func auditQuery(_ request: Request) throws -> (AuditService.Filter, PageRequest) {
+    var filter = AuditService.Filter()
+    filter.action = request.queryValue("action")
+    filter.actorID = try uuidFilter(request, "actor_id")
+    filter.targetType = request.queryValue("target_type")
+    filter.targetID = request.queryValue("target_id")
+    filter.since = try timeFilter(request, "since")
+    filter.until = try timeFilter(request, "until")
+    let filterKey = ["action", "actor_id", "target_type", "target_id", "since", "until"]
+        .map { "\($0)=\(request.queryValue($0) ?? "")" }.joined(separator: "&")
+    return (filter, try PageRequest(request, filterKey: filterKey))
 }

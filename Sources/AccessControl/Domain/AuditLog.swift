@@ -150,14 +150,30 @@ public struct AuditEvent: Sendable {
     public var hash: String
 }
 
-/// Reading and checking the audit log (admins).
+/// Reading and checking the audit log: platform admins read the platform's events, and
+/// everyone the community events they may see (by the domains' `AuditScope`s).
 public struct AuditService: Sendable {
-    static func list(_ filter: Filter, before: Int64?, limit: Int) -> SQL {
+    /// Events (alias `e`) the caller may read, in `community` when one is named.
+    func readable(by caller: Caller, in community: UUID?) -> SQL {
+        let scoped = scopes.flatMap(\.targetTypes)
+        let platform: SQL =
+            community == nil && caller.isAdmin
+            ? "NOT (coalesce(e.target_type, '') = ANY(\(scoped)::text[]))" : "false"
+        let inside = scopes.map { scope -> SQL in
+            """
+            (e.target_type = ANY(\(scope.targetTypes)::text[]) AND \(scope.readable(caller))
+             AND (\(community)::uuid IS NULL OR \(scope.community) = \(community)::uuid))
+            """
+        }
+        return "(\(SQL.joined([platform] + inside, separator: " OR ")))"
+    }
+
+    func list(_ filter: Filter, in community: UUID?, before: Int64?, limit: Int, for caller: Caller) -> SQL {
         """
         SELECT seq, id, occurred_at, actor_id, action, target_type, target_id, request_id, details::text AS details,
                hash
-        FROM audit_events
-        WHERE (\(before)::bigint IS NULL OR seq < \(before))
+        FROM audit_events e
+        WHERE \(readable(by: caller, in: community)) AND (\(before)::bigint IS NULL OR seq < \(before))
           AND (\(filter.action)::text IS NULL OR action = \(filter.action))
           AND (\(filter.actorID)::uuid IS NULL OR actor_id = \(filter.actorID))
           AND (\(filter.targetType)::text IS NULL OR target_type = \(filter.targetType))
@@ -180,22 +196,42 @@ public struct AuditService: Sendable {
     }
 
     let pool: ConnectionPool
+    let scopes: [AuditScope]
 
-    public init(pool: ConnectionPool) {
+    public init(pool: ConnectionPool, scopes: [AuditScope]) {
         self.pool = pool
+        self.scopes = scopes
     }
 
-    /// Newest first, before the sequence number `before`.
+    /// Newest first, before the sequence number `before`: the platform's events and the
+    /// community events the admin may see.
     public func events(for caller: Caller, filter: Filter, before: Int64?, limit: Int) throws -> [AuditEvent] {
         try Policy.authorize(caller, .readAuditLog)
         return try pool.withConnection { connection in
-            try connection.query(AuditService.list(filter, before: before, limit: limit)) { row in
-                AuditEvent(
-                    sequence: try row["seq"], id: try row["id"], occurredAt: try row["occurred_at"],
-                    actorID: try row["actor_id"], action: try row["action"], targetType: try row["target_type"],
-                    targetID: try row["target_id"], requestID: try row["request_id"], details: try row["details"],
-                    hash: try row["hash"])
-            }
+            try events(filter, in: nil, before: before, limit: limit, for: caller, on: connection)
+        }
+    }
+
+    /// Newest first: what happened inside one community, for its convenors (of a circle's
+    /// events, those in the circle).
+    public func events(
+        in community: UUID, for caller: Caller, filter: Filter, before: Int64?, limit: Int
+    ) throws -> [AuditEvent] {
+        try pool.withConnection { connection in
+            try CommunityAccess.authorize(caller, .readCommunityAuditLog, in: community, on: connection)
+            return try events(filter, in: community, before: before, limit: limit, for: caller, on: connection)
+        }
+    }
+
+    private func events(
+        _ filter: Filter, in community: UUID?, before: Int64?, limit: Int, for caller: Caller, on connection: Connection
+    ) throws -> [AuditEvent] {
+        try connection.query(list(filter, in: community, before: before, limit: limit, for: caller)) { row in
+            AuditEvent(
+                sequence: try row["seq"], id: try row["id"], occurredAt: try row["occurred_at"],
+                actorID: try row["actor_id"], action: try row["action"], targetType: try row["target_type"],
+                targetID: try row["target_id"], requestID: try row["request_id"], details: try row["details"],
+                hash: try row["hash"])
         }
     }
 
@@ -205,8 +241,4 @@ public struct AuditService: Sendable {
         return try pool.withConnection { try AuditLog().verify(on: $0, anchor: anchor) }
     }
 
-    /// For the command line, which runs with the operator's own database access.
-    public func anchor() throws -> String? {
-        try pool.withConnection { try AuditLog().anchor(on: $0) }
-    }
 }

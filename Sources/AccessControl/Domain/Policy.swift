@@ -154,4 +154,7 @@ extension Policy.Action {
     public static let manageOwnTokens = Self("manageOwnTokens", scope: .admin)
     public static let manageTokensOfOthers = Self("manageTokensOfOthers", scope: .admin, platform: .admin)
     public static let readAuditLog = Self("readAuditLog", scope: .admin, platform: .admin)
+    /// A community's own audit events, for its convenors.
+    public static let readCommunityAuditLog = Self(
+        "readCommunityAuditLog", scope: .membersRead, community: .init(.convenors, needsAcceptedNorms: false))
 }

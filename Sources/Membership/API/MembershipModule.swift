@@ -13,6 +13,7 @@ public struct MembershipModule: RouteModule {
     private let meetings: MeetingRoutes
 
     public static var personalData: PersonalData? { MembershipPersonalData.personalData }
+    public static var auditScope: AuditScope? { MembershipAudit.scope }
 
     public init(context: ModuleContext) {
         let pool = context.pool

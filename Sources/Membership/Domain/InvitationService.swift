@@ -27,6 +27,11 @@ public struct InvitationService: Sendable {
             let rules = try Admission.rules(of: community, on: connection)
             var validation = Validation()
             validation.text(input.message, "message", length: 0...2000, multiline: true)
+            // The kind as typed, for an account an email would create: the same answer whether or
+            // not the address has an account (whose own kind counts when they accept).
+            if case .email(let details) = input.invitee, !rules.kinds.contains(details.memberKind) {
+                validation.add("member_kind", "is not a kind this community admits")
+            }
             try Admission.checkRole(input.role, expiresAt: input.membershipExpiresAt, rules: rules, into: &validation)
             let invitee: UUID
             var email: String?
