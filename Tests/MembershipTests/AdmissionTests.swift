@@ -123,4 +123,69 @@ import Testing
         }
         #expect(created.isEmpty)
     }
+
+    /// A kind a convenor asserted counts in their community only: elsewhere, a government-only
+    /// circle and a community admitting officials only want a platform admin's word for it.
+    @Test func aConvenorCannotMakeAnOfficialForOtherCommunities() throws {
+        let throwaway = try CommunityFixture(server)
+        let cop = try CommunityFixture(server)
+        let email = "minister-\(CommunityFixture.suffix())@example.org"
+        let invited = try throwaway.send(
+            "POST", "/v1/communities/\(throwaway.id)/invitations", as: throwaway.convenor,
+            json: #"{"email":"\#(email)","display_name":"The Minister","member_kind":"official"}"#)
+        #expect(invited.status == 201)
+        let token = try server.secret(sentTo: email)
+        #expect(
+            try server.send(
+                "POST", "/v1/account-activations", json: #"{"token":"\#(token)","password":"correct horse battery"}"#
+            ).status == 204)
+        let session =
+            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+            .json["token"] as! String
+        let me = try server.send("GET", "/v1/me", token: session)
+        let person = Person(id: me.json["id"] as! String, token: session)
+        #expect(me.json["member_kind"] as? String == "official" && me.json["verified_at"] is NSNull)
+        // In the community that asserted it, the kind counts.
+        #expect(
+            try server.send("POST", "/v1/invitations/\(invited.json["id"] as! String)/accept", token: session).status
+                == 200)
+
+        // Elsewhere it does not: a government-only circle refuses an unverified official...
+        try cop.admit(person)
+        let circle =
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor,
+                json: #"{"name":"Ministers","government_only":true}"#
+            ).json["id"] as! String
+        let add = #"{"account_id":"\#(person.id)"}"#
+        let refused = try cop.send("POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: add)
+        #expect(refused.status == 409 && problemKind(refused) == "not-eligible")
+        // ...and so does a community that admits officials only.
+        let officials = try cop.send(
+            "POST", "/v1/communities", as: cop.convenor,
+            json:
+                #"{"slug":"officials-\#(CommunityFixture.suffix())","name":"Officials","allowed_member_kinds":["official"]}"#
+        )
+        let officialsID = officials.json["id"] as! String
+        _ = try cop.send("POST", "/v1/communities/\(officialsID)/norms", as: cop.convenor, json: #"{"text":"1."}"#)
+        let invite = #"{"account_id":"\#(person.id)","role":"member"}"#
+        let notAdmissible = try cop.send(
+            "POST", "/v1/communities/\(officialsID)/invitations", as: cop.convenor, json: invite)
+        #expect(notAdmissible.status == 409 && problemKind(notAdmissible) == "not-admissible")
+
+        // A platform admin vouches for them: recorded, shown, and counted everywhere.
+        let verified = try server.send("POST", "/v1/accounts/\(person.id)/verification", token: cop.admin)
+        #expect(verified.status == 200 && verified.json["verified_at"] is String)
+        #expect(
+            verified.json["verified_by"] as? String
+                == (try server.send("GET", "/v1/me", token: cop.admin).json["id"] as? String))
+        #expect(try cop.send("POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: add).status == 201)
+        #expect(
+            try cop.send("POST", "/v1/communities/\(officialsID)/invitations", as: cop.convenor, json: invite).status
+                == 201)
+        let audit = try server.send(
+            "GET", "/v1/audit-events?action=account.verified&target_id=\(person.id)", token: cop.admin)
+        #expect((audit.json["data"] as? [[String: Any]])?.count == 1)
+        #expect(try server.send("POST", "/v1/accounts/\(person.id)/verification", token: session).status == 403)
+    }
 }

@@ -128,6 +128,12 @@ struct AccessControlRoutes {
                 return try Response.json(ResetQueuedBody(expiresAt: expiresAt), status: 202)
             })
         router.add(
+            "POST", "/v1/accounts/{id:uuid}/verification",
+            signedIn({ _ in .manageAccounts }) { request, caller in
+                let account = try accounts.verify(try id(request), by: caller, from: origin(request))
+                return try changed(AccountBody(account), tag: tag(account.id, account.version))
+            })
+        router.add(
             "POST", "/v1/accounts/{id:uuid}/erase",
             signedIn({ _ in .manageAccounts }) { request, caller in
                 try onboarding.erase(try id(request), by: caller, from: origin(request))

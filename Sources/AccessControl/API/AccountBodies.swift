@@ -21,6 +21,8 @@ struct AccountBody: Encodable {
     let platformRole: String
     let canCreateCommunities: Bool
     let status: String
+    @ExplicitNull var verifiedAt: Date?
+    @ExplicitNull var verifiedBy: String?
     let createdAt: Date
 
     enum CodingKeys: String, CodingKey {
@@ -38,6 +40,8 @@ struct AccountBody: Encodable {
         case platformRole = "platform_role"
         case canCreateCommunities = "can_create_communities"
         case status
+        case verifiedAt = "verified_at"
+        case verifiedBy = "verified_by"
         case createdAt = "created_at"
     }
 
@@ -57,6 +61,8 @@ struct AccountBody: Encodable {
         platformRole = account.platformRole.rawValue
         canCreateCommunities = account.canCreateCommunities
         status = account.status.rawValue
+        verifiedAt = account.verifiedAt
+        verifiedBy = account.verifiedBy?.lowercasedString
         createdAt = account.createdAt
     }
 }

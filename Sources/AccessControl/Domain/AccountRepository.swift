@@ -11,7 +11,8 @@ struct AccountRepository: Sendable {
         """
     static let accountColumns: SQL = """
         a.id, a.email, a.display_name, a.job_title, a.country, a.member_kind, a.expertise, a.locale, a.time_zone,
-        a.platform_role, a.can_create_communities, a.status, a.version, a.created_at, \(organisationColumns),
+        a.platform_role, a.can_create_communities, a.status, a.verified_at, a.verified_by, a.version, a.created_at,
+        \(organisationColumns),
         a.list_job_title, a.list_expertise
         """
 
@@ -36,18 +37,36 @@ struct AccountRepository: Sendable {
     }
 
     /// A new account; `hash` nil leaves it without a password.
+    /// Who vouches for a new account's kind and organisation.
+    enum Vouching {
+        /// A platform admin, through the API.
+        case admin(UUID)
+        /// An operator at the command line.
+        case `operator`
+        /// A convenor inviting an unknown address: it counts in their community only.
+        case convenor(community: UUID)
+    }
+
     static func insertAccount(
         _ id: UUID, email: String, displayName: String, hash: String?, organisationID: UUID?, jobTitle: String?,
         country: String?, memberKind: MemberKind, expertise: [String], locale: String, timeZone: String,
-        platformRole: PlatformRole, canCreateCommunities: Bool, status: AccountStatus
+        platformRole: PlatformRole, canCreateCommunities: Bool, status: AccountStatus, vouching: Vouching
     ) -> SQL {
-        """
-        INSERT INTO accounts (id, email, display_name, password_hash, organisation_id, job_title, country, member_kind,
-                              expertise, locale, time_zone, platform_role, can_create_communities, status)
-        VALUES (\(id), \(email), \(displayName), \(hash), \(organisationID), \(jobTitle), \(country),
-                \(memberKind.rawValue), \(expertise), \(locale), \(timeZone), \(platformRole.rawValue),
-                \(canCreateCommunities), \(status.rawValue))
-        """
+        let (verified, verifiedBy, assertedIn): (Bool, UUID?, UUID?) =
+            switch vouching {
+            case .admin(let admin): (true, admin, nil)
+            case .operator: (true, nil, nil)
+            case .convenor(let community): (false, nil, community)
+            }
+        return """
+            INSERT INTO accounts (id, email, display_name, password_hash, organisation_id, job_title, country,
+                                  member_kind, expertise, locale, time_zone, platform_role, can_create_communities,
+                                  status, verified_at, verified_by, asserted_in)
+            VALUES (\(id), \(email), \(displayName), \(hash), \(organisationID), \(jobTitle), \(country),
+                    \(memberKind.rawValue), \(expertise), \(locale), \(timeZone), \(platformRole.rawValue),
+                    \(canCreateCommunities), \(status.rawValue), CASE WHEN \(verified) THEN now() END, \(verifiedBy),
+                    \(assertedIn))
+            """
     }
     static func findByEmail(_ email: String) -> SQL {
         "SELECT id FROM accounts WHERE lower(email) = lower(\(email))"
@@ -87,6 +106,14 @@ struct AccountRepository: Sendable {
         WHERE id = \(account.id)
         """
     }
+    /// A platform admin vouches for the account's member kind and organisation as they are now.
+    static func verify(_ account: UUID, by admin: UUID) -> SQL {
+        """
+        UPDATE accounts SET verified_at = now(), verified_by = \(admin), asserted_in = NULL, version = version + 1,
+               updated_at = now()
+        WHERE id = \(account)
+        """
+    }
     static func passwordOf(_ email: String) -> SQL {
         "SELECT id, password_hash, status FROM accounts WHERE lower(email) = lower(\(email))"
     }
@@ -120,6 +147,7 @@ struct AccountRepository: Sendable {
             listJobTitle: try row["list_job_title"], listExpertise: try row["list_expertise"],
             locale: try row["locale"], timeZone: try row["time_zone"], platformRole: try row["platform_role"],
             canCreateCommunities: try row["can_create_communities"], status: try row["status"],
+            verifiedAt: try row["verified_at"], verifiedBy: try row["verified_by"],
             version: try row["version"], createdAt: try row["created_at"])
     }
 }

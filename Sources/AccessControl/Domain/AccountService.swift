@@ -163,7 +163,8 @@ public struct AccountService: Sendable {
                         organisationID: input.organisationID, jobTitle: input.jobTitle, country: input.country,
                         memberKind: input.memberKind, expertise: input.expertise, locale: input.locale ?? "en",
                         timeZone: input.timeZone ?? "UTC", platformRole: input.platformRole,
-                        canCreateCommunities: input.canCreateCommunities, status: status))
+                        canCreateCommunities: input.canCreateCommunities, status: status,
+                        vouching: .admin(caller.accountID)))
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(.emailTaken, detail: "An account with this email exists already.")
             } catch PostgresError.foreignKeyViolation {
@@ -180,11 +181,39 @@ public struct AccountService: Sendable {
         }
     }
 
+    /// A platform admin vouches for the account's member kind and organisation as they are now:
+    /// they then count in every community (a government-only circle admits verified officials
+    /// only).
+    public func verify(_ id: UUID, by caller: Caller, from origin: RequestOrigin) throws -> Account {
+        try Policy.authorize(caller, .manageAccounts)
+        return try pool.withTransaction { connection in
+            guard let row = try connection.query(AccountRepository.lockAccount(id)).first else {
+                throw AccessError.notFound
+            }
+            let account = try AccountRepository.account(row)
+            guard account.status != .deleted else {
+                throw AccessError.conflict(.accountNotActive, detail: "The account is deleted.")
+            }
+            try connection.query(AccountRepository.verify(id, by: caller.accountID))
+            let organisation = account.organisation.map { "\"\($0.id.lowercasedString)\"" } ?? "null"
+            try audit.record(
+                AuditEntry(
+                    actorID: caller.accountID, action: "account.verified", targetType: "account",
+                    targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address,
+                    details: #"{"member_kind":"\#(account.memberKind.rawValue)","organisation_id":\#(organisation)}"#),
+                on: connection)
+            return try AccountRepository.account(connection.single(AccountRepository.findAccount(id)))
+        }
+    }
+
     /// The account with `details.email`, or a new `invited` one whose activation token is queued
-    /// for that address, for someone a community invites by email. An existing account is left
-    /// as it is: only its person or an admin changes it. Runs inside the caller's transaction.
+    /// for that address, for someone `community` invites by email. The new account's kind and
+    /// organisation, asserted by a convenor, count in that community only until an admin verifies
+    /// them. An existing account is left as it is: only its person or an admin changes it. Runs
+    /// inside the caller's transaction.
     public func findOrInvite(
-        _ details: InviteeDetails, by caller: Caller, from origin: RequestOrigin, on connection: Connection
+        _ details: InviteeDetails, to community: UUID, by caller: Caller, from origin: RequestOrigin,
+        on connection: Connection
     ) throws -> UUID {
         var validation = Validation()
         validation.email(details.email)
@@ -201,7 +230,7 @@ public struct AccountService: Sendable {
                     id, email: details.email, displayName: details.displayName, hash: nil,
                     organisationID: details.organisationID, jobTitle: nil, country: details.country,
                     memberKind: details.memberKind, expertise: [], locale: "en", timeZone: "UTC", platformRole: .user,
-                    canCreateCommunities: false, status: .invited))
+                    canCreateCommunities: false, status: .invited, vouching: .convenor(community: community)))
             try audit.record(
                 "account.created", "account", id, by: caller, from: origin, details: #"{"platform_role":"user"}"#,
                 on: connection)
@@ -226,7 +255,7 @@ public struct AccountService: Sendable {
                     AccountRepository.insertAccount(
                         id, email: email, displayName: displayName, hash: nil, organisationID: nil, jobTitle: nil,
                         country: nil, memberKind: .facilitator, expertise: [], locale: "en", timeZone: "UTC",
-                        platformRole: .admin, canCreateCommunities: true, status: .active))
+                        platformRole: .admin, canCreateCommunities: true, status: .active, vouching: .operator))
             } catch PostgresError.uniqueViolation {
                 throw AccessError.conflict(.emailTaken, detail: "An account with this email exists already.")
             }
@@ -318,6 +347,10 @@ public struct AccountService: Sendable {
                 try connection.query(AccountRepository.updateAccount(account, organisationID: organisationID))
             } catch PostgresError.foreignKeyViolation {
                 throw AccessError.invalid("organisation_id", "is not an organisation")
+            }
+            // An admin who sets the kind or organisation vouches for them.
+            if change.memberKind != nil || change.organisationID != nil {
+                try connection.query(AccountRepository.verify(id, by: caller.accountID))
             }
             let action =
                 account.status != previousStatus

@@ -65,6 +65,11 @@ public struct Account: Sendable, Equatable {
     public var platformRole: PlatformRole
     public var canCreateCommunities: Bool
     public var status: AccountStatus
+    /// When a platform admin vouched for the member kind and organisation, and who (nil: at the
+    /// command line, or before vouching was recorded); nil when nobody has: then they count only
+    /// in the community whose convenor asserted them.
+    public var verifiedAt: Date?
+    public var verifiedBy: UUID?
     public var version: Int64
     public var createdAt: Date
 }

@@ -74,9 +74,13 @@ enum Admission {
         if let person {
             let status: AccountStatus = try person["status"]
             let commercialInterest: Bool = try person["commercial_interest"]
+            // A kind nobody vouched for counts only where a convenor asserted it: elsewhere the
+            // person is admitted only where every kind is.
+            let kindCounts: Bool = try person["kind_counts"]
+            let kind: MemberKind = try person["member_kind"]
             if status != .active && status != .invited {
                 refusal = .conflict(.accountNotActive, detail: "This account is \(status.rawValue).")
-            } else if !rules.kinds.contains(try person["member_kind"] as MemberKind) {
+            } else if kindCounts ? !rules.kinds.contains(kind) : Set(rules.kinds) != Set(MemberKind.allCases) {
                 refusal = .refused(
                     .memberKindNotAdmitted, detail: "This community does not admit members of this kind.")
             } else if !rules.kinds.contains(.vendor) && commercialInterest {

@@ -41,7 +41,7 @@ public struct InvitationService: Sendable {
                 // The person as they are now; an invitation by email checks them when they accept.
                 try Admission.checkPerson(invitee, for: community, rules: rules, tellingTo: .aConvenor, on: connection)
             case .email(let details):
-                invitee = try accounts.findOrInvite(details, by: caller, from: origin, on: connection)
+                invitee = try accounts.findOrInvite(details, to: community, by: caller, from: origin, on: connection)
                 email = details.email
                 try Admission.checkStanding(invitee, in: community, on: connection)
             }

@@ -145,7 +145,8 @@ enum MembershipRepository {
     /// The account as admission to `community` sees it.
     static func person(_ account: UUID, for community: UUID) -> SQL {
         """
-        SELECT a.member_kind, a.status, praxis_commercial_interest(a.id, \(community)) AS commercial_interest
+        SELECT a.member_kind, a.status, praxis_commercial_interest(a.id, \(community)) AS commercial_interest,
+               (a.verified_at IS NOT NULL OR a.asserted_in = \(community)) AS kind_counts
         FROM accounts a WHERE a.id = \(account)
         """
     }
