@@ -148,6 +148,8 @@ public struct Onboarding: Sendable {
             }
             // Whoever held a session before the new password holds none after it.
             try connection.query(Onboarding.revokeSessions(of: accountID))
+            // The message that carried the token has done its work: it is no longer to be sent.
+            try connection.query(Outbox.withdrawEarlier(of: accountID))
             try audit.record(
                 AuditEntry(
                     actorID: accountID, action: purpose == .activation ? "account.activated" : "account.password_reset",

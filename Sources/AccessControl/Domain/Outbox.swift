@@ -31,7 +31,8 @@ public struct Outbox: Sendable {
         SELECT \(id), a.id, a.email, \(purpose.rawValue), \(subject), \(body) FROM accounts a WHERE a.id = \(account)
         """
     }
-    /// An earlier secret of the same kind stops working when a new one is issued: its message goes.
+    /// The account's waiting messages are withdrawn: a new token replaces the one they carry,
+    /// or the token was used.
     static func withdrawEarlier(of account: UUID) -> SQL {
         "UPDATE outbox_messages SET status = 'withdrawn' WHERE account_id = \(account) AND status = 'queued'"
     }
