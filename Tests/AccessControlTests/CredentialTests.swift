@@ -92,17 +92,8 @@ import Testing
     init() throws { server = try TestServer() }
 
     private func person(_ admin: String) throws -> (id: String, session: String) {
-        let email = "owner-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-        let id =
-            try server.send(
-                "POST", "/v1/accounts", token: admin,
-                json:
-                    #"{"email":"\#(email)","display_name":"P","password":"correct horse battery","member_kind":"official"}"#
-            ).json["id"] as! String
-        let session =
-            try server.send("POST", "/v1/sessions", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
-            .json["token"] as! String
-        return (id, session)
+        let person = try CommunityFixture.person(server, admin)
+        return (person.id, person.token)
     }
 
     @Test func anAdminNeitherMintsNorRotatesSomeoneElsesToken() throws {
