@@ -62,7 +62,13 @@ final class APIResponder: HTTPResponder {
             started: DispatchTime.now().uptimeNanoseconds)
     }
 
+    /// Whether the rate limits and credentials apply: read from the decoded path, as the router
+    /// reads it.
+    static func isAPI(_ request: Request) -> Bool { request.pathSegments?.first == "v1" }
+
     private func dispatch(_ request: inout Request, rateLimitHeaders: inout [(String, String)]) throws -> Response {
+        // One spelling per path: `//v1`, `/v1/`, `/./v1` or `%2F` name nothing here.
+        guard PercentEncoding.isCanonical(request.path) else { throw Problem.notFound() }
         if request.method == "OPTIONS" {
             // Preflights are exempt from rate limits: browsers send them on their own.
             guard let segments = request.pathSegments, let allowed = router.allowedMethods(segments: segments) else {
@@ -71,7 +77,7 @@ final class APIResponder: HTTPResponder {
             return cors.preflight(request, allowed: allowed)
         }
         var callerKey = "address:\(request.clientAddress)"
-        if request.path == "/v1" || request.path.hasPrefix("/v1/") {
+        if APIResponder.isAPI(request) {
             // 401 comes first: a bad credential is refused before anything else is looked at.
             if let credential = request.headers["Authorization"] {
                 do {
@@ -147,7 +153,7 @@ final class APIResponder: HTTPResponder {
         for (name, value) in cors.headers(for: request) { response.headers.add(name, value) }
         if !cors.origins.isEmpty { response.headers.add("Vary", "Origin") }
         if response.headers["Cache-Control"] == nil {
-            response.headers.add("Cache-Control", request.path.hasPrefix("/v1") ? "private, no-cache" : "no-store")
+            response.headers.add("Cache-Control", APIResponder.isAPI(request) ? "private, no-cache" : "no-store")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let route = request.route ?? "unmatched"

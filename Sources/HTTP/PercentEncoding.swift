@@ -20,6 +20,19 @@ public enum PercentEncoding {
         return String(validating: bytes, as: UTF8.self)
     }
 
+    /// Whether a path is written the one way the router reads it: `/` alone, or `/`-separated
+    /// segments none of which is empty (no `//`, no trailing `/`), `.` or `..`, or holds a `/`
+    /// once decoded (`%2F`). Every step of the pipeline sees the same path, so another spelling
+    /// of a path is not a way around one of them.
+    public static func isCanonical(_ path: String) -> Bool {
+        if path == "/" { return true }
+        guard path.hasPrefix("/") else { return false }
+        return path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).allSatisfy { part in
+            guard let decoded = decode(String(part)) else { return true }  // refused as not text elsewhere
+            return !decoded.isEmpty && decoded != "." && decoded != ".." && !decoded.contains("/")
+        }
+    }
+
     /// The decoded segments of a path (`/v1/a%2Fb` → `["v1", "a/b"]`), or nil if one is not text.
     public static func segments(of path: String) -> [String]? {
         var segments: [String] = []

@@ -30,6 +30,25 @@ import Testing
         #expect(unknown.json["detail"] as? String == malformed.json["detail"] as? String)
     }
 
+    /// Every step reads one path: another spelling of an API path is nobody's path, and an
+    /// encoded spelling of the canonical one is rate limited like it.
+    @Test func aPathHasOneSpellingForEveryStep() throws {
+        let limited = try TestServer { $0.rateLimitPerAddress = 5 }
+        let (_, token) = try limited.admin()
+        #expect(try limited.send("GET", "/v1/me", token: token).status == 200)
+        for path in ["//v1/me", "/v1//me", "/v1/me/", "/./v1/me", "/v1/./me", "/v1/x/../me", "/v1%2Fme", "/V1/me"] {
+            let answer = try limited.send("GET", path, token: token)
+            #expect(answer.status == 404, "\(path): \(answer.status)")
+        }
+        #expect(try limited.send("GET", "/%76%31/me", token: token).status == 200)
+        // Anonymous, from one address: the doubled slash is no way past the limit.
+        let address = TestServer.uniqueAddress()
+        let statuses = try (0..<8).map { _ in try limited.send("GET", "//v1", from: address).status }
+        #expect(!statuses.contains(200), "\(statuses)")
+        let encoded = try (0..<8).map { _ in try limited.send("GET", "/%76%31", from: address).status }
+        #expect(encoded.contains(429), "\(encoded)")
+    }
+
     @Test func wrongMethodIs405WithAllow() throws {
         let result = try server.send("DELETE", "/v1/test-notes")
         expectProblem(result, status: 405, kind: "method-not-allowed", path: "/v1/test-notes")
