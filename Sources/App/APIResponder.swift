@@ -13,7 +13,7 @@ final class APIResponder: HTTPResponder {
     let metrics: Metrics
     let logger: Logger
     let cors: CORSPolicy
-    let trustedProxies: Set<String>
+    let trustedProxies: TrustedProxies
     let rateLimiter: RateLimiter
     let anonymousPolicy: RateLimitPolicy
     let callerPolicy: RateLimitPolicy
@@ -43,7 +43,7 @@ final class APIResponder: HTTPResponder {
         let started = DispatchTime.now().uptimeNanoseconds
         var request = incoming
         request.clientAddress = ClientAddress.resolve(
-            peer: incoming.clientAddress, forwardedFor: incoming.headers["X-Forwarded-For"],
+            peer: incoming.clientAddress, forwardedFor: incoming.headers.values("X-Forwarded-For"),
             trustedProxies: trustedProxies)
         var rateLimitHeaders: [(String, String)] = []
         var response: Response

@@ -9,7 +9,7 @@ public struct Configuration: Sendable {
     public var poolSize = 16
     public var statementTimeoutMilliseconds = 5_000
     public var corsOrigins: Set<String> = []
-    public var trustedProxies: Set<String> = []
+    public var trustedProxies: TrustedProxies = []
     public var logLevel = "info"
     public var rateLimitPerToken = 600
     public var rateLimitPerAddress = 60
@@ -114,13 +114,12 @@ public struct Configuration: Sendable {
             }
             configuration.corsOrigins.insert(origin)
         }
-        for proxy in list("TRUSTED_PROXIES") {
-            guard isIPAddress(proxy) else {
-                throw Invalid(
-                    name: "TRUSTED_PROXIES", problem: "'\(proxy)' is not an IP address (ranges are not supported)")
-            }
-            configuration.trustedProxies.insert(proxy)
+        let proxies = list("TRUSTED_PROXIES")
+        if let wrong = proxies.first(where: { TrustedProxies([$0]) == nil }) {
+            throw Invalid(
+                name: "TRUSTED_PROXIES", problem: "'\(wrong)' is not an IP address or a CIDR range such as 10.0.0.0/8")
         }
+        configuration.trustedProxies = TrustedProxies(proxies) ?? []
         if let level = value("LOG_LEVEL") {
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
                 throw Invalid(

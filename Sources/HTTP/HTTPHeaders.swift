@@ -10,6 +10,11 @@ public struct HTTPHeaders: Sendable, Sequence {
         fields.first { HTTPHeaders.sameName($0.name, name) }?.value
     }
 
+    /// Every field of that name, in arrival order.
+    public func values(_ name: String) -> [String] {
+        fields.filter { HTTPHeaders.sameName($0.name, name) }.map(\.value)
+    }
+
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name, value))
     }

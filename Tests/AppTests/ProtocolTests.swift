@@ -49,6 +49,17 @@ import Testing
         #expect(encoded.contains(429), "\(encoded)")
     }
 
+    /// Behind a proxy that appends its own X-Forwarded-For line, the client's own lines choose nothing.
+    @Test func aClientCannotChooseItsAddressAheadOfTheProxy() throws {
+        let limited = try TestServer { $0.rateLimitPerAddress = 5 }
+        let proxied = TestServer.uniqueAddress()
+        let statuses = try (0..<8).map { _ in
+            try limited.send("GET", "/v1", headers: [("X-Forwarded-For", TestServer.uniqueAddress())], from: proxied)
+                .status
+        }
+        #expect(statuses.filter { $0 == 429 }.count == 3, "\(statuses)")
+    }
+
     @Test func wrongMethodIs405WithAllow() throws {
         let result = try server.send("DELETE", "/v1/test-notes")
         expectProblem(result, status: 405, kind: "method-not-allowed", path: "/v1/test-notes")

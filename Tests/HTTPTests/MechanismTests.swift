@@ -49,14 +49,30 @@ import Testing
     }
 
     @Test func clientAddressTrustsOnlyConfiguredProxies() {
-        let trusted: Set<String> = ["10.0.0.1", "10.0.0.2"]
+        let trusted: TrustedProxies = ["10.0.0.1", "10.0.0.2"]
         #expect(
-            ClientAddress.resolve(peer: "198.51.100.7", forwardedFor: "1.2.3.4", trustedProxies: trusted)
+            ClientAddress.resolve(peer: "198.51.100.7", forwardedFor: ["1.2.3.4"], trustedProxies: trusted)
                 == "198.51.100.7")
         #expect(
-            ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: "1.2.3.4, 5.6.7.8, 10.0.0.2", trustedProxies: trusted)
-                == "5.6.7.8")
-        #expect(ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: nil, trustedProxies: trusted) == "10.0.0.1")
+            ClientAddress.resolve(
+                peer: "10.0.0.1", forwardedFor: ["1.2.3.4, 5.6.7.8, 10.0.0.2"], trustedProxies: trusted) == "5.6.7.8")
+        #expect(ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: [], trustedProxies: trusted) == "10.0.0.1")
+        // A client's own line ahead of the proxy's appended one chooses nothing.
+        #expect(
+            ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: ["6.6.6.6", "203.0.113.9"], trustedProxies: trusted)
+                == "203.0.113.9")
+    }
+
+    @Test func trustedProxiesTakeAddressesAndRanges() throws {
+        let ranges = try #require(TrustedProxies(["10.0.0.0/8", "192.168.1.7", "fd00::/8"]))
+        #expect(ranges.contains("10.200.3.4") && ranges.contains("192.168.1.7") && ranges.contains("fd12::1"))
+        #expect(!ranges.contains("11.0.0.1") && !ranges.contains("192.168.1.8") && !ranges.contains("fe80::1"))
+        #expect(!ranges.contains("not an address"))
+        #expect(try #require(TrustedProxies(["172.16.0.0/12"])).contains("172.31.255.255"))
+        #expect(!(try #require(TrustedProxies(["172.16.0.0/12"]))).contains("172.32.0.0"))
+        for wrong in ["10.0.0.0/33", "10.0.0.0/", "10.0.0.0/x", "example.org", "::/129"] {
+            #expect(TrustedProxies([wrong]) == nil, "\(wrong)")
+        }
     }
 
     @Test func requestIDsAreAcceptedOnlyWhenSafe() {
