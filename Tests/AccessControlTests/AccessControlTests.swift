@@ -78,6 +78,21 @@ import Testing
             json: #"{"email":"\#(person.email.uppercased())","password":"correct horse battery"}"#)
         #expect(upper.status == 201)
         #expect(upper.header("Cache-Control") == "no-store")
+        // Only ASCII case: a Turkish dotted capital I (or any other non-ASCII spelling) is no
+        // spelling of the address, so it is neither a fresh throttle bucket nor a way in.
+        let victim = unique("victim")
+        #expect(
+            try server.send(
+                "POST", "/v1/accounts", token: admin,
+                json:
+                    #"{"email":"\#(victim)","display_name":"V","password":"correct horse battery","member_kind":"official"}"#
+            ).status == 201)
+        let turkish = victim.replacingOccurrences(of: "victim", with: "vİctim")
+        let lookalike = try server.send(
+            "POST", "/v1/sessions", json: #"{"email":"\#(turkish)","password":"correct horse battery"}"#)
+        #expect(lookalike.status == 401, "\(turkish): \(lookalike.status)")
+        #expect(EmailAddress.normalized(" Vİctim@Example.org") == nil)
+        #expect(EmailAddress.normalized(" Victim@Example.ORG ") == "victim@example.org")
     }
 
     @Test func failedLoginsBackOffAlikeForEveryEmailAndThenExpire() throws {

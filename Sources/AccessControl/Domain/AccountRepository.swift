@@ -69,7 +69,7 @@ struct AccountRepository: Sendable {
             """
     }
     static func findByEmail(_ email: String) -> SQL {
-        "SELECT id FROM accounts WHERE lower(email) = lower(\(email))"
+        "SELECT id FROM accounts WHERE lower(email) = \(EmailAddress.normalized(email))"
     }
     static func findAccount(_ id: UUID) -> SQL {
         """
@@ -114,8 +114,9 @@ struct AccountRepository: Sendable {
         WHERE id = \(account)
         """
     }
+    /// `email` as `EmailAddress.normalized` gives it.
     static func passwordOf(_ email: String) -> SQL {
-        "SELECT id, password_hash, status FROM accounts WHERE lower(email) = lower(\(email))"
+        "SELECT id, password_hash, status FROM accounts WHERE lower(email) = \(email)"
     }
     /// nil clears the password.
     static func setPassword(_ id: UUID, _ hash: String?) -> SQL {

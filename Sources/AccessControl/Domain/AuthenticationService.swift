@@ -71,12 +71,16 @@ public struct AuthenticationService: Sendable {
     }
 
     public func logIn(email: String, password: String, from origin: RequestOrigin) throws -> LoginOutcome {
-        let emailDigest = Secrets.digest(email.trimmingCharacters(in: .whitespaces).lowercased())
+        // The throttle and the lookup read the same address: one spelling, one bucket.
+        let normalized = EmailAddress.normalized(email)
+        let emailDigest = Secrets.digest(normalized ?? email.trimmingCharacters(in: .whitespaces))
         let keys = LoginThrottle.keys(emailDigest: emailDigest, address: origin.address)
         if let wait = try pool.withConnection({ try throttle.wait(keys, on: $0) }) {
             return .refused(.throttled(retryAfterSeconds: wait))
         }
-        let stored = try pool.withConnection { try $0.query(AccountRepository.passwordOf(email)).first }
+        let stored = try normalized.flatMap { normalized in
+            try pool.withConnection { try $0.query(AccountRepository.passwordOf(normalized)).first }
+        }
         let accountID = try stored.map { try $0["id"] as UUID }
         let hash = try stored.flatMap { try $0["password_hash"] as String? }
         let active = try stored.map { try $0["status"] as String } == AccountStatus.active.rawValue

@@ -39,7 +39,8 @@ public struct Outbox: Sendable {
     static func queued(to recipient: String?) -> SQL {
         """
         SELECT id, recipient, purpose, subject, body, status, created_at FROM outbox_messages
-        WHERE status = 'queued' AND (\(recipient)::text IS NULL OR lower(recipient) = lower(\(recipient)::text))
+        WHERE status = 'queued'
+          AND (\(recipient == nil)::boolean OR lower(recipient) = \(recipient.flatMap(EmailAddress.normalized))::text)
         ORDER BY created_at, id
         """
     }
