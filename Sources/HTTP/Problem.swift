@@ -100,10 +100,11 @@ extension Problem {
             detail: "The request body exceeds \(limit) bytes.")
     }
 
-    public static func unsupportedMediaType() -> Problem {
+    /// A body of another media type than `expected` (named in the detail).
+    public static func unsupportedMediaType(expected: String = "application/json") -> Problem {
         Problem(
             kind: "unsupported-media-type", title: "Unsupported media type", status: 415,
-            detail: "Send the body as application/json.")
+            detail: "Send the body as \(expected).")
     }
 
     public static func conflict(kind: String = "conflict", _ detail: String) -> Problem {

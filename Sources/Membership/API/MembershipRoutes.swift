@@ -39,7 +39,7 @@ struct MembershipRoutes {
                 {
                     let mediaType = (request.headers["Content-Type"] ?? "").split(separator: ";").first
                         .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                    guard mediaType == "text/csv" else { throw Problem.unsupportedMediaType() }
+                    guard mediaType == "text/csv" else { throw Problem.unsupportedMediaType(expected: "text/csv") }
                     guard let text = String(validating: request.body, as: UTF8.self), !text.contains("\u{0}") else {
                         throw Problem.malformed("The CSV must be UTF-8 text without NUL characters.")
                     }

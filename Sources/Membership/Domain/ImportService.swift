@@ -109,7 +109,8 @@ public struct ImportService: Sendable {
     static func rows(of text: String) throws -> [Record] {
         let records: [[String]]
         do {
-            records = try CSV.records(text)
+            // A spreadsheet's "CSV UTF-8" starts with a byte-order mark, which is no part of the header.
+            records = try CSV.records(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         } catch let malformed as CSV.Malformed {
             throw AccessError.invalid("csv", "line \(malformed.line): \(malformed.reason)")
         }
