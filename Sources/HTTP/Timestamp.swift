@@ -22,7 +22,7 @@ public enum Timestamp {
     /// for anything else, and for a time outside `earliest...latest`. Kept to the millisecond the
     /// API shows, so that what a client sends compares exactly with what it reads back (cursors too).
     public static func parse(_ text: String) -> Date? {
-        guard hasRFC3339Shape(text) else { return nil }
+        guard hasRFC3339Shape(text), namesARealInstant(text) else { return nil }
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()
@@ -32,6 +32,23 @@ public enum Timestamp {
             return nil
         }
         return Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    /// A date that exists (no 30 February) and a time of day within 00:00:00...23:59:59, with an
+    /// offset under 24 hours: the formatter would otherwise roll `T24:00` into the next day.
+    /// Runs on text of the RFC 3339 shape.
+    private static func namesARealInstant(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) } }
+        let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...12).contains(month), (1...days[month - 1]).contains(day), number(11..<13) < 24,
+            number(14..<16) < 60, number(17..<19) < 60
+        else { return false }
+        guard let sign = bytes.lastIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }), sign > 18
+        else { return true }
+        return number(sign + 1..<sign + 3) < 24 && number(sign + 4..<sign + 6) < 60
     }
 
     /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`, and nothing more.

@@ -130,6 +130,12 @@ import Testing
             #expect(result.status == 400, "\(path)")
             #expect(result.json["type"] as? String == "https://praxis.dev/problems/malformed-request")
         }
+        // Impossible dates and times are refused, not rolled over into the next day or month.
+        let (_, admin) = try server.admin()
+        for time in ["2020-02-30T00:00:00Z", "2020-01-01T24:00:00Z"] {
+            #expect(try server.send("GET", "/v1/audit-events?since=\(time)", token: admin).status == 400, "\(time)")
+        }
+        #expect(try server.send("GET", "/v1/audit-events?since=2020-02-29T00:00:00Z", token: admin).status == 200)
     }
 
     @Test func requestIdsAreEchoedOrGenerated() throws {
