@@ -150,7 +150,8 @@ final class APIResponder: HTTPResponder {
         var response = response
         response.headers.set("X-Request-Id", request.id)
         response.headers.set("X-Content-Type-Options", "nosniff")
-        for (name, value) in cors.headers(for: request) { response.headers.add(name, value) }
+        // Set, not added: a preflight carries its own, and a browser refuses a repeated one.
+        for (name, value) in cors.headers(for: request) { response.headers.set(name, value) }
         if !cors.origins.isEmpty { response.headers.add("Vary", "Origin") }
         if response.headers["Cache-Control"] == nil {
             response.headers.add("Cache-Control", APIResponder.isAPI(request) ? "private, no-cache" : "no-store")

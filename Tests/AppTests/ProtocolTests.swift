@@ -168,6 +168,8 @@ import Testing
         #expect(allowed.header("Access-Control-Allow-Methods") == "GET, HEAD, OPTIONS, POST")
         #expect(allowed.header("Access-Control-Allow-Headers")?.contains("Idempotency-Key") == true)
         #expect(allowed.header("Access-Control-Allow-Credentials") == nil)
+        // Once each: browsers refuse an answer that repeats it.
+        #expect(allowed.headers.filter { $0.0.lowercased() == "access-control-allow-origin" }.count == 1)
         let refused = try server.send(
             "OPTIONS", "/v1/test-notes",
             headers: [("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST")])
@@ -175,6 +177,7 @@ import Testing
         let simple = try server.send("GET", "/v1", headers: [("Origin", "https://app.example.org")])
         #expect(simple.header("Access-Control-Allow-Origin") == "https://app.example.org")
         #expect(simple.header("Access-Control-Expose-Headers")?.contains("RateLimit") == true)
+        #expect(simple.headers.filter { $0.0.lowercased() == "access-control-allow-origin" }.count == 1)
         #expect(try server.send("OPTIONS", "/v1/nothing").status == 404)
     }
 
