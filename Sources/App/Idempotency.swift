@@ -42,10 +42,14 @@ struct Idempotency: Sendable {
         return key
     }
 
-    /// Runs `handle` once per (caller, method, path, key); a retry gets the first answer back.
+    /// Runs `handle` once per (caller, method, path, query, key); a retry gets the first answer
+    /// back. The caller is the credential, or for an anonymous request the client address.
     func run(key: String, caller: String, request: Request, handle: (Request) throws -> Response) throws -> Response {
-        let scope = Sodium.sha256(Array("\(caller)\u{0}\(request.method)\u{0}\(request.path)\u{0}\(key)".utf8))
-            .hexString
+        // The query is part of what was asked: `?dry_run=true` and the real run are two requests.
+        let query = request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "\u{0}")
+        let scope = Sodium.sha256(
+            Array("\(caller)\u{0}\(request.method)\u{0}\(request.path)\u{0}\(query)\u{1}\(key)".utf8)
+        ).hexString
         // Salted with the scope: bodies may hold passwords, and this digest is kept for a day.
         let requestHash = Sodium.sha256(Array(scope.utf8) + request.body).hexString
         return try pool.withTransaction { connection in
@@ -67,7 +71,8 @@ struct Idempotency: Sendable {
                 return try replay(stored)
             }
             let response = try handle(request)
-            if response.status < 500 {
+            // "Try again later" is no answer to keep: the retry must run.
+            if response.status < 500 && response.status != 429 {
                 let secret = response.headers["Cache-Control"]?.contains("no-store") ?? false
                 let headers = Idempotency.replayedHeaders.compactMap { name in
                     response.headers[name].map { [name, $0] }

@@ -95,6 +95,27 @@ import Testing
         #expect(EmailAddress.normalized(" Victim@Example.ORG ") == "victim@example.org")
     }
 
+    /// "Try again later" is never kept under an Idempotency-Key: the retry runs, and is told when.
+    @Test func aThrottledLoginIsNotReplayedUnderItsKey() throws {
+        let address = TestServer.uniqueAddress()
+        let email = unique("throttled")
+        let body = #"{"email":"\#(email)","password":"not the password!"}"#
+        var throttled: HTTPResult?
+        for _ in 0..<8 {
+            let answer = try server.send("POST", "/v1/sessions", json: body, from: address)
+            if answer.status == 429 {
+                throttled = answer
+                break
+            }
+        }
+        #expect(throttled != nil)
+        let key = [("Idempotency-Key", UUID().uuidString)]
+        let first = try server.send("POST", "/v1/sessions", headers: key, json: body, from: address)
+        let retry = try server.send("POST", "/v1/sessions", headers: key, json: body, from: address)
+        #expect(first.status == 429 && retry.status == 429)
+        #expect(retry.header("Idempotent-Replayed") == nil && retry.header("Retry-After") != nil)
+    }
+
     @Test func failedLoginsBackOffAlikeForEveryEmailAndThenExpire() throws {
         let (_, admin) = try server.admin()
         let person = try member(admin)

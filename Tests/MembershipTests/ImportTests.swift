@@ -101,6 +101,27 @@ import Testing
         #expect((invitations.json["data"] as? [[String: Any]])?.count == 100)
     }
 
+    /// The query is part of what a key names: a dry run and the real run under one key are two
+    /// requests, and only a repeat of the same one replays.
+    @Test func aDryRunAndTheRealRunAreTwoRequestsUnderOneKey() throws {
+        let cop = try CommunityFixture(server)
+        let csv = "email,kind\nkeyed-\(CommunityFixture.suffix())@example.org,official\n"
+        let key = UUID().uuidString
+        func send(dryRun: Bool) throws -> HTTPResult {
+            try server.send(
+                "POST", "/v1/communities/\(cop.id)/members/import\(dryRun ? "?dry_run=true" : "")",
+                headers: [
+                    ("Authorization", "Bearer \(cop.convenor.token)"), ("Content-Type", "text/csv"),
+                    ("Idempotency-Key", key),
+                ], json: csv)
+        }
+        #expect(try send(dryRun: true).json["dry_run"] as? Bool == true)
+        let real = try send(dryRun: false)
+        #expect(real.json["dry_run"] as? Bool == false && real.header("Idempotent-Replayed") == nil, "\(real.text)")
+        let again = try send(dryRun: false)
+        #expect(again.header("Idempotent-Replayed") == "true" && outcomes(again) == ["invited"])
+    }
+
     /// With an Idempotency-Key the request runs in one transaction; each row still stands alone.
     @Test func rowsStandAloneUnderAnIdempotencyKey() throws {
         let cop = try CommunityFixture(server)
