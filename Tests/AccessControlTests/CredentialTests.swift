@@ -140,6 +140,30 @@ import Testing
             }.count ?? 0 >= 2)
     }
 
+    /// An admin-scoped token issued while its account is being demoted either waits and is
+    /// refused, or is revoked by the demotion: never left behind.
+    @Test func anAdminTokenIssuedDuringADemotionDoesNotSurviveIt() throws {
+        let (account, token) = try server.admin()
+        let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
+        let issued = Locked<HTTPResult?>(nil)
+        try owner.withTransaction { demotion in
+            // The demotion holds the account's row, as PATCH /v1/accounts/{id} does.
+            try demotion.query("SELECT id FROM accounts WHERE id = \(account.id) FOR UPDATE")
+            let thread = Thread {
+                let answer = try? server.send(
+                    "POST", "/v1/tokens", token: token, json: #"{"name":"race","scopes":["admin"]}"#)
+                issued.withLock { $0 = answer }
+            }
+            thread.start()
+            Thread.sleep(forTimeInterval: 0.5)
+            #expect(issued.withLock { $0 } == nil)
+            try demotion.query("UPDATE accounts SET platform_role = 'user' WHERE id = \(account.id)")
+        }
+        for _ in 0..<100 where issued.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.05) }
+        let answer = try #require(issued.withLock { $0 })
+        #expect(answer.status == 403 && !answer.text.contains("prx_"), "\(answer.status) \(answer.text)")
+    }
+
     @Test func anAdminScopeCountsOnlyOnAnAdminsAccount() throws {
         let (_, admin) = try server.admin()
         let someone = try person(admin)

@@ -64,6 +64,13 @@ public struct TokenService: Sendable {
         let secret = Secrets.apiToken()
         let id = UUIDv7.make()
         return try pool.withTransaction { connection in
+            if input.scopes.contains(.admin) {
+                // Read under the account's lock, as a demotion writes it: either the demotion
+                // waits and revokes this token, or this waits and sees the account demoted.
+                let account = try connection.query(AccountRepository.lockAccount(owner)).first.map(
+                    AccountRepository.account)
+                guard account?.platformRole == .admin else { throw AccessError.refused(.adminRequired) }
+            }
             let row: Row
             do {
                 row = try connection.single(
@@ -125,7 +132,11 @@ public struct TokenService: Sendable {
             let old = try CredentialRepository.token(row)
             guard old.accountID == caller.accountID || caller.isAdmin else { throw AccessError.notFound }
             guard old.accountID == caller.accountID else { throw AccessError.refused(.ownTokensOnly) }
-            if old.scopes.contains(.admin) && !caller.isAdmin { throw AccessError.refused(.adminRequired) }
+            if old.scopes.contains(.admin) {
+                let account = try connection.query(AccountRepository.lockAccount(old.accountID)).first.map(
+                    AccountRepository.account)
+                guard account?.platformRole == .admin else { throw AccessError.refused(.adminRequired) }
+            }
             guard (0...604_800).contains(overlapSeconds) else {
                 throw AccessError.invalid("overlap_seconds", "must be 0 to 604800 (a week)")
             }
