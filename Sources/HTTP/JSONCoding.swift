@@ -86,13 +86,20 @@ public enum JSONCoding {
         guard String(validating: body, as: UTF8.self) != nil else {
             throw Problem.malformed("The body is not valid UTF-8.")
         }
-        var depth = 0
-        var inString = false
+        // One frame per open object or array: an object's member names, to refuse a repeated one
+        // (I-JSON, RFC 7493: which of two values would count is anyone's guess).
+        struct Frame {
+            let isObject: Bool
+            var expectingName = true
+            var names: Set<String> = []
+        }
+        var frames: [Frame] = []
+        var stringStart: Int?
         var index = 0
         while index < body.count {
             let byte = body[index]
             if byte == 0 { throw Problem.malformed("NUL characters are not accepted.") }
-            if inString {
+            if let start = stringStart {
                 if byte == UInt8(ascii: "\\") {
                     if index + 5 < body.count, body[index + 1] == UInt8(ascii: "u"),
                         body[(index + 2)...(index + 5)].elementsEqual(Array("0000".utf8))
@@ -102,16 +109,28 @@ public enum JSONCoding {
                     index += 2
                     continue
                 }
-                if byte == UInt8(ascii: "\"") { inString = false }
+                if byte == UInt8(ascii: "\"") {
+                    stringStart = nil
+                    if let last = frames.indices.last, frames[last].isObject, frames[last].expectingName {
+                        frames[last].expectingName = false
+                        let name =
+                            (try? JSONSerialization.jsonObject(
+                                with: Data(body[start...index]), options: [.fragmentsAllowed])) as? String
+                        if let name, !frames[last].names.insert(name).inserted {
+                            throw Problem.malformed("The member \(name) appears twice in one object.")
+                        }
+                    }
+                }
             } else {
                 switch byte {
-                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "\""): stringStart = index
                 case UInt8(ascii: "["), UInt8(ascii: "{"):
-                    depth += 1
-                    if depth > maximumDepth {
+                    frames.append(Frame(isObject: byte == UInt8(ascii: "{")))
+                    if frames.count > maximumDepth {
                         throw Problem.malformed("JSON nested deeper than \(maximumDepth) levels is not accepted.")
                     }
-                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): _ = frames.popLast()
+                case UInt8(ascii: ","): if let last = frames.indices.last { frames[last].expectingName = true }
                 default: break
                 }
             }

@@ -170,6 +170,10 @@ import Testing
             (#"{"name":"X","kind":"vendor","country":"XX"}"#, "country"),
             (#"{"name":"X","kind":"shop","country":"KE"}"#, "kind"),
             (#"{"name":"","kind":"vendor","country":"KE"}"#, "name"),
+            // Text that displays as other text, or shows nothing.
+            ("{\"name\":\"Ministry of \u{202E}noitacudE\",\"kind\":\"vendor\",\"country\":\"KE\"}", "name"),
+            ("{\"name\":\"Mini\u{200B}stry\",\"kind\":\"vendor\",\"country\":\"KE\"}", "name"),
+            ("{\"name\":\"\u{2067}Ministry\u{2069}\",\"kind\":\"vendor\",\"country\":\"KE\"}", "name"),
         ]
         for (body, field) in cases {
             let result = try server.send("POST", "/v1/organisations", token: admin, json: body)

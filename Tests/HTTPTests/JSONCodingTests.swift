@@ -53,6 +53,19 @@ import Testing
         #expect(problem(Array(quoted.utf8)) == nil)
     }
 
+    /// A member named twice in one object is refused, however the second spelling escapes it;
+    /// the same name in two objects, or as a value, is fine.
+    @Test func repeatedMembersAre400() {
+        for body in [
+            #"{"name":"a","count":1,"name":"b"}"#, #"{"name":"a","count":1,"n\u0061me":"b"}"#,
+            #"{"name":"a","count":1,"nested":{"x":1,"x":2}}"#,
+        ] {
+            #expect(problem(Array(body.utf8))?.status == 400, "\(body)")
+        }
+        #expect(problem(Array(#"{"name":"name","count":1}"#.utf8)) == nil)
+        #expect((try? JSONCoding.checkStructure(Array(#"[{"x":1},{"x":2}]"#.utf8))) != nil)
+    }
+
     @Test func wrongValuesAre422NamingTheField() {
         let missing = problem(Array(#"{"name":"a"}"#.utf8))
         #expect(missing?.status == 422)

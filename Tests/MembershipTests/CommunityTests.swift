@@ -38,6 +38,15 @@ import Testing
         let taken = try server.send(
             "POST", "/v1/communities", token: convenor.token, json: #"{"slug":"\#(slug)","name":"Again"}"#)
         #expect(taken.status == 409)
+        func named(_ name: String) throws -> HTTPResult {
+            try server.send(
+                "POST", "/v1/communities", token: convenor.token,
+                json: "{\"slug\":\"named-\(UUID().uuidString.prefix(8).lowercased())\",\"name\":\"\(name)\"}")
+        }
+        let spoofed = try named("EdTech \u{202E}PoC")
+        #expect(spoofed.status == 422 && spoofed.text.contains("\"name\""), "\(spoofed.text)")
+        // A zero-width non-joiner is part of Persian writing, not a trick.
+        #expect(try named("\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}").status == 201)
     }
 
     /// What an outsider sees, computed here from the settings, against what the server lists:

@@ -27,8 +27,19 @@ public struct Validation {
                     multiline
                         ? "must not contain control characters other than line breaks and tabs"
                         : "must not contain control characters"))
+        } else if value.unicodeScalars.contains(where: {
+            Self.reordering.contains($0.value) || (!multiline && Self.invisible.contains($0.value))
+        }) {
+            issues.append(.init(field, "must not contain bidirectional controls or invisible characters"))
         }
     }
+
+    /// Bidirectional embeddings, overrides and isolates: they make text display as other text.
+    static let reordering: Set<UInt32> = Set(0x202A...0x202E).union(0x2066...0x2069)
+    /// Characters that show nothing, refused in names and titles (a zero-width joiner and
+    /// non-joiner stay: scripts and emoji need them): zero-width space, word joiner and
+    /// invisible operators, byte-order mark, and the direction marks.
+    static let invisible: Set<UInt32> = Set([0x200B, 0xFEFF, 0x200E, 0x200F, 0x061C]).union(0x2060...0x2064)
 
     /// An address of the RFC 5321 shape `local@example.org` (ASCII, a dot-separated domain).
     public mutating func email(_ value: String, _ field: String = "email") {

@@ -82,28 +82,22 @@ public struct CommunityService: Sendable {
     }
 
     private func validate(_ settings: CommunitySettings) throws {
-        var issues: [AccessError.FieldIssue] = []
+        var validation = Validation()
         let slugCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
         if !(1...60).contains(settings.slug.count) || !settings.slug.allSatisfy(slugCharacters.contains)
             || settings.slug.hasPrefix("-") || settings.slug.hasSuffix("-") || settings.slug.contains("--")
         {
-            issues.append(.init("slug", "must be 1 to 60 lowercase letters, digits and single hyphens"))
+            validation.add("slug", "must be 1 to 60 lowercase letters, digits and single hyphens")
         }
-        if !(1...200).contains(settings.name.unicodeScalars.count) {
-            issues.append(.init("name", "must be 1 to 200 characters"))
-        }
-        if settings.purpose.unicodeScalars.count > 5000 {
-            issues.append(.init("purpose", "must be at most 5000 characters"))
-        }
-        if settings.criteria.unicodeScalars.count > 5000 {
-            issues.append(.init("criteria", "must be at most 5000 characters"))
-        }
+        validation.text(settings.name, "name", length: 1...200)
+        validation.text(settings.purpose, "purpose", length: 0...5000, multiline: true)
+        validation.text(settings.criteria, "criteria", length: 0...5000, multiline: true)
         if settings.allowedMemberKinds.isEmpty {
-            issues.append(.init("allowed_member_kinds", "must name at least one kind"))
+            validation.add("allowed_member_kinds", "must name at least one kind")
         }
         if settings.minCellSize < 3 || settings.minCellSize > 100 {
-            issues.append(.init("min_cell_size", "must be 3 to 100"))
+            validation.add("min_cell_size", "must be 3 to 100")
         }
-        if !issues.isEmpty { throw AccessError.invalid(issues) }
+        try validation.check()
     }
 }
