@@ -60,8 +60,11 @@ public final class Application: Sendable {
         tokens = TokenService(pool: pool)
 
         var router = Router()
-        OperationsRoutes(pool: pool, metrics: metrics, migrator: migrator, openAPIDocument: openAPIDocument)
-            .register(in: &router)
+        OperationsRoutes(
+            pool: pool, metrics: metrics, migrator: migrator, openAPIDocument: openAPIDocument,
+            metricsToken: configuration.metricsToken
+        )
+        .register(in: &router)
         let moduleContext = ModuleContext(
             pool: pool, passwords: passwords, logger: logger,
             personalData: Application.modules.compactMap { $0.personalData },

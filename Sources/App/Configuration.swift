@@ -9,6 +9,8 @@ public struct Configuration: Sendable {
     public var poolSize = 16
     public var statementTimeoutMilliseconds = 5_000
     public var corsOrigins: Set<String> = []
+    /// The bearer token `/metrics` asks for; without one, only a client on this machine reads it.
+    public var metricsToken: String?
     public var trustedProxies: TrustedProxies = []
     public var logLevel = "info"
     public var rateLimitPerToken = 600
@@ -104,6 +106,12 @@ public struct Configuration: Sendable {
         }
         if let days = try integer("AUDIT_ADDRESS_RETENTION_DAYS", 1...3650) {
             configuration.auditAddressRetentionDays = days
+        }
+        if let token = value("METRICS_TOKEN") {
+            guard (16...512).contains(token.utf8.count), token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw Invalid(name: "METRICS_TOKEN", problem: "must be 16 to 512 visible ASCII characters")
+            }
+            configuration.metricsToken = token
         }
         for origin in list("CORS_ORIGINS") {
             guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),

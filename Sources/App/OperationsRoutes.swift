@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTP
 import Postgres
@@ -8,6 +9,7 @@ struct OperationsRoutes {
     let metrics: Metrics
     let migrator: Migrator
     let openAPIDocument: [UInt8]
+    let metricsToken: String?
 
     struct Index: Encodable {
         struct Collection: Encodable {
@@ -25,12 +27,33 @@ struct OperationsRoutes {
     func register(in router: inout Router) {
         router.add("GET", "/healthz") { _ in try Response.json(Health(status: "ok")) }
         router.add("GET", "/readyz") { request in try ready(request) }
-        router.add("GET", "/metrics") { _ in
-            .text(metrics.render(pool: pool.statistics), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        router.add("GET", "/metrics") { request in
+            try requireMetricsReader(request)
+            return .text(
+                metrics.render(pool: pool.statistics), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         let document = openAPIDocument
         router.add("GET", "/openapi.yaml") { _ in
             Response(status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]), body: document)
+        }
+    }
+
+    /// Per-route counts tell what people do: with `METRICS_TOKEN` set, a scraper sends it as a
+    /// bearer token (else 401); without it, only a client on this machine (not one a local proxy
+    /// forwards) reads them (else 404).
+    private func requireMetricsReader(_ request: Request) throws {
+        if let metricsToken {
+            let sent = request.headers["Authorization"].flatMap { try? APIResponder.bearer($0) } ?? ""
+            guard Sodium.constantTimeEqual(Array(sent.utf8), Array(metricsToken.utf8)) else {
+                throw Problem(
+                    kind: "unauthenticated", title: "Authentication required", status: 401,
+                    detail: "Send the metrics token as Authorization: Bearer.")
+            }
+            return
+        }
+        let loopback: TrustedProxies = ["127.0.0.0/8", "::1"]
+        guard loopback.contains(request.peerAddress), loopback.contains(request.clientAddress) else {
+            throw Problem.notFound()
         }
     }
 

@@ -13,6 +13,8 @@ public struct Request: Sendable {
     public var body: [UInt8]
     /// The address of the immediate peer, or the client named by a trusted proxy.
     public var clientAddress: String
+    /// The address of the immediate peer, whatever a proxy says.
+    public let peerAddress: String
     public var id: String
     /// Values captured by the route pattern, set by the router.
     public var parameters: [String: String] = [:]
@@ -35,6 +37,7 @@ public struct Request: Sendable {
         self.headers = headers
         self.body = body
         self.clientAddress = clientAddress
+        self.peerAddress = clientAddress
         self.id = id
     }
 

@@ -218,7 +218,7 @@ import Testing
     @Test func metricsCountRequestsByRouteAndShowThePool() throws {
         _ = try server.send("GET", "/v1/test-notes?topic=metrics")
         _ = try server.send("GET", "/v1/nothing")
-        let metrics = try server.send("GET", "/metrics")
+        let metrics = try server.send("GET", "/metrics", from: "127.0.0.1")
         #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
         #expect(
             metrics.text.contains(#"praxis_http_requests_total{method="GET",route="/v1/test-notes",status="200"} 1"#))
@@ -228,7 +228,22 @@ import Testing
         #expect(metrics.text.contains("praxis_db_pool_waits_total 0"))
         #expect(metrics.header("RateLimit") == nil)
         _ = try server.send("BREW", "/v1/nothing")
-        #expect(try server.send("GET", "/metrics").text.contains(#"method="OTHER""#))
-        #expect(!(try server.send("GET", "/metrics").text.contains("BREW")))
+        #expect(try server.send("GET", "/metrics", from: "127.0.0.1").text.contains(#"method="OTHER""#))
+        #expect(!(try server.send("GET", "/metrics", from: "127.0.0.1").text.contains("BREW")))
+    }
+
+    /// What people do is not everyone's to count: without a metrics token only this machine
+    /// reads the metrics (not a client a local proxy forwards), with one only its bearer.
+    @Test func metricsAreForThisMachineOrTheMetricsTokenOnly() throws {
+        #expect(try server.send("GET", "/metrics").status == 404)
+        #expect(try server.send("GET", "/metrics", from: "::1").status == 200)
+        let guarded = try TestServer { $0.metricsToken = "scrape-secret-0123456789" }
+        #expect(try guarded.send("GET", "/metrics", from: "127.0.0.1").status == 401)
+        #expect(
+            try guarded.send("GET", "/metrics", headers: [("Authorization", "Bearer wrong-secret-0123456789")]).status
+                == 401)
+        let scraped = try guarded.send(
+            "GET", "/metrics", headers: [("Authorization", "Bearer scrape-secret-0123456789")])
+        #expect(scraped.status == 200 && scraped.text.contains("praxis_http_requests_total"))
     }
 }
