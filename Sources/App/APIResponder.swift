@@ -67,6 +67,9 @@ final class APIResponder: HTTPResponder {
     static func isAPI(_ request: Request) -> Bool { request.pathSegments?.first == "v1" }
 
     private func dispatch(_ request: inout Request, rateLimitHeaders: inout [(String, String)]) throws -> Response {
+        guard !request.headersAreMalformed else {
+            throw Problem.malformed("A header field name holds whitespace.")
+        }
         // One spelling per path: `//v1`, `/v1/`, `/./v1` or `%2F` name nothing here.
         guard PercentEncoding.isCanonical(request.path) else { throw Problem.notFound() }
         if request.method == "OPTIONS" {

@@ -22,6 +22,8 @@ public struct Request: Sendable {
     public var route: String?
     /// Set when a query name or value is not UTF-8 text or holds a NUL: answered 400.
     public var queryIsMalformed = false
+    /// Set when a header field name holds whitespace (`Name : value`): answered 400.
+    public var headersAreMalformed = false
     /// Who is calling, as the application identified them; this layer never reads it.
     public var principal: (any Sendable)?
 

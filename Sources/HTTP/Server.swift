@@ -78,6 +78,10 @@ public final class HTTPServer: @unchecked Sendable {
             option(optionConnectionLimit, configuration.connectionLimit),
             option(optionConnectionMemoryLimit, configuration.connectionMemoryLimit),
             option(optionPerAddressConnectionLimit, configuration.connectionLimitPerAddress),
+            // RFC 9112 as written: an HTTP/1.1 request without Host, or with a space in its
+            // target, is 400. Laxness where two parsers may read a request differently is a
+            // smuggling risk.
+            option(optionStrictForClient, 1),
         ]
         switch configuration.mode {
         case .threadPerConnection:
@@ -262,6 +266,7 @@ private let optionConnectionTimeout = MHD_OPTION(rawValue: 3)!
 private let optionPerAddressConnectionLimit = MHD_OPTION(rawValue: 5)!
 private let optionThreadPoolSize = MHD_OPTION(rawValue: 14)!
 private let optionThreadStackSize = MHD_OPTION(rawValue: 19)!
+private let optionStrictForClient = MHD_OPTION(rawValue: 29)!
 
 private let accessHandler: MHD_AccessHandlerCallback = {
     context, connection, url, method, _, uploadData, uploadDataSize, connectionContext in
@@ -325,7 +330,7 @@ private func readRequestHead(
 ) -> Request {
     final class Collected {
         var pairs: [(String, String)] = []
-        /// Set when a query name or value does not decode to text.
+        /// Set when a query name or value does not decode to text, or a header name holds whitespace.
         var invalidText = false
         /// Query strings arrive percent-encoded (see the shim); header fields do not.
         var percentEncoded = false
@@ -343,7 +348,12 @@ private func readRequestHead(
             }
             return decoded
         }
-        collected.pairs.append((text(key, keySize), text(value, valueSize)))
+        let name = text(key, keySize)
+        // A field name is a token: whitespace in it (`Name : value`) is how two parsers disagree.
+        if !collected.percentEncoded && name.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 }) {
+            collected.invalidText = true
+        }
+        collected.pairs.append((name, text(value, valueSize)))
         return mhdYes
     }
     let headers = Collected()
@@ -369,5 +379,6 @@ private func readRequestHead(
         clientAddress: peer,
         id: RequestID.accept(headerFields["X-Request-Id"]))
     request.queryIsMalformed = query.invalidText
+    request.headersAreMalformed = headers.invalidText
     return request
 }
