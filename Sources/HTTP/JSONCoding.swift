@@ -154,7 +154,15 @@ public enum JSONCoding {
         case .valueNotFound(let type, let context):
             return .init(field: path(context.codingPath), message: "must be \(describe(type)), not null")
         case .dataCorrupted(let context):
-            return .init(field: path(context.codingPath), message: context.debugDescription)
+            // Our own decoders say what they want ("must be ..."); Foundation's words are not for clients.
+            let said = context.debugDescription
+            let message =
+                said.hasPrefix("must be")
+                ? said
+                : said.contains("UUID")
+                    ? "must be a UUID"
+                    : said.contains("number") ? "must be a whole number within range" : "is not a valid value"
+            return .init(field: path(context.codingPath), message: message)
         @unknown default:
             return .init(field: "", message: "is invalid")
         }

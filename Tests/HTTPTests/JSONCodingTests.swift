@@ -66,6 +66,26 @@ import Testing
         #expect((try? JSONCoding.checkStructure(Array(#"[{"x":1},{"x":2}]"#.utf8))) != nil)
     }
 
+    /// A value of the right JSON type but the wrong shape is named in the API's words, not the
+    /// decoder's.
+    @Test func malformedValuesAreNamedPlainly() {
+        struct Identified: Decodable { let id: UUID }
+        let request = Request(
+            method: "POST", path: "/x", headers: HTTPHeaders([("Content-Type", "application/json")]),
+            body: Array(#"{"id":"not-a-uuid"}"#.utf8))
+        do {
+            _ = try JSONCoding.decode(Identified.self, from: request, allowedKeys: ["id"])
+        } catch let problem as Problem {
+            #expect(problem.errors == [.init(field: "id", message: "must be a UUID")])
+        } catch {
+            Issue.record("\(error)")
+        }
+        // Foundation names no field for a fraction where a whole number goes; it is still no
+        // "invalid JSON".
+        let fraction = problem(Array(#"{"name":"a","count":1.5}"#.utf8))
+        #expect(fraction?.status == 422 && fraction?.errors.first?.message.contains("JSON") == false)
+    }
+
     @Test func wrongValuesAre422NamingTheField() {
         let missing = problem(Array(#"{"name":"a"}"#.utf8))
         #expect(missing?.status == 422)
