@@ -73,7 +73,8 @@ let package = Package(
         .executableTarget(
             name: "praxis",
             dependencies: [
-                "App", "AccessControl", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "App", "AccessControl", "Crypto", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The load-test server of bench/: the application plus a route that waits in PostgreSQL.
         .executableTarget(name: "praxis-bench", dependencies: ["App", "HTTP", "Postgres"]),

@@ -1,6 +1,7 @@
 import AccessControl
 import App
 import ArgumentParser
+import Crypto
 import Foundation
 import Logging
 import Postgres
@@ -32,16 +33,17 @@ struct CreateAdmin: ParsableCommand {
     var name: String = "Administrator"
 
     func run() throws {
-        let configuration = try loadConfiguration()
-        let application = try orExit { try Application(configuration: configuration, logger: Logger(label: "praxis")) }
+        let pool = try commandPool()
+        Sodium.initialize()
+        let accounts = AccountService(pool: pool, passwords: PasswordHashing(maximumConcurrent: 1))
         let origin = RequestOrigin(requestID: "command-line", address: "local")
         // One transaction: an admin without its token would be stuck (the email is taken).
         let token = try orExit {
-            try application.pool.withTransaction { _ in
-                let account = try application.accounts.createAdmin(email: email, displayName: name, from: origin)
+            try pool.withTransaction { _ in
+                let account = try accounts.createAdmin(email: email, displayName: name, from: origin)
                 var input = NewToken(name: "Created by praxis admin create-admin", scopes: [.admin])
                 input.accountID = account.id
-                return try application.tokens.create(input, by: .commandLine(account), from: origin)
+                return try TokenService(pool: pool).create(input, by: .commandLine(account), from: origin)
             }
         }
         print(token.secret)
@@ -61,9 +63,8 @@ struct ShowOutbox: ParsableCommand {
     var to: String?
 
     func run() throws {
-        let configuration = try loadConfiguration()
-        let application = try orExit { try Application(configuration: configuration, logger: Logger(label: "praxis")) }
-        let messages = try orExit { try Outbox(pool: application.pool).queued(to: to) }
+        let pool = try commandPool()
+        let messages = try orExit { try Outbox(pool: pool).queued(to: to) }
         if messages.isEmpty { print("praxis: no messages waiting") }
         for message in messages {
             print("To: \(message.recipient)\nDate: \(message.createdAt.ISO8601Format())\nSubject: \(message.subject)\n")
@@ -78,9 +79,8 @@ struct AuditAnchor: ParsableCommand {
         abstract: "Print the audit log's head (SEQ:HASH), to keep outside the database and pass to verify later.")
 
     func run() throws {
-        let configuration = try loadConfiguration()
-        let application = try orExit { try Application(configuration: configuration, logger: Logger(label: "praxis")) }
-        print(try orExit { try application.pool.withConnection { try AuditLog().anchor(on: $0) } } ?? "empty")
+        let pool = try commandPool()
+        print(try orExit { try pool.withConnection { try AuditLog().anchor(on: $0) } } ?? "empty")
     }
 }
 
@@ -131,6 +131,14 @@ struct Migrate: ParsableCommand {
         let applied = try orExit { try Application.migrate(configuration: configuration) }
         print(applied.isEmpty ? "praxis: no migrations pending" : "praxis: applied \(applied.joined(separator: ", "))")
     }
+}
+
+/// The database, for an admin command: no server and no migrations folder, so that the command
+/// runs from any directory.
+func commandPool() throws -> ConnectionPool {
+    let configuration = try loadConfiguration()
+    return ConnectionPool(
+        settings: ConnectionSettings(url: configuration.databaseURL), size: 1, logger: Logger(label: "praxis"))
 }
 
 /// Reads the environment and sets up JSON logging; a bad setting stops here with one line naming it.

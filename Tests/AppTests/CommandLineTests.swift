@@ -97,13 +97,11 @@ import Testing
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("praxis-outbox-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
         let binary = TestEnvironment.projectRoot.appendingPathComponent(".build/debug/praxis").path
+        // From any directory: an admin command needs the database only, not the source tree.
         let status = try TestEnvironment.run(
             "/bin/sh",
-            ["-c", "exec '\(binary)' admin outbox --to \(email.uppercased()) >'\(output.path)' 2>/dev/null"],
-            environment: [
-                "DATABASE_URL=\(TestEnvironment.databaseURL)",
-                "MIGRATIONS_DIR=\(TestEnvironment.migrationsDirectory.path)",
-            ])
+            ["-c", "cd / && exec '\(binary)' admin outbox --to \(email.uppercased()) >'\(output.path)' 2>/dev/null"],
+            environment: ["DATABASE_URL=\(TestEnvironment.databaseURL)"])
         #expect(status == 0)
         let printed = try String(contentsOf: output, encoding: .utf8)
         #expect(printed.hasPrefix("To: \(email)\n") && printed.contains("Subject: Choose your Praxis password"))
