@@ -2,8 +2,9 @@
 # Runs every test: installs what is missing, checks the formatting (`swift format lint --strict`),
 # starts a throw-away PostgreSQL cluster in a temp folder, runs `swift test` against it, checks
 # that openapi.yaml holds no stray keys, then runs schemathesis against a running server with
-# openapi.yaml, and the README's flow through a Python client generated from it
-# (scripts/client-test.sh). The cluster is stopped and removed even when tests fail.
+# openapi.yaml, the README's walkthrough as written (scripts/readme-test.sh), and its flow through
+# a Python client generated from it (scripts/client-test.sh). The cluster is stopped and removed
+# even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -60,6 +61,9 @@ st_run() {
 }
 st_run schemathesis@example.org --exclude-operation-id revokeToken --exclude-operation-id rotateToken || status=$?
 st_run schemathesis-tokens@example.org --include-operation-id revokeToken --include-operation-id rotateToken || status=$?
+
+# The README's walkthrough, as written, against the same server.
+scripts/readme-test.sh "http://127.0.0.1:$http_port" "$PRAXIS_TEST_DATABASE_URL" "$tmp/readme" || status=$?
 
 # A Python client generated from the spec runs the README's flow against the same server.
 scripts/client-test.sh "$venv" "http://127.0.0.1:$http_port" "$PRAXIS_TEST_DATABASE_URL" "$tmp/python-client" || status=$?
