@@ -18,7 +18,7 @@ struct Praxis: ParsableCommand {
 struct Admin: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administration with the server's own database access.",
-        subcommands: [CreateAdmin.self, AuditAnchor.self, ShowOutbox.self])
+        subcommands: [CreateAdmin.self, IssueAdminToken.self, AuditAnchor.self, ShowOutbox.self])
 }
 
 struct CreateAdmin: ParsableCommand {
@@ -45,6 +45,30 @@ struct CreateAdmin: ParsableCommand {
                 input.accountID = account.id
                 return try TokenService(pool: pool).create(input, by: .commandLine(account), from: origin)
             }
+        }
+        print(token.secret)
+    }
+}
+
+struct IssueAdminToken: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Print a new admin-scoped API token (shown once) for an existing, active platform admin.",
+        discussion: "For an operator whose admin token was lost; the old one can then be revoked with the new.")
+
+    @Option(help: "The admin's email address.")
+    var email: String
+
+    func run() throws {
+        let pool = try commandPool()
+        Sodium.initialize()
+        let origin = RequestOrigin(requestID: "command-line", address: "local")
+        let token = try orExit {
+            let account = try AccountService(pool: pool, passwords: PasswordHashing(maximumConcurrent: 1))
+                .activeAdmin(withEmail: email)
+            var input = NewToken(name: "Issued by praxis admin token", scopes: [.admin])
+            input.accountID = account.id
+            return try TokenService(pool: pool).create(input, by: .commandLine(account), from: origin)
         }
         print(token.secret)
     }
@@ -165,6 +189,8 @@ func orExit<Value>(_ body: () throws -> Value) throws -> Value {
         switch error {
         case .conflict(_, let detail): throw fail(detail)
         case .invalid(let issues): throw fail(issues.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
+        case .notFound: throw fail("no such account")
+        case .refused(let refusal): throw fail(refusal.detail)
         default: throw fail(String(describing: error))
         }
     } catch let error as MigrationError {

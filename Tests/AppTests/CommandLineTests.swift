@@ -70,6 +70,22 @@ import Testing
         let current = try server.send("GET", "/v1/tokens/current", token: token)
         #expect(current.json["scopes"] as? [String] == ["admin"])
         #expect(try server.send("GET", "/v1/me", token: token).json["platform_role"] as? String == "admin")
+        // A lost admin token is issued anew at the command line, for an admin only.
+        let reissued = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "praxis-cli-token-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: reissued) }
+        #expect(
+            try TestEnvironment.run(
+                "/bin/sh",
+                ["-c", "cd / && exec '\(binary)' admin token --email \(email) >'\(reissued.path)' 2>/dev/null"],
+                environment: ["DATABASE_URL=\(TestEnvironment.databaseURL)"]) == 0)
+        let second = try String(contentsOf: reissued, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(second.hasPrefix("prx_") && second != token)
+        #expect(try server.send("GET", "/v1/me", token: second).json["platform_role"] as? String == "admin")
+        let (unknown, unknownMessage) = try praxis(
+            ["admin", "token", "--email", "nobody-\(UUID().uuidString.prefix(6))@example.org"],
+            environment: ["DATABASE_URL": TestEnvironment.databaseURL])
+        #expect(unknown != 0 && unknownMessage == "praxis: no such account\n")
         // The same email again is refused with one line.
         let (again, message) = try praxis(
             ["admin", "create-admin", "--email", email], environment: ["DATABASE_URL": TestEnvironment.databaseURL])

@@ -241,6 +241,23 @@ public struct AccountService: Sendable {
         }
     }
 
+    /// The active platform admin with `email`, for an operator at the command line who lost the
+    /// admin's token (`praxis admin token`).
+    public func activeAdmin(withEmail email: String) throws -> Account {
+        try pool.withConnection { connection in
+            guard let row = try connection.query(AccountRepository.findByEmail(email)).first else {
+                throw AccessError.notFound
+            }
+            let account = try AccountRepository.account(
+                connection.single(AccountRepository.findAccount(try row["id"])))
+            guard account.platformRole == .admin else { throw AccessError.refused(.adminRequired) }
+            guard account.status == .active else {
+                throw AccessError.conflict(.accountNotActive, detail: "The account is \(account.status.rawValue).")
+            }
+            return account
+        }
+    }
+
     /// An admin account without a password, for the first start (`praxis admin create-admin`):
     /// the operator works through the admin-scoped token issued with it.
     public func createAdmin(email: String, displayName: String, from origin: RequestOrigin) throws -> Account {
