@@ -34,19 +34,15 @@ struct CreateAdmin: ParsableCommand {
 
     func run() throws {
         let pool = try commandPool()
-        Sodium.initialize()
-        let accounts = AccountService(pool: pool, passwords: PasswordHashing(maximumConcurrent: 1))
-        let origin = RequestOrigin(requestID: "command-line", address: "local")
         // One transaction: an admin without its token would be stuck (the email is taken).
-        let token = try orExit {
+        let secret = try orExit {
             try pool.withTransaction { _ in
-                let account = try accounts.createAdmin(email: email, displayName: name, from: origin)
-                var input = NewToken(name: "Created by praxis admin create-admin", scopes: [.admin])
-                input.accountID = account.id
-                return try TokenService(pool: pool).create(input, by: .commandLine(account), from: origin)
+                let account = try AccountService(pool: pool, passwords: PasswordHashing(maximumConcurrent: 1))
+                    .createAdmin(email: email, displayName: name, from: commandLineOrigin)
+                return try adminToken(for: account, named: "Created by praxis admin create-admin", on: pool)
             }
         }
-        print(token.secret)
+        print(secret)
     }
 }
 
@@ -61,16 +57,12 @@ struct IssueAdminToken: ParsableCommand {
 
     func run() throws {
         let pool = try commandPool()
-        Sodium.initialize()
-        let origin = RequestOrigin(requestID: "command-line", address: "local")
-        let token = try orExit {
+        let secret = try orExit {
             let account = try AccountService(pool: pool, passwords: PasswordHashing(maximumConcurrent: 1))
                 .activeAdmin(withEmail: email)
-            var input = NewToken(name: "Issued by praxis admin token", scopes: [.admin])
-            input.accountID = account.id
-            return try TokenService(pool: pool).create(input, by: .commandLine(account), from: origin)
+            return try adminToken(for: account, named: "Issued by praxis admin token", on: pool)
         }
-        print(token.secret)
+        print(secret)
     }
 }
 
@@ -157,10 +149,20 @@ struct Migrate: ParsableCommand {
     }
 }
 
+let commandLineOrigin = RequestOrigin(requestID: "command-line", address: "local")
+
+/// A new admin-scoped token for `account`, issued by the operator acting as it; its secret.
+func adminToken(for account: Account, named name: String, on pool: ConnectionPool) throws -> String {
+    var input = NewToken(name: name, scopes: [.admin])
+    input.accountID = account.id
+    return try TokenService(pool: pool).create(input, by: .commandLine(account), from: commandLineOrigin).secret
+}
+
 /// The database, for an admin command: no server and no migrations folder, so that the command
 /// runs from any directory.
 func commandPool() throws -> ConnectionPool {
     let configuration = try loadConfiguration()
+    Sodium.initialize()
     return ConnectionPool(
         settings: ConnectionSettings(url: configuration.databaseURL), size: 1, logger: Logger(label: "praxis"))
 }
