@@ -39,8 +39,8 @@ struct OperationsRoutes {
     }
 
     /// Per-route counts tell what people do: with `METRICS_TOKEN` set, a scraper sends it as a
-    /// bearer token (else 401); without it, only a client on this machine (not one a local proxy
-    /// forwards) reads them (else 404).
+    /// bearer token (else 401); without it, only a client on this machine reads them (else 404),
+    /// and not one that a proxy on this machine forwards, trusted or not.
     private func requireMetricsReader(_ request: Request) throws {
         if let metricsToken {
             let sent = request.headers["Authorization"].flatMap { try? APIResponder.bearer($0) } ?? ""
@@ -52,7 +52,8 @@ struct OperationsRoutes {
             return
         }
         let loopback: TrustedProxies = ["127.0.0.0/8", "::1"]
-        guard loopback.contains(request.peerAddress), loopback.contains(request.clientAddress) else {
+        let forwarded = request.headers["X-Forwarded-For"] != nil || request.headers["Forwarded"] != nil
+        guard loopback.contains(request.peerAddress), !forwarded else {
             throw Problem.notFound()
         }
     }

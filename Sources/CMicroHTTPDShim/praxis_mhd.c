@@ -14,6 +14,28 @@ static size_t praxis_keep_escaped(void *context, struct MHD_Connection *connecti
     return strlen(text);
 }
 
+/* libmicrohttpd 0.9.75 keeps every query parameter in the connection's fixed memory pool, and a
+   query with a few hundred of them (a few KB) exhausts it: the connection is closed with no
+   answer. Before it parses them, the query of such a request is cut off in place (the URI still
+   lies in its read buffer), and the request is marked so that the access handler refuses it. */
+static char praxis_refused_query_marker;
+
+static void *praxis_refuse_long_query(void *context, const char *uri, struct MHD_Connection *connection) {
+    (void)context;
+    (void)connection;
+    char *query = strchr(uri, '?');
+    if (query == NULL) return NULL;
+    size_t parameters = 1;
+    for (const char *c = query + 1; *c != '\0'; c++) parameters += *c == '&';
+    if (parameters <= PRAXIS_MAX_QUERY_PARAMETERS) return NULL;
+    query[1] = '\0';
+    return &praxis_refused_query_marker;
+}
+
+int praxis_mhd_query_refused(const void *connection_context) {
+    return connection_context == &praxis_refused_query_marker;
+}
+
 struct MHD_Daemon *praxis_mhd_start(unsigned int flags,
                                     const char *host,
                                     uint16_t port,
@@ -43,6 +65,7 @@ struct MHD_Daemon *praxis_mhd_start(unsigned int flags,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
                             MHD_OPTION_UNESCAPE_CALLBACK, praxis_keep_escaped, NULL,
+                            MHD_OPTION_URI_LOG_CALLBACK, praxis_refuse_long_query, NULL,
                             MHD_OPTION_ARRAY, options,
                             MHD_OPTION_END);
 }

@@ -273,11 +273,19 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     guard let context, let connection, let connectionContext, let uploadDataSize else { return mhdNo }
     let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
 
-    guard let existing = connectionContext.pointee else {
+    guard let existing = connectionContext.pointee, praxis_mhd_query_refused(existing) == 0 else {
+        let queryRefused = connectionContext.pointee != nil
         let request = readRequestHead(
             connection: connection, url: url, method: method, trustedPeer: server)
         let exchange = Exchange(request: request)
         connectionContext.pointee = Unmanaged.passRetained(exchange).toOpaque()
+        if queryRefused {
+            exchange.earlyResponseQueued = true
+            let response = server.responder.refuse(
+                request,
+                with: .malformed("The query holds more than \(PRAXIS_MAX_QUERY_PARAMETERS) parameters."))
+            return server.queue(response, on: connection)
+        }
         if let length = request.headers["Content-Length"].flatMap({ Int($0) }),
             length > server.configuration.maxBodyBytes
         {
@@ -318,7 +326,9 @@ private let accessHandler: MHD_AccessHandlerCallback = {
 }
 
 private let requestCompleted: MHD_RequestCompletedCallback = { context, _, connectionContext, _ in
-    guard let context, let connectionContext, let existing = connectionContext.pointee else { return }
+    guard let context, let connectionContext, let existing = connectionContext.pointee,
+        praxis_mhd_query_refused(existing) == 0
+    else { return }
     let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
     let exchange = Unmanaged<Exchange>.fromOpaque(existing).takeRetainedValue()
     connectionContext.pointee = nil

@@ -73,6 +73,18 @@ import Testing
         #expect(status("GET /hea lthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") ?? 400 == 400)
     }
 
+    /// A query of many parameters (only a few KB) is answered 400, not left without an answer
+    /// when the connection's memory runs out; a query of many bytes in a few parameters passes.
+    @Test func queriesOfManyParametersAre400() throws {
+        func query(_ count: Int) -> String { (0..<count).map { "p\($0)=v" }.joined(separator: "&") }
+        #expect(try server.send("GET", "/v1?\(query(100))").status == 200)
+        for refused in ["/v1?\(query(101))", "/v1?\(query(1000))", "/v1?" + String(repeating: "&", count: 3000)] {
+            let path = String(refused.prefix { $0 != "?" })
+            expectProblem(try server.send("GET", refused), status: 400, kind: "malformed-request", path: path)
+        }
+        #expect(try server.send("GET", "/v1?a=" + String(repeating: "x", count: 20000)).status == 200)
+    }
+
     @Test func wrongMethodIs405WithAllow() throws {
         let result = try server.send("DELETE", "/v1/test-notes")
         expectProblem(result, status: 405, kind: "method-not-allowed", path: "/v1/test-notes")
@@ -228,10 +240,16 @@ import Testing
         }
     }
 
+    /// `/metrics` as a scraper on this machine reads it: straight from the loopback peer, with no
+    /// X-Forwarded-For (`server.send` always names a client).
+    private func scrape(_ server: TestServer, headers: [(String, String)] = []) throws -> HTTPResult {
+        try RawHTTPClient.send(port: server.port, method: "GET", path: "/metrics", headers: headers)
+    }
+
     @Test func metricsCountRequestsByRouteAndShowThePool() throws {
         _ = try server.send("GET", "/v1/test-notes?topic=metrics")
         _ = try server.send("GET", "/v1/nothing")
-        let metrics = try server.send("GET", "/metrics", from: "127.0.0.1")
+        let metrics = try scrape(server)
         #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
         #expect(
             metrics.text.contains(#"praxis_http_requests_total{method="GET",route="/v1/test-notes",status="200"} 1"#))
@@ -241,17 +259,21 @@ import Testing
         #expect(metrics.text.contains("praxis_db_pool_waits_total 0"))
         #expect(metrics.header("RateLimit") == nil)
         _ = try server.send("BREW", "/v1/nothing")
-        #expect(try server.send("GET", "/metrics", from: "127.0.0.1").text.contains(#"method="OTHER""#))
-        #expect(!(try server.send("GET", "/metrics", from: "127.0.0.1").text.contains("BREW")))
+        #expect(try scrape(server).text.contains(#"method="OTHER""#))
+        #expect(!(try scrape(server).text.contains("BREW")))
     }
 
     /// What people do is not everyone's to count: without a metrics token only this machine
     /// reads the metrics (not a client a local proxy forwards), with one only its bearer.
     @Test func metricsAreForThisMachineOrTheMetricsTokenOnly() throws {
+        #expect(try scrape(server).status == 200)
         #expect(try server.send("GET", "/metrics").status == 404)
-        #expect(try server.send("GET", "/metrics", from: "::1").status == 200)
+        // A proxy on this machine forwarding a client, even one it calls local, is not this machine.
+        #expect(try server.send("GET", "/metrics", from: "::1").status == 404)
+        #expect(try scrape(server, headers: [("X-Forwarded-For", "127.0.0.1")]).status == 404)
+        #expect(try scrape(server, headers: [("Forwarded", "for=127.0.0.1")]).status == 404)
         let guarded = try TestServer { $0.metricsToken = "scrape-secret-0123456789" }
-        #expect(try guarded.send("GET", "/metrics", from: "127.0.0.1").status == 401)
+        #expect(try scrape(guarded).status == 401)
         #expect(
             try guarded.send("GET", "/metrics", headers: [("Authorization", "Bearer wrong-secret-0123456789")]).status
                 == 401)

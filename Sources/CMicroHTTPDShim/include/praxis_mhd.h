@@ -17,6 +17,13 @@ struct MHD_Daemon *praxis_mhd_start(unsigned int flags,
                                     void *completed_context,
                                     const struct MHD_OptionItem *options);
 
+/// Requests whose query holds more parameters than this reach the access handler with none, and
+/// with a connection context for which `praxis_mhd_query_refused` answers 1.
+#define PRAXIS_MAX_QUERY_PARAMETERS 100
+
+/// Whether a request's connection context marks a query refused for its number of parameters.
+int praxis_mhd_query_refused(const void *connection_context);
+
 /// The port the daemon listens on, or 0.
 uint16_t praxis_mhd_bound_port(struct MHD_Daemon *daemon);
 
