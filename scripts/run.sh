@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup-system.sh
+scripts/setup-system.sh curl jq   # and what examples/ uses
 swift build -c release --product praxis
 
 if [ -z "${DATABASE_URL:-}" ]; then

@@ -2,14 +2,15 @@
 # Runs every test: installs what is missing, checks the formatting (`swift format lint --strict`),
 # starts a throw-away PostgreSQL cluster in a temp folder, runs `swift test` against it, checks
 # that openapi.yaml holds no stray keys, then runs schemathesis against a running server with
-# openapi.yaml, the README's walkthrough as written (scripts/readme-test.sh), and its flow through
-# a Python client generated from it (scripts/client-test.sh). The cluster is stopped and removed
+# openapi.yaml, the examples the README quotes (scripts/examples-test.sh), the README's flow through
+# a Python client generated from it (scripts/client-test.sh), and CORS from a web page in headless
+# Chromium (scripts/browser-cors-test.sh). The cluster is stopped and removed
 # even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-scripts/setup-system.sh python3-venv curl
+scripts/setup-system.sh python3-venv curl jq
 
 source scripts/throwaway-cluster.sh test
 export PRAXIS_ROOT="$root"
@@ -39,17 +40,21 @@ fi
 # Every key of the spec is a word of OpenAPI 3.1 or JSON Schema (no stray keys made by a comma
 # in a flow-style description, no misspelt keywords).
 "$venv/bin/python" scripts/check_openapi.py openapi.yaml || status=$?
+# docs/reference.md documents exactly the problem types the server can answer.
+python3 scripts/check_reference.py || status=$?
 http_port=$(free_port)
+page_port=$(free_port)
 DATABASE_URL="$PRAXIS_TEST_DATABASE_URL" PORT="$http_port" LOG_LEVEL=warning RATE_LIMIT_PER_IP=100000 RATE_LIMIT_PER_TOKEN=100000 \
-  .build/debug/praxis serve &
+  CORS_ORIGINS="http://127.0.0.1:$page_port" .build/debug/praxis serve &
 server_pid=$!
 for _ in $(seq 1 50); do
   curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break
   sleep 0.2
 done
-# The README's walkthrough, as written, first: on a database that holds only what the Swift
-# tests left (random addresses), as a new user's holds nothing its names could clash with.
-scripts/readme-test.sh "http://127.0.0.1:$http_port" "$PRAXIS_TEST_DATABASE_URL" "$tmp/readme" || status=$?
+# The examples the README quotes, first: on a database that holds only what the Swift tests left
+# (random addresses), as a new user's holds nothing their names could clash with.
+scripts/examples-test.sh "http://127.0.0.1:$http_port" "$PRAXIS_TEST_DATABASE_URL" "$PRAXIS_TEST_OWNER_URL" \
+  "$tmp/examples" || status=$?
 
 # Authenticated as a platform admin, so that every operation is exercised past its 401. Every
 # check but positive_data_acceptance: schema-valid input that names nothing real (an unknown
@@ -68,6 +73,10 @@ st_run schemathesis-tokens@example.org --include-operation-id revokeToken --incl
 
 # A Python client generated from the spec runs the README's flow against the same server.
 scripts/client-test.sh "$venv" "http://127.0.0.1:$http_port" "$PRAXIS_TEST_DATABASE_URL" "$tmp/python-client" || status=$?
+
+# A web client in a real browser engine: headless Chromium calls the API across origins.
+browser_token=$(DATABASE_URL="$PRAXIS_TEST_DATABASE_URL" .build/debug/praxis admin create-admin --email browser@example.org)
+scripts/browser-cors-test.sh "http://127.0.0.1:$http_port" "$browser_token" "$page_port" "$tmp/browser" || status=$?
 
 # The Swift suite's verdict as the closing line.
 grep -E "Test run with [0-9]+ tests? .*(passed|failed)" "$tmp/swift-test.log" | tail -n 1
