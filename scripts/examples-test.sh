@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs examples/0*.sh in order against a running server, as a person would (in a folder of its
 # own, with the debug binary), and fails when one of them stops (an answer other than the one it
-# expects) or when the README does not quote each example, and examples/people.csv, as it is.
+# expects) or when the README does not quote each example, and examples/people.csv, as it is;
+# and checks that `praxis migrate` runs from another directory.
 #
 #   scripts/examples-test.sh URL DATABASE_URL OWNER_URL WORK_DIRECTORY
 set -euo pipefail
@@ -20,6 +21,12 @@ for path in stale:
     print(f"examples: the README does not quote {path} as it is", file=sys.stderr)
 sys.exit(1 if stale else 0)
 PY
+
+# The command line from another directory finds migrations/ and openapi.yaml above the executable.
+if ! (cd / && DATABASE_URL=$owner_url "$root/.build/debug/praxis" migrate) | grep -q "no migrations pending"; then
+  echo "examples: praxis migrate run from / did not find the migrations" >&2
+  status=1
+fi
 
 rm -rf "$work"
 mkdir -p "$work"

@@ -16,7 +16,7 @@ public struct Configuration: Sendable {
     public var rateLimitPerToken = 600
     public var rateLimitPerAddress = 60
     public var rateLimitWindowSeconds = 60
-    public var migrationsDirectory = URL(fileURLWithPath: "migrations")
+    public var migrationsDirectory = Configuration.installedMigrations()
     public var maintenanceIntervalSeconds = 60.0
     public var auditAddressRetentionDays = 90
 
@@ -139,6 +139,26 @@ public struct Configuration: Sendable {
             configuration.migrationsDirectory = URL(fileURLWithPath: directory)
         }
         return configuration
+    }
+
+    /// `migrations/` (with `openapi.yaml` beside it) in the working directory, else in the nearest
+    /// folder above the executable that holds both (`.build/release/praxis` finds the project's),
+    /// so that `praxis migrate` and `praxis serve` run from any directory.
+    static func installedMigrations() -> URL {
+        let fileManager = FileManager.default
+        func holdsRelease(_ folder: URL) -> Bool {
+            fileManager.fileExists(atPath: folder.appendingPathComponent("migrations").path)
+                && fileManager.fileExists(atPath: folder.appendingPathComponent("openapi.yaml").path)
+        }
+        let workingDirectory = URL(fileURLWithPath: fileManager.currentDirectoryPath)
+        var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        var candidates = [workingDirectory]
+        while folder.pathComponents.count > 1 {
+            candidates.append(folder)
+            folder.deleteLastPathComponent()
+        }
+        let release = candidates.first(where: holdsRelease) ?? workingDirectory
+        return release.appendingPathComponent("migrations")
     }
 }
 

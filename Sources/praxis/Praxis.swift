@@ -198,7 +198,9 @@ func orExit<Value>(_ body: () throws -> Value) throws -> Value {
     } catch let error as MigrationError {
         throw fail(error.description)
     } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
-        throw fail("cannot read migrations/ or openapi.yaml (set MIGRATIONS_DIR, or run from the project folder)")
+        throw fail(
+            "cannot find migrations/ and openapi.yaml in the working directory or above the executable (set MIGRATIONS_DIR)"
+        )
     } catch let error as ExitCode {
         throw error
     } catch {
