@@ -33,4 +33,4 @@ call 201 POST /v1/sessions "${JSON[@]}" \
   -d '{"email":"wanjiru@example.org","password":"another passphrase"}' | jq -r .token | remember WANJIRU_TOKEN
 call 201 POST /v1/sessions "${JSON[@]}" \
   -d '{"email":"kofi@example.org","password":"his own passphrase"}' | jq -r .token | remember KOFI_TOKEN
-call 200 GET /v1/me -H "Authorization: Bearer $AMINA_TOKEN" | jq '{display_name, member_kind, organisation_id, can_create_communities}'
+call 200 GET /v1/me -H "Authorization: Bearer $AMINA_TOKEN" | jq '{display_name, member_kind, organisation: .organisation.name, can_create_communities}'

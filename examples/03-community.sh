@@ -60,6 +60,7 @@ call 201 POST /v1/communities/$COP/meetings "${AMINA_H[@]}" "${JSON[@]}" \
   | jq '{title, starts_at, time_zone, rules}'
 
 # The directory, filtered by the sector and country of members' organisations, and participation
-# figures (cells under min_cell_size are suppressed).
+# figures: a cell under min_cell_size is suppressed, with any other cell that would give it away.
+# With three members every figure would single someone out, so all are null until more join.
 call 200 GET "/v1/communities/$COP/members?sector=education&country=KE" "${AMINA_H[@]}" | jq -c '.data[] | {name: .account.display_name, organisation: .account.organisation.name, role}'
 call 200 GET "/v1/communities/$COP/participation" "${AMINA_H[@]}" | jq -c '{active_members, by_country, suppression_method}'

@@ -5,8 +5,8 @@ shopt -s lastpipe   # `... | remember NAME` sets NAME in the script itself
 URL=${URL:-http://127.0.0.1:8080}
 PRAXIS=${PRAXIS:-.build/release/praxis}                                       # scripts/run.sh builds it
 export DATABASE_URL=${DATABASE_URL:-postgresql://praxis_app@127.0.0.1:54329/praxis}  # scripts/run.sh's
-STATE=${STATE:-.praxis-examples.env}                   # ids and tokens, kept for the next examples
-touch "$STATE"
+STATE=${STATE:-.praxis-examples.env}          # ids and tokens (secrets: yours only), for the next examples
+(umask 077 && touch "$STATE")
 source "$STATE"
 JSON=(-H 'Content-Type: application/json')
 MERGE_PATCH=(-H 'Content-Type: application/merge-patch+json')

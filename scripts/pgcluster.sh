@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster in a folder, for the run and test commands.
-#   scripts/pgcluster.sh init  DIR PORT   create the cluster, the owner role praxis (CREATEDB),
-#                                         the application role praxis_app and the database praxis
+#   scripts/pgcluster.sh init  DIR PORT [throwaway]
+#                                         create the cluster, the owner role praxis (CREATEDB),
+#                                         the application role praxis_app and the database praxis;
+#                                         a throwaway cluster (tests, benchmarks) skips fsync and
+#                                         is lost in a crash, any other is durable
 #   scripts/pgcluster.sh start DIR PORT   start it (listening on 127.0.0.1:PORT only)
 #   scripts/pgcluster.sh stop  DIR        stop it (fast shutdown)
 # initdb and postgres refuse to run as root: as root, they run as the postgres user.
@@ -31,10 +34,10 @@ listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = ''
 max_connections = 200
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 CONF
+    if [ "${4:-}" = throwaway ]; then
+      printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$dir/pgdata/postgresql.conf"
+    fi
     "$0" start "$dir" "$port"
     psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 <<SQL
 CREATE ROLE praxis LOGIN CREATEDB;

@@ -15,6 +15,6 @@ cleanup() {
 trap cleanup EXIT
 
 pgport=$(free_port)
-scripts/pgcluster.sh init "$tmp/cluster" "$pgport"
+scripts/pgcluster.sh init "$tmp/cluster" "$pgport" throwaway
 owner_url="postgresql://praxis@127.0.0.1:$pgport/praxis"
 app_url="postgresql://praxis_app@127.0.0.1:$pgport/praxis"

@@ -39,7 +39,7 @@ public enum Sodium {
         let result = crypto_pwhash_str(
             &output, bytes, UInt64(bytes.count - 1), passwordOperationsLimit, passwordMemoryLimit)
         guard result == 0 else { return nil }
-        return String(cString: output)
+        return String(decoding: output.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public static func verifyPassword(_ password: String, hash: String) -> Bool {

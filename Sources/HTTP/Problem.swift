@@ -126,7 +126,7 @@ extension Problem {
     public static func tooManyRequests(retryAfter: Int) -> Problem {
         Problem(
             kind: "rate-limited", title: "Too many requests", status: 429,
-            detail: "Slow down; try again in \(retryAfter) seconds.",
+            detail: "Slow down; try again in \(retryAfter) \(retryAfter == 1 ? "second" : "seconds").",
             headers: ["Retry-After": String(retryAfter)])
     }
 

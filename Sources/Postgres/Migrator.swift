@@ -83,10 +83,14 @@ public struct Migrator: Sendable {
     public func migrate(on connection: Connection) throws -> [String] {
         try connection.query(Migrator.lock)
         defer { _ = try? connection.query(Migrator.unlock) }
-        do {
-            try connection.executeForOperator(script: Migrator.createTable)
-        } catch let refusal as ServerRefusal {
-            throw MigrationError.refused(version: nil, refusal)
+        // Created only when missing: even `IF NOT EXISTS` needs the owner's rights, and a database
+        // with nothing pending should say so to any role that may read it.
+        if !(try connection.single(Migrator.tableExists)["table_exists"] as Bool) {
+            do {
+                try connection.executeForOperator(script: Migrator.createTable)
+            } catch let refusal as ServerRefusal {
+                throw MigrationError.refused(version: nil, refusal)
+            }
         }
         let current = try status(on: connection)
         if let version = current.edited.first { throw MigrationError.edited(version: version) }

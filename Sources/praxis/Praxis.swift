@@ -58,9 +58,13 @@ struct IssueAdminToken: ParsableCommand {
     func run() throws {
         let pool = try commandPool()
         let secret = try orExit {
-            let account = try AccountService(pool: pool, passwords: PasswordHashing(maximumConcurrent: 1))
-                .activeAdmin(withEmail: email)
-            return try adminToken(for: account, named: "Issued by praxis admin token", on: pool)
+            do {
+                let account = try AccountService(pool: pool, passwords: PasswordHashing(maximumConcurrent: 1))
+                    .activeAdmin(withEmail: email)
+                return try adminToken(for: account, named: "Issued by praxis admin token", on: pool)
+            } catch AccessError.refused(.adminRequired) {
+                throw fail("\(email) is not a platform admin; this command issues tokens to admins only")
+            }
         }
         print(secret)
     }

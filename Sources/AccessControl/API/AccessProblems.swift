@@ -34,7 +34,7 @@ extension AccessError: ProblemConvertible {
         case .throttled(let seconds):
             return Problem(
                 kind: "login-throttled", title: "Too many attempts", status: 429,
-                detail: "Too many failed attempts; try again in \(seconds) seconds.",
+                detail: "Too many failed attempts; try again in \(seconds) \(seconds == 1 ? "second" : "seconds").",
                 headers: ["Retry-After": String(seconds)])
         case .busy(let seconds):
             return Problem(

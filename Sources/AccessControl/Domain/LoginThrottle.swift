@@ -64,8 +64,9 @@ struct LoginThrottle: Sendable {
             try connection.single(LoginThrottle.fail(key))["failures"]
         }
         let pairFailures = try count(keys.pair)
-        if pairFailures > LoginThrottle.freeFailures {
-            let exponent = min(pairFailures - LoginThrottle.freeFailures, 20)
+        // The fifth failure is the last free one: the next attempt waits 2 s, then 4, 8, ...
+        if pairFailures >= LoginThrottle.freeFailures {
+            let exponent = min(pairFailures - LoginThrottle.freeFailures + 1, 20)
             try connection.query(
                 LoginThrottle.block(keys.pair, seconds: min(1 << exponent, LoginThrottle.maximumBackoff)))
         }

@@ -99,3 +99,14 @@ public struct IssuedSession: Sendable {
     public var secret: String
     public var expiresAt: Date
 }
+
+/// A person as another member sees them: the short object embedded in every domain's responses.
+public struct PersonSummary: Sendable, Equatable, Hashable {
+    public var id: UUID
+    public var displayName: String
+
+    public init(id: UUID, displayName: String) {
+        self.id = id
+        self.displayName = displayName
+    }
+}

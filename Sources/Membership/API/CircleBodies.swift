@@ -1,3 +1,4 @@
+import APISupport
 import Crypto
 import Foundation
 import HTTP

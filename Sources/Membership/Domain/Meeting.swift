@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 
 public enum RecordingRule: String, Sendable, CaseIterable {

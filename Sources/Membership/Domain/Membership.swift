@@ -5,12 +5,6 @@ public enum MembershipStatus: String, Sendable, CaseIterable { case active, susp
 public enum InvitationStatus: String, Sendable, CaseIterable { case pending, accepted, declined, revoked, expired }
 public enum ApplicationStatus: String, Sendable, CaseIterable { case applied, approved, rejected, withdrawn }
 
-/// A person as another member sees them: the short object embedded in responses.
-public struct PersonSummary: Sendable, Equatable {
-    public var id: UUID
-    public var displayName: String
-}
-
 /// A community as embedded in a person's own lists.
 public struct CommunitySummary: Sendable, Equatable {
     public var id: UUID

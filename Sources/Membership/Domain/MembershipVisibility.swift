@@ -9,7 +9,7 @@ extension Visibility {
     /// `account` (a column or a bound id) is among the members of `circle` (a column holding a
     /// circle id) and still eligible: an active member of the community, an official for a
     /// government-only circle, without a commercial interest for one that excludes vendors.
-    static func inCircle(_ circle: SQL, account: SQL) -> SQL {
+    public static func inCircle(_ circle: SQL, account: SQL) -> SQL {
         """
         (EXISTS (SELECT 1 FROM circle_members visibility_cm WHERE visibility_cm.circle_id = \(circle)
                  AND visibility_cm.account_id = \(account))
@@ -18,7 +18,7 @@ extension Visibility {
     }
 
     /// The caller is among the members of `circle` and still eligible.
-    static func inCircle(_ circle: SQL, _ caller: Caller) -> SQL {
+    public static func inCircle(_ circle: SQL, _ caller: Caller) -> SQL {
         inCircle(circle, account: "\(caller.accountID)")
     }
 

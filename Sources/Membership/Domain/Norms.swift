@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 
 public enum AmendmentStatus: String, Sendable, CaseIterable { case open, adopted, declined }
