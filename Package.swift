@@ -53,6 +53,12 @@ let package = Package(
             name: "MembershipAPI",
             dependencies: ["Membership", "AccessControl", "APISupport", "Disclosure", "HTTP", "Crypto"],
             path: "Sources/Membership/API"),
+        .target(
+            name: "Needs", dependencies: ["AccessControl", "Membership", "Disclosure", "Postgres", "Crypto"],
+            path: "Sources/Needs/Domain"),
+        .target(
+            name: "NeedsAPI", dependencies: ["Needs", "AccessControl", "APISupport", "HTTP", "Crypto"],
+            path: "Sources/Needs/API"),
 
         // What every domain's API shares: route modules, the signed-in caller, paging, merge-patch,
         // conditional requests.
@@ -67,7 +73,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "HTTP", "Locking", "Postgres", "Crypto", "AccessControl", "APISupport", "AccessControlAPI",
-                "MembershipAPI",
+                "MembershipAPI", "NeedsAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -89,6 +95,9 @@ let package = Package(
         .testTarget(
             name: "MembershipTests",
             dependencies: ["Membership", "AccessControl", "Postgres", "ServerTestSupport", "TestSupport"]),
+        .testTarget(
+            name: "NeedsTests",
+            dependencies: ["Needs", "ServerTestSupport", "TestSupport", "AccessControl", "HTTP"]),
         .testTarget(
             name: "AppTests",
             dependencies: ["App", "AccessControl", "HTTP", "Postgres", "ServerTestSupport", "TestSupport"]),

@@ -6,6 +6,7 @@ import Foundation
 import HTTP
 import Logging
 import MembershipAPI
+import NeedsAPI
 import Postgres
 
 /// The composition root: the pool, the routes, the HTTP server and the maintenance loop.
@@ -15,6 +16,7 @@ public final class Application: Sendable {
         [
             AccessControlModule.self,
             MembershipModule.self,
+            NeedsModule.self,
         ]
     }
 

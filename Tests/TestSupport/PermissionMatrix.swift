@@ -44,10 +44,14 @@ public struct PermissionMatrix<World, Caller: CaseIterable & Sendable>: Sendable
         self.rows = rows
     }
 
-    /// The operations of `openapi.yaml` under `prefixes` that have no row, and rows for none.
-    public func coverage(of prefixes: [String]) throws -> (missing: [String], unknown: [String], repeated: [String]) {
+    /// The operations of `openapi.yaml` under `prefixes` (but not under `excluded`, another
+    /// domain's paths) that have no row, and rows for none.
+    public func coverage(of prefixes: [String], excluding excluded: [String] = []) throws -> (
+        missing: [String], unknown: [String], repeated: [String]
+    ) {
         let operations = try OpenAPISpec.operations().filter { operation in
-            prefixes.contains { operation.split(separator: " ")[1].hasPrefix($0) }
+            let path = operation.split(separator: " ")[1]
+            return prefixes.contains { path.hasPrefix($0) } && !excluded.contains { path.hasPrefix($0) }
         }
         let covered = rows.map(\.operation)
         let repeated = Dictionary(grouping: covered, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()

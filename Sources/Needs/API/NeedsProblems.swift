@@ -1,0 +1,14 @@
+import HTTP
+import Needs
+
+/// Needs' errors as problem documents.
+extension NeedsError: ProblemConvertible {
+    public var problem: Problem {
+        switch self {
+        case .conflict(let conflict, let detail):
+            return .conflict(kind: conflict.rawValue, detail)
+        case .refused(let refusal, let detail):
+            return Problem(kind: refusal.rawValue, title: "Forbidden", status: 403, detail: detail)
+        }
+    }
+}

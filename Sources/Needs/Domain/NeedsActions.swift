@@ -1,0 +1,15 @@
+import AccessControl
+
+/// Needs' actions: what each asks of the caller's scope and role in the community.
+extension Policy.Action {
+    /// Themes, needs and the analysis: anyone inside but guests (observers read).
+    public static let readNeeds = Self(
+        "readNeeds", scope: .needsRead,
+        community: .init(.anyoneInside, needsAcceptedNorms: false, hiddenFromGuests: true))
+    /// Writing one's own needs, co-signing, suggesting themes: members and convenors who accepted the norms.
+    public static let writeNeeds = Self(
+        "writeNeeds", scope: .needsWrite, community: .init(.members, needsAcceptedNorms: true))
+    /// Curating themes and recording needs on members' behalf (convenors).
+    public static let curateNeeds = Self(
+        "curateNeeds", scope: .needsWrite, community: .init(.convenors, needsAcceptedNorms: true))
+}

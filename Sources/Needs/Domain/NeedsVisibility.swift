@@ -1,0 +1,44 @@
+import AccessControl
+import Foundation
+import Membership
+import Postgres
+
+// The visibility rules over the needs tables, built on the shared fragments of `Visibility`.
+extension Visibility {
+    /// The caller takes part in `community` as anyone but a guest.
+    static func insideNotGuest(_ community: SQL, _ caller: Caller) -> SQL {
+        """
+        EXISTS (SELECT 1 FROM memberships visibility_n WHERE visibility_n.community_id = \(community)
+                AND visibility_n.account_id = \(caller.accountID) AND visibility_n.role <> 'guest'
+                AND \(isLive("visibility_n")))
+        """
+    }
+
+    /// A theme (alias `th`): the community's members, observers and convenors see the active,
+    /// retired and merged ones; a suggestion (and a declined one) only convenors and the member
+    /// who suggested it.
+    static func theme(_ caller: Caller) -> SQL {
+        """
+        (\(insideNotGuest("th.community_id", caller))
+         AND (th.status IN ('active', 'retired', 'merged') OR th.created_by = \(caller.accountID)
+              OR \(convenor(of: "th.community_id", caller)))
+         AND \(withinReach(of: "th.community_id", caller)))
+        """
+    }
+
+    /// A need (alias `n`): its author always (even when withdrawn); otherwise, while it is not
+    /// withdrawn, the community's members, observers and convenors; in a circle only the circle's
+    /// members; and members with a commercial interest only when the community shows needs to
+    /// vendors.
+    static func need(_ caller: Caller) -> SQL {
+        """
+        ((n.author_id = \(caller.accountID)
+          OR (n.status <> 'withdrawn' AND \(insideNotGuest("n.community_id", caller))
+              AND (n.circle_id IS NULL OR \(inCircle("n.circle_id", caller)))
+              AND ((SELECT visibility_c.needs_visible_to_vendors FROM communities visibility_c
+                    WHERE visibility_c.id = n.community_id)
+                   OR NOT praxis_commercial_interest(\(caller.accountID), n.community_id))))
+         AND \(withinReach(of: "n.community_id", caller)))
+        """
+    }
+}

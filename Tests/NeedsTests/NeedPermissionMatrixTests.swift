@@ -1,0 +1,201 @@
+import Foundation
+import HTTP
+import ServerTestSupport
+import TestSupport
+import Testing
+
+/// Every needs operation of `openapi.yaml`, sent alike by each kind of caller, with the status
+/// the rules give each of them. An operation without a row fails the test.
+@Suite struct NeedPermissionMatrixTests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    /// The callers, in the order each row lists its statuses. `remote` is a member whose API
+    /// token (with every needs scope) is restricted to another community; `unscoped` a member's
+    /// token without the needs scopes; `admin` a platform admin outside the community; `vendor` a
+    /// member of kind vendor where needs are not shown to vendors; `bystander` a member outside
+    /// the circle; `member` a member in it, who wrote the needs; `convenor` is in the circle too.
+    enum Caller: Int, CaseIterable {
+        case outsider, remote, unscoped, admin, observer, guest, newcomer, vendor, bystander, member, convenor
+    }
+
+    final class World: @unchecked Sendable {
+        let cop: CommunityFixture
+        let bystander: Person
+        let remote: Person
+        let unscoped: Person
+        let guest: Person
+        let theme: String
+        let need: String
+        let circleNeed: String
+
+        init(_ server: TestServer) throws {
+            cop = try CommunityFixture(server)
+            bystander = try cop.person()
+            try cop.admit(bystander)
+            let elsewhere =
+                try cop.send(
+                    "POST", "/v1/communities", as: cop.convenor,
+                    json: #"{"slug":"else-\#(CommunityFixture.suffix())","name":"Elsewhere"}"#
+                ).json["id"] as! String
+            let holder = bystander
+            let community = cop
+            func token(_ scopes: String, restricted: String? = nil) throws -> Person {
+                let communities = restricted.map { #","community_ids":["\#($0)"]"# } ?? ""
+                let issued = try community.send(
+                    "POST", "/v1/tokens", as: holder,
+                    json: #"{"name":"matrix","scopes":[\#(scopes)]\#(communities)}"#)
+                return Person(id: holder.id, token: issued.json["token"] as! String)
+            }
+            remote = try token(#""needs:read","needs:write""#, restricted: elsewhere)
+            unscoped = try token(#""communities:read","communities:write","members:read","members:write""#)
+            guest = try cop.person()
+            try cop.admit(
+                guest, role: "guest", extra: #","expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))""#)
+            let circle =
+                try cop.send("POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor, json: #"{"name":"Inner"}"#)
+                .json["id"] as! String
+            _ = try cop.send(
+                "POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: #"{"account_id":"\#(cop.member.id)"}"#)
+            theme = try NeedPermissionMatrixTests.theme(in: cop)
+            need = try NeedPermissionMatrixTests.need(in: cop)
+            circleNeed = try NeedPermissionMatrixTests.need(in: cop, extra: #","circle_id":"\#(circle)""#)
+        }
+
+        func person(_ caller: Caller, admin: String) -> Person {
+            switch caller {
+            case .outsider: return cop.outsider
+            case .remote: return remote
+            case .unscoped: return unscoped
+            case .admin: return Person(id: "", token: admin)
+            case .observer: return cop.observer
+            case .guest: return guest
+            case .newcomer: return cop.newcomer
+            case .vendor: return cop.vendor
+            case .bystander: return bystander
+            case .member: return cop.member
+            case .convenor: return cop.convenor
+            }
+        }
+    }
+
+    static func theme(in cop: CommunityFixture) throws -> String {
+        let created = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/themes", as: cop.convenor,
+            json: #"{"name":"Theme \#(CommunityFixture.suffix())"}"#)
+        try #require(created.status == 201, "\(created.text)")
+        return created.json["id"] as! String
+    }
+
+    static func need(in cop: CommunityFixture, extra: String = "") throws -> String {
+        let created = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/needs", as: cop.member,
+            json: #"{"title":"Devices","urgency":3\#(extra)}"#)
+        try #require(created.status == 201, "\(created.text)")
+        return created.json["id"] as! String
+    }
+
+    typealias Row = PermissionMatrix<World, Caller>.Row
+
+    //            outsider remote unscoped admin observer guest newcomer vendor bystander member convenor
+    static let table = PermissionMatrix<World, Caller>([
+        Row(
+            operation: "GET /v1/communities/{id}/themes", path: "/v1/communities/{community}/themes",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/themes/{id}", path: "/v1/themes/{theme}",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/communities/{id}/needs", path: "/v1/communities/{community}/needs",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/needs/{id}", path: "/v1/needs/{need}",
+            expected: [404, 404, 403, 404, 200, 404, 200, 404, 200, 200, 200]),
+        // A need in the circle: only its members reach it (and its co-signers).
+        Row(
+            operation: "GET /v1/needs/{id}/cosigns", path: "/v1/needs/{circleNeed}/cosigns",
+            expected: [404, 404, 403, 404, 404, 404, 404, 404, 404, 200, 200]),
+        Row(
+            operation: "POST /v1/communities/{id}/themes", path: "/v1/communities/{community}/themes",
+            body: #"{"name":"Suggested {suffix}"}"#,
+            expected: [404, 404, 403, 404, 403, 403, 403, 201, 201, 201, 201]),
+        Row(
+            operation: "PATCH /v1/themes/{id}", path: "/v1/themes/{fresh}", body: #"{"description":"Renamed"}"#,
+            contentType: "application/merge-patch+json", prepare: freshTheme,
+            expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
+        // A member's suggestion: only they and the convenors see it.
+        Row(
+            operation: "POST /v1/themes/{id}/accept", path: "/v1/themes/{suggestion}/accept", prepare: suggestion,
+            expected: [404, 404, 403, 404, 404, 404, 404, 404, 404, 403, 200]),
+        Row(
+            operation: "POST /v1/themes/{id}/decline", path: "/v1/themes/{suggestion}/decline",
+            body: #"{"reason":"Covered by another theme."}"#, prepare: suggestion,
+            expected: [404, 404, 403, 404, 404, 404, 404, 404, 404, 403, 200]),
+        Row(
+            operation: "POST /v1/themes/{id}/merge", path: "/v1/themes/{fresh}/merge", body: #"{"into":"{theme}"}"#,
+            prepare: freshTheme, expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
+        Row(
+            operation: "POST /v1/communities/{id}/needs", path: "/v1/communities/{community}/needs",
+            body: #"{"title":"Ours too","urgency":2}"#,
+            expected: [404, 404, 403, 404, 403, 403, 403, 201, 201, 201, 201]),
+        Row(
+            operation: "PATCH /v1/needs/{id}", path: "/v1/needs/{fresh}", body: #"{"title":"Changed {suffix}"}"#,
+            contentType: "application/merge-patch+json", prepare: freshNeed,
+            expected: [404, 404, 403, 404, 403, 404, 403, 404, 403, 200, 403]),
+        Row(
+            operation: "POST /v1/needs/{id}/cosigns", path: "/v1/needs/{fresh}/cosigns", prepare: freshNeed,
+            expected: [404, 404, 403, 404, 403, 404, 403, 404, 201, 409, 201]),
+        Row(
+            operation: "DELETE /v1/needs/{id}/cosigns/{account_id}", path: "/v1/needs/{fresh}/cosigns/{bystander}",
+            prepare: cosignedNeed, expected: [404, 404, 403, 404, 403, 404, 403, 404, 204, 403, 403]),
+    ])
+
+    static func freshTheme(_ world: World) throws -> [String: String] { ["fresh": try theme(in: world.cop)] }
+
+    static func freshNeed(_ world: World) throws -> [String: String] { ["fresh": try need(in: world.cop)] }
+
+    static func suggestion(_ world: World) throws -> [String: String] {
+        let suggested = try world.cop.send(
+            "POST", "/v1/communities/\(world.cop.id)/themes", as: world.cop.member,
+            json: #"{"name":"Suggestion \#(CommunityFixture.suffix())"}"#)
+        return ["suggestion": suggested.json["id"] as! String]
+    }
+
+    static func cosignedNeed(_ world: World) throws -> [String: String] {
+        let need = try need(in: world.cop)
+        _ = try world.cop.send("POST", "/v1/needs/\(need)/cosigns", as: world.bystander)
+        return ["fresh": need]
+    }
+
+    @Test func everyNeedsOperationHasARow() throws {
+        let coverage = try Self.table.coverage(of: [
+            "/v1/communities/{id}/themes", "/v1/communities/{id}/needs", "/v1/themes", "/v1/needs",
+        ])
+        #expect(coverage.missing == [], "operations without a row")
+        #expect(coverage.unknown == [], "rows for operations the spec lacks")
+        #expect(coverage.repeated == [], "one row per operation")
+    }
+
+    @Test func eachCallerGetsWhatTheRulesSay() throws {
+        let world = try World(server)
+        let admin = try server.admin().token
+        let values = [
+            "community": world.cop.id, "theme": world.theme, "need": world.need, "circleNeed": world.circleNeed,
+            "bystander": world.bystander.id,
+        ]
+        let failures = try Self.table.failures(
+            in: world, values: values, fresh: { ["suffix": CommunityFixture.suffix()] },
+            send: { request in
+                try server.send(
+                    request.method, request.path,
+                    headers: [
+                        ("Authorization", "Bearer \(world.person(request.caller, admin: admin).token)"),
+                        ("If-Match", "*"),
+                        ("Content-Type", request.contentType),
+                    ],
+                    json: request.body
+                ).status
+            })
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+}
