@@ -95,6 +95,15 @@ from praxis_api_client.api.membership import (
     schedule_meeting,
     withdraw_declaration,
 )
+from praxis_api_client.api.needs import (
+    cosign_need,
+    create_need,
+    create_theme,
+    list_cosigns,
+    list_needs,
+    list_themes,
+    merge_theme,
+)
 from praxis_api_client.api.operations import get_health
 from praxis_api_client.models import (
     Account,
@@ -140,10 +149,15 @@ from praxis_api_client.models import (
     InvitationPage,
     InvitationStatus,
     ListCommunitiesMember,
+    ListNeedsSort,
     ListMyDeclarationsIncludeWithdrawn,
     Login,
     Meeting,
     MeetingPage,
+    Need,
+    NeedPage,
+    Cosign,
+    CosignPage,
     Member,
     MemberKind,
     MemberPage,
@@ -159,6 +173,8 @@ from praxis_api_client.models import (
     NewDeclaration,
     NewInvitation,
     NewMeeting,
+    NewNeed,
+    NewTheme,
     NewOrganisation,
     NewToken,
     NormsAcceptance,
@@ -186,6 +202,10 @@ from praxis_api_client.models import (
     Session,
     SessionInfo,
     SessionInfoPage,
+    Theme,
+    ThemeMerge,
+    ThemePage,
+    ThemeStatus,
     Token,
     TokenCreated,
     TokenPage,
@@ -504,6 +524,27 @@ class Flow:
         kept = self.page(list_my_declarations, DeclarationPage, Declaration, client=kofi_client,
                          include_withdrawn=ListMyDeclarationsIncludeWithdrawn.TRUE)
         check(kept == [declaration.id], f"listMyDeclarations include_withdrawn: {kept}")
+
+        # Needs: two themes merged into one, a need in it, co-signed; the lists.
+        theme = self.call(create_theme, 201, Theme, client=amina_client, id=cop.id, body=NewTheme(name="Procurement"))
+        other = self.call(create_theme, 201, Theme, client=amina_client, id=cop.id,
+                          body=NewTheme(name="Device procurement", description="Tablets and laptops"))
+        need = self.call(create_need, 201, Need, client=wanjiru_client, id=cop.id, body=NewNeed(
+            title="Comparing device procurement models", urgency=5, theme_ids=[other.id]))
+        check(need.source.value == "self" and need.convenor_notes is None, f"createNeed: {need.source}")
+        merged = self.call(merge_theme, 200, Theme, client=amina_client, id=other.id, body=ThemeMerge(into=theme.id))
+        check(merged.status == ThemeStatus.MERGED and merged.merged_into == theme.id, "mergeTheme: no pointer")
+        themes = self.page(list_themes, ThemePage, Theme, client=wanjiru_client, id=cop.id,
+                           status=[ThemeStatus.ACTIVE])
+        check(themes == [theme.id], f"listThemes status=active: {themes}")
+        cosign = self.call(cosign_need, 201, Cosign, client=amina_client, id=need.id)
+        check(cosign.account.id == amina.id, "cosignNeed: another account")
+        needs = self.page(list_needs, NeedPage, Need, client=amina_client, id=cop.id, theme=[theme.id],
+                          sort=ListNeedsSort.URGENT)
+        check(needs == [need.id], f"listNeeds theme: {needs}")
+        cosigners = self.page(list_cosigns, CosignPage, Cosign, key=lambda c: c.account.id, client=wanjiru_client,
+                              id=need.id)
+        check(cosigners == [amina.id], f"listCosigns: {cosigners}")
 
         # Bulk onboarding, a dry run. The generated client has no operation for a text/csv body
         # (openapi-python-client skips it), so this one request goes out through its httpx client.
