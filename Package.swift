@@ -39,6 +39,7 @@ let package = Package(
         // Pure code: no database, no HTTP.
         .target(name: "Disclosure"),
         .target(name: "CSV"),
+        .target(name: "SVG"),
 
         // One folder per domain: its models, rules and SQL (no HTTP), and its API (routes and
         // bodies, no SQL).
@@ -57,7 +58,8 @@ let package = Package(
             name: "Needs", dependencies: ["AccessControl", "Membership", "Disclosure", "Postgres", "Crypto"],
             path: "Sources/Needs/Domain"),
         .target(
-            name: "NeedsAPI", dependencies: ["Needs", "AccessControl", "APISupport", "HTTP", "Crypto"],
+            name: "NeedsAPI",
+            dependencies: ["Needs", "AccessControl", "APISupport", "Disclosure", "CSV", "SVG", "HTTP", "Crypto"],
             path: "Sources/Needs/API"),
 
         // What every domain's API shares: route modules, the signed-in caller, paging, merge-patch,
@@ -87,7 +89,7 @@ let package = Package(
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure"]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
             name: "AccessControlTests",
@@ -97,13 +99,13 @@ let package = Package(
             dependencies: ["Membership", "AccessControl", "Postgres", "ServerTestSupport", "TestSupport"]),
         .testTarget(
             name: "NeedsTests",
-            dependencies: ["Needs", "ServerTestSupport", "TestSupport", "AccessControl", "HTTP"]),
+            dependencies: ["Needs", "ServerTestSupport", "TestSupport", "AccessControl", "HTTP", "Disclosure", "CSV"]),
         .testTarget(
             name: "AppTests",
             dependencies: ["App", "AccessControl", "HTTP", "Postgres", "ServerTestSupport", "TestSupport"]),
         // What tests share: the test database, a raw HTTP client, the permission-matrix runner and
         // readers of openapi.yaml; then a running server and a community fixture built on it.
-        .target(name: "TestSupport", dependencies: ["Locking", "Postgres"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Locking", "Postgres", "Disclosure"], path: "Tests/TestSupport"),
         .target(
             name: "ServerTestSupport",
             dependencies: [

@@ -51,3 +51,22 @@ public enum CSV {
         return records
     }
 }
+
+extension CSV {
+    /// One record of RFC 4180 CSV, CRLF-terminated: a field holding a comma, a quote or a line
+    /// break is quoted (quotes doubled). A field a spreadsheet would run as a formula (`=`, `+`,
+    /// `-`, `@`, a tab or a carriage return first) starts with an apostrophe instead, so that
+    /// it is shown as text.
+    public static func record(_ fields: [String]) -> String {
+        fields.map { field in
+            var field = field
+            if let first = field.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+                field = "'" + field
+            }
+            guard field.unicodeScalars.contains(where: { [",", "\"", "\n", "\r"].contains($0) }) else { return field }
+            return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
+                + "\""
+        }
+        .joined(separator: ",") + "\r\n"
+    }
+}

@@ -13,7 +13,8 @@ public enum SecondarySuppression {
 
     /// The indices of the nodes to publish.
     public static func published(_ tree: SumTree, minimum: Int) -> Set<Int> {
-        var published = Set(tree.nodes.indices.filter { tree.nodes[$0].count >= minimum })
+        // Nobody is no one to identify: a count of 0 is published.
+        var published = Set(tree.nodes.indices.filter { tree.nodes[$0].count >= minimum || tree.nodes[$0].count == 0 })
         let parents = tree.parents
         while let leaking = tree.leaks(published: published, minimum: minimum).first {
             guard let next = nextToSuppress(near: leaking, in: tree, parents: parents, published: published) else {

@@ -18,9 +18,11 @@ public struct SumTree: Sendable, Equatable {
         nodes = [Node(count: total, groups: [])]
     }
 
-    /// Adds a group of cells summing to `parent`; returns their indices in order.
+    /// Adds a group of cells summing to `parent`; returns their indices in order. No cells is no
+    /// relation (a parent of 0 has no listed parts).
     @discardableResult
     public mutating func addGroup(under parent: Int, counts: [Int]) -> [Int] {
+        guard !counts.isEmpty else { return [] }
         let indices = Array(nodes.count..<(nodes.count + counts.count))
         nodes += counts.map { Node(count: $0, groups: []) }
         nodes[parent].groups.append(indices)

@@ -1,4 +1,5 @@
 import Disclosure
+import TestSupport
 import Testing
 
 @Suite struct PeopleBreakdownTests {
@@ -55,6 +56,15 @@ import Testing
             (release.byCountry + release.byRegion + release.bySector + release.byOrganisationKind).allSatisfy {
                 $0.count == nil
             })
+    }
+
+    /// Nobody counted: a total of 0 (no one to identify) with empty lists, at any minimum.
+    @Test func anEmptyPopulationIsAZero() {
+        for minimum in [1, 3, 10] {
+            let release = PeopleBreakdown([], minimum: minimum)
+            #expect(release.total == 0)
+            #expect((release.byCountry + release.byRegion + release.bySector + release.byOrganisationKind).isEmpty)
+        }
     }
 
     /// Thousands of small communities: no suppressed cell is ever narrowed down to a small count,

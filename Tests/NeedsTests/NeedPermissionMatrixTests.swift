@@ -116,6 +116,14 @@ import Testing
             operation: "GET /v1/needs/{id}/cosigns", path: "/v1/needs/{circleNeed}/cosigns",
             expected: [404, 404, 403, 404, 404, 404, 404, 404, 404, 200, 200]),
         Row(
+            operation: "GET /v1/communities/{id}/needs/analysis", path: "/v1/communities/{community}/needs/analysis",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        // A theme's trend chart; the unsuppressed view is the convenors'.
+        Row(
+            operation: "GET /v1/communities/{id}/needs/analysis/trend.svg",
+            path: "/v1/communities/{community}/needs/analysis/trend.svg?theme={theme}&suppression=off",
+            expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
+        Row(
             operation: "POST /v1/communities/{id}/themes", path: "/v1/communities/{community}/themes",
             body: #"{"name":"Suggested {suffix}"}"#,
             expected: [404, 404, 403, 404, 403, 403, 403, 201, 201, 201, 201]),

@@ -99,6 +99,7 @@ from praxis_api_client.api.needs import (
     cosign_need,
     create_need,
     create_theme,
+    get_needs_analysis,
     list_cosigns,
     list_needs,
     list_themes,
@@ -156,6 +157,7 @@ from praxis_api_client.models import (
     MeetingPage,
     Need,
     NeedPage,
+    NeedsAnalysis,
     Cosign,
     CosignPage,
     Member,
@@ -545,6 +547,12 @@ class Flow:
         cosigners = self.page(list_cosigns, CosignPage, Cosign, key=lambda c: c.account.id, client=wanjiru_client,
                               id=need.id)
         check(cosigners == [amina.id], f"listCosigns: {cosigners}")
+        analysis = self.call(get_needs_analysis, 200, NeedsAnalysis, client=amina_client, id=cop.id)
+        figures = [t for t in analysis.themes if t.theme.id == theme.id]
+        check(len(figures) == 1 and figures[0].needs == 1, f"getNeedsAnalysis: {figures}")
+        # Two members behind the need (its author and a co-signer), under the minimum of 3.
+        check(figures[0].members is None and figures[0].suppressed, "getNeedsAnalysis: a small count is shown")
+        check([g.need.id for g in analysis.gaps] == [need.id], "getNeedsAnalysis: gaps")
 
         # Bulk onboarding, a dry run. The generated client has no operation for a text/csv body
         # (openapi-python-client skips it), so this one request goes out through its httpx client.

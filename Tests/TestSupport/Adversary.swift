@@ -7,9 +7,9 @@ import Disclosure
 /// relation is solved over sets of counts (not ranges), one pass up and one down the relations'
 /// tree, counts from 1 to `cap`. Written apart from the server's auditor, so that each checks
 /// the other.
-struct Adversary {
+public struct Adversary {
     /// Counts above every population the tests draw; a set reaching it is read as unbounded.
-    static let cap = 80
+    public static let cap = 80
 
     private struct Variable {
         var label: String
@@ -19,7 +19,7 @@ struct Adversary {
 
     private var variables: [Variable] = []
 
-    init(_ release: PeopleBreakdown) {
+    public init(_ release: PeopleBreakdown) {
         variables.append(Variable(label: "total", known: release.total))
         func add(_ label: String, _ count: Int?) -> Int {
             variables.append(Variable(label: label, known: count))
@@ -101,7 +101,7 @@ struct Adversary {
 
     /// The suppressed cells the reader narrows down to fewer than `minimum` counts, or to
     /// counts under `minimum` only, while one of them is under `minimum`.
-    func leaks(minimum: Int) -> [String] {
+    public func leaks(minimum: Int) -> [String] {
         let sets = feasibleSets()
         return variables.indices.compactMap { index in
             guard variables[index].known == nil else { return nil }
@@ -114,7 +114,7 @@ struct Adversary {
     }
 
     /// Whether `count` is among the counts the reader finds possible for the cell `label`.
-    func allows(_ label: String, _ count: Int) -> Bool {
+    public func allows(_ label: String, _ count: Int) -> Bool {
         guard let index = variables.firstIndex(where: { $0.label == label }) else { return false }
         return feasibleSets()[index] >> count & 1 == 1
     }

@@ -1,0 +1,322 @@
+import CSV
+import Disclosure
+import Foundation
+import ServerTestSupport
+import TestSupport
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// A community whose needs the tests know person by person, so that every figure of the
+/// analysis can be computed here, apart from the server.
+final class AnalysisWorld: @unchecked Sendable {
+    let cop: CommunityFixture
+    /// Eight writers: four officials of a Kenyan education ministry, two of a Ghanaian finance
+    /// ministry, two Nigerian scholars without an organisation.
+    let people: [Person]
+    let procurement: String
+    let connectivity: String
+    let training: String
+    let circle: String
+    /// Who is behind each theme's needs outside the circle (authors and co-signers), by index.
+    var expected: [String: Set<Int>] = [:]
+    var needsPerTheme: [String: [Int]] = [:]
+
+    init(_ server: TestServer) throws {
+        let cop = try CommunityFixture(server, settings: #","min_cell_size":3"#)
+        self.cop = cop
+        func organisation(_ body: String) throws -> String {
+            try server.send("POST", "/v1/organisations", token: cop.admin, json: body).json["id"] as! String
+        }
+        let education = try organisation(
+            #"{"name":"Education \#(CommunityFixture.suffix())","kind":"government","country":"KE","sector":"education"}"#
+        )
+        let finance = try organisation(
+            #"{"name":"Finance \#(CommunityFixture.suffix())","kind":"government","country":"GH","sector":"finance"}"#)
+        var people: [Person] = []
+        for index in 0..<8 {
+            let extra =
+                index < 4
+                ? #","organisation_id":"\#(education)""#
+                : index < 6 ? #","organisation_id":"\#(finance)""# : #","country":"NG""#
+            let person = try cop.person(kind: index < 6 ? "official" : "scholar", extra: extra)
+            try cop.admit(person)
+            people.append(person)
+        }
+        self.people = people
+        func theme(_ name: String) throws -> String {
+            let created = try cop.send(
+                "POST", "/v1/communities/\(cop.id)/themes", as: cop.convenor, json: #"{"name":"\#(name)"}"#)
+            try #require(created.status == 201, "\(created.text)")
+            return created.json["id"] as! String
+        }
+        procurement = try theme("Procurement")
+        connectivity = try theme("Connectivity")
+        training = try theme("Teacher training")
+        let devices = try theme("Devices")
+        let circle =
+            try cop.send("POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor, json: #"{"name":"Treasury"}"#)
+            .json["id"] as! String
+        self.circle = circle
+        for index in [4, 5] {
+            _ = try cop.send(
+                "POST", "/v1/circles/\(circle)/members", as: cop.convenor,
+                json: #"{"account_id":"\#(people[index].id)"}"#)
+        }
+        try need(by: 0, themes: [procurement], urgency: 5, cosigners: [1, 2, 4])
+        try need(by: 3, themes: [procurement, connectivity], urgency: 3, cosigners: [5])
+        try need(by: 6, themes: [connectivity], urgency: 4, cosigners: [7])
+        // Devices is merged into procurement: its need and people move with it.
+        try need(by: 4, themes: [devices], urgency: 2, cosigners: [])
+        let merged = try cop.send(
+            "POST", "/v1/themes/\(devices)/merge", as: cop.convenor, json: #"{"into":"\#(procurement)"}"#)
+        try #require(merged.status == 200, "\(merged.text)")
+        expected[procurement, default: []].formUnion(expected.removeValue(forKey: devices) ?? [])
+        needsPerTheme[procurement, default: []] += needsPerTheme.removeValue(forKey: devices) ?? []
+    }
+
+    func need(by author: Int, themes: [String], urgency: Int, cosigners: [Int], circle: String? = nil) throws {
+        let list = themes.map { "\"\($0)\"" }.joined(separator: ",")
+        let inCircle = circle.map { #","circle_id":"\#($0)""# } ?? ""
+        let created = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/needs", as: people[author],
+            json: #"{"title":"Need of \#(author)","urgency":\#(urgency),"theme_ids":[\#(list)]\#(inCircle)}"#)
+        try #require(created.status == 201, "\(created.text)")
+        let id = created.json["id"] as! String
+        for cosigner in cosigners {
+            try #require(try cop.send("POST", "/v1/needs/\(id)/cosigns", as: people[cosigner]).status == 201)
+        }
+        guard circle == nil else { return }
+        for theme in themes {
+            expected[theme, default: []].formUnion([author] + cosigners)
+            needsPerTheme[theme, default: []].append(urgency)
+        }
+    }
+
+    func analysis(as person: Person, _ query: String = "") throws -> [String: Any] {
+        let answer = try cop.send("GET", "/v1/communities/\(cop.id)/needs/analysis\(query)", as: person)
+        try #require(answer.status == 200, "\(answer.text)")
+        return answer.json
+    }
+
+    static func figures(_ analysis: [String: Any], _ theme: String) -> [String: Any]? {
+        (analysis["themes"] as? [[String: Any]])?.first { ($0["theme"] as? [String: Any])?["id"] as? String == theme }
+    }
+}
+
+/// A theme's published figures as the release the adversary reads.
+func release(_ figures: [String: Any]) -> PeopleBreakdown {
+    func cells(_ key: String) -> [PeopleBreakdown.Cell] {
+        (figures[key] as? [[String: Any]] ?? []).map {
+            PeopleBreakdown.Cell(value: $0["value"] as? String, count: $0["members"] as? Int)
+        }
+    }
+    var release = PeopleBreakdown([], minimum: 1)
+    release.total = figures["members"] as? Int
+    release.byCountry = cells("by_country")
+    release.byRegion = cells("by_region")
+    release.bySector = cells("by_sector")
+    release.byOrganisationKind = cells("by_organisation_kind")
+    return release
+}
+
+@Suite struct AnalysisTests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    @Test func figuresMatchWhatTheNeedsSayAndSmallCellsCannotBeRecovered() throws {
+        let world = try AnalysisWorld(server)
+        let viewer = world.people[0]
+        let analysis = try world.analysis(as: viewer)
+        #expect(
+            analysis["min_cell_size"] as? Int == 3
+                && analysis["suppression_method"] as? String == "secondary_suppression")
+        let unsuppressed = try world.analysis(as: world.cop.convenor, "?suppression=off")
+        #expect(unsuppressed["suppression_method"] as? String == "none")
+        for theme in [world.procurement, world.connectivity, world.training] {
+            let people = world.expected[theme] ?? []
+            let urgencies = world.needsPerTheme[theme] ?? []
+            let figures = try #require(AnalysisWorld.figures(analysis, theme))
+            #expect(figures["needs"] as? Int == urgencies.count)
+            // Published counts are the true ones; the rest is suppressed, never shown as another number.
+            if let members = figures["members"] as? Int {
+                #expect(members == people.count)
+                let mean = Double(urgencies.reduce(0, +)) / Double(max(urgencies.count, 1))
+                #expect(abs((figures["mean_urgency"] as? Double ?? -1) - mean) < 0.01 || urgencies.isEmpty)
+            } else {
+                #expect(figures["suppressed"] as? Bool == true && figures["priority"] is NSNull)
+            }
+            let countries = Dictionary(grouping: people) { index in index < 4 ? "KE" : index < 6 ? "GH" : "NG" }
+                .mapValues(\.count)
+            for cell in figures["by_country"] as? [[String: Any]] ?? [] {
+                let value = cell["value"] as? String ?? ""
+                if let count = cell["members"] as? Int { #expect(count == countries[value], "\(value)") }
+            }
+            #expect(Adversary(release(figures)).leaks(minimum: 3) == [], "\(figures)")
+            // The convenor's unsuppressed view shows every count as it is.
+            let whole = try #require(AnalysisWorld.figures(unsuppressed, theme))
+            #expect(whole["members"] as? Int == people.count)
+            for cell in whole["by_country"] as? [[String: Any]] ?? [] {
+                #expect(cell["members"] as? Int == countries[cell["value"] as? String ?? ""])
+            }
+        }
+        // Procurement: six people, four in Kenya, two in Ghana; Ghana's two cannot be published,
+        // so neither can Kenya's four (the total would give them away), but the total can.
+        let procurement = try #require(AnalysisWorld.figures(analysis, world.procurement))
+        #expect(procurement["members"] as? Int == 6)
+        #expect((procurement["by_country"] as? [[String: Any]])?.allSatisfy { $0["members"] is NSNull } == true)
+        #expect(procurement["priority"] as? Double != nil)
+        let gaps = (analysis["gaps"] as? [[String: Any]] ?? []).compactMap { $0["score"] as? Int }
+        #expect(gaps == [20, 8, 6, 2])
+    }
+
+    /// Someone outside a circle gets exactly the figures they got before its needs existed.
+    @Test func aCirclesNeedsNeitherCountNorShowForThoseOutsideIt() throws {
+        let world = try AnalysisWorld(server)
+        let outside = world.people[0]
+        let before = try world.analysis(as: outside)
+        try world.need(
+            by: 4, themes: [world.training, world.procurement], urgency: 5, cosigners: [5], circle: world.circle)
+        let after = try world.analysis(as: outside)
+        for key in ["themes", "trend", "emerging", "gaps"] {
+            #expect(
+                try JSONSerialization.data(withJSONObject: before[key]!, options: .sortedKeys)
+                    == JSONSerialization.data(withJSONObject: after[key]!, options: .sortedKeys), "\(key)")
+        }
+        // Inside the circle the need counts (two people: suppressed, as the convenor's whole view shows).
+        let inside = try world.analysis(as: world.people[5])
+        let training = try #require(AnalysisWorld.figures(inside, world.training))
+        #expect(training["needs"] as? Int == 1 && training["suppressed"] as? Bool == true)
+        let whole = try world.analysis(as: world.cop.convenor, "?suppression=off")
+        #expect(AnalysisWorld.figures(whole, world.training)?["members"] as? Int == 2)
+    }
+
+    @Test func theUnsuppressedViewIsForConvenorsAndAudited() throws {
+        let world = try AnalysisWorld(server)
+        let refused = try world.cop.send(
+            "GET", "/v1/communities/\(world.cop.id)/needs/analysis?suppression=off", as: world.people[0])
+        #expect(refused.status == 403 && problemKind(refused) == "convenor-required")
+        _ = try world.analysis(as: world.cop.convenor, "?suppression=off")
+        let events = try world.cop.send(
+            "GET", "/v1/communities/\(world.cop.id)/audit-events?action=needs.analysis_unsuppressed",
+            as: world.cop.convenor)
+        #expect((events.json["data"] as? [Any])?.count == 1)
+        for bad in ["suppression=maybe", "window=3", "by=planet"] {
+            #expect(
+                try world.cop.send(
+                    "GET", "/v1/communities/\(world.cop.id)/needs/analysis?\(bad)", as: world.cop.convenor
+                )
+                .status == 400, "\(bad)")
+        }
+        #expect(
+            try world.cop.send("GET", "/v1/communities/\(world.cop.id)/needs/analysis", as: world.cop.outsider).status
+                == 404)
+        #expect(
+            try world.cop.send("GET", "/v1/communities/\(world.cop.id)/needs/analysis", as: world.cop.observer).status
+                == 200)
+    }
+
+    /// CSV parses, one record per cell; the SVG heatmap is well-formed with one labelled cell per
+    /// theme and country; a theme's name is only ever text in both.
+    @Test func theAnalysisAsATableAndAPicture() throws {
+        let world = try AnalysisWorld(server)
+        let hostile = #"<script>&"x"</script>"#
+        let formula = "=HYPERLINK(\"http://x\")"
+        for name in [hostile, formula] {
+            let escapedName = name.replacingOccurrences(of: "\"", with: "\\\"")
+            let theme = try world.cop.send(
+                "POST", "/v1/communities/\(world.cop.id)/themes", as: world.cop.convenor,
+                json: #"{"name":"\#(escapedName)"}"#)
+            try #require(theme.status == 201, "\(theme.text)")
+            try world.need(by: 1, themes: [theme.json["id"] as! String], urgency: 2, cosigners: [2, 3])
+        }
+        func get(_ accept: String, _ query: String = "") throws -> HTTPResult {
+            try server.send(
+                "GET", "/v1/communities/\(world.cop.id)/needs/analysis\(query)", token: world.people[0].token,
+                headers: [("Accept", accept)])
+        }
+        let json = try world.analysis(as: world.people[0])
+        let themes = json["themes"] as! [[String: Any]]
+
+        let csv = try get("text/csv")
+        #expect(csv.header("Content-Type")?.hasPrefix("text/csv") == true && csv.header("Vary") == "Accept")
+        let records = try CSV.records(csv.text)
+        #expect(records.first == ["theme_id", "theme", "dimension", "value", "members", "suppressed"])
+        let cells = themes.map { figures in
+            1
+                + ["by_country", "by_region", "by_sector", "by_organisation_kind"].reduce(0) {
+                    $0 + ((figures[$1] as? [Any])?.count ?? 0)
+                }
+        }
+        #expect(records.count == 1 + cells.reduce(0, +))
+        #expect(records.contains { $0[1] == hostile })
+        #expect(records.contains { $0[1] == "'" + formula } && !records.contains { $0[1] == formula })
+
+        let svg = try get("image/svg+xml", "?by=country")
+        #expect(svg.header("Content-Type") == "image/svg+xml")
+        let document = try SVGDocument(svg.text)
+        #expect(document.title == "Needs by theme and country" && !document.description.isEmpty)
+        let countries = Set(
+            themes.flatMap { ($0["by_country"] as? [[String: Any]] ?? []).map { $0["value"] as? String ?? "none" } })
+        #expect(document.cells.count == themes.count * countries.count)
+        #expect(document.cells.contains { $0.hasPrefix("\(hostile), ") })
+        // A suppressed cell says so; it is never drawn as a zero.
+        let procurement = try #require(AnalysisWorld.figures(json, world.procurement))
+        #expect(document.cells.contains("Procurement, KE: suppressed"))
+        #expect(procurement["members"] as? Int == 6)
+
+        let trend = try server.send(
+            "GET", "/v1/communities/\(world.cop.id)/needs/analysis/trend.svg?theme=\(world.procurement)",
+            token: world.people[0].token)
+        #expect(trend.status == 200)
+        #expect(try SVGDocument(trend.text).cells.count == 12)
+        #expect(try get("text/html").status == 406)
+        #expect(try get("application/json;q=0.5, text/csv").header("Content-Type")?.hasPrefix("text/csv") == true)
+    }
+}
+
+/// What an SVG document tells a reader who cannot see it: its title, its description and the
+/// label of every marked value.
+struct SVGDocument {
+    var title = ""
+    var description = ""
+    var cells: [String] = []
+
+    init(_ text: String) throws {
+        final class Reader: NSObject, XMLParserDelegate {
+            var path: [String] = []
+            var title = ""
+            var summary = ""
+            var cells: [String] = []
+            func parser(
+                _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String]
+            ) {
+                path.append(element)
+                if element == "g", attributes["role"] == "img", let label = attributes["aria-label"],
+                    !label.hasPrefix("Legend")
+                {
+                    cells.append(label)
+                }
+            }
+            func parser(
+                _ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?
+            ) {
+                path.removeLast()
+            }
+            func parser(_ parser: XMLParser, foundCharacters string: String) {
+                if path == ["svg", "title"] { title += string }
+                if path == ["svg", "desc"] { summary += string }
+            }
+        }
+        let parser = XMLParser(data: Data(text.utf8))
+        let reader = Reader()
+        parser.delegate = reader
+        guard parser.parse() else { throw parser.parserError ?? CocoaError(.fileReadCorruptFile) }
+        title = reader.title
+        description = reader.summary
+        cells = reader.cells
+    }
+}
