@@ -40,16 +40,18 @@ public enum Charts {
         title: String, description: String, rows: [String], columns: [String], counts: [[Int?]], note: String
     ) -> String {
         let cell = 56
-        let rowLabelWidth = 220
-        let top = 110
-        let width = max(rowLabelWidth + cell * max(columns.count, 1) + 20, 520)
+        let notes = wrap(note)
+        let rowLabelWidth = 30 + 8 * min(rows.map(\.count).max() ?? 0, labelLimit)
+        // Column labels run up and right at 45°: about 5 px of height and width per character.
+        let labelSpan = 5 * min(columns.map(\.count).max() ?? 0, labelLimit) + 10
+        let top = 56 + 18 * notes.count + labelSpan
+        let width = max(rowLabelWidth + cell * max(columns.count, 1) + labelSpan + 20, 40 + 7 * lineLength)
         let legendTop = top + cell * max(rows.count, 1) + 30
-        let height = legendTop + 90
+        let height = legendTop + 60
         let maximum = counts.flatMap { $0 }.compactMap { $0 }.max() ?? 0
         var writer = XMLWriter()
         header(&writer, width: width, height: height, title: title, description: description)
-        writer.element("text", ["x": "20", "y": "32", "font-size": "20", "font-weight": "bold"], text: title)
-        writer.element("text", ["x": "20", "y": "56", "font-size": "13", "fill": "#333333"], text: note)
+        heading(&writer, title: title, notes: notes)
         for (index, column) in columns.enumerated() {
             let x = rowLabelWidth + index * cell + cell / 2
             writer.element(
@@ -57,7 +59,7 @@ public enum Charts {
                 [
                     "x": "\(x)", "y": "\(top - 10)", "font-size": "13", "text-anchor": "start",
                     "transform": "rotate(-45 \(x) \(top - 10))",
-                ], text: column)
+                ], text: shortened(column))
         }
         for (rowIndex, row) in rows.enumerated() {
             let y = top + rowIndex * cell
@@ -107,15 +109,15 @@ public enum Charts {
     {
         let barWidth = 44
         let left = 60
-        let top = 80
+        let notes = wrap(note)
+        let top = 80 + 18 * notes.count
         let plotHeight = 220
-        let width = max(left + barWidth * max(labels.count, 1) + 30, 520)
-        let height = top + plotHeight + 70
+        let width = max(left + barWidth * max(labels.count, 1) + 30, 40 + 7 * lineLength)
+        let height = top + plotHeight + 50
         let maximum = max(counts.compactMap { $0 }.max() ?? 0, 1)
         var writer = XMLWriter()
         header(&writer, width: width, height: height, title: title, description: description)
-        writer.element("text", ["x": "20", "y": "32", "font-size": "20", "font-weight": "bold"], text: title)
-        writer.element("text", ["x": "20", "y": "56", "font-size": "13", "fill": "#333333"], text: note)
+        heading(&writer, title: title, notes: notes)
         writer.empty(
             "line",
             [
@@ -153,12 +155,42 @@ public enum Charts {
         return writer.text
     }
 
+    /// Characters per line of a note, and of a label before it is shortened (the full text is
+    /// in the mark's `<title>` and `aria-label`).
+    static let lineLength = 90
+    static let labelLimit = 34
+
+    static func wrap(_ text: String) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > lineLength {
+                lines.append(line)
+                line = ""
+            }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        return line.isEmpty ? lines : lines + [line]
+    }
+
+    static func shortened(_ label: String) -> String {
+        label.count <= labelLimit ? label : String(label.prefix(labelLimit - 1)) + "…"
+    }
+
+    private static func heading(_ writer: inout XMLWriter, title: String, notes: [String]) {
+        writer.element("text", ["x": "20", "y": "32", "font-size": "20", "font-weight": "bold"], text: title)
+        for (index, line) in notes.enumerated() {
+            writer.element(
+                "text", ["x": "20", "y": "\(56 + 18 * index)", "font-size": "13", "fill": "#333333"], text: line)
+        }
+    }
+
     private static func legend(_ writer: inout XMLWriter, top: Int, maximum: Int) {
         writer.start("g", ["role": "img", "aria-label": "Legend: darker is more; hatched is suppressed"])
         writer.element("text", ["x": "20", "y": "\(top + 14)", "font-size": "13"], text: "Members")
         // Each step of the scale with the range of counts drawn in it.
         var ranges: [(step: Int, low: Int, high: Int)] = []
-        for value in 1...max(maximum, 1) {
+        for value in stride(from: 1, through: maximum, by: 1) {
             let step = step(value, maximum: maximum)
             if let last = ranges.last, last.step == step {
                 ranges[ranges.count - 1].high = value
@@ -174,8 +206,13 @@ public enum Charts {
                 "text", ["x": "\(x + 28)", "y": "\(top + 36)", "font-size": "12", "text-anchor": "middle"],
                 text: range.low == range.high ? "\(range.low)" : "\(range.low)–\(range.high)")
         }
-        let steps = ranges.count
-        let x = 90 + steps * 60 + 20
+        let zero = 90 + ranges.count * 60 + 20
+        writer.empty(
+            "rect",
+            ["x": "\(zero)", "y": "\(top)", "width": "56", "height": "20", "fill": "#ffffff", "stroke": "#d0d0d0"])
+        writer.element(
+            "text", ["x": "\(zero + 28)", "y": "\(top + 36)", "font-size": "12", "text-anchor": "middle"], text: "0")
+        let x = zero + 76
         writer.empty(
             "rect",
             [

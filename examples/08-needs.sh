@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Needs analysis: the convenor curates themes (members suggest them), members write needs and
+# co-sign each other's, a need heard in an intake interview is recorded in the member's name
+# with their consent, and the analysis shows what the members most need, as JSON, CSV and an
+# SVG heatmap. Figures under min_cell_size (3 here) are suppressed: with a handful of members
+# most are, as they should be.
+source "$(dirname "$0")/common.sh"
+AMINA_H=(-H "Authorization: Bearer $AMINA_TOKEN")
+call 201 POST /v1/communities/$COP/norms/2/acceptances -H "Authorization: Bearer $KOFI_TOKEN" >/dev/null
+
+PROCUREMENT=$(call 201 POST /v1/communities/$COP/themes "${AMINA_H[@]}" "${JSON[@]}" \
+  -d '{"name":"Procurement","description":"Buying devices and platforms"}' | jq -r .id)
+DEVICES=$(call 201 POST /v1/communities/$COP/themes "${AMINA_H[@]}" "${JSON[@]}" -d '{"name":"Devices"}' | jq -r .id)
+# A member's theme is a suggestion until a convenor accepts (or declines) it.
+TRAINING=$(call 201 POST /v1/communities/$COP/themes -H "Authorization: Bearer $WANJIRU_TOKEN" "${JSON[@]}" \
+  -d '{"name":"Teacher training"}' | jq -r .id)
+call 200 POST /v1/themes/$TRAINING/accept "${AMINA_H[@]}" | jq -c '{name, status}'
+
+NEED=$(call 201 POST /v1/communities/$COP/needs -H "Authorization: Bearer $WANJIRU_TOKEN" "${JSON[@]}" \
+  -d '{"title":"Comparing device procurement models","description":"Leasing or buying tablets for 4,000 schools",
+       "theme_ids":["'"$DEVICES"'"],"urgency":5}' | jq -r .id)
+call 201 POST /v1/needs/$NEED/cosigns -H "Authorization: Bearer $KOFI_TOKEN" | jq -c '{cosigned_by: .account.display_name}'
+# An intake interview: Amina records Kofi's need in his name, with his consent; he can edit or withdraw it.
+call 201 POST /v1/communities/$COP/needs "${AMINA_H[@]}" "${JSON[@]}" \
+  -d '{"title":"Training teachers to use the devices","theme_ids":["'"$TRAINING"'","'"$DEVICES"'"],"urgency":4,
+       "member_id":"'"$KOFI"'","consent":true}' | jq -c '{title, source, author: .author.display_name, recorded_by: .recorded_by.display_name}'
+
+# Two themes that are one: every link moves, and the old id points to the theme that took over.
+call 200 POST /v1/themes/$DEVICES/merge "${AMINA_H[@]}" "${JSON[@]}" -d '{"into":"'"$PROCUREMENT"'"}' | jq -c '{name, status, merged_into}'
+call 200 GET "/v1/communities/$COP/needs?theme=$PROCUREMENT&sort=cosigned" -H "Authorization: Bearer $KOFI_TOKEN" \
+  | jq -c '.data[] | {title, themes: [.themes[].name], urgency, cosign_count}'
+
+# The analysis: per theme the members behind its needs, where they come from, priority; the gaps.
+call 200 GET /v1/communities/$COP/needs/analysis "${AMINA_H[@]}" \
+  | jq -c '.themes[] | {theme: .theme.name, needs, members, suppressed, by_country: [.by_country[] | {value, members}]}'
+call 200 GET /v1/communities/$COP/needs/analysis "${AMINA_H[@]}" | jq -c '.gaps[] | {title: .need.title, score}'
+call 200 GET /v1/communities/$COP/needs/analysis "${AMINA_H[@]}" -H 'Accept: text/csv' | sed -n 1,4p
+call 200 GET "/v1/communities/$COP/needs/analysis?by=region" "${AMINA_H[@]}" -H 'Accept: image/svg+xml' >needs-heatmap.svg
+echo "needs-heatmap.svg: $(wc -c <needs-heatmap.svg) bytes, open it in a browser"
