@@ -113,6 +113,24 @@ import Testing
         #expect(across.status == 422 && fields(across) == ["into"])
     }
 
+    /// A declaration of interest names themes of its own community that are in use.
+    @Test func declarationsNameTheCommunitysActiveThemes() throws {
+        let cop = try CommunityFixture(server)
+        let active = try theme(cop, "Procurement").json["id"] as! String
+        let elsewhere = try theme(try CommunityFixture(server), "Foreign").json["id"] as! String
+        func declare(_ themes: [String]) throws -> HTTPResult {
+            let list = themes.map { "\"\($0)\"" }.joined(separator: ",")
+            return try cop.send(
+                "POST", "/v1/me/declarations", as: cop.member,
+                json: #"{"description":"Advises a vendor","community_id":"\#(cop.id)","theme_ids":[\#(list)]}"#)
+        }
+        for refused in [[UUID().uuidString.lowercased()], [elsewhere], [active, elsewhere]] {
+            let answer = try declare(refused)
+            #expect(answer.status == 422 && fields(answer) == ["theme_ids"], "\(refused)")
+        }
+        #expect(try declare([active]).status == 201)
+    }
+
     private func listed(_ cop: CommunityFixture, _ theme: String, as person: Person) throws -> Bool {
         ids(try cop.send("GET", "/v1/communities/\(cop.id)/themes?limit=100", as: person)).contains(theme)
     }

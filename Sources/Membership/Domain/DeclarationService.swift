@@ -33,7 +33,11 @@ public struct DeclarationService: Sendable {
                 }
             }
             let id = UUIDv7.make()
-            try connection.query(DeclarationRepository.insert(id, by: caller.accountID, input))
+            do {
+                try connection.query(DeclarationRepository.insert(id, by: caller.accountID, input))
+            } catch PostgresError.invalidValue(_, "declarations_theme_ids") {
+                throw AccessError.invalid("theme_ids", "must name active themes of the community")
+            }
             try audit.record("declaration.created", "declaration", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
         }
