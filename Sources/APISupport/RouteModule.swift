@@ -13,16 +13,19 @@ public struct ModuleContext: Sendable {
     public let personalData: [PersonalData]
     /// Every module's audit events inside communities, and who reads them.
     public let auditScopes: [AuditScope]
+    /// Every module's notifications, and whether their subjects are still visible.
+    public let notificationScopes: [NotificationScope]
 
     public init(
         pool: ConnectionPool, passwords: PasswordHashing, logger: Logger, personalData: [PersonalData],
-        auditScopes: [AuditScope]
+        auditScopes: [AuditScope], notificationScopes: [NotificationScope]
     ) {
         self.pool = pool
         self.passwords = passwords
         self.logger = logger
         self.personalData = personalData
         self.auditScopes = auditScopes
+        self.notificationScopes = notificationScopes
     }
 }
 
@@ -32,6 +35,8 @@ public protocol RouteModule {
     static var personalData: PersonalData? { get }
     /// The domain's audit events inside communities and who may read them, when it records any.
     static var auditScope: AuditScope? { get }
+    /// The domain's notifications, when it writes any.
+    static var notificationScope: NotificationScope? { get }
     init(context: ModuleContext)
     func register(in router: inout Router)
 }
@@ -39,4 +44,5 @@ public protocol RouteModule {
 extension RouteModule {
     public static var personalData: PersonalData? { nil }
     public static var auditScope: AuditScope? { nil }
+    public static var notificationScope: NotificationScope? { nil }
 }

@@ -70,7 +70,8 @@ public final class Application: Sendable {
         let moduleContext = ModuleContext(
             pool: pool, passwords: passwords, logger: logger,
             personalData: Application.modules.compactMap { $0.personalData },
-            auditScopes: Application.modules.compactMap { $0.auditScope })
+            auditScopes: Application.modules.compactMap { $0.auditScope },
+            notificationScopes: Application.modules.compactMap { $0.notificationScope })
         for module in Application.modules { module.init(context: moduleContext).register(in: &router) }
         extraRoutes?(&router, context)
         OperationsRoutes.registerIndex(in: &router)

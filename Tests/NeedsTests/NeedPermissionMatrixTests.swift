@@ -28,6 +28,7 @@ import Testing
         let theme: String
         let need: String
         let circleNeed: String
+        let agendaItem: String
 
         init(_ server: TestServer) throws {
             cop = try CommunityFixture(server)
@@ -60,6 +61,9 @@ import Testing
             theme = try NeedPermissionMatrixTests.theme(in: cop)
             need = try NeedPermissionMatrixTests.need(in: cop)
             circleNeed = try NeedPermissionMatrixTests.need(in: cop, extra: #","circle_id":"\#(circle)""#)
+            agendaItem =
+                try cop.send("POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor, json: #"{"title":"Clinic"}"#)
+                .json["id"] as! String
         }
 
         func person(_ caller: Caller, admin: String) -> Person {
@@ -124,6 +128,23 @@ import Testing
             path: "/v1/communities/{community}/needs/analysis/trend.svg?theme={theme}&suppression=off",
             expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
         Row(
+            operation: "GET /v1/communities/{id}/agenda", path: "/v1/communities/{community}/agenda",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/agenda/{id}", path: "/v1/agenda/{agendaItem}",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/agenda/{id}/history", path: "/v1/agenda/{agendaItem}/history",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "POST /v1/communities/{id}/agenda", path: "/v1/communities/{community}/agenda",
+            body: #"{"title":"Item {suffix}","need_ids":["{need}"]}"#,
+            expected: [404, 404, 403, 404, 403, 403, 403, 403, 403, 403, 201]),
+        Row(
+            operation: "PATCH /v1/agenda/{id}", path: "/v1/agenda/{agendaItem}", body: #"{"position":3}"#,
+            contentType: "application/merge-patch+json",
+            expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
+        Row(
             operation: "POST /v1/communities/{id}/themes", path: "/v1/communities/{community}/themes",
             body: #"{"name":"Suggested {suffix}"}"#,
             expected: [404, 404, 403, 404, 403, 403, 403, 201, 201, 201, 201]),
@@ -178,6 +199,7 @@ import Testing
     @Test func everyNeedsOperationHasARow() throws {
         let coverage = try Self.table.coverage(of: [
             "/v1/communities/{id}/themes", "/v1/communities/{id}/needs", "/v1/themes", "/v1/needs",
+            "/v1/communities/{id}/agenda", "/v1/agenda",
         ])
         #expect(coverage.missing == [], "operations without a row")
         #expect(coverage.unknown == [], "rows for operations the spec lacks")
@@ -189,6 +211,7 @@ import Testing
         let admin = try server.admin().token
         let values = [
             "community": world.cop.id, "theme": world.theme, "need": world.need, "circleNeed": world.circleNeed,
+            "agendaItem": world.agendaItem,
             "bystander": world.bystander.id,
         ]
         let failures = try Self.table.failures(

@@ -40,6 +40,7 @@ import yaml
 
 from praxis_api_client import AuthenticatedClient, Client
 from praxis_api_client.api.access import (
+    list_my_notifications,
     activate_account,
     create_account,
     create_organisation,
@@ -98,7 +99,10 @@ from praxis_api_client.api.membership import (
 from praxis_api_client.api.needs import (
     cosign_need,
     create_need,
+    create_agenda_item,
     create_theme,
+    list_agenda_item_history,
+    list_agenda_items,
     get_needs_analysis,
     list_cosigns,
     list_needs,
@@ -155,8 +159,16 @@ from praxis_api_client.models import (
     Login,
     Meeting,
     MeetingPage,
+    AgendaEvent,
+    AgendaEventPage,
+    AgendaItem,
+    AgendaItemPage,
+    AgendaStatus,
+    NewAgendaItem,
     Need,
     NeedPage,
+    Notification,
+    NotificationPage,
     NeedsAnalysis,
     Cosign,
     CosignPage,
@@ -553,6 +565,18 @@ class Flow:
         # Two members behind the need (its author and a co-signer), under the minimum of 3.
         check(figures[0].members is None and figures[0].suppressed, "getNeedsAnalysis: a small count is shown")
         check([g.need.id for g in analysis.gaps] == [need.id], "getNeedsAnalysis: gaps")
+        # The need on the agenda, scheduled: its author is told.
+        item = self.call(create_agenda_item, 201, AgendaItem, client=amina_client, id=cop.id, body=NewAgendaItem(
+            title="Procurement models", need_ids=[need.id], status=AgendaStatus.SCHEDULED))
+        check([n.id for n in item.needs] == [need.id], "createAgendaItem: needs")
+        items = self.page(list_agenda_items, AgendaItemPage, AgendaItem, client=wanjiru_client, id=cop.id)
+        check(items == [item.id], f"listAgendaItems: {items}")
+        changes = self.page(list_agenda_item_history, AgendaEventPage, AgendaEvent, key=lambda e: e.change.value,
+                            client=wanjiru_client, id=item.id)
+        check(changes == ["created"], f"listAgendaItemHistory: {changes}")
+        told = self.page(list_my_notifications, NotificationPage, Notification, key=lambda n: n.subject_id,
+                         client=wanjiru_client)
+        check(told == [item.id], f"listMyNotifications: {told}")
 
         # Bulk onboarding, a dry run. The generated client has no operation for a text/csv body
         # (openapi-python-client skips it), so this one request goes out through its httpx client.

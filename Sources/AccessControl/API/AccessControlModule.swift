@@ -5,6 +5,7 @@ import HTTP
 /// Organisations, accounts, sessions, tokens, the person's own profile and the audit log.
 public struct AccessControlModule: RouteModule {
     private let routes: AccessControlRoutes
+    private let notifications: NotificationRoutes
 
     public init(context: ModuleContext) {
         let pool = context.pool
@@ -15,9 +16,12 @@ public struct AccessControlModule: RouteModule {
             profiles: ProfileService(pool: pool, passwords: passwords, personalData: context.personalData),
             onboarding: Onboarding(pool: pool, passwords: passwords, personalData: context.personalData),
             audit: AuditService(pool: pool, scopes: context.auditScopes))
+        notifications = NotificationRoutes(
+            notifications: NotificationService(pool: pool, scopes: context.notificationScopes))
     }
 
     public func register(in router: inout Router) {
         routes.register(in: &router)
+        notifications.register(in: &router)
     }
 }

@@ -73,6 +73,9 @@ public struct Onboarding: Sendable {
     static func forgetAddresses(of account: UUID) -> SQL {
         "DELETE FROM audit_event_addresses WHERE event_id IN (SELECT id FROM audit_events WHERE actor_id = \(account))"
     }
+    static func forgetNotifications(of account: UUID) -> SQL {
+        "DELETE FROM notifications WHERE account_id = \(account)"
+    }
     /// Marks a token rotated (once) and ends it after the overlap; no row when it was rotated already.
     static func retire(_ token: UUID, overlapSeconds: Int, successor: UUID) -> SQL {
         """
@@ -183,6 +186,7 @@ public struct Onboarding: Sendable {
             try connection.query(Onboarding.revokeSessions(of: accountID))
             try connection.query(Onboarding.revokeTokens(of: accountID))
             try connection.query(Onboarding.forgetAddresses(of: accountID))
+            try connection.query(Onboarding.forgetNotifications(of: accountID))
             for data in personalData { try connection.query(data.erase(accountID)) }
             try audit.record(
                 AuditEntry(

@@ -146,6 +146,9 @@ extension Policy.Action {
         Self("readAccount", scope: .admin, platform: .accountOwnerOrAdmin(id))
     }
     public static let readOwnProfile = Self("readOwnProfile", scope: nil)
+    /// A person's notifications: each domain's scope decides which a token reads.
+    public static let readOwnNotifications = Self("readOwnNotifications", scope: nil)
+    public static let manageOwnNotifications = Self("manageOwnNotifications", scope: nil)
     public static let editOwnProfile = Self("editOwnProfile", scope: .membersWrite)
     /// Password, sessions, export: a person's own security, done with a session, not a token.
     public static let manageOwnSecurity = Self("manageOwnSecurity", scope: nil, platform: .session)

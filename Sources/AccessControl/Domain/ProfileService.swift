@@ -111,7 +111,12 @@ public struct ProfileService: Sendable {
                 FROM audit_events e
                 WHERE (e.target_type = 'account' AND e.target_id = \(account)::text)
                    OR (e.actor_id = \(account) AND e.target_type = 'session')),
-                '[]')
+                '[]'),
+            'notifications', coalesce((SELECT json_agg(json_build_object(
+                'id', nt.id, 'kind', nt.kind, 'subject_type', nt.subject_type, 'subject_id', nt.subject_id,
+                'community_id', nt.community_id, 'summary', nt.summary, 'created_at', praxis_time(nt.created_at),
+                'read_at', praxis_time(nt.read_at)) ORDER BY nt.id)
+                FROM notifications nt WHERE nt.account_id = \(account)), '[]')
             \(SQL.joined(personalData.map { data -> SQL in ", \(data.export(account))" }, separator: ""))
         )::text AS document
         """

@@ -31,7 +31,7 @@ extension Visibility {
     /// meeting admits them and was created after they joined (unless the community shows them
     /// all history); for guests only when invited to it. A meeting in a circle exists only for
     /// the circle's members.
-    static func meeting(_ caller: Caller) -> SQL {
+    public static func meeting(_ caller: Caller) -> SQL {
         meeting(account: "\(caller.accountID)", reach: withinReach(of: "mt.community_id", caller))
     }
 

@@ -29,6 +29,7 @@ struct NeedBody: Encodable {
     @ExplicitNull var consentRecordedAt: Date?
     let cosignCount: Int
     let cosignedByMe: Bool
+    let agendaItems: [AgendaReferenceBody]
     /// Only convenors read it; null for everyone else.
     @ExplicitNull var convenorNotes: String?
     let createdAt: Date
@@ -43,6 +44,7 @@ struct NeedBody: Encodable {
         case consentRecordedAt = "consent_recorded_at"
         case cosignCount = "cosign_count"
         case cosignedByMe = "cosigned_by_me"
+        case agendaItems = "agenda_items"
         case convenorNotes = "convenor_notes"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
@@ -63,6 +65,7 @@ struct NeedBody: Encodable {
         consentRecordedAt = need.consentRecordedAt
         cosignCount = need.cosignCount
         cosignedByMe = need.cosignedByCaller
+        agendaItems = need.agendaItems.map(AgendaReferenceBody.init)
         convenorNotes = need.convenorNotes
         createdAt = need.createdAt
         updatedAt = need.updatedAt

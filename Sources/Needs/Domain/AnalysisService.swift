@@ -157,8 +157,9 @@ enum AnalysisRepository {
         """
     }
 
-    /// The ten open needs with the highest `urgency × (1 + co-signs)`. Needs marked `addressed`
-    /// are answered; problem threads and agenda items will count once they exist.
+    /// The ten open needs with the highest `urgency × (1 + co-signs)` that no scheduled (or done)
+    /// agenda item the caller sees answers. Needs marked `addressed` are answered too; problem
+    /// threads will count once they exist.
     static func gaps(in community: UUID, for caller: Caller) -> SQL {
         """
         WITH \(visible(in: community, for: caller))
@@ -171,6 +172,8 @@ enum AnalysisRepository {
                      WHERE nt.need_id = n.id ORDER BY lower(th.name), th.id) AS theme_names
         FROM needs n JOIN visible v ON v.id = n.id
         WHERE n.status = 'open'
+          AND NOT EXISTS (SELECT 1 FROM agenda_item_needs an JOIN agenda_items ag ON ag.id = an.agenda_item_id
+                          WHERE an.need_id = n.id AND ag.status IN ('scheduled', 'done') AND \(Visibility.agendaItem(caller)))
         ORDER BY score DESC, n.id DESC LIMIT 10
         """
     }

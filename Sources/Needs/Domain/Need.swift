@@ -31,6 +31,8 @@ public struct Need: Sendable, Equatable {
     public var themes: [ThemeSummary]
     public var cosignCount: Int
     public var cosignedByCaller: Bool
+    /// The agenda items that answer it, that the caller may see.
+    public var agendaItems: [AgendaReference]
     /// Only for the community's convenors; nil for everyone else.
     public var convenorNotes: String?
     public var version: Int64

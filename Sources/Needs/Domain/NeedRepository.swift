@@ -19,7 +19,18 @@ enum NeedRepository {
         EXISTS (SELECT 1 FROM need_cosigns cs WHERE cs.need_id = n.id AND cs.account_id = \(caller.accountID))
             AS cosigned_by_caller,
         CASE WHEN \(Visibility.convenor(of: "n.community_id", caller)) THEN n.convenor_notes END AS convenor_notes,
+        \(agenda("id::text", caller)) AS agenda_ids, \(agenda("title", caller)) AS agenda_titles,
+        \(agenda("status", caller)) AS agenda_statuses,
         n.version, n.created_at, n.updated_at
+        """
+    }
+
+    /// One column of the agenda items that answer the need (alias `n`) and the caller may see, in
+    /// agenda order.
+    private static func agenda(_ column: SQL, _ caller: Caller) -> SQL {
+        """
+        ARRAY(SELECT ag.\(column) FROM agenda_item_needs an JOIN agenda_items ag ON ag.id = an.agenda_item_id
+              WHERE an.need_id = n.id AND \(Visibility.agendaItem(caller)) ORDER BY ag.position, ag.id)
         """
     }
 
@@ -133,6 +144,12 @@ enum NeedRepository {
     static func need(_ row: Row) throws -> Need {
         let themeIDs: [UUID] = try row["theme_ids"]
         let themeNames: [String] = try row["theme_names"]
+        let agendaIDs: [UUID] = try row["agenda_ids"]
+        let agendaTitles: [String] = try row["agenda_titles"]
+        let agendaStatuses: [AgendaStatus] = try row["agenda_statuses"]
+        let agenda = zip(agendaIDs, zip(agendaTitles, agendaStatuses)).map {
+            AgendaReference(id: $0, title: $1.0, status: $1.1)
+        }
         return Need(
             id: try row["id"], communityID: try row["community_id"], circleID: try row["circle_id"],
             author: PersonSummary(id: try row["author_id"], displayName: try row["author_name"]),
@@ -140,7 +157,7 @@ enum NeedRepository {
             source: try row["source"], consentRecordedAt: try row["consent_recorded_at"], title: try row["title"],
             description: try row["description"], urgency: try row["urgency"], status: try row["status"],
             themes: zip(themeIDs, themeNames).map { ThemeSummary(id: $0, name: $1) },
-            cosignCount: try row["cosign_count"], cosignedByCaller: try row["cosigned_by_caller"],
+            cosignCount: try row["cosign_count"], cosignedByCaller: try row["cosigned_by_caller"], agendaItems: agenda,
             convenorNotes: try row["convenor_notes"], version: try row["version"], createdAt: try row["created_at"],
             updatedAt: try row["updated_at"])
     }

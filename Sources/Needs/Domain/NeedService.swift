@@ -47,6 +47,11 @@ public struct NeedService: Sendable {
                     id, in: community, statement, author: author, recordedBy: caller.accountID,
                     source: interview == nil ? .self : .interview))
             try connection.query(NeedRepository.link(id, to: statement.themeIDs))
+            if interview != nil {
+                try Notifications.notify(
+                    [author], kind: "need.recorded", subjectType: "need", subject: id, community: community,
+                    summary: #"{"need_id":"\#(id.lowercasedString)"}"#, on: connection)
+            }
             try audit.record(
                 interview == nil ? "need.created" : "need.recorded", "need", id, by: caller, from: origin,
                 details:

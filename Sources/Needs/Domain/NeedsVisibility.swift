@@ -42,3 +42,16 @@ extension Visibility {
         """
     }
 }
+
+extension Visibility {
+    /// An agenda item (alias `ag`): the community's members, observers and convenors; one tied to
+    /// a meeting only those who see the meeting (in a circle, the circle's members).
+    static func agendaItem(_ caller: Caller) -> SQL {
+        """
+        (\(insideNotGuest("ag.community_id", caller))
+         AND (ag.meeting_id IS NULL OR EXISTS (SELECT 1 FROM meetings mt WHERE mt.id = ag.meeting_id
+                                               AND \(meeting(caller))))
+         AND \(withinReach(of: "ag.community_id", caller)))
+        """
+    }
+}

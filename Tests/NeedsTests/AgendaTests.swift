@@ -1,0 +1,140 @@
+import Foundation
+import ServerTestSupport
+import TestSupport
+import Testing
+
+@Suite struct AgendaTests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    private func notifications(_ person: Person, _ cop: CommunityFixture) throws -> [[String: Any]] {
+        let answer = try cop.send("GET", "/v1/me/notifications?unread=true", as: person)
+        try #require(answer.status == 200, "\(answer.text)")
+        return answer.json["data"] as? [[String: Any]] ?? []
+    }
+
+    /// From needs to an agenda: a convenor schedules an item that answers a need; its author and
+    /// co-signers are told, the need shows the item, and it is no longer a gap.
+    @Test func schedulingANeedTellsThePeopleBehindIt() throws {
+        let cop = try CommunityFixture(server)
+        let cosigner = try cop.person()
+        try cop.admit(cosigner)
+        let need = try need(cop, as: cop.member, urgency: 5).json["id"] as! String
+        #expect(try cop.send("POST", "/v1/needs/\(need)/cosigns", as: cosigner).status == 201)
+        let meeting =
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/meetings", as: cop.convenor,
+                json:
+                    #"{"title":"Clinic","starts_at":"2027-01-12T13:00:00.000Z","ends_at":"2027-01-12T14:00:00.000Z","time_zone":"UTC"}"#
+            ).json["id"] as! String
+        let proposed = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor,
+            json:
+                #"{"title":"Procurement models","need_ids":["\#(need)"],"meeting_id":"\#(meeting)","presenter_id":"\#(cop.member.id)"}"#
+        )
+        #expect(proposed.status == 201 && proposed.json["status"] as? String == "proposed", "\(proposed.text)")
+        let item = proposed.json["id"] as! String
+        #expect(try notifications(cop.member, cop).isEmpty)
+        let gaps = try cop.send("GET", "/v1/communities/\(cop.id)/needs/analysis", as: cop.convenor)
+        #expect((gaps.json["gaps"] as? [[String: Any]])?.count == 1)
+
+        let scheduled = try cop.send(
+            "PATCH", "/v1/agenda/\(item)", as: cop.convenor,
+            json:
+                #"{"status":"scheduled","starts_at":"2027-01-12T13:10:00.000Z","ends_at":"2027-01-12T13:40:00.000Z"}"#,
+            headers: [("If-Match", proposed.header("ETag")!)])
+        #expect(scheduled.status == 200, "\(scheduled.text)")
+        for person in [cop.member, cosigner] {
+            let told = try notifications(person, cop)
+            #expect(told.count == 1 && told.first?["kind"] as? String == "agenda_item.scheduled")
+            #expect(told.first?["subject_id"] as? String == item)
+        }
+        #expect(try notifications(cop.convenor, cop).isEmpty)
+        let answered = try cop.send("GET", "/v1/needs/\(need)", as: cop.member)
+        #expect((answered.json["agenda_items"] as? [[String: Any]])?.first?["status"] as? String == "scheduled")
+        let after = try cop.send("GET", "/v1/communities/\(cop.id)/needs/analysis", as: cop.convenor)
+        #expect((after.json["gaps"] as? [[String: Any]])?.isEmpty == true)
+
+        let history = try cop.send("GET", "/v1/agenda/\(item)/history", as: cop.observer)
+        let changes = (history.json["data"] as? [[String: Any]] ?? []).compactMap { $0["change"] as? String }
+        #expect(changes == ["created", "updated"])
+        let last = (history.json["data"] as? [[String: Any]])?.last?["fields"] as? [String: Any]
+        #expect(last?["status"] as? String == "scheduled")
+
+        // Reading marks it read; the list of unread ones is then empty.
+        let note = try #require(try notifications(cop.member, cop).first?["id"] as? String)
+        let read = try cop.send("POST", "/v1/me/notifications/\(note)/read", as: cop.member)
+        #expect(read.status == 200 && read.json["read_at"] is String)
+        #expect(try notifications(cop.member, cop).isEmpty)
+        #expect(try cop.send("POST", "/v1/me/notifications/\(note)/read", as: cosigner).status == 404)
+    }
+
+    @Test func agendaItemsAreValidatedAndForConvenorsToChange() throws {
+        let cop = try CommunityFixture(server)
+        let elsewhere = try CommunityFixture(server)
+        let foreign = try need(elsewhere, as: elsewhere.member).json["id"] as! String
+        let invalid = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor,
+            json: #"{"title":"","need_ids":["\#(foreign)"],"presenter_id":"\#(cop.outsider.id)","status":"maybe"}"#)
+        #expect(invalid.status == 422)
+        let byMember = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/agenda", as: cop.member, json: #"{"title":"Mine"}"#)
+        #expect(byMember.status == 403 && problemKind(byMember) == "convenor-required")
+        let refused = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor,
+            json: #"{"title":"Ok","need_ids":["\#(foreign)"],"presenter_id":"\#(cop.outsider.id)"}"#)
+        #expect(refused.status == 422 && Set(fields(refused)) == ["need_ids[0]", "presenter_id"])
+        #expect(
+            try cop.send("POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor, json: #"{"title":"Ok"}"#).status
+                == 201)
+        #expect(try cop.send("GET", "/v1/communities/\(cop.id)/agenda", as: cop.outsider).status == 404)
+        #expect(ids(try cop.send("GET", "/v1/communities/\(cop.id)/agenda", as: cop.observer)).count == 1)
+    }
+
+    /// A notification whose subject the person can no longer see is not shown: told that an item
+    /// of a circle's meeting answers their need, a member who leaves the circle no longer reads
+    /// it. A member told of a need recorded in their name in an interview reads that; a token
+    /// without `needs:read` reads neither.
+    @Test func notificationsFollowWhatThePersonMaySeeNow() throws {
+        let cop = try CommunityFixture(server)
+        let recorded = try need(cop, as: cop.convenor, extra: #","member_id":"\#(cop.member.id)","consent":true"#)
+        #expect(recorded.status == 201)
+        let told = try notifications(cop.member, cop)
+        #expect(told.count == 1 && told.first?["kind"] as? String == "need.recorded")
+        #expect(told.first?["subject_id"] as? String == recorded.json["id"] as? String)
+        let scopes = #""communities:read","members:read""#
+        let token =
+            try cop.send(
+                "POST", "/v1/tokens", as: cop.member, json: #"{"name":"no needs","scopes":[\#(scopes)]}"#
+            ).json["token"] as! String
+        let byToken = try server.send("GET", "/v1/me/notifications", token: token)
+        #expect(byToken.status == 200 && (byToken.json["data"] as? [Any])?.isEmpty == true)
+
+        let circle =
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor, json: #"{"name":"Inner"}"#
+            ).json["id"] as! String
+        #expect(
+            try cop.send(
+                "POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: #"{"account_id":"\#(cop.member.id)"}"#
+            ).status == 201)
+        let meeting =
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/meetings", as: cop.convenor,
+                json:
+                    #"{"title":"Inner clinic","starts_at":"2027-01-12T13:00:00.000Z","ends_at":"2027-01-12T14:00:00.000Z","time_zone":"UTC","circle_id":"\#(circle)"}"#
+            ).json["id"] as! String
+        let own = try need(cop, as: cop.member).json["id"] as! String
+        let item = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor,
+            json: #"{"title":"Inner item","need_ids":["\#(own)"],"meeting_id":"\#(meeting)","status":"scheduled"}"#)
+        #expect(item.status == 201, "\(item.text)")
+        #expect(try notifications(cop.member, cop).count == 2)
+        #expect(try cop.send("DELETE", "/v1/circles/\(circle)/members/\(cop.member.id)", as: cop.member).status == 204)
+        let now = try notifications(cop.member, cop)
+        #expect(now.count == 1 && now.first?["kind"] as? String == "need.recorded")
+        #expect(try cop.send("GET", "/v1/agenda/\(item.json["id"] as! String)", as: cop.member).status == 404)
+        let export = try cop.send("GET", "/v1/me/export", as: cop.member)
+        #expect((export.json["notifications"] as? [Any])?.count == 2)
+    }
+}
