@@ -30,6 +30,10 @@ call 200 POST /v1/themes/$DEVICES/merge "${AMINA_H[@]}" "${JSON[@]}" -d '{"into"
 call 200 GET "/v1/communities/$COP/needs?theme=$PROCUREMENT&sort=cosigned" -H "Authorization: Bearer $KOFI_TOKEN" \
   | jq -c '.data[] | {title, themes: [.themes[].name], urgency, cosign_count}'
 
+# Peers across silos: Kofi (a Ghanaian scholar) and Wanjiru (a Kenyan official) face the same problem.
+call 200 GET "/v1/me/peers?community_id=$COP" -H "Authorization: Bearer $KOFI_TOKEN" \
+  | jq -c '.data[] | {peer: .account.display_name, country, shared: [.shared_themes[].name], score}'
+
 # The analysis: per theme the members behind its needs, where they come from, priority; the gaps.
 call 200 GET /v1/communities/$COP/needs/analysis "${AMINA_H[@]}" \
   | jq -c '.themes[] | {theme: .theme.name, needs, members, suppressed, by_country: [.by_country[] | {value, members}]}'
@@ -37,3 +41,11 @@ call 200 GET /v1/communities/$COP/needs/analysis "${AMINA_H[@]}" | jq -c '.gaps[
 call 200 GET /v1/communities/$COP/needs/analysis "${AMINA_H[@]}" -H 'Accept: text/csv' | sed -n 1,4p
 call 200 GET "/v1/communities/$COP/needs/analysis?by=region" "${AMINA_H[@]}" -H 'Accept: image/svg+xml' >needs-heatmap.svg
 echo "needs-heatmap.svg: $(wc -c <needs-heatmap.svg) bytes, open it in a browser"
+
+# The top need onto the agenda of a session; when it is scheduled, Wanjiru and Kofi are told.
+call 201 POST /v1/communities/$COP/agenda "${AMINA_H[@]}" "${JSON[@]}" \
+  -d '{"title":"Leasing or buying devices: two ministries compare","need_ids":["'"$NEED"'"],"status":"scheduled",
+       "presenter_id":"'"$WANJIRU"'","starts_at":"2027-02-03T09:00:00.000Z","ends_at":"2027-02-03T10:00:00.000Z"}' \
+  | jq -c '{title, status, presenter: .presenter.display_name, needs: [.needs[].title]}'
+call 200 GET "/v1/me/notifications?unread=true" -H "Authorization: Bearer $KOFI_TOKEN" | jq -c '.data[] | {kind, subject_type}'
+call 200 GET /v1/communities/$COP/needs/analysis "${AMINA_H[@]}" | jq -c '{gaps: [.gaps[].need.title]}'

@@ -320,3 +320,77 @@ struct SVGDocument {
         cells = reader.cells
     }
 }
+
+@Suite struct PeerTests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    private func peers(_ world: AnalysisWorld, as person: Person, of member: Person? = nil) throws -> [(String, Double)]
+    {
+        let path =
+            member.map { "/v1/communities/\(world.cop.id)/members/\($0.id)/peers" }
+            ?? "/v1/me/peers?community_id=\(world.cop.id)"
+        let answer = try world.cop.send("GET", path, as: person)
+        try #require(answer.status == 200, "\(answer.text)")
+        return (answer.json["data"] as? [[String: Any]] ?? []).map {
+            (($0["account"] as? [String: Any])?["id"] as? String ?? "", $0["score"] as? Double ?? -1)
+        }
+    }
+
+    /// Person 3 (a Kenyan education official) shares procurement and connectivity with person 5
+    /// (Ghana, finance), one theme with 4, 6 and 7; 0 to 2 share too but are of 3's own sector
+    /// and country, which peers never are.
+    @Test func peersCrossSilosAndShareThemes() throws {
+        let world = try AnalysisWorld(server)
+        let people = world.people
+        let found = try peers(world, as: people[3])
+        #expect(found.map(\.0) == [people[5], people[4], people[6], people[7]].map(\.id))
+        #expect(found.map(\.1) == [1.0, 0.5, 0.5, 0.5])
+        // A convenor sees the same for a member; a member may not ask about another.
+        #expect(try peers(world, as: world.cop.convenor, of: people[3]).map(\.0) == found.map(\.0))
+        let refused = try world.cop.send(
+            "GET", "/v1/communities/\(world.cop.id)/members/\(people[3].id)/peers", as: people[0])
+        #expect(refused.status == 403 && problemKind(refused) == "convenor-required")
+        #expect(
+            try world.cop.send(
+                "GET", "/v1/communities/\(world.cop.id)/members/\(world.cop.outsider.id)/peers", as: world.cop.convenor
+            ).status == 404)
+        #expect(
+            try world.cop.send("GET", "/v1/me/peers?community_id=\(world.cop.id)", as: world.cop.outsider).status == 404
+        )
+    }
+
+    /// A circle's needs make peers only for those who see them.
+    @Test func peersNeverComeFromWhatTheCallerCannotSee() throws {
+        let world = try AnalysisWorld(server)
+        let people = world.people
+        #expect(
+            try world.cop.send(
+                "POST", "/v1/circles/\(world.circle)/members", as: world.cop.convenor,
+                json: #"{"account_id":"\#(people[3].id)"}"#
+            ).status == 201)
+        let before = try peers(world, as: people[6])
+        try world.need(by: 4, themes: [world.training], urgency: 3, cosigners: [3], circle: world.circle)
+        let after = try peers(world, as: people[6])
+        #expect(after.map(\.0) == before.map(\.0) && after.map(\.1) == before.map(\.1))
+        // The convenor, in the circle, sees 3 and 4 share teacher training now.
+        let inside = try world.cop.send(
+            "GET", "/v1/communities/\(world.cop.id)/members/\(people[4].id)/peers", as: world.cop.convenor)
+        let three = (inside.json["data"] as? [[String: Any]])?.first {
+            ($0["account"] as? [String: Any])?["id"] as? String == people[3].id
+        }
+        let shared = (three?["shared_themes"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(shared.contains(world.training))
+        // Someone outside the circle asking about 4 does not see it.
+        let outside = try world.cop.send("GET", "/v1/me/peers?community_id=\(world.cop.id)", as: people[3])
+        #expect(outside.status == 200)
+        let second = try CommunityFixture.person(server, world.cop.admin)
+        try world.cop.admit(second, role: "convenor")
+        let byOtherConvenor = try world.cop.send(
+            "GET", "/v1/communities/\(world.cop.id)/members/\(people[4].id)/peers", as: second)
+        let seen = (byOtherConvenor.json["data"] as? [[String: Any]] ?? []).flatMap {
+            ($0["shared_themes"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        }
+        #expect(!seen.contains(world.training))
+    }
+}

@@ -145,6 +145,13 @@ import Testing
             contentType: "application/merge-patch+json",
             expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
         Row(
+            operation: "GET /v1/me/peers", path: "/v1/me/peers?community_id={community}",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/communities/{id}/members/{account_id}/peers",
+            path: "/v1/communities/{community}/members/{bystander}/peers",
+            expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
+        Row(
             operation: "POST /v1/communities/{id}/themes", path: "/v1/communities/{community}/themes",
             body: #"{"name":"Suggested {suffix}"}"#,
             expected: [404, 404, 403, 404, 403, 403, 403, 201, 201, 201, 201]),
@@ -199,7 +206,8 @@ import Testing
     @Test func everyNeedsOperationHasARow() throws {
         let coverage = try Self.table.coverage(of: [
             "/v1/communities/{id}/themes", "/v1/communities/{id}/needs", "/v1/themes", "/v1/needs",
-            "/v1/communities/{id}/agenda", "/v1/agenda",
+            "/v1/communities/{id}/agenda", "/v1/agenda", "/v1/me/peers",
+            "/v1/communities/{id}/members/{account_id}/peers",
         ])
         #expect(coverage.missing == [], "operations without a row")
         #expect(coverage.unknown == [], "rows for operations the spec lacks")

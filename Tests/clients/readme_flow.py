@@ -101,6 +101,7 @@ from praxis_api_client.api.needs import (
     create_need,
     create_agenda_item,
     create_theme,
+    get_my_peers,
     list_agenda_item_history,
     list_agenda_items,
     get_needs_analysis,
@@ -169,6 +170,7 @@ from praxis_api_client.models import (
     NeedPage,
     Notification,
     NotificationPage,
+    PeerList,
     NeedsAnalysis,
     Cosign,
     CosignPage,
@@ -577,6 +579,9 @@ class Flow:
         told = self.page(list_my_notifications, NotificationPage, Notification, key=lambda n: n.subject_id,
                          client=wanjiru_client)
         check(told == [item.id], f"listMyNotifications: {told}")
+        # Amina and Wanjiru share a ministry: each is in the other's silo, so no peers.
+        peers = self.call(get_my_peers, 200, PeerList, client=wanjiru_client, community_id=cop.id)
+        check(peers.data == [], f"getMyPeers: {peers.data}")
 
         # Bulk onboarding, a dry run. The generated client has no operation for a text/csv body
         # (openapi-python-client skips it), so this one request goes out through its httpx client.

@@ -3,12 +3,13 @@ import AccessControl
 import HTTP
 import Needs
 
-/// Themes, needs, the needs analysis and the agenda.
+/// Themes, needs, the needs analysis, the agenda and peers across silos.
 public struct NeedsModule: RouteModule {
     private let themes: ThemeRoutes
     private let needs: NeedRoutes
     private let analyses: AnalysisRoutes
     private let agenda: AgendaRoutes
+    private let peers: PeerRoutes
 
     public static var personalData: PersonalData? { NeedsPersonalData.personalData }
     public static var auditScope: AuditScope? { NeedsAudit.scope }
@@ -19,6 +20,7 @@ public struct NeedsModule: RouteModule {
         needs = NeedRoutes(needs: NeedService(pool: context.pool))
         analyses = AnalysisRoutes(analyses: AnalysisService(pool: context.pool))
         agenda = AgendaRoutes(agenda: AgendaService(pool: context.pool))
+        peers = PeerRoutes(peers: PeerService(pool: context.pool))
     }
 
     public func register(in router: inout Router) {
@@ -26,5 +28,6 @@ public struct NeedsModule: RouteModule {
         needs.register(in: &router)
         analyses.register(in: &router)
         agenda.register(in: &router)
+        peers.register(in: &router)
     }
 }

@@ -9,6 +9,10 @@ extension Policy.Action {
     /// Writing one's own needs, co-signing, suggesting themes: members and convenors who accepted the norms.
     public static let writeNeeds = Self(
         "writeNeeds", scope: .needsWrite, community: .init(.members, needsAcceptedNorms: true))
+    /// A member's peers, for the convenors who introduce people to each other.
+    public static let readMembersPeers = Self(
+        "readMembersPeers", scope: .needsRead,
+        community: .init(.convenors, needsAcceptedNorms: false, hiddenFromGuests: true))
     /// Curating themes and recording needs on members' behalf (convenors).
     public static let curateNeeds = Self(
         "curateNeeds", scope: .needsWrite, community: .init(.convenors, needsAcceptedNorms: true))
