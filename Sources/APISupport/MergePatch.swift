@@ -61,6 +61,17 @@ public struct MergePatch {
         return texts
     }
 
+    /// A member of a structured type (an array of objects, say): absent → nil; null, or a value
+    /// that is not a `Value`, → 422.
+    public func decoded<Value: Decodable>(_ name: String, as type: Value.Type) throws -> Value? {
+        guard let member = members[name] else { return nil }
+        guard !(member is NSNull),
+            let data = try? JSONSerialization.data(withJSONObject: member, options: .fragmentsAllowed),
+            let value = try? JSONDecoder().decode(Value.self, from: data)
+        else { throw Problem.validation(field: name, "has the wrong shape") }
+        return value
+    }
+
     /// A member that can be cleared: absent → nil, null → `.some(nil)`, else the converted value.
     public func nullable<Value>(_ name: String, _ convert: (Any) -> Value?) throws -> Value?? {
         guard let value = members[name] else { return nil }

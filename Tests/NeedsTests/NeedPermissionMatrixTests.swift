@@ -29,6 +29,8 @@ import Testing
         let need: String
         let circleNeed: String
         let agendaItem: String
+        let survey: String
+        let question: String
 
         init(_ server: TestServer) throws {
             cop = try CommunityFixture(server)
@@ -64,6 +66,7 @@ import Testing
             agendaItem =
                 try cop.send("POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor, json: #"{"title":"Clinic"}"#)
                 .json["id"] as! String
+            (survey, question) = try NeedPermissionMatrixTests.answeredSurvey(in: cop)
         }
 
         func person(_ caller: Caller, admin: String) -> Person {
@@ -152,6 +155,38 @@ import Testing
             path: "/v1/communities/{community}/members/{bystander}/peers",
             expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
         Row(
+            operation: "GET /v1/communities/{id}/surveys", path: "/v1/communities/{community}/surveys",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/surveys/{id}", path: "/v1/surveys/{survey}",
+            expected: [404, 404, 403, 404, 200, 404, 200, 200, 200, 200, 200]),
+        Row(
+            operation: "GET /v1/surveys/{id}/responses/me", path: "/v1/surveys/{survey}/responses/me",
+            expected: [404, 404, 403, 404, 404, 404, 404, 404, 404, 200, 404]),
+        Row(
+            operation: "GET /v1/surveys/{id}/results", path: "/v1/surveys/{survey}/results",
+            expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
+        Row(
+            operation: "GET /v1/surveys/{id}/answers", path: "/v1/surveys/{survey}/answers",
+            expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
+        Row(
+            operation: "POST /v1/communities/{id}/surveys", path: "/v1/communities/{community}/surveys",
+            body:
+                #"{"title":"S","opens_at":"2027-01-01T00:00:00Z","closes_at":"2027-02-01T00:00:00Z","questions":[{"kind":"scale","prompt":"How"}]}"#,
+            expected: [404, 404, 403, 404, 403, 403, 403, 403, 403, 403, 201]),
+        Row(
+            operation: "PATCH /v1/surveys/{id}", path: "/v1/surveys/{fresh}", body: #"{"title":"Renamed"}"#,
+            contentType: "application/merge-patch+json", prepare: freshSurvey,
+            expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
+        Row(
+            operation: "PUT /v1/surveys/{id}/responses/me", path: "/v1/surveys/{survey}/responses/me",
+            body: #"{"answers":[{"question_id":"{question}","value":"Ours"}]}"#,
+            expected: [404, 404, 403, 404, 403, 404, 403, 201, 201, 200, 201]),
+        Row(
+            operation: "POST /v1/survey-answers/{id}/code", path: "/v1/survey-answers/{fresh}/code",
+            body: #"{"theme":{"name":"Coded {suffix}"}}"#, prepare: freshAnswer,
+            expected: [404, 404, 403, 404, 403, 404, 403, 403, 403, 403, 200]),
+        Row(
             operation: "POST /v1/communities/{id}/themes", path: "/v1/communities/{community}/themes",
             body: #"{"name":"Suggested {suffix}"}"#,
             expected: [404, 404, 403, 404, 403, 403, 403, 201, 201, 201, 201]),
@@ -186,6 +221,35 @@ import Testing
             prepare: cosignedNeed, expected: [404, 404, 403, 404, 403, 404, 403, 404, 204, 403, 403]),
     ])
 
+    /// An open survey of one free-text question, answered by the member, who lets convenors quote it.
+    static func answeredSurvey(in cop: CommunityFixture) throws -> (survey: String, question: String) {
+        let opens = Timestamp.format(Date().addingTimeInterval(-60))
+        let closes = Timestamp.format(Date().addingTimeInterval(3600))
+        let created = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/surveys", as: cop.convenor,
+            json:
+                #"{"title":"Intake","opens_at":"\#(opens)","closes_at":"\#(closes)","questions":[{"kind":"text","prompt":"Why?"}]}"#
+        )
+        try #require(created.status == 201, "\(created.text)")
+        let survey = created.json["id"] as! String
+        let question = (created.json["questions"] as! [[String: Any]])[0]["id"] as! String
+        let answered = try cop.send(
+            "PUT", "/v1/surveys/\(survey)/responses/me", as: cop.member,
+            json: #"{"answers":[{"question_id":"\#(question)","value":"Devices"}],"quote_consent":true}"#)
+        try #require(answered.status == 201, "\(answered.text)")
+        return (survey, question)
+    }
+
+    static func freshSurvey(_ world: World) throws -> [String: String] {
+        ["fresh": try answeredSurvey(in: world.cop).survey]
+    }
+
+    static func freshAnswer(_ world: World) throws -> [String: String] {
+        let survey = try answeredSurvey(in: world.cop).survey
+        let answers = try world.cop.send("GET", "/v1/surveys/\(survey)/answers", as: world.cop.convenor)
+        return ["fresh": (answers.json["data"] as! [[String: Any]])[0]["id"] as! String]
+    }
+
     static func freshTheme(_ world: World) throws -> [String: String] { ["fresh": try theme(in: world.cop)] }
 
     static func freshNeed(_ world: World) throws -> [String: String] { ["fresh": try need(in: world.cop)] }
@@ -207,7 +271,8 @@ import Testing
         let coverage = try Self.table.coverage(of: [
             "/v1/communities/{id}/themes", "/v1/communities/{id}/needs", "/v1/themes", "/v1/needs",
             "/v1/communities/{id}/agenda", "/v1/agenda", "/v1/me/peers",
-            "/v1/communities/{id}/members/{account_id}/peers",
+            "/v1/communities/{id}/members/{account_id}/peers", "/v1/communities/{id}/surveys", "/v1/surveys",
+            "/v1/survey-answers",
         ])
         #expect(coverage.missing == [], "operations without a row")
         #expect(coverage.unknown == [], "rows for operations the spec lacks")
@@ -219,7 +284,7 @@ import Testing
         let admin = try server.admin().token
         let values = [
             "community": world.cop.id, "theme": world.theme, "need": world.need, "circleNeed": world.circleNeed,
-            "agendaItem": world.agendaItem,
+            "agendaItem": world.agendaItem, "survey": world.survey, "question": world.question,
             "bystander": world.bystander.id,
         ]
         let failures = try Self.table.failures(

@@ -97,8 +97,13 @@ from praxis_api_client.api.membership import (
     withdraw_declaration,
 )
 from praxis_api_client.api.needs import (
+    answer_survey,
     cosign_need,
     create_need,
+    create_survey,
+    get_survey_results,
+    list_survey_answers,
+    list_surveys,
     create_agenda_item,
     create_theme,
     get_my_peers,
@@ -166,8 +171,19 @@ from praxis_api_client.models import (
     AgendaItemPage,
     AgendaStatus,
     NewAgendaItem,
+    NewQuestion,
+    NewSurvey,
     Need,
     NeedPage,
+    QuestionKind,
+    QuotedAnswer,
+    QuotedAnswerPage,
+    Survey,
+    SurveyAnswer,
+    SurveyAnswers,
+    SurveyPage,
+    SurveyResponse,
+    SurveyResults,
     Notification,
     NotificationPage,
     PeerList,
@@ -579,6 +595,25 @@ class Flow:
         told = self.page(list_my_notifications, NotificationPage, Notification, key=lambda n: n.subject_id,
                          client=wanjiru_client)
         check(told == [item.id], f"listMyNotifications: {told}")
+        # An intake survey: Wanjiru answers and lets convenors quote her; Amina reads the results.
+        now = datetime.datetime.now(datetime.timezone.utc)
+        survey = self.call(create_survey, 201, Survey, client=amina_client, id=cop.id, body=NewSurvey(
+            title="Intake", opens_at=now - datetime.timedelta(minutes=1), closes_at=now + datetime.timedelta(days=7),
+            questions=[NewQuestion(kind=QuestionKind.TEXT, prompt="Your hardest challenge?", required=True),
+                       NewQuestion(kind=QuestionKind.SCALE, prompt="Urgency")]))
+        surveys = self.page(list_surveys, SurveyPage, Survey, client=wanjiru_client, id=cop.id)
+        check(surveys == [survey.id], f"listSurveys: {surveys}")
+        text, scale = survey.questions[0].id, survey.questions[1].id
+        answered = self.call(answer_survey, 201, SurveyResponse, client=wanjiru_client, id=survey.id, body=SurveyAnswers(
+            answers=[SurveyAnswer(question_id=text, value="Leasing or buying"), SurveyAnswer(question_id=scale, value=4)],
+            quote_consent=True))
+        check(len(answered.answers) == 2 and answered.quote_consent, "answerSurvey: the answers")
+        results = self.call(get_survey_results, 200, SurveyResults, client=amina_client, id=survey.id)
+        check(results.results[1].answered is None and results.results[1].suppressed, "getSurveyResults: one answer shown")
+        quoted = self.page(list_survey_answers, QuotedAnswerPage, QuotedAnswer, key=lambda a: a.text,
+                           client=amina_client, id=survey.id)
+        check(quoted == ["Leasing or buying"], f"listSurveyAnswers: {quoted}")
+
         # Amina and Wanjiru share a ministry: each is in the other's silo, so no peers.
         peers = self.call(get_my_peers, 200, PeerList, client=wanjiru_client, community_id=cop.id)
         check(peers.data == [], f"getMyPeers: {peers.data}")

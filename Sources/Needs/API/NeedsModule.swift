@@ -3,13 +3,14 @@ import AccessControl
 import HTTP
 import Needs
 
-/// Themes, needs, the needs analysis, the agenda and peers across silos.
+/// Themes, intake surveys, needs, the needs analysis, the agenda and peers across silos.
 public struct NeedsModule: RouteModule {
     private let themes: ThemeRoutes
     private let needs: NeedRoutes
     private let analyses: AnalysisRoutes
     private let agenda: AgendaRoutes
     private let peers: PeerRoutes
+    private let surveys: SurveyRoutes
 
     public static var personalData: PersonalData? { NeedsPersonalData.personalData }
     public static var auditScope: AuditScope? { NeedsAudit.scope }
@@ -21,6 +22,7 @@ public struct NeedsModule: RouteModule {
         analyses = AnalysisRoutes(analyses: AnalysisService(pool: context.pool))
         agenda = AgendaRoutes(agenda: AgendaService(pool: context.pool))
         peers = PeerRoutes(peers: PeerService(pool: context.pool))
+        surveys = SurveyRoutes(surveys: SurveyService(pool: context.pool))
     }
 
     public func register(in router: inout Router) {
@@ -29,5 +31,6 @@ public struct NeedsModule: RouteModule {
         analyses.register(in: &router)
         agenda.register(in: &router)
         peers.register(in: &router)
+        surveys.register(in: &router)
     }
 }

@@ -13,6 +13,10 @@ extension Policy.Action {
     public static let readMembersPeers = Self(
         "readMembersPeers", scope: .needsRead,
         community: .init(.convenors, needsAcceptedNorms: false, hiddenFromGuests: true))
+    /// Survey results and the free-text answers respondents let convenors quote (convenors).
+    public static let readSurveyResults = Self(
+        "readSurveyResults", scope: .needsRead,
+        community: .init(.convenors, needsAcceptedNorms: false, hiddenFromGuests: true))
     /// Curating themes and recording needs on members' behalf (convenors).
     public static let curateNeeds = Self(
         "curateNeeds", scope: .needsWrite, community: .init(.convenors, needsAcceptedNorms: true))

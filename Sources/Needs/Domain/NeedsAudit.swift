@@ -7,7 +7,7 @@ import Postgres
 /// need in a circle only the convenors in that circle.
 public enum NeedsAudit {
     public static let scope = AuditScope(
-        targetTypes: ["theme", "need", "agenda_item"], community: community, readable: readable)
+        targetTypes: ["theme", "need", "agenda_item", "survey"], community: community, readable: readable)
 
     /// The community of an event (alias `e`), from its target.
     static let community: SQL = """
@@ -16,6 +16,7 @@ public enum NeedsAudit {
             WHEN 'need' THEN (SELECT audit_n.community_id FROM needs audit_n WHERE audit_n.id = e.target_id::uuid)
             WHEN 'agenda_item' THEN
                 (SELECT audit_ag.community_id FROM agenda_items audit_ag WHERE audit_ag.id = e.target_id::uuid)
+            WHEN 'survey' THEN (SELECT audit_sv.community_id FROM surveys audit_sv WHERE audit_sv.id = e.target_id::uuid)
          END)
         """
 
@@ -26,6 +27,7 @@ public enum NeedsAudit {
             WHEN 'agenda_item' THEN
                 (SELECT audit_mc.circle_id FROM agenda_items audit_agc JOIN meetings audit_mc
                  ON audit_mc.id = audit_agc.meeting_id WHERE audit_agc.id = e.target_id::uuid)
+            WHEN 'survey' THEN (SELECT audit_svc.circle_id FROM surveys audit_svc WHERE audit_svc.id = e.target_id::uuid)
          END)
         """
 

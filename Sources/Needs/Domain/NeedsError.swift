@@ -11,6 +11,9 @@ public enum NeedsError: Error, Sendable, Equatable {
         case themeNameTaken = "theme-name-taken"
         case themeNotActive = "theme-not-active"
         case invalidTransition = "invalid-transition"
+        case questionsLocked = "questions-locked"
+        case surveyClosed = "survey-closed"
+        case alreadyCoded = "already-coded"
     }
 
     public enum Refusal: String, Sendable, Equatable {

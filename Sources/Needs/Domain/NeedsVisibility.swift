@@ -55,3 +55,15 @@ extension Visibility {
         """
     }
 }
+
+extension Visibility {
+    /// A survey (alias `sv`): the community's members, observers and convenors; one in a circle
+    /// only the circle's members.
+    static func survey(_ caller: Caller) -> SQL {
+        """
+        (\(insideNotGuest("sv.community_id", caller))
+         AND (sv.circle_id IS NULL OR \(inCircle("sv.circle_id", caller)))
+         AND \(withinReach(of: "sv.community_id", caller)))
+        """
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import HTTP
+import ServerTestSupport
+import TestSupport
+import Testing
+
+@Suite struct SurveyTests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    private func survey(_ cop: CommunityFixture, opens: TimeInterval = -60, closes: TimeInterval = 3600) throws
+        -> HTTPResult
+    {
+        let opensAt = Timestamp.format(Date().addingTimeInterval(opens))
+        let closesAt = Timestamp.format(Date().addingTimeInterval(closes))
+        let created = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/surveys", as: cop.convenor,
+            json: #"""
+                {"title":"Intake","opens_at":"\#(opensAt)","closes_at":"\#(closesAt)","questions":[
+                  {"kind":"text","prompt":"Your hardest challenge?","required":true},
+                  {"kind":"single_choice","prompt":"Your level","options":["national","regional","local"]},
+                  {"kind":"multi_choice","prompt":"Where it hurts","options":["devices","connectivity","training"]},
+                  {"kind":"scale","prompt":"Urgency"},
+                  {"kind":"theme_pick","prompt":"Areas"}]}
+                """#)
+        try #require(created.status == 201, "\(created.text)")
+        return created
+    }
+
+    private func questions(_ survey: HTTPResult) -> [String] {
+        (survey.json["questions"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+    }
+
+    private func respond(_ cop: CommunityFixture, _ survey: String, as person: Person, _ answers: String, consent: Bool)
+        throws -> HTTPResult
+    {
+        try cop.send(
+            "PUT", "/v1/surveys/\(survey)/responses/me", as: person,
+            json: #"{"answers":[\#(answers)],"quote_consent":\#(consent)}"#)
+    }
+
+    @Test func everyAnswerIsCheckedAgainstItsQuestion() throws {
+        let cop = try CommunityFixture(server)
+        let created = try survey(cop)
+        let id = created.json["id"] as! String
+        let q = questions(created)
+        let theme = try theme(cop, "Devices").json["id"] as! String
+        let bad = try respond(
+            cop, id, as: cop.member,
+            #"""
+            {"question_id":"\#(q[0])","value":7},{"question_id":"\#(q[1])","value":"planetary"},
+            {"question_id":"\#(q[2])","value":["devices","devices"]},{"question_id":"\#(q[3])","value":6},
+            {"question_id":"\#(q[4])","value":["\#(UUID().uuidString)"]},{"question_id":"\#(UUID().uuidString)","value":"x"}
+            """#, consent: false)
+        #expect(bad.status == 422)
+        #expect(
+            Set(fields(bad)) == [
+                "answers[0].value", "answers[1].value", "answers[2].value", "answers[3].value", "answers[4].value",
+                "answers[5].question_id",
+            ])
+        let missing = try respond(cop, id, as: cop.member, #"{"question_id":"\#(q[3])","value":3}"#, consent: false)
+        #expect(missing.status == 422 && fields(missing) == ["answers"])
+        let good = #"""
+            {"question_id":"\#(q[0])","value":"Comparing leasing with buying"},{"question_id":"\#(q[1])","value":"national"},
+            {"question_id":"\#(q[2])","value":["devices","training"]},{"question_id":"\#(q[3])","value":4},
+            {"question_id":"\#(q[4])","value":["\#(theme)"]}
+            """#
+        let first = try respond(cop, id, as: cop.member, good, consent: true)
+        #expect(first.status == 201, "\(first.text)")
+        let again = try respond(
+            cop, id, as: cop.member, good.replacingOccurrences(of: "\"value\":4", with: "\"value\":2"), consent: true)
+        #expect(again.status == 200)
+        let mine = try cop.send("GET", "/v1/surveys/\(id)/responses/me", as: cop.member)
+        let values = (mine.json["answers"] as? [[String: Any]] ?? []).map { $0["value"] }
+        #expect(values.count == 5 && values[3] as? Int == 2)
+        #expect(try cop.send("GET", "/v1/surveys/\(id)/responses/me", as: cop.convenor).status == 404)
+        #expect(problemKind(try respond(cop, id, as: cop.observer, good, consent: false)) == "observer-read-only")
+
+        // Questions are fixed once someone answered; the window still moves.
+        let current = try cop.send("GET", "/v1/surveys/\(id)", as: cop.convenor)
+        let locked = try cop.send(
+            "PATCH", "/v1/surveys/\(id)", as: cop.convenor,
+            json: #"{"questions":[{"kind":"text","prompt":"Another?"}]}"#,
+            headers: [("If-Match", current.header("ETag")!)])
+        #expect(locked.status == 409 && problemKind(locked) == "questions-locked")
+        let closed = try cop.send(
+            "PATCH", "/v1/surveys/\(id)", as: cop.convenor,
+            json: #"{"closes_at":"\#(Timestamp.format(Date().addingTimeInterval(1)))"}"#,
+            headers: [("If-Match", current.header("ETag")!)])
+        #expect(closed.status == 200, "\(closed.text)")
+        Thread.sleep(forTimeInterval: 1.2)
+        let late = try respond(cop, id, as: cop.member, good, consent: true)
+        #expect(late.status == 409 && problemKind(late) == "survey-closed")
+    }
+
+    /// Results for convenors with small cells suppressed; free text only from respondents who
+    /// let convenors quote them; an answer coded into a need is the respondent's, who is told.
+    @Test func resultsAreSuppressedAndFreeTextIsQuotedOnlyWithConsent() throws {
+        let cop = try CommunityFixture(server, settings: #","min_cell_size":3"#)
+        let created = try survey(cop)
+        let id = created.json["id"] as! String
+        let q = questions(created)
+        var people: [Person] = []
+        for index in 0..<4 {
+            let person = try cop.person()
+            try cop.admit(person)
+            people.append(person)
+            let level = index < 3 ? "national" : "local"
+            let answers = #"""
+                {"question_id":"\#(q[0])","value":"Challenge \#(index)"},{"question_id":"\#(q[1])","value":"\#(level)"},
+                {"question_id":"\#(q[2])","value":["devices"]},{"question_id":"\#(q[3])","value":\#(index < 3 ? 5 : 1)}
+                """#
+            #expect(try respond(cop, id, as: person, answers, consent: index.isMultiple(of: 2)).status == 201)
+        }
+        #expect(problemKind(try cop.send("GET", "/v1/surveys/\(id)/results", as: cop.member)) == "convenor-required")
+        let results = try cop.send("GET", "/v1/surveys/\(id)/results", as: cop.convenor)
+        #expect(results.status == 200, "\(results.text)")
+        func options(_ index: Int) -> [String: Int?] {
+            let result = (results.json["results"] as! [[String: Any]])[index]
+            return Dictionary(
+                uniqueKeysWithValues: (result["options"] as! [[String: Any]]).map {
+                    ($0["value"] as! String, $0["count"] as? Int)
+                })
+        }
+        // Four answered the level: 3 national, 1 local. Local is small, and the total less national
+        // would give it away, so national is suppressed too; the total (4) and regional (0) stay.
+        func answered(_ index: Int) -> Int? { (results.json["results"] as! [[String: Any]])[index]["answered"] as? Int }
+        #expect(answered(1) == 4 && options(1) == ["national": nil, "regional": 0, "local": nil])
+        #expect(answered(3) == 4 && options(3) == ["1": nil, "2": 0, "3": 0, "4": 0, "5": nil])
+        // Options of a multiple choice overlap: each stands alone, shown from 3 on.
+        #expect(answered(2) == 4 && options(2) == ["devices": 4, "connectivity": 0, "training": 0])
+        #expect(answered(0) == 4 && options(0).isEmpty)
+
+        let quoted = try cop.send("GET", "/v1/surveys/\(id)/answers?question_id=\(q[0])", as: cop.convenor)
+        let texts = (quoted.json["data"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+        #expect(Set(texts) == ["Challenge 0", "Challenge 2"])
+        let answer = (quoted.json["data"] as! [[String: Any]]).first { $0["text"] as? String == "Challenge 0" }!
+        let coded = try cop.send(
+            "POST", "/v1/survey-answers/\(answer["id"] as! String)/code", as: cop.convenor,
+            json: #"{"need":{"title":"Comparing leasing with buying","urgency":4}}"#)
+        #expect(coded.status == 200, "\(coded.text)")
+        let need = try #require(coded.json["coded_need_id"] as? String)
+        let read = try cop.send("GET", "/v1/needs/\(need)", as: people[0])
+        #expect(read.json["source"] as? String == "survey")
+        #expect((read.json["author"] as? [String: Any])?["id"] as? String == people[0].id)
+        let told = try cop.send("GET", "/v1/me/notifications", as: people[0])
+        #expect((told.json["data"] as? [[String: Any]])?.first?["subject_id"] as? String == need)
+        let twice = try cop.send(
+            "POST", "/v1/survey-answers/\(answer["id"] as! String)/code", as: cop.convenor,
+            json: #"{"theme":{"name":"Leasing"}}"#)
+        #expect(twice.status == 409 && problemKind(twice) == "already-coded")
+        // An answer its respondent did not let convenors quote cannot be coded either.
+        #expect(
+            try cop.send(
+                "POST", "/v1/survey-answers/\(UUID().uuidString)/code", as: cop.convenor,
+                json: #"{"theme":{"name":"X"}}"#
+            ).status == 404)
+    }
+
+    @Test func aCirclesSurveyIsOnlyForTheCircle() throws {
+        let cop = try CommunityFixture(server)
+        let circle =
+            try cop.send(
+                "POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor, json: #"{"name":"Inner"}"#
+            ).json["id"] as! String
+        let opensAt = Timestamp.format(Date().addingTimeInterval(-60))
+        let closesAt = Timestamp.format(Date().addingTimeInterval(3600))
+        let created = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/surveys", as: cop.convenor,
+            json:
+                #"{"title":"Inner","circle_id":"\#(circle)","opens_at":"\#(opensAt)","closes_at":"\#(closesAt)","questions":[{"kind":"scale","prompt":"How bad"}]}"#
+        )
+        #expect(created.status == 201, "\(created.text)")
+        let id = created.json["id"] as! String
+        #expect(try cop.send("GET", "/v1/surveys/\(id)", as: cop.member).status == 404)
+        #expect(ids(try cop.send("GET", "/v1/communities/\(cop.id)/surveys", as: cop.member)).isEmpty)
+        #expect(ids(try cop.send("GET", "/v1/communities/\(cop.id)/surveys", as: cop.convenor)) == [id])
+    }
+}
