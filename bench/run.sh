@@ -12,6 +12,9 @@
 #    rate-limit upsert, the account), against pgbench running those three.
 # 4. The same for a page of a community's directory (2,000 members), against pgbench running
 #    the statements PostgreSQL logged for one such request (bench/captured-sql.py).
+# 5. The needs analysis and a needs list with two filters (20,000 needs), each against pgbench
+#    running the statements logged for one request, in three interleaved rounds at 64
+#    connections, medians reported; and the statements per request from pg_stat_statements.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -22,6 +25,10 @@ swift build -c release --product praxis-bench
 
 source scripts/throwaway-cluster.sh bench
 export DATABASE_URL="$app_url" MIGRATION_DATABASE_URL="$owner_url"
+superuser_url="postgresql://postgres@127.0.0.1:$pgport/praxis"
+# pg_stat_statements counts the statements a request runs (the needs section).
+psql -q "$superuser_url" -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+scripts/pgcluster.sh stop "$tmp/cluster" && scripts/pgcluster.sh start "$tmp/cluster" "$pgport"
 .build/release/praxis migrate >/dev/null
 # Realistic state: many callers already known to the rate limiter, a day of idempotency keys.
 psql -q "$owner_url" <<'SQL'
@@ -113,7 +120,6 @@ comparison "GET /v1/me" "$tmp/me.txt" "the same three statements" "$tmp/pgbench-
 echo
 echo "## The server ($mode) against pgbench, a member's view: a page of a 2,000-member directory (${seconds}s, 16 clients)"
 echo
-superuser_url="postgresql://postgres@127.0.0.1:$pgport/praxis"
 start_server "$mode"
 community=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"slug":"bench-directory","name":"Bench directory"}' "http://127.0.0.1:$port/v1/communities" |
@@ -148,3 +154,76 @@ wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http:/
 stop_server
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -f "$tmp/directory.sql" "$DATABASE_URL" >"$tmp/pgbench-directory.txt" 2>&1
 comparison "GET a directory page" "$tmp/directory.txt" "the same $(grep -c ';$' "$tmp/directory.sql") statements" "$tmp/pgbench-directory.txt"
+
+echo
+echo "## Needs analysis at scale: 2,000 members, 30 themes, 20,000 needs, 20,000 co-signs (${seconds}s rounds, 64 connections)"
+echo
+# The directory's members write the needs: 1 to 3 themes each, urgency 1 to 5, over a year.
+psql -q "$owner_url" -v community="$community" <<'SQL'
+INSERT INTO themes (id, community_id, name, status, created_by)
+SELECT gen_random_uuid(), :'community', 'Theme ' || i, 'active', (SELECT created_by FROM communities WHERE id = :'community')
+FROM generate_series(1, 30) AS i;
+CREATE TEMPORARY TABLE writers AS
+SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM accounts WHERE email LIKE 'member-%@bench.example.org';
+CREATE TEMPORARY TABLE topics AS
+SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM themes WHERE community_id = :'community';
+INSERT INTO needs (id, community_id, author_id, recorded_by, source, title, urgency, created_at)
+SELECT gen_random_uuid(), :'community', w.id, w.id, 'self', 'Need ' || i, 1 + i % 5,
+       now() - (i % 365) * interval '1 day'
+FROM generate_series(0, 19999) AS i JOIN writers w ON w.n = (i * 7919) % 2000;
+INSERT INTO need_themes (need_id, theme_id)
+SELECT DISTINCT n.id, t.id FROM (SELECT id, row_number() OVER (ORDER BY id) AS i FROM needs) AS n
+JOIN LATERAL generate_series(0, n.i % 3) AS k ON true JOIN topics t ON t.n = (n.i * 31 + k * 7) % 30;
+INSERT INTO need_cosigns (need_id, account_id)
+SELECT n.id, w.id FROM (SELECT id, author_id, row_number() OVER (ORDER BY id) AS i FROM needs) AS n
+JOIN writers w ON w.n = (n.i * 104729) % 2000 WHERE w.id <> n.author_id ON CONFLICT DO NOTHING;
+ANALYZE;
+SQL
+start_server "$mode"
+theme=$(psql -qAt "$owner_url" -c "SELECT id FROM themes WHERE community_id = '$community' ORDER BY name LIMIT 1")
+analysis="/v1/communities/$community/needs/analysis"
+needs="/v1/communities/$community/needs?theme=$theme&min_urgency=4"
+# One of each request logged, to run the same statements in pgbench.
+for request in analysis needs; do
+  psql -q "$superuser_url" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+  marker="bench-marker-$RANDOM"
+  psql -q "$superuser_url" -c "SELECT '$marker'" >/dev/null
+  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port${!request}" >/dev/null
+  sleep 1
+  psql -q "$superuser_url" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
+  bench/captured-sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/$request.sql"
+done
+# The statements per request, whatever the data: pg_stat_statements over ten requests of each.
+psql -q "$superuser_url" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+for _ in $(seq 1 10); do
+  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$analysis" >/dev/null
+done
+statements=$(psql -qAt "$superuser_url" -c \
+  "SELECT count(*) || ' statements, each run ' || string_agg(DISTINCT calls::text, ', ') || ' times'
+   FROM pg_stat_statements WHERE calls > 0 AND query NOT LIKE '%pg_stat_statements%'")
+echo "Ten analysis requests ran $statements (the rate limiter and the caller's lookup included)."
+echo
+# Interleaved rounds, the median of each: the server, then pgbench running the captured SQL.
+echo "| request | round | server req/s | server p99 | pgbench tps | server ÷ pgbench |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+for request in analysis needs; do
+  for round in 1 2 3; do
+    wrk -t2 -c64 -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $token" \
+      "http://127.0.0.1:$port${!request}" >"$tmp/$request-$round.txt"
+    pgbench -n -M prepared -c64 -j2 -T"$seconds" -f "$tmp/$request.sql" "$DATABASE_URL" >"$tmp/pgbench-$request-$round.txt" 2>&1
+    server=$(requests_per_second "$tmp/$request-$round.txt")
+    database=$(awk '/^tps = / {print $3}' "$tmp/pgbench-$request-$round.txt")
+    echo "| $request | $round | $server | $(p99 "$tmp/$request-$round.txt") | $database | $(python3 -c "print(f'{$server / $database:.2f}')") |"
+  done
+done | tee "$tmp/needs-rounds.md"
+python3 - "$tmp/needs-rounds.md" <<'PY'
+import statistics, sys
+rows = [line.split("|")[1:-1] for line in open(sys.argv[1])]
+for request in ("analysis", "needs"):
+    mine = [r for r in rows if r[0].strip() == request]
+    ratio = statistics.median(float(r[5]) for r in mine)
+    server = statistics.median(float(r[2]) for r in mine)
+    print(f"| {request} | median | {server:.1f} | | | {ratio:.2f} |")
+PY
+stop_server

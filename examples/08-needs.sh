@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Needs analysis: the convenor curates themes (members suggest them), members write needs and
-# co-sign each other's, a need heard in an intake interview is recorded in the member's name
-# with their consent, and the analysis shows what the members most need, as JSON, CSV and an
-# SVG heatmap. Figures under min_cell_size (3 here) are suppressed: with a handful of members
-# most are, as they should be.
+# Needs analysis: the convenor curates themes (members suggest them) and runs an intake survey
+# (a free-text answer becomes a need in its author's name), members write needs and co-sign each
+# other's, a need heard in an intake interview is recorded in the member's name with their
+# consent, and the analysis shows what the members most need, as JSON, CSV and an SVG heatmap.
+# Figures under min_cell_size (3 here) are suppressed: with a handful of members most are, as
+# they should be.
 source "$(dirname "$0")/common.sh"
 AMINA_H=(-H "Authorization: Bearer $AMINA_TOKEN")
 call 201 POST /v1/communities/$COP/norms/2/acceptances -H "Authorization: Bearer $KOFI_TOKEN" >/dev/null
@@ -15,6 +16,28 @@ DEVICES=$(call 201 POST /v1/communities/$COP/themes "${AMINA_H[@]}" "${JSON[@]}"
 TRAINING=$(call 201 POST /v1/communities/$COP/themes -H "Authorization: Bearer $WANJIRU_TOKEN" "${JSON[@]}" \
   -d '{"name":"Teacher training"}' | jq -r .id)
 call 200 POST /v1/themes/$TRAINING/accept "${AMINA_H[@]}" | jq -c '{name, status}'
+
+# An intake survey: a free-text question, a theme pick and a scale, open for a week.
+SURVEY=$(call 201 POST /v1/communities/$COP/surveys "${AMINA_H[@]}" "${JSON[@]}" \
+  -d '{"title":"Intake","opens_at":"'"$(date -u -d '-1 minute' +%FT%TZ)"'","closes_at":"'"$(date -u -d '+7 days' +%FT%TZ)"'",
+       "questions":[{"kind":"text","prompt":"Your hardest challenge?","required":true},
+                    {"kind":"theme_pick","prompt":"Which areas?"},{"kind":"scale","prompt":"How urgent?"}]}')
+QUESTIONS=($(echo "$SURVEY" | jq -r '.questions[].id'))
+SURVEY=$(echo "$SURVEY" | jq -r .id)
+# Kofi answers and lets the convenors quote him; Wanjiru answers without.
+call 201 PUT /v1/surveys/$SURVEY/responses/me -H "Authorization: Bearer $KOFI_TOKEN" "${JSON[@]}" \
+  -d '{"answers":[{"question_id":"'"${QUESTIONS[0]}"'","value":"Teachers do not use the tablets we bought"},
+                  {"question_id":"'"${QUESTIONS[1]}"'","value":["'"$TRAINING"'"]},
+                  {"question_id":"'"${QUESTIONS[2]}"'","value":4}],"quote_consent":true}' >/dev/null
+call 201 PUT /v1/surveys/$SURVEY/responses/me -H "Authorization: Bearer $WANJIRU_TOKEN" "${JSON[@]}" \
+  -d '{"answers":[{"question_id":"'"${QUESTIONS[0]}"'","value":"Procurement takes two years"},
+                  {"question_id":"'"${QUESTIONS[2]}"'","value":5}]}' >/dev/null
+# The results (two respondents: under min_cell_size, so suppressed), and the answers Amina may quote.
+call 200 GET /v1/surveys/$SURVEY/results "${AMINA_H[@]}" | jq -c '.results[] | {prompt: .question.prompt, answered, suppressed}'
+ANSWER=$(call 200 GET /v1/surveys/$SURVEY/answers "${AMINA_H[@]}" | jq -r '.data[0].id')
+call 200 POST /v1/survey-answers/$ANSWER/code "${AMINA_H[@]}" "${JSON[@]}" \
+  -d '{"need":{"title":"Getting teachers to use the tablets","urgency":4,"theme_ids":["'"$TRAINING"'"]}}' \
+  | jq -c '{text, respondent: .respondent.display_name, coded_need_id}'
 
 NEED=$(call 201 POST /v1/communities/$COP/needs -H "Authorization: Bearer $WANJIRU_TOKEN" "${JSON[@]}" \
   -d '{"title":"Comparing device procurement models","description":"Leasing or buying tablets for 4,000 schools",
