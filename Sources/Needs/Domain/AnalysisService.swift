@@ -100,7 +100,7 @@ enum AnalysisRepository {
         """
         visible AS (
             SELECT n.id, n.author_id, n.urgency, n.created_at FROM needs n
-            WHERE n.community_id = \(community) AND n.status <> 'withdrawn' AND \(Visibility.need(caller))),
+            WHERE n.community_id = \(community) AND n.status <> 'withdrawn' AND \(Visibility.need(caller, in: community))),
         people AS (
             SELECT v.id AS need_id, v.author_id AS account_id, v.created_at AS at FROM visible v
             UNION ALL

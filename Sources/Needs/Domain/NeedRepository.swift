@@ -80,7 +80,7 @@ enum NeedRepository {
         }
         return """
             SELECT \(columns(caller)), \(key) AS sort_key FROM \(sources)
-            WHERE n.community_id = \(community) AND \(Visibility.need(caller))
+            WHERE n.community_id = \(community) AND \(Visibility.need(caller, in: community))
               AND (cardinality(\(query.themes)::uuid[]) = 0
                    OR EXISTS (SELECT 1 FROM need_themes nt WHERE nt.need_id = n.id
                               AND nt.theme_id = ANY(\(query.themes)::uuid[])))

@@ -29,17 +29,19 @@ extension Visibility {
     /// A need (alias `n`): its author always (even when withdrawn); otherwise, while it is not
     /// withdrawn, the community's members, observers and convenors; in a circle only the circle's
     /// members; and members with a commercial interest only when the community shows needs to
-    /// vendors.
-    static func need(_ caller: Caller) -> SQL {
-        """
-        ((n.author_id = \(caller.accountID)
-          OR (n.status <> 'withdrawn' AND \(insideNotGuest("n.community_id", caller))
-              AND (n.circle_id IS NULL OR \(inCircle("n.circle_id", caller)))
-              AND ((SELECT visibility_c.needs_visible_to_vendors FROM communities visibility_c
-                    WHERE visibility_c.id = n.community_id)
-                   OR NOT praxis_commercial_interest(\(caller.accountID), n.community_id))))
-         AND \(withinReach(of: "n.community_id", caller)))
-        """
+    /// vendors. With `community` (a bound id, for a query over one community's needs) the
+    /// caller's standing there is worked out once per statement rather than once per need.
+    static func need(_ caller: Caller, in community: UUID? = nil) -> SQL {
+        let place: SQL = community.map { "\($0)::uuid" } ?? "n.community_id"
+        return """
+            ((n.author_id = \(caller.accountID)
+              OR (n.status <> 'withdrawn' AND \(insideNotGuest(place, caller))
+                  AND (n.circle_id IS NULL OR \(inCircle("n.circle_id", caller)))
+                  AND ((SELECT visibility_c.needs_visible_to_vendors FROM communities visibility_c
+                        WHERE visibility_c.id = \(place))
+                       OR NOT (SELECT praxis_commercial_interest(\(caller.accountID), \(place))))))
+             AND \(withinReach(of: place, caller)))
+            """
     }
 }
 
