@@ -1,6 +1,7 @@
 import CSV
 import Disclosure
 import Foundation
+import HTTP
 import ServerTestSupport
 import TestSupport
 import Testing
@@ -170,6 +171,36 @@ func release(_ figures: [String: Any]) -> PeopleBreakdown {
         #expect(procurement["priority"] as? Double != nil)
         let gaps = (analysis["gaps"] as? [[String: Any]] ?? []).compactMap { $0["score"] as? Int }
         #expect(gaps == [20, 8, 6, 2])
+    }
+
+    /// The needs list filters by its authors' country and sector (as participation reads them);
+    /// the trend and the emerging themes count this month's members.
+    @Test func filtersByWhereAuthorsComeFromAndTheTrendCountsThisMonth() throws {
+        let world = try AnalysisWorld(server)
+        func authors(_ query: String) throws -> Set<String> {
+            let page = try world.cop.send(
+                "GET", "/v1/communities/\(world.cop.id)/needs?limit=100&\(query)", as: world.cop.convenor)
+            return Set(
+                (page.json["data"] as? [[String: Any]] ?? []).compactMap {
+                    ($0["author"] as? [String: Any])?["id"] as? String
+                })
+        }
+        #expect(try authors("country=GH") == [world.people[4].id])
+        #expect(try authors("sector=finance") == [world.people[4].id])
+        #expect(try authors("country=KE&country=NG") == [world.people[0].id, world.people[3].id, world.people[6].id])
+        #expect(try authors("country=KE&sector=finance").isEmpty)
+        let analysis = try world.analysis(as: world.people[0])
+        let month = String(Timestamp.format(Date()).prefix(7))
+        let trend = (analysis["trend"] as? [[String: Any]] ?? []).first {
+            $0["theme_id"] as? String == world.procurement && $0["month"] as? String == month
+        }
+        #expect(trend?["members"] as? Int == 6)
+        let emerging = (analysis["emerging"] as? [[String: Any]] ?? []).first {
+            ($0["theme"] as? [String: Any])?["id"] as? String == world.procurement
+        }
+        #expect(emerging?["recent_members"] as? Int == 6 && emerging?["previous_members"] as? Int == 0)
+        #expect(emerging?["growth"] is NSNull)
+        #expect(analysis["window_days"] as? Int == 90)
     }
 
     /// Someone outside a circle gets exactly the figures they got before its needs existed.

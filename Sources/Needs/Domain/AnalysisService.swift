@@ -46,7 +46,7 @@ public struct AnalysisService: Sendable {
                     urgencySum: needCounts[theme.id]?.urgency ?? 0, minimum: minimum)
             }
             .sorted { ($0.priority ?? -1, $1.theme.name) > ($1.priority ?? -1, $0.theme.name) }
-            func published(_ count: Int) -> Int? { count >= minimum ? count : nil }
+            func published(_ count: Int) -> Int? { count == 0 || count >= minimum ? count : nil }
             let names = Dictionary(uniqueKeysWithValues: themes.map { ($0.id, $0) })
             let trend = try connection.query(AnalysisRepository.trend(in: community, for: caller)) { row in
                 NeedsAnalysis.TrendPoint(
