@@ -29,16 +29,25 @@ public struct AnalysisService: Sendable {
             let themes = try connection.query(AnalysisRepository.themes(in: community, for: caller)) {
                 ThemeSummary(id: try $0["id"], name: try $0["name"])
             }
+            // One pass over the visible needs' links gives every aggregate; rows say which they are.
             var groups: [UUID: [PeopleBreakdown.Group]] = [:]
-            for row in try connection.query(AnalysisRepository.people(in: community, for: caller)) {
-                groups[try row["theme_id"], default: []].append(
-                    PeopleBreakdown.Group(
-                        sector: try row["sector"], country: try row["country"], kind: try row["kind"],
-                        count: try row["members"]))
-            }
             var needCounts: [UUID: (needs: Int, urgency: Int)] = [:]
-            for row in try connection.query(AnalysisRepository.needCounts(in: community, for: caller)) {
-                needCounts[try row["theme_id"]] = (try row["needs"], try row["urgency_sum"])
+            var trendRows: [(theme: UUID, month: String, members: Int)] = []
+            var emergingRows: [(theme: UUID, recent: Int, previous: Int)] = []
+            for row in try connection.query(
+                AnalysisRepository.aggregates(in: community, windowDays: request.windowDays, for: caller))
+            {
+                let theme: UUID = try row["theme_id"]
+                switch try row["part"] as String {
+                case "people":
+                    groups[theme, default: []].append(
+                        PeopleBreakdown.Group(
+                            sector: try row["sector"], country: try row["country"], kind: try row["kind"],
+                            count: try row["count"]))
+                case "needs": needCounts[theme] = (try row["count"], try row["extra"])
+                case "trend": trendRows.append((theme, try row["month"], try row["count"]))
+                default: emergingRows.append((theme, try row["count"], try row["extra"]))
+                }
             }
             let figures = themes.map { theme in
                 NeedsAnalysis.ThemeFigures(
@@ -48,21 +57,19 @@ public struct AnalysisService: Sendable {
             .sorted { ($0.priority ?? -1, $1.theme.name) > ($1.priority ?? -1, $0.theme.name) }
             func published(_ count: Int) -> Int? { count == 0 || count >= minimum ? count : nil }
             let names = Dictionary(uniqueKeysWithValues: themes.map { ($0.id, $0) })
-            let trend = try connection.query(AnalysisRepository.trend(in: community, for: caller)) { row in
-                NeedsAnalysis.TrendPoint(
-                    month: try row["month"], themeID: try row["theme_id"], members: published(try row["members"]))
-            }
-            .filter { names[$0.themeID] != nil }
-            let emerging = try connection.query(
-                AnalysisRepository.emerging(in: community, windowDays: request.windowDays, for: caller)
-            ) { row -> NeedsAnalysis.Emerging? in
-                guard let theme = names[try row["theme_id"]] else { return nil }
+            let trend = trendRows.sorted { ($0.month, $0.theme.uuidString) < ($1.month, $1.theme.uuidString) }
+                .filter { names[$0.theme] != nil }
+                .map { NeedsAnalysis.TrendPoint(month: $0.month, themeID: $0.theme, members: published($0.members)) }
+            let emerging = emergingRows.compactMap { row -> NeedsAnalysis.Emerging? in
+                guard let theme = names[row.theme] else { return nil }
                 return NeedsAnalysis.Emerging(
-                    theme: theme, recentMembers: published(try row["recent"]),
-                    previousMembers: published(try row["previous"]))
+                    theme: theme, recentMembers: published(row.recent), previousMembers: published(row.previous))
             }
-            .compactMap { $0 }
-            .sorted { ($0.growth ?? -1, $0.recentMembers ?? -1) > ($1.growth ?? -1, $1.recentMembers ?? -1) }
+            .sorted {
+                ($0.growth ?? -1, $0.recentMembers ?? -1, $1.theme.name) > (
+                    $1.growth ?? -1, $1.recentMembers ?? -1, $0.theme.name
+                )
+            }
             let gaps = try connection.query(AnalysisRepository.gaps(in: community, for: caller)) { row in
                 let themeIDs: [UUID] = try row["theme_ids"]
                 let themeNames: [String] = try row["theme_names"]
@@ -108,52 +115,43 @@ enum AnalysisRepository {
         """
     }
 
-    /// Per theme, its distinct members counted by sector, country and organisation kind, read
-    /// as participation reads them.
-    static func people(in community: UUID, for caller: Caller) -> SQL {
+    /// Every aggregate of the analysis in one statement, over one pass of the visible needs'
+    /// links to their themes and people, each row named by `part`:
+    /// - `people`: per theme, its distinct members by sector, country and organisation kind
+    ///   (read as participation reads them), in `count`;
+    /// - `needs`: per theme, its needs in `count` and the sum of their urgencies in `extra`;
+    /// - `trend`: per theme and month (UTC) of the last twelve, the distinct members who wrote or
+    ///   co-signed one of its needs then;
+    /// - `emerging`: per theme, the distinct members active in the window just past (`count`)
+    ///   and in the one before (`extra`).
+    static func aggregates(in community: UUID, windowDays: Int, for caller: Caller) -> SQL {
         """
         WITH \(visible(in: community, for: caller)),
-        theme_people AS (
-            SELECT DISTINCT nt.theme_id, p.account_id FROM people p JOIN need_themes nt ON nt.need_id = p.need_id)
-        SELECT tp.theme_id, o.sector, coalesce(a.country, o.country) AS country, o.kind, count(*) AS members
+        links AS MATERIALIZED (
+            SELECT nt.theme_id, p.account_id, p.at FROM people p JOIN need_themes nt ON nt.need_id = p.need_id),
+        theme_people AS (SELECT DISTINCT theme_id, account_id FROM links)
+        SELECT 'people' AS part, tp.theme_id, o.sector, coalesce(a.country, o.country) AS country, o.kind,
+               NULL::text AS month, count(*) AS count, NULL::bigint AS extra
         FROM theme_people tp JOIN accounts a ON a.id = tp.account_id LEFT JOIN organisations o ON o.id = a.organisation_id
-        GROUP BY 1, 2, 3, 4
-        """
-    }
-
-    static func needCounts(in community: UUID, for caller: Caller) -> SQL {
-        """
-        WITH \(visible(in: community, for: caller))
-        SELECT nt.theme_id, count(*) AS needs, sum(v.urgency)::bigint AS urgency_sum
+        GROUP BY tp.theme_id, o.sector, coalesce(a.country, o.country), o.kind
+        UNION ALL
+        SELECT 'needs', nt.theme_id, NULL, NULL, NULL, NULL, count(*), sum(v.urgency)::bigint
         FROM visible v JOIN need_themes nt ON nt.need_id = v.id
-        GROUP BY 1
-        """
-    }
-
-    /// Distinct members per theme and month (UTC) over the last twelve months, a member counted in
-    /// the months they wrote or co-signed one of its needs.
-    static func trend(in community: UUID, for caller: Caller) -> SQL {
-        """
-        WITH \(visible(in: community, for: caller))
-        SELECT nt.theme_id, to_char(date_trunc('month', p.at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
-               count(DISTINCT p.account_id) AS members
-        FROM people p JOIN need_themes nt ON nt.need_id = p.need_id
-        WHERE p.at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '11 months'
-        GROUP BY 1, 2 ORDER BY 2, 1
-        """
-    }
-
-    static func emerging(in community: UUID, windowDays: Int, for caller: Caller) -> SQL {
-        """
-        WITH \(visible(in: community, for: caller))
-        SELECT nt.theme_id,
-               count(DISTINCT p.account_id) FILTER (WHERE p.at >= now() - make_interval(days => \(windowDays))) AS recent,
-               count(DISTINCT p.account_id) FILTER (WHERE p.at < now() - make_interval(days => \(windowDays))
-                                                      AND p.at >= now() - make_interval(days => 2 * \(windowDays)))
-                   AS previous
-        FROM people p JOIN need_themes nt ON nt.need_id = p.need_id
-        WHERE p.at >= now() - make_interval(days => 2 * \(windowDays))
-        GROUP BY 1
+        GROUP BY nt.theme_id
+        UNION ALL
+        SELECT 'trend', theme_id, NULL, NULL, NULL, to_char(date_trunc('month', at AT TIME ZONE 'UTC'), 'YYYY-MM'),
+               count(DISTINCT account_id), NULL
+        FROM links
+        WHERE at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '11 months'
+        GROUP BY theme_id, 6
+        UNION ALL
+        SELECT 'emerging', theme_id, NULL, NULL, NULL, NULL,
+               count(DISTINCT account_id) FILTER (WHERE at >= now() - make_interval(days => \(windowDays))),
+               count(DISTINCT account_id) FILTER (WHERE at < now() - make_interval(days => \(windowDays))
+                                                    AND at >= now() - make_interval(days => 2 * \(windowDays)))
+        FROM links
+        WHERE at >= now() - make_interval(days => 2 * \(windowDays))
+        GROUP BY theme_id
         """
     }
 
