@@ -87,6 +87,11 @@ import Testing
         #expect(
             try cop.send("POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor, json: #"{"title":"Ok"}"#).status
                 == 201)
+        // Presenters are members or convenors: not observers, not guests.
+        let observed = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor,
+            json: #"{"title":"Ok","presenter_id":"\#(cop.observer.id)"}"#)
+        #expect(observed.status == 422 && fields(observed) == ["presenter_id"])
         #expect(try cop.send("GET", "/v1/communities/\(cop.id)/agenda", as: cop.outsider).status == 404)
         #expect(ids(try cop.send("GET", "/v1/communities/\(cop.id)/agenda", as: cop.observer)).count == 1)
     }
@@ -125,6 +130,10 @@ import Testing
                     #"{"title":"Inner clinic","starts_at":"2027-01-12T13:00:00.000Z","ends_at":"2027-01-12T14:00:00.000Z","time_zone":"UTC","circle_id":"\#(circle)"}"#
             ).json["id"] as! String
         let own = try need(cop, as: cop.member).json["id"] as! String
+        // Someone outside the circle who co-signed is never told of the circle's item.
+        let outsider = try cop.person()
+        try cop.admit(outsider)
+        #expect(try cop.send("POST", "/v1/needs/\(own)/cosigns", as: outsider).status == 201)
         let item = try cop.send(
             "POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor,
             json: #"{"title":"Inner item","need_ids":["\#(own)"],"meeting_id":"\#(meeting)","status":"scheduled"}"#)
@@ -136,5 +145,25 @@ import Testing
         #expect(try cop.send("GET", "/v1/agenda/\(item.json["id"] as! String)", as: cop.member).status == 404)
         let export = try cop.send("GET", "/v1/me/export", as: cop.member)
         #expect((export.json["notifications"] as? [Any])?.count == 2)
+        let outsiders = try cop.send("GET", "/v1/me/export", as: outsider)
+        #expect((outsiders.json["notifications"] as? [Any])?.isEmpty == true)
+
+        // An item's history names its circle meeting only to those who see the meeting.
+        let moved = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor,
+            json: #"{"title":"Moved","meeting_id":"\#(meeting)"}"#)
+        let untied = try cop.send(
+            "PATCH", "/v1/agenda/\(moved.json["id"] as! String)", as: cop.convenor, json: #"{"meeting_id":null}"#,
+            headers: [("If-Match", moved.header("ETag")!)])
+        #expect(untied.status == 200)
+        let history = try cop.send("GET", "/v1/agenda/\(moved.json["id"] as! String)/history", as: cop.member)
+        let meetings = (history.json["data"] as? [[String: Any]] ?? []).map {
+            ($0["fields"] as? [String: Any])?["meeting_id"]
+        }
+        #expect(meetings.count == 2 && meetings.allSatisfy { $0 is NSNull })
+        let inside = try cop.send("GET", "/v1/agenda/\(moved.json["id"] as! String)/history", as: cop.convenor)
+        #expect(
+            ((inside.json["data"] as? [[String: Any]])?.first?["fields"] as? [String: Any])?["meeting_id"] as? String
+                == meeting)
     }
 }

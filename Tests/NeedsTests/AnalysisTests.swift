@@ -203,6 +203,26 @@ func release(_ figures: [String: Any]) -> PeopleBreakdown {
         #expect(analysis["window_days"] as? Int == 90)
     }
 
+    /// A month can hold everyone behind a theme: where the theme's total is hidden, so are its
+    /// trend and emerging counts.
+    @Test func aThemesHiddenTotalStaysHiddenInTheTrend() throws {
+        let world = try AnalysisWorld(server)
+        let solo =
+            try world.cop.send(
+                "POST", "/v1/communities/\(world.cop.id)/themes", as: world.cop.convenor, json: #"{"name":"Solo"}"#
+            ).json["id"] as! String
+        try world.need(by: 6, themes: [solo], urgency: 3, cosigners: [7])
+        let analysis = try world.analysis(as: world.people[0])
+        #expect(AnalysisWorld.figures(analysis, solo)?["members"] is NSNull)
+        for point in (analysis["trend"] as? [[String: Any]] ?? []) where point["theme_id"] as? String == solo {
+            #expect(point["members"] is NSNull && point["suppressed"] as? Bool == true)
+        }
+        let emerging = (analysis["emerging"] as? [[String: Any]] ?? []).first {
+            ($0["theme"] as? [String: Any])?["id"] as? String == solo
+        }
+        #expect(emerging?["recent_members"] is NSNull)
+    }
+
     /// Someone outside a circle gets exactly the figures they got before its needs existed.
     @Test func aCirclesNeedsNeitherCountNorShowForThoseOutsideIt() throws {
         let world = try AnalysisWorld(server)

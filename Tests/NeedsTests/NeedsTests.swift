@@ -30,8 +30,19 @@ import Testing
         let again = try cop.send("POST", "/v1/themes/\(suggestion)/accept", as: cop.convenor)
         #expect(again.status == 409 && problemKind(again) == "invalid-transition")
 
+        // A suggestion reserves no name: another member is not told it exists.
+        let same = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/themes", as: cop.vendor, json: #"{"name":"cat VIDEOS"}"#)
         let other = try cop.send(
             "POST", "/v1/communities/\(cop.id)/themes", as: cop.member, json: #"{"name":"Cat videos"}"#)
+        #expect(same.status == 201 && other.status == 201)
+        // Names differing only in spaces or composition are one name.
+        _ = try theme(cop, "Caf\u{E9}")
+        for spelling in ["  Procurement ", "Procurement\u{A0}", "PROCUREMENT", "Cafe\u{301}"] {
+            let again = try cop.send(
+                "POST", "/v1/communities/\(cop.id)/themes", as: cop.convenor, json: #"{"name":"\#(spelling)"}"#)
+            #expect(again.status == 409, "\(spelling)")
+        }
         let declined = try cop.send(
             "POST", "/v1/themes/\(other.json["id"] as! String)/decline", as: cop.convenor,
             json: #"{"reason":"Out of scope."}"#)

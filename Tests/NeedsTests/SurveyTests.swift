@@ -58,6 +58,12 @@ import Testing
                 "answers[0].value", "answers[1].value", "answers[2].value", "answers[3].value", "answers[4].value",
                 "answers[5].question_id",
             ])
+        let twice = try respond(
+            cop, id, as: cop.member,
+            #"{"question_id":"\#(q[0])","value":"x"},{"question_id":"\#(q[4])","value":["\#(theme)","\#(theme.uppercased())"]}"#,
+            consent: false)
+        #expect(twice.status == 422 && fields(twice) == ["answers[1].value"])
+        #expect(created.json["questions_locked"] as? Bool == false && created.json["response_count"] == nil)
         let missing = try respond(cop, id, as: cop.member, #"{"question_id":"\#(q[3])","value":3}"#, consent: false)
         #expect(missing.status == 422 && fields(missing) == ["answers"])
         let good = #"""
@@ -78,6 +84,7 @@ import Testing
 
         // Questions are fixed once someone answered; the window still moves.
         let current = try cop.send("GET", "/v1/surveys/\(id)", as: cop.convenor)
+        #expect(current.json["questions_locked"] as? Bool == true)
         let locked = try cop.send(
             "PATCH", "/v1/surveys/\(id)", as: cop.convenor,
             json: #"{"questions":[{"kind":"text","prompt":"Another?"}]}"#,

@@ -37,7 +37,7 @@ extension Visibility {
 
     /// The same for someone other than the caller (`account` a column or a bound id), unrestricted
     /// by a token: for the people a meeting lists.
-    static func meeting(seenBy account: SQL) -> SQL {
+    public static func meeting(seenBy account: SQL) -> SQL {
         meeting(account: account, reach: "(NULL::uuid[] IS NULL OR mt.community_id = ANY(NULL::uuid[]))")
     }
 

@@ -29,7 +29,9 @@ struct SurveyBody: Encodable {
     let opensAt: Date
     let closesAt: Date
     let questions: [QuestionBody]
-    let responseCount: Int
+    /// Whether anyone answered (the questions are then fixed); how many is for the results to
+    /// say, under `min_cell_size`, where a count published beside them could pin a small one.
+    let questionsLocked: Bool
     let createdBy: PersonBody
     let createdAt: Date
 
@@ -39,7 +41,7 @@ struct SurveyBody: Encodable {
         case circleID = "circle_id"
         case opensAt = "opens_at"
         case closesAt = "closes_at"
-        case responseCount = "response_count"
+        case questionsLocked = "questions_locked"
         case createdBy = "created_by"
         case createdAt = "created_at"
     }
@@ -53,7 +55,7 @@ struct SurveyBody: Encodable {
         opensAt = survey.settings.opensAt
         closesAt = survey.settings.closesAt
         questions = survey.questions.map(QuestionBody.init)
-        responseCount = survey.responseCount
+        questionsLocked = survey.responseCount > 0
         createdBy = PersonBody(survey.createdBy)
         createdAt = survey.createdAt
     }
@@ -89,6 +91,12 @@ struct NewSurveyBody: RequestBody {
 struct AnswerBody: Codable {
     let questionID: UUID
     let value: JSONValue
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(questionID.lowercasedString, forKey: .questionID)
+        try container.encode(value, forKey: .value)
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case questionID = "question_id"

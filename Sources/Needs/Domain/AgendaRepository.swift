@@ -93,9 +93,15 @@ enum AgendaRepository {
         """
     }
 
-    static func history(of id: UUID, after: UUID?, limit: Int) -> SQL {
+    /// An item's history; a meeting the item was tied to is named only to those who see it.
+    static func history(of id: UUID, after: UUID?, limit: Int, for caller: Caller) -> SQL {
         """
-        SELECT e.id, e.change, e.fields::text AS fields, e.actor_id, a.display_name AS actor_name, e.occurred_at
+        SELECT e.id, e.change,
+               (CASE WHEN e.fields->>'meeting_id' IS NULL
+                       OR EXISTS (SELECT 1 FROM meetings mt WHERE mt.id = (e.fields->>'meeting_id')::uuid
+                                  AND \(Visibility.meeting(caller)))
+                     THEN e.fields ELSE jsonb_set(e.fields, '{meeting_id}', 'null') END)::text AS fields,
+               e.actor_id, a.display_name AS actor_name, e.occurred_at
         FROM agenda_item_events e JOIN accounts a ON a.id = e.actor_id
         WHERE e.agenda_item_id = \(id) AND (\(after)::uuid IS NULL OR e.id > \(after))
         ORDER BY e.id LIMIT \(limit)
@@ -119,19 +125,30 @@ enum AgendaRepository {
         """
     }
 
+    /// A presenter is a member or convenor of the community now.
     static func presenterAllowed(_ account: UUID, in community: UUID) -> SQL {
-        "SELECT \(Visibility.activeMember(of: "\(community)", account: "\(account)")) AS allowed"
+        """
+        SELECT EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = \(community) AND m.account_id = \(account)
+                       AND m.role IN ('member', 'convenor') AND \(Visibility.isLive("m"))) AS allowed
+        """
     }
 
-    /// The members behind the item's needs (their authors and co-signers), to tell them it is scheduled.
+    /// The members behind the item's needs (their authors and co-signers) who may see the item
+    /// (a circle meeting's item only its members), to tell them it is scheduled.
     static func peopleBehind(_ id: UUID) -> SQL {
         """
-        SELECT n.author_id AS account_id FROM agenda_item_needs an JOIN needs n ON n.id = an.need_id
-        WHERE an.agenda_item_id = \(id) AND n.status <> 'withdrawn'
-        UNION
-        SELECT cs.account_id FROM agenda_item_needs an JOIN need_cosigns cs ON cs.need_id = an.need_id
-        JOIN needs n ON n.id = an.need_id
-        WHERE an.agenda_item_id = \(id) AND n.status <> 'withdrawn'
+        WITH behind AS (
+            SELECT n.author_id AS account_id FROM agenda_item_needs an JOIN needs n ON n.id = an.need_id
+            WHERE an.agenda_item_id = \(id) AND n.status <> 'withdrawn'
+            UNION
+            SELECT cs.account_id FROM agenda_item_needs an JOIN need_cosigns cs ON cs.need_id = an.need_id
+            JOIN needs n ON n.id = an.need_id
+            WHERE an.agenda_item_id = \(id) AND n.status <> 'withdrawn')
+        SELECT b.account_id FROM behind b JOIN agenda_items ag ON ag.id = \(id)
+        WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = ag.community_id AND m.account_id = b.account_id
+                      AND m.role <> 'guest' AND \(Visibility.isLive("m")))
+          AND (ag.meeting_id IS NULL OR EXISTS (SELECT 1 FROM meetings mt WHERE mt.id = ag.meeting_id
+                                                AND \(Visibility.meeting(seenBy: "b.account_id"))))
         """
     }
 

@@ -88,7 +88,8 @@ public struct AgendaService: Sendable {
         try pool.withConnection { connection in
             _ = try item(id, for: caller)
             return try connection.query(
-                AgendaRepository.history(of: id, after: after, limit: limit), decode: AgendaRepository.event)
+                AgendaRepository.history(of: id, after: after, limit: limit, for: caller),
+                decode: AgendaRepository.event)
         }
     }
 
@@ -131,7 +132,7 @@ public struct AgendaService: Sendable {
         if let presenter = settings.presenterID,
             !(try connection.single(AgendaRepository.presenterAllowed(presenter, in: community))["allowed"] as Bool)
         {
-            validation.add("presenter_id", "is not a member of this community")
+            validation.add("presenter_id", "is not a member or convenor of this community")
         }
         if !settings.needIDs.isEmpty {
             let unknown: [UUID] = try connection.query(

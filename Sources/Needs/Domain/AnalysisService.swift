@@ -55,15 +55,24 @@ public struct AnalysisService: Sendable {
                     urgencySum: needCounts[theme.id]?.urgency ?? 0, minimum: minimum)
             }
             .sorted { ($0.priority ?? -1, $1.theme.name) > ($1.priority ?? -1, $0.theme.name) }
-            func published(_ count: Int) -> Int? { count == 0 || count >= minimum ? count : nil }
+            // A theme's monthly or windowed count can equal its total (everyone in one month):
+            // where the theme's release hides its total, these stay hidden too.
+            let hidden = Set(figures.filter { $0.people.total == nil }.map(\.theme.id))
+            func published(_ count: Int, of theme: UUID) -> Int? {
+                count == 0 || (count >= minimum && !hidden.contains(theme)) ? count : nil
+            }
             let names = Dictionary(uniqueKeysWithValues: themes.map { ($0.id, $0) })
             let trend = trendRows.sorted { ($0.month, $0.theme.uuidString) < ($1.month, $1.theme.uuidString) }
                 .filter { names[$0.theme] != nil }
-                .map { NeedsAnalysis.TrendPoint(month: $0.month, themeID: $0.theme, members: published($0.members)) }
+                .map {
+                    NeedsAnalysis.TrendPoint(
+                        month: $0.month, themeID: $0.theme, members: published($0.members, of: $0.theme))
+                }
             let emerging = emergingRows.compactMap { row -> NeedsAnalysis.Emerging? in
                 guard let theme = names[row.theme] else { return nil }
                 return NeedsAnalysis.Emerging(
-                    theme: theme, recentMembers: published(row.recent), previousMembers: published(row.previous))
+                    theme: theme, recentMembers: published(row.recent, of: row.theme),
+                    previousMembers: published(row.previous, of: row.theme))
             }
             .sorted {
                 ($0.growth ?? -1, $0.recentMembers ?? -1, $1.theme.name) > (

@@ -32,7 +32,8 @@ public struct Survey: Sendable, Equatable {
     public var communityID: UUID
     public var settings: SurveySettings
     public var questions: [Question]
-    /// Questions are fixed once anyone answered.
+    /// Questions are fixed once anyone answered. Never published: the results say how many
+    /// answered each question, under `min_cell_size`.
     public var responseCount: Int
     public var createdBy: PersonSummary
     public var version: Int64

@@ -107,6 +107,7 @@ public struct SurveyService: Sendable {
                 throw NeedsError.conflict(.surveyClosed, detail: "The survey takes answers only while it is open.")
             }
             try validate(answers, to: survey, on: connection)
+            let answers = Self.canonical(answers, of: survey)
             let row = try connection.single(
                 SurveyRepository.upsertResponse(UUIDv7.make(), to: id, by: caller.accountID, quoteConsent: quoteConsent)
             )
@@ -155,6 +156,11 @@ public struct SurveyService: Sendable {
         }
     }
 
+    /// A count as published: nil under `minimum` (but 0, which identifies nobody).
+    static func publishedCount(_ count: Int, minimum: Int) -> Int? {
+        count == 0 || count >= minimum ? count : nil
+    }
+
     static func result(_ question: Question, answered: Int, chosen: [String: Int], minimum: Int) -> QuestionResult {
         let values: [String]
         switch question.kind {
@@ -165,9 +171,10 @@ public struct SurveyService: Sendable {
         }
         let counts = values.map { chosen[$0] ?? 0 }
         guard question.kind == .singleChoice || question.kind == .scale else {
-            let shown = { (count: Int) in count == 0 || count >= minimum ? count : nil }
+            let options = counts.map { publishedCount($0, minimum: minimum) }
             return QuestionResult(
-                question: question, answered: shown(answered), options: zip(values, counts.map(shown)).map { ($0, $1) })
+                question: question, answered: publishedCount(answered, minimum: minimum),
+                options: zip(values, options).map { ($0, $1) })
         }
         var tree = SumTree(total: answered)
         let listed = counts.indices.filter { counts[$0] > 0 }
@@ -285,6 +292,15 @@ public struct SurveyService: Sendable {
             updatedAt: try row["updated_at"])
     }
 
+    /// Theme ids as the server writes them (lower case), so that one theme is one option.
+    static func canonical(_ answers: [AnswerInput], of survey: Survey) -> [AnswerInput] {
+        let kinds = Dictionary(uniqueKeysWithValues: survey.questions.map { ($0.id, $0.kind) })
+        return answers.map { answer in
+            guard kinds[answer.questionID] == .themePick else { return answer }
+            return AnswerInput(questionID: answer.questionID, value: answer.value.lowercased())
+        }
+    }
+
     static func validate(_ settings: SurveySettings, _ validation: inout Validation) {
         validation.text(settings.title, "title", length: 1...200)
         validation.text(settings.description, "description", length: 0...5000, multiline: true)
@@ -353,9 +369,9 @@ public struct SurveyService: Sendable {
             case .themePick:
                 let picked = (value as? [String])?.compactMap(UUID.init(uuidString:))
                 if picked == nil || picked!.count != (value as? [String])?.count || picked!.isEmpty
-                    || picked!.count > 20
+                    || picked!.count > 20 || Set(picked!).count != picked!.count
                 {
-                    validation.add("\(field).value", "must be 1 to 20 theme ids")
+                    validation.add("\(field).value", "must be 1 to 20 distinct theme ids")
                 } else if !(try connection.query(ThemeRepository.inactive(picked!, in: survey.communityID))).isEmpty {
                     validation.add("\(field).value", "must name active themes of the community")
                 }

@@ -32,8 +32,11 @@ public struct ThemeSettings: Sendable, Equatable {
     public var name: String
     public var description: String
 
+    /// `name` is kept as people would read it: composed (NFC), every run of spaces of any kind
+    /// one space, trimmed, so that names differing only there are one name.
     public init(name: String, description: String = "") {
-        self.name = name
+        self.name = name.precomposedStringWithCanonicalMapping.split(whereSeparator: \.isWhitespace)
+            .joined(separator: " ")
         self.description = description
     }
 }

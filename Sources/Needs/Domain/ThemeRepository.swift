@@ -15,7 +15,9 @@ enum ThemeRepository {
     {
         """
         INSERT INTO themes (id, community_id, name, description, status, created_by)
-        VALUES (\(id), \(community), \(settings.name), \(settings.description), \(status.rawValue), \(creator))
+        SELECT \(id), \(community), \(settings.name), \(settings.description), \(status.rawValue), \(creator)
+        WHERE NOT EXISTS (SELECT 1 FROM themes other WHERE other.community_id = \(community)
+                          AND lower(other.name) = lower(\(settings.name)) AND other.status IN ('active', 'retired'))
         ON CONFLICT DO NOTHING RETURNING id
         """
     }
@@ -47,7 +49,7 @@ enum ThemeRepository {
                decline_reason = \(declineReason), version = version + 1, updated_at = now()
         WHERE id = \(id) AND NOT EXISTS (
             SELECT 1 FROM themes other WHERE other.community_id = themes.community_id AND other.id <> \(id)
-              AND lower(other.name) = lower(\(settings.name)) AND other.status IN ('suggested', 'active', 'retired'))
+              AND lower(other.name) = lower(\(settings.name)) AND other.status IN ('active', 'retired'))
         RETURNING id
         """
     }

@@ -67,6 +67,7 @@ public struct ThemeService: Sendable {
             var settings = ThemeSettings(name: current.name, description: current.description)
             var status = current.status
             try change(&settings, &status)
+            settings = ThemeSettings(name: settings.name, description: settings.description)
             try validate(settings)
             let allowed: [ThemeStatus: Set<ThemeStatus>] = [
                 .active: [.active, .retired], .retired: [.active, .retired],
