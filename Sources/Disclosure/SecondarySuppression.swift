@@ -11,10 +11,15 @@ public enum SecondarySuppression {
     /// How a release that uses this method names it.
     public static let methodName = "secondary_suppression"
 
+    /// Whether a count may stand on its own (primary suppression): from `minimum` on, or 0, since
+    /// nobody is no one to identify.
+    public static func isPublishable(_ count: Int, minimum: Int) -> Bool {
+        count == 0 || count >= minimum
+    }
+
     /// The indices of the nodes to publish.
     public static func published(_ tree: SumTree, minimum: Int) -> Set<Int> {
-        // Nobody is no one to identify: a count of 0 is published.
-        var published = Set(tree.nodes.indices.filter { tree.nodes[$0].count >= minimum || tree.nodes[$0].count == 0 })
+        var published = Set(tree.nodes.indices.filter { isPublishable(tree.nodes[$0].count, minimum: minimum) })
         let parents = tree.parents
         while let leaking = tree.leaks(published: published, minimum: minimum).first {
             guard let next = nextToSuppress(near: leaking, in: tree, parents: parents, published: published) else {

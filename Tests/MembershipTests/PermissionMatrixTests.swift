@@ -412,15 +412,7 @@ import Testing
         let failures = try Self.table.failures(
             in: world, values: values, fresh: { ["suffix": CommunityFixture.suffix()] },
             send: { request in
-                try server.send(
-                    request.method, request.path,
-                    headers: [
-                        ("Authorization", "Bearer \(world.person(request.caller, admin: admin).token)"),
-                        ("If-Match", "*"),
-                        ("Content-Type", request.contentType),
-                    ],
-                    json: request.body
-                ).status
+                try server.status(of: request, token: world.person(request.caller, admin: admin).token)
             })
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }

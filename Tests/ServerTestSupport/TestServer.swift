@@ -209,3 +209,16 @@ enum TestNotes {
         }
     }
 }
+
+extension TestServer {
+    /// A permission table's request sent as `token`, with `If-Match: *` (the tables ask who may,
+    /// not whether the caller's copy is current): its status.
+    public func status<World, Caller>(of request: PermissionMatrix<World, Caller>.Request, token: String) throws -> Int
+    {
+        try send(
+            request.method, request.path,
+            headers: [("Authorization", "Bearer \(token)"), ("If-Match", "*"), ("Content-Type", request.contentType)],
+            json: request.body
+        ).status
+    }
+}

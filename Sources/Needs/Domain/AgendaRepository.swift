@@ -125,14 +125,6 @@ enum AgendaRepository {
         """
     }
 
-    /// A presenter is a member or convenor of the community now.
-    static func presenterAllowed(_ account: UUID, in community: UUID) -> SQL {
-        """
-        SELECT EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = \(community) AND m.account_id = \(account)
-                       AND m.role IN ('member', 'convenor') AND \(Visibility.isLive("m"))) AS allowed
-        """
-    }
-
     /// The members behind the item's needs (their authors and co-signers) who may see the item
     /// (a circle meeting's item only its members), to tell them it is scheduled.
     static func peopleBehind(_ id: UUID) -> SQL {

@@ -130,7 +130,7 @@ public struct AgendaService: Sendable {
             validation.add("meeting_id", "is not a meeting of this community")
         }
         if let presenter = settings.presenterID,
-            !(try connection.single(AgendaRepository.presenterAllowed(presenter, in: community))["allowed"] as Bool)
+            !(try connection.single(NeedRepository.standing(of: presenter, in: community))["member"] as Bool)
         {
             validation.add("presenter_id", "is not a member or convenor of this community")
         }

@@ -59,7 +59,8 @@ public struct AnalysisService: Sendable {
             // where the theme's release hides its total, these stay hidden too.
             let hidden = Set(figures.filter { $0.people.total == nil }.map(\.theme.id))
             func published(_ count: Int, of theme: UUID) -> Int? {
-                count == 0 || (count >= minimum && !hidden.contains(theme)) ? count : nil
+                count == 0 || (SecondarySuppression.isPublishable(count, minimum: minimum) && !hidden.contains(theme))
+                    ? count : nil
             }
             let names = Dictionary(uniqueKeysWithValues: themes.map { ($0.id, $0) })
             let trend = trendRows.sorted { ($0.month, $0.theme.uuidString) < ($1.month, $1.theme.uuidString) }

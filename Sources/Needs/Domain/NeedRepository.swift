@@ -129,15 +129,16 @@ enum NeedRepository {
         """
     }
 
-    /// Whether `account` may be named as the author of a need in `community`: a member or
-    /// convenor there now, and, for a need in a circle, a member of that circle.
-    static func mayAuthor(_ account: UUID, in community: UUID, circle: UUID?) -> SQL {
+    /// Whether `account` is a member or convenor of `community` now (`member`), and, for a
+    /// `circle`, one of its eligible members (`in_circle`, true without one): who may write a
+    /// need there, or present an agenda item.
+    static func standing(of account: UUID, in community: UUID, circle: UUID? = nil) -> SQL {
         """
         SELECT EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = \(community) AND m.account_id = \(account)
-                       AND m.role IN ('member', 'convenor') AND \(Visibility.isLive("m")))
-               AND (\(circle)::uuid IS NULL OR EXISTS (SELECT 1 FROM circles ci WHERE ci.id = \(circle)
+                       AND m.role IN ('member', 'convenor') AND \(Visibility.isLive("m"))) AS member,
+               (\(circle)::uuid IS NULL OR EXISTS (SELECT 1 FROM circles ci WHERE ci.id = \(circle)
                     AND ci.community_id = \(community) AND \(Visibility.inCircle("ci.id", account: "\(account)"))))
-               AS allowed
+               AS in_circle
         """
     }
 

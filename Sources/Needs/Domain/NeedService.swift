@@ -29,16 +29,13 @@ public struct NeedService: Sendable {
             }
             try validation.check()
             let author = interview?.member ?? caller.accountID
-            guard
-                try connection.single(NeedRepository.mayAuthor(author, in: community, circle: statement.circleID))[
-                    "allowed"] as Bool
-            else {
-                throw interview == nil || statement.circleID != nil
-                    ? AccessError.invalid(
-                        statement.circleID == nil ? "member_id" : "circle_id",
-                        statement.circleID == nil
-                            ? "is not a member of this community" : "is not a circle the need's author is in")
-                    : AccessError.invalid("member_id", "is not a member of this community")
+            let standing = try connection.single(
+                NeedRepository.standing(of: author, in: community, circle: statement.circleID))
+            guard try standing["member"] as Bool else {
+                throw AccessError.invalid("member_id", "is not a member of this community")
+            }
+            guard try standing["in_circle"] as Bool else {
+                throw AccessError.invalid("circle_id", "is not a circle the need's author is in")
             }
             try checkThemes(statement.themeIDs, added: statement.themeIDs, in: community, on: connection)
             let id = UUIDv7.make()

@@ -26,9 +26,11 @@ public struct SurveyService: Sendable {
             var validation = Validation()
             Self.validate(settings, &validation)
             Self.validate(questions, &validation)
-            if let circle = settings.circleID,
-                !(try connection.single(NeedRepository.mayAuthor(caller.accountID, in: community, circle: circle))[
-                    "allowed"] as Bool)
+            if settings.circleID != nil,
+                !(try connection.single(
+                    NeedRepository.standing(of: caller.accountID, in: community, circle: settings.circleID))[
+                        "in_circle"]
+                    as Bool)
             {
                 validation.add("circle_id", "is not a circle you are in")
             }
@@ -156,9 +158,8 @@ public struct SurveyService: Sendable {
         }
     }
 
-    /// A count as published: nil under `minimum` (but 0, which identifies nobody).
     static func publishedCount(_ count: Int, minimum: Int) -> Int? {
-        count == 0 || count >= minimum ? count : nil
+        SecondarySuppression.isPublishable(count, minimum: minimum) ? count : nil
     }
 
     static func result(_ question: Question, answered: Int, chosen: [String: Int], minimum: Int) -> QuestionResult {
