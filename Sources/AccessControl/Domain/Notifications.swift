@@ -61,8 +61,9 @@ public struct NotificationService: Sendable {
     }
 
     func readable(by caller: Caller) -> SQL {
-        let allowed = scopes.filter {
-            caller.scopes == nil || caller.scopes!.contains($0.scope) || caller.scopes!.contains(.admin)
+        // A token reads a domain's notifications with that domain's scope (admin stands for all).
+        let allowed = scopes.filter { scope in
+            caller.scopes.map { $0.contains(scope.scope) || $0.contains(.admin) } ?? true
         }
         let visible = allowed.map { scope -> SQL in
             "(nt.subject_type = ANY(\(scope.subjectTypes)::text[]) AND \(scope.visible(caller)))"
