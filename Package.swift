@@ -55,7 +55,8 @@ let package = Package(
             dependencies: ["Membership", "AccessControl", "APISupport", "Disclosure", "HTTP", "Crypto"],
             path: "Sources/Membership/API"),
         .target(
-            name: "Needs", dependencies: ["AccessControl", "Membership", "Disclosure", "Postgres", "Crypto"],
+            name: "Needs",
+            dependencies: ["AccessControl", "Membership", "Disclosure", "Postgres", "Crypto", "Locking"],
             path: "Sources/Needs/Domain"),
         .target(
             name: "NeedsAPI",

@@ -2,7 +2,7 @@
 # Load tests on this machine, reported as ratios measured within one run (shared machines are
 # noisy: compare figures of one run with each other, never with another run's).
 #
-#   bench/run.sh [SECONDS]      (default 10 per measurement)
+#   bench/run.sh [SECONDS] [PARTS]   (default 10 s per measurement; PARTS such as 3,5, default all)
 #
 # 1. Threading modes: for each libmicrohttpd mode, half the connections on /healthz and half on
 #    a route that waits 50 ms in PostgreSQL; reports /healthz throughput and p99 under that mix.
@@ -18,6 +18,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
+# The parts to measure (all by default); the data they build on is seeded either way.
+parts=${2:-1,2,3,4,5}
+part() { [[ ",$parts," == *",$1,"* ]]; }
 
 scripts/setup-system.sh wrk postgresql-contrib
 swift build -c release --product praxis
@@ -77,6 +80,7 @@ comparison() {
   echo "| server ÷ pgbench | $(python3 -c "print(f'{$server / $database:.2f}')") |"
 }
 
+if part 1; then
 echo "## Threading modes: /healthz under a mixed load (${seconds}s, 32 connections on /healthz, 32 on a 50 ms database wait)"
 echo
 echo "| mode | /healthz req/s | /healthz p99 | db-sleep req/s | db-sleep p99 |"
@@ -90,22 +94,26 @@ for mode in thread-per-connection epoll-pool suspend-resume; do
   stop_server
   echo "| $mode | $(requests_per_second "$tmp/healthz.txt") | $(p99 "$tmp/healthz.txt") | $(requests_per_second "$tmp/sleep.txt") | $(p99 "$tmp/sleep.txt") |"
 done
+echo
+fi
 
 mode=${HTTP_MODE:-thread-per-connection}
-echo
+interval=$(python3 -c 'print(60 / 1000000)')
+if part 2; then
 echo "## The server ($mode) against pgbench running the same SQL (${seconds}s, 16 clients)"
 echo
 start_server "$mode"
 wrk -t2 -c16 -d"${seconds}s" --latency -s bench/spread-clients.lua "http://127.0.0.1:$port/v1" >"$tmp/v1.txt"
 stop_server
-interval=$(python3 -c 'print(60 / 1000000)')
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -f bench/rate-limit.sql "$DATABASE_URL" >"$tmp/pgbench.txt" 2>&1
 comparison "GET /v1" "$tmp/v1.txt" "the same upsert" "$tmp/pgbench.txt"
-
 echo
+fi
+
+token=$(.build/release/praxis admin create-admin --email "bench-$RANDOM@example.org")
+if part 3; then
 echo "## The server ($mode) against pgbench, signed in: GET /v1/me with an API token (${seconds}s, 16 clients)"
 echo
-token=$(.build/release/praxis admin create-admin --email "bench-$RANDOM@example.org")
 start_server "$mode"
 current=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/tokens/current")
 wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/me" >"$tmp/me.txt"
@@ -116,10 +124,9 @@ account_id=$(echo "$current" | python3 -c 'import json,sys; print(json.load(sys.
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -D hash="$hash" -D key="token:$token_id" \
   -D account="$account_id" -f bench/authenticated.sql "$DATABASE_URL" >"$tmp/pgbench-me.txt" 2>&1
 comparison "GET /v1/me" "$tmp/me.txt" "the same three statements" "$tmp/pgbench-me.txt"
+echo
+fi
 
-echo
-echo "## The server ($mode) against pgbench, a member's view: a page of a 2,000-member directory (${seconds}s, 16 clients)"
-echo
 start_server "$mode"
 community=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"slug":"bench-directory","name":"Bench directory"}' "http://127.0.0.1:$port/v1/communities" |
@@ -138,8 +145,11 @@ SELECT gen_random_uuid(), 'member-' || i || '@bench.example.org', 'Member ' || i
 FROM generate_series(1, 2000) AS i;
 INSERT INTO memberships (community_id, account_id, role, status)
 SELECT :'community', id, 'member', 'active' FROM accounts WHERE email LIKE 'member-%@bench.example.org';
-ANALYZE;
+ANALYZE organisations, accounts, memberships;
 SQL
+if part 4; then
+echo "## The server ($mode) against pgbench, a member's view: a page of a 2,000-member directory (${seconds}s, 16 clients)"
+echo
 path="/v1/communities/$community/members?limit=20"
 curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
 psql -q "$superuser_url" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
@@ -151,11 +161,13 @@ sleep 1
 psql -q "$superuser_url" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
 bench/captured-sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/directory.sql"
 wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >"$tmp/directory.txt"
-stop_server
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -f "$tmp/directory.sql" "$DATABASE_URL" >"$tmp/pgbench-directory.txt" 2>&1
 comparison "GET a directory page" "$tmp/directory.txt" "the same $(grep -c ';$' "$tmp/directory.sql") statements" "$tmp/pgbench-directory.txt"
-
 echo
+fi
+stop_server
+
+if part 5; then
 echo "## Needs analysis at scale: 2,000 members, 30 themes, 20,000 needs, 20,000 co-signs (${seconds}s rounds, 64 connections)"
 echo
 # The directory's members write the needs: 1 to 3 themes each, urgency 1 to 5, over a year.
@@ -177,7 +189,7 @@ JOIN LATERAL generate_series(0, n.i % 3) AS k ON true JOIN topics t ON t.n = (n.
 INSERT INTO need_cosigns (need_id, account_id)
 SELECT n.id, w.id FROM (SELECT id, author_id, row_number() OVER (ORDER BY id) AS i FROM needs) AS n
 JOIN writers w ON w.n = (n.i * 104729) % 2000 WHERE w.id <> n.author_id ON CONFLICT DO NOTHING;
-ANALYZE;
+ANALYZE themes, needs, need_themes, need_cosigns;
 SQL
 start_server "$mode"
 theme=$(psql -qAt "$owner_url" -c "SELECT id FROM themes WHERE community_id = '$community' ORDER BY name LIMIT 1")
@@ -227,3 +239,4 @@ for request in ("analysis", "needs"):
     print(f"| {request} | median | {server:.1f} | | | {ratio:.2f} |")
 PY
 stop_server
+fi

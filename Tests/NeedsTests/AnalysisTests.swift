@@ -328,6 +328,114 @@ func release(_ figures: [String: Any]) -> PeopleBreakdown {
     }
 }
 
+/// An analysis is computed once and kept for those who see the same needs; a change to what it
+/// counts is in the next answer, and nobody is answered from another's figures.
+@Suite struct AnalysisReleaseTests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    @Test func keptFiguresAreSharedOnlyByThoseWhoSeeTheSameNeeds() throws {
+        let world = try AnalysisWorld(server)
+        try world.need(by: 4, themes: [world.training], urgency: 5, cosigners: [5], circle: world.circle)
+        func trainingNeeds(as person: Person) throws -> Int {
+            try AnalysisWorld.figures(try world.analysis(as: person), world.training)?["needs"] as? Int ?? 0
+        }
+        // Inside the circle first, then outside, then inside again: each as they see it.
+        #expect(try trainingNeeds(as: world.people[5]) == 1)
+        #expect(try trainingNeeds(as: world.people[0]) == 0)
+        #expect(try trainingNeeds(as: world.people[5]) == 1)
+        // The author leaves the circle: their own need still counts for them, and for nobody
+        // else who stands where they now stand.
+        let left = try world.cop.send(
+            "DELETE", "/v1/circles/\(world.circle)/members/\(world.people[4].id)", as: world.cop.convenor)
+        try #require(left.status == 204, "\(left.text)")
+        #expect(try trainingNeeds(as: world.people[4]) == 1)
+        #expect(try trainingNeeds(as: world.people[6]) == 0)
+        // An item on a meeting closed to observers answers a need for the members only.
+        let top = try #require(
+            (try world.analysis(as: world.people[0])["gaps"] as? [[String: Any]])?.first?["need"] as? [String: Any])
+        let meeting = try world.cop.send(
+            "POST", "/v1/communities/\(world.cop.id)/meetings", as: world.cop.convenor,
+            json:
+                #"{"title":"Members' clinic","starts_at":"2027-01-12T13:00:00.000Z","ends_at":"2027-01-12T14:00:00.000Z","time_zone":"UTC","observers_allowed":false}"#
+        )
+        try #require(meeting.status == 201, "\(meeting.text)")
+        let item = try world.cop.send(
+            "POST", "/v1/communities/\(world.cop.id)/agenda", as: world.cop.convenor,
+            json:
+                #"{"title":"Clinic","need_ids":["\#(top["id"] as! String)"],"meeting_id":"\#(meeting.json["id"] as! String)","status":"scheduled"}"#
+        )
+        try #require(item.status == 201, "\(item.text)")
+        func gaps(as person: Person) throws -> [String] {
+            (try world.analysis(as: person)["gaps"] as? [[String: Any]] ?? []).compactMap {
+                ($0["need"] as? [String: Any])?["id"] as? String
+            }
+        }
+        #expect(try !gaps(as: world.people[0]).contains(top["id"] as! String))
+        #expect(try gaps(as: world.cop.observer).first == top["id"] as? String)
+        // A vendor, where needs are kept from vendors (the default), after a member.
+        #expect(
+            try AnalysisWorld.figures(try world.analysis(as: world.people[0]), world.procurement)?["needs"] as? Int == 3
+        )
+        #expect(
+            try AnalysisWorld.figures(try world.analysis(as: world.cop.vendor), world.procurement)?["needs"] as? Int
+                == 0)
+    }
+
+    @Test func aChangeToWhatIsCountedIsInTheNextAnswer() throws {
+        let world = try AnalysisWorld(server)
+        let convenor = world.cop.convenor
+        func figures(_ theme: String) throws -> [String: Any] {
+            try #require(AnalysisWorld.figures(try world.analysis(as: convenor, "?suppression=off"), theme))
+        }
+        func countries(_ theme: String) throws -> [String: Int] {
+            Dictionary(
+                uniqueKeysWithValues: (try figures(theme)["by_country"] as? [[String: Any]] ?? []).map {
+                    ($0["value"] as? String ?? "none", $0["members"] as? Int ?? -1)
+                })
+        }
+        #expect(try figures(world.connectivity)["members"] as? Int == 4)
+        // A co-sign.
+        let needs = try world.cop.send(
+            "GET", "/v1/communities/\(world.cop.id)/needs?theme=\(world.connectivity)", as: convenor)
+        let need = try #require((needs.json["data"] as? [[String: Any]])?.first?["id"] as? String)
+        #expect(try world.cop.send("POST", "/v1/needs/\(need)/cosigns", as: world.people[1]).status == 201)
+        #expect(try figures(world.connectivity)["members"] as? Int == 5)
+        // A member moves country: their count moves with them.
+        let scholar = world.people[6]
+        #expect(try countries(world.connectivity)["NG"] == 2)
+        let account = try server.send("GET", "/v1/accounts/\(scholar.id)", token: world.cop.admin)
+        let moved = try server.send(
+            "PATCH", "/v1/accounts/\(scholar.id)", token: world.cop.admin,
+            headers: [("If-Match", account.header("ETag")!), ("Content-Type", "application/merge-patch+json")],
+            json: #"{"country":"FR"}"#)
+        try #require(moved.status == 200, "\(moved.text)")
+        #expect(try countries(world.connectivity)["NG"] == 1 && countries(world.connectivity)["FR"] == 1)
+        // A theme renamed.
+        let theme = try world.cop.send("GET", "/v1/themes/\(world.training)", as: convenor)
+        let renamed = try world.cop.send(
+            "PATCH", "/v1/themes/\(world.training)", as: convenor,
+            json: #"{"name":"Teacher development"}"#, headers: [("If-Match", theme.header("ETag")!)])
+        try #require(renamed.status == 200, "\(renamed.text)")
+        #expect((try figures(world.training)["theme"] as? [String: Any])?["name"] as? String == "Teacher development")
+    }
+
+    @Test func aClientHoldingTheCurrentAnswerGets304() throws {
+        let world = try AnalysisWorld(server)
+        let path = "/v1/communities/\(world.cop.id)/needs/analysis"
+        let reader = world.people[0]
+        let first = try world.cop.send("GET", path, as: reader)
+        let tag = try #require(first.header("ETag"))
+        let again = try world.cop.send("GET", path, as: reader, headers: [("If-None-Match", tag)])
+        #expect(again.status == 304 && again.header("ETag") == tag && again.text.isEmpty)
+        let csv = try world.cop.send("GET", path, as: reader, headers: [("Accept", "text/csv")])
+        #expect(csv.status == 200 && csv.header("ETag") != tag)
+        try world.need(by: 2, themes: [world.training], urgency: 4, cosigners: [0, 1])
+        let changed = try world.cop.send("GET", path, as: reader, headers: [("If-None-Match", tag)])
+        #expect(changed.status == 200 && changed.header("ETag") != tag)
+    }
+}
+
 /// What an SVG document tells a reader who cannot see it: its title, its description and the
 /// label of every marked value.
 struct SVGDocument {

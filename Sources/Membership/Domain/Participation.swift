@@ -37,7 +37,7 @@ public struct ParticipationService: Sendable {
         """
     }
 
-    static func minCellSize(of community: UUID) -> SQL {
+    public static func minCellSize(of community: UUID) -> SQL {
         "SELECT min_cell_size FROM communities WHERE id = \(community)"
     }
 

@@ -39,18 +39,24 @@ struct AnalysisRoutes {
                     throw Problem.notAcceptable(offered: Self.mediaTypes)
                 }
                 let dimension = try filter(Dimension.self, request, "by") ?? .country
-                let analysis = try analyses.analysis(
-                    in: try id(request), try Self.analysisRequest(request), for: caller, from: origin(request))
-                var response: Response
-                switch media {
-                case "text/csv":
-                    response = .text(Self.csv(analysis), contentType: "text/csv; charset=utf-8; header=present")
-                case "image/svg+xml":
-                    response = .text(Self.heatmap(analysis, by: dimension), contentType: "image/svg+xml")
-                default: response = try .json(AnalysisBody(analysis))
+                let format = media == "image/svg+xml" ? "\(media);by=\(dimension.rawValue)" : media
+                let rendering = try analyses.rendering(
+                    in: try id(request), try Self.analysisRequest(request), as: format, for: caller,
+                    from: origin(request)
+                ) { analysis in
+                    switch media {
+                    case "text/csv": return Array(Self.csv(analysis).utf8)
+                    case "image/svg+xml": return Array(Self.heatmap(analysis, by: dimension).utf8)
+                    default: return try JSONCoding.encode(AnalysisBody(analysis))
+                    }
                 }
-                response.headers.add("Vary", "Accept")
-                return response
+                let contentType =
+                    switch media {
+                    case "text/csv": "text/csv; charset=utf-8; header=present"
+                    case "image/svg+xml": media
+                    default: Response.jsonContentType
+                    }
+                return Self.answer(rendering, contentType: contentType, request)
             })
         router.add(
             "GET", "/v1/communities/{id:uuid}/needs/analysis/trend.svg",
@@ -58,13 +64,29 @@ struct AnalysisRoutes {
                 guard let theme = try uuidFilter(request, "theme") else {
                     throw Problem.malformed("theme is required.")
                 }
-                let analysis = try analyses.analysis(
-                    in: try id(request), try Self.analysisRequest(request), for: caller, from: origin(request))
-                guard let figures = analysis.themes.first(where: { $0.theme.id == theme }) else {
-                    throw Problem.notFound()
+                let rendering = try analyses.rendering(
+                    in: try id(request), try Self.analysisRequest(request), as: "trend;theme=\(theme)", for: caller,
+                    from: origin(request)
+                ) { analysis in
+                    guard let figures = analysis.themes.first(where: { $0.theme.id == theme }) else {
+                        throw Problem.notFound()
+                    }
+                    return Array(Self.trend(analysis, of: figures.theme).utf8)
                 }
-                return .text(Self.trend(analysis, of: figures.theme), contentType: "image/svg+xml")
+                return Self.answer(rendering, contentType: "image/svg+xml", request)
             })
+    }
+
+    /// The rendering with its ETag, or 304 when the client holds these bytes already.
+    static func answer(_ rendering: AnalysisRendering, contentType: String, _ request: Request) -> Response {
+        var response =
+            EntityTag.isNotModified(request, current: rendering.tag)
+            ? EntityTag.notModified(current: rendering.tag)
+            : Response(
+                status: 200, headers: HTTPHeaders([("Content-Type", contentType), ("ETag", rendering.tag)]),
+                body: rendering.bytes)
+        response.headers.add("Vary", "Accept")
+        return response
     }
 
     static func analysisRequest(_ request: Request) throws -> AnalysisRequest {

@@ -5,10 +5,12 @@ import Foundation
 import Postgres
 
 /// The needs analysis, computed in SQL over the needs the caller may see: a fixed number of
-/// statements whatever the size of the community.
+/// statements whatever the size of the community. An analysis is kept for the next caller of
+/// the same release (`AnalysisCache`), so a read that finds one runs a single statement of its own.
 public struct AnalysisService: Sendable {
     let pool: ConnectionPool
     let audit = AuditLog()
+    let cache = AnalysisCache()
 
     public init(pool: ConnectionPool) {
         self.pool = pool
@@ -17,91 +19,153 @@ public struct AnalysisService: Sendable {
     public func analysis(in community: UUID, _ request: AnalysisRequest, for caller: Caller, from origin: RequestOrigin)
         throws -> NeedsAnalysis
     {
-        try pool.withTransaction { connection in
+        try current(in: community, request, for: caller, from: origin).analysis
+    }
+
+    /// The analysis rendered by `render` (once per release and `format`), with its ETag.
+    public func rendering(
+        in community: UUID, _ request: AnalysisRequest, as format: String, for caller: Caller,
+        from origin: RequestOrigin, _ render: (NeedsAnalysis) throws -> [UInt8]
+    ) throws -> AnalysisRendering {
+        let (release, analysis) = try current(in: community, request, for: caller, from: origin)
+        if let rendering = cache.rendering(of: release, as: format) { return rendering }
+        let rendering = AnalysisRendering(try render(analysis))
+        cache.store(rendering, of: analysis, release, as: format)
+        return rendering
+    }
+
+    private func current(in community: UUID, _ request: AnalysisRequest, for caller: Caller, from origin: RequestOrigin)
+        throws -> (release: AnalysisRelease, analysis: NeedsAnalysis)
+    {
+        try pool.withConnection { connection in
             let context = try CommunityAccess.authorize(caller, .readNeeds, in: community, on: connection)
             if request.unsuppressed {
                 guard context.role == .convenor else { throw AccessError.refused(.convenorRequired) }
-                try audit.record(
-                    "needs.analysis_unsuppressed", "community", community, by: caller, from: origin, on: connection)
-            }
-            let configured: Int = try connection.single(AnalysisRepository.minCellSize(of: community))["min_cell_size"]
-            let minimum = request.unsuppressed ? 1 : configured
-            let themes = try connection.query(AnalysisRepository.themes(in: community, for: caller)) {
-                ThemeSummary(id: try $0["id"], name: try $0["name"])
-            }
-            // One pass over the visible needs' links gives every aggregate; rows say which they are.
-            var groups: [UUID: [PeopleBreakdown.Group]] = [:]
-            var needCounts: [UUID: (needs: Int, urgency: Int)] = [:]
-            var trendRows: [(theme: UUID, month: String, members: Int)] = []
-            var emergingRows: [(theme: UUID, recent: Int, previous: Int)] = []
-            for row in try connection.query(
-                AnalysisRepository.aggregates(in: community, windowDays: request.windowDays, for: caller))
-            {
-                let theme: UUID = try row["theme_id"]
-                switch try row["part"] as String {
-                case "people":
-                    groups[theme, default: []].append(
-                        PeopleBreakdown.Group(
-                            sector: try row["sector"], country: try row["country"], kind: try row["kind"],
-                            count: try row["count"]))
-                case "needs": needCounts[theme] = (try row["count"], try row["extra"])
-                case "trend": trendRows.append((theme, try row["month"], try row["count"]))
-                default: emergingRows.append((theme, try row["count"], try row["extra"]))
+                try connection.withTransaction { connection in
+                    try audit.record(
+                        "needs.analysis_unsuppressed", "community", community, by: caller, from: origin, on: connection)
                 }
             }
-            let figures = themes.map { theme in
-                NeedsAnalysis.ThemeFigures(
-                    theme: theme, groups: groups[theme.id] ?? [], needs: needCounts[theme.id]?.needs ?? 0,
-                    urgencySum: needCounts[theme.id]?.urgency ?? 0, minimum: minimum)
-            }
-            .sorted { ($0.priority ?? -1, $1.theme.name) > ($1.priority ?? -1, $0.theme.name) }
-            // A theme's monthly or windowed count can equal its total (everyone in one month):
-            // where the theme's release hides its total, these stay hidden too.
-            let hidden = Set(figures.filter { $0.people.total == nil }.map(\.theme.id))
-            func published(_ count: Int, of theme: UUID) -> Int? {
-                count == 0 || (SecondarySuppression.isPublishable(count, minimum: minimum) && !hidden.contains(theme))
-                    ? count : nil
-            }
-            let names = Dictionary(uniqueKeysWithValues: themes.map { ($0.id, $0) })
-            let trend = trendRows.sorted { ($0.month, $0.theme.uuidString) < ($1.month, $1.theme.uuidString) }
-                .filter { names[$0.theme] != nil }
-                .map {
-                    NeedsAnalysis.TrendPoint(
-                        month: $0.month, themeID: $0.theme, members: published($0.members, of: $0.theme))
-                }
-            let emerging = emergingRows.compactMap { row -> NeedsAnalysis.Emerging? in
-                guard let theme = names[row.theme] else { return nil }
-                return NeedsAnalysis.Emerging(
-                    theme: theme, recentMembers: published(row.recent, of: row.theme),
-                    previousMembers: published(row.previous, of: row.theme))
-            }
-            .sorted {
-                ($0.growth ?? -1, $0.recentMembers ?? -1, $1.theme.name) > (
-                    $1.growth ?? -1, $1.recentMembers ?? -1, $0.theme.name
-                )
-            }
-            let gaps = try connection.query(AnalysisRepository.gaps(in: community, for: caller)) { row in
-                let themeIDs: [UUID] = try row["theme_ids"]
-                let themeNames: [String] = try row["theme_names"]
-                return NeedsAnalysis.Gap(
-                    need: NeedSummary(
-                        id: try row["id"], title: try row["title"], urgency: try row["urgency"],
-                        cosignCount: try row["cosign_count"],
-                        themes: zip(themeIDs, themeNames).map { ThemeSummary(id: $0, name: $1) }),
-                    score: try row["score"])
-            }
-            return NeedsAnalysis(
-                communityID: community, minCellSize: configured, suppressed: !request.unsuppressed,
-                windowDays: request.windowDays, themes: figures, trend: trend, emerging: emerging, gaps: gaps)
+            let release = try AnalysisRepository.release(
+                try connection.single(AnalysisRepository.release(of: community, for: caller)), of: community, request,
+                for: caller)
+            if let analysis = cache.analysis(of: release) { return (release, analysis) }
+            let analysis = try compute(release, for: caller, on: connection)
+            cache.store(analysis, of: release)
+            return (release, analysis)
         }
+    }
+
+    /// The themes, every aggregate in one pass, and the gaps: three statements.
+    private func compute(_ release: AnalysisRelease, for caller: Caller, on connection: Connection) throws
+        -> NeedsAnalysis
+    {
+        let community = release.community
+        let request = release.request
+        let configured = release.minCellSize
+        let minimum = request.unsuppressed ? 1 : configured
+        let themes = try connection.query(AnalysisRepository.themes(in: community, for: caller)) {
+            ThemeSummary(id: try $0["id"], name: try $0["name"])
+        }
+        // One pass over the visible needs' links gives every aggregate; rows say which they are.
+        var groups: [UUID: [PeopleBreakdown.Group]] = [:]
+        var needCounts: [UUID: (needs: Int, urgency: Int)] = [:]
+        var trendRows: [(theme: UUID, month: String, members: Int)] = []
+        var emergingRows: [(theme: UUID, recent: Int, previous: Int)] = []
+        for row in try connection.query(
+            AnalysisRepository.aggregates(in: community, windowDays: request.windowDays, for: caller))
+        {
+            let theme: UUID = try row["theme_id"]
+            switch try row["part"] as String {
+            case "people":
+                groups[theme, default: []].append(
+                    PeopleBreakdown.Group(
+                        sector: try row["sector"], country: try row["country"], kind: try row["kind"],
+                        count: try row["count"]))
+            case "needs": needCounts[theme] = (try row["count"], try row["extra"])
+            case "trend": trendRows.append((theme, try row["month"], try row["count"]))
+            default: emergingRows.append((theme, try row["count"], try row["extra"]))
+            }
+        }
+        let figures = themes.map { theme in
+            NeedsAnalysis.ThemeFigures(
+                theme: theme, groups: groups[theme.id] ?? [], needs: needCounts[theme.id]?.needs ?? 0,
+                urgencySum: needCounts[theme.id]?.urgency ?? 0, minimum: minimum)
+        }
+        .sorted { ($0.priority ?? -1, $1.theme.name) > ($1.priority ?? -1, $0.theme.name) }
+        // A theme's monthly or windowed count can equal its total (everyone in one month):
+        // where the theme's release hides its total, these stay hidden too.
+        let hidden = Set(figures.filter { $0.people.total == nil }.map(\.theme.id))
+        func published(_ count: Int, of theme: UUID) -> Int? {
+            count == 0 || (SecondarySuppression.isPublishable(count, minimum: minimum) && !hidden.contains(theme))
+                ? count : nil
+        }
+        let names = Dictionary(uniqueKeysWithValues: themes.map { ($0.id, $0) })
+        let trend = trendRows.sorted { ($0.month, $0.theme.uuidString) < ($1.month, $1.theme.uuidString) }
+            .filter { names[$0.theme] != nil }
+            .map {
+                NeedsAnalysis.TrendPoint(
+                    month: $0.month, themeID: $0.theme, members: published($0.members, of: $0.theme))
+            }
+        let emerging = emergingRows.compactMap { row -> NeedsAnalysis.Emerging? in
+            guard let theme = names[row.theme] else { return nil }
+            return NeedsAnalysis.Emerging(
+                theme: theme, recentMembers: published(row.recent, of: row.theme),
+                previousMembers: published(row.previous, of: row.theme))
+        }
+        .sorted {
+            ($0.growth ?? -1, $0.recentMembers ?? -1, $1.theme.name) > (
+                $1.growth ?? -1, $1.recentMembers ?? -1, $0.theme.name
+            )
+        }
+        let gaps = try connection.query(AnalysisRepository.gaps(in: community, for: caller)) { row in
+            let themeIDs: [UUID] = try row["theme_ids"]
+            let themeNames: [String] = try row["theme_names"]
+            return NeedsAnalysis.Gap(
+                need: NeedSummary(
+                    id: try row["id"], title: try row["title"], urgency: try row["urgency"],
+                    cosignCount: try row["cosign_count"],
+                    themes: zip(themeIDs, themeNames).map { ThemeSummary(id: $0, name: $1) }),
+                score: try row["score"])
+        }
+        return NeedsAnalysis(
+            communityID: community, minCellSize: configured, suppressed: !request.unsuppressed,
+            windowDays: request.windowDays, themes: figures, trend: trend, emerging: emerging, gaps: gaps)
     }
 }
 
 /// SQL for the analysis. Every statement starts from the needs the caller may see and that are
 /// not withdrawn (`visible`), and the members behind them: each need's author and co-signers.
 enum AnalysisRepository {
-    static func minCellSize(of community: UUID) -> SQL {
-        "SELECT min_cell_size FROM communities WHERE id = \(community)"
+    /// What shapes the caller's analysis besides the data (`AnalysisRelease`), in one row.
+    static func release(of community: UUID, for caller: Caller) -> SQL {
+        let place: SQL = "\(community)::uuid"
+        return """
+            SELECT c.min_cell_size,
+                   coalesce((SELECT version FROM analysis_versions WHERE scope = c.id::text), 0) AS community_version,
+                   coalesce((SELECT version FROM analysis_versions WHERE scope = 'people'), 0) AS people_version,
+                   \(Visibility.insideNotGuest(place, caller)) AS inside,
+                   ARRAY(SELECT ci.id::text FROM circles ci WHERE ci.community_id = c.id AND \(Visibility.inCircle("ci.id", caller))
+                         ORDER BY ci.id) AS circles,
+                   \(Visibility.seesNeedsHiddenFromVendors(place, caller)) AS sees_hidden_from_vendors,
+                   ARRAY(SELECT DISTINCT mt.id::text FROM agenda_items ag JOIN meetings mt ON mt.id = ag.meeting_id
+                         WHERE ag.community_id = c.id AND \(Visibility.meeting(caller)) ORDER BY 1) AS meetings,
+                   EXISTS (SELECT 1 FROM needs n WHERE n.community_id = c.id AND n.author_id = \(caller.accountID)
+                           AND n.status <> 'withdrawn' AND \(Visibility.needForReaders(caller, in: place)) IS NOT TRUE)
+                     AS sees_own_beyond
+            FROM communities c WHERE c.id = \(community)
+            """
+    }
+
+    static func release(_ row: Row, of community: UUID, _ request: AnalysisRequest, for caller: Caller) throws
+        -> AnalysisRelease
+    {
+        AnalysisRelease(
+            community: community, communityVersion: try row["community_version"],
+            peopleVersion: try row["people_version"], minCellSize: try row["min_cell_size"], inside: try row["inside"],
+            circles: try row["circles"], seesNeedsHiddenFromVendors: try row["sees_hidden_from_vendors"],
+            meetings: try row["meetings"], author: try row["sees_own_beyond"] ? caller.accountID : nil,
+            request: request)
     }
 
     /// The themes the analysis reports on: the community's active and retired ones.

@@ -69,7 +69,7 @@ public struct NeedSummary: Sendable, Equatable {
 }
 
 /// What the analysis is asked for.
-public struct AnalysisRequest: Sendable, Equatable {
+public struct AnalysisRequest: Sendable, Hashable {
     /// Days of each window `emerging` compares, 7 to 365.
     public var windowDays = 90
     /// Convenors only: every figure as it is (audited).

@@ -26,22 +26,36 @@ extension Visibility {
         """
     }
 
-    /// A need (alias `n`): its author always (even when withdrawn); otherwise, while it is not
-    /// withdrawn, the community's members, observers and convenors; in a circle only the circle's
-    /// members; and members with a commercial interest only when the community shows needs to
-    /// vendors. With `community` (a bound id, for a query over one community's needs) the
-    /// caller's standing there is worked out once per statement rather than once per need.
+    /// A need (alias `n`): its author always (even when withdrawn); otherwise whoever sees it as
+    /// one of its readers (`needForReaders`). With `community` (a bound id, for a query over one
+    /// community's needs) the caller's standing there is worked out once per statement rather
+    /// than once per need.
     static func need(_ caller: Caller, in community: UUID? = nil) -> SQL {
         let place: SQL = community.map { "\($0)::uuid" } ?? "n.community_id"
         return """
-            ((n.author_id = \(caller.accountID)
-              OR (n.status <> 'withdrawn' AND \(insideNotGuest(place, caller))
-                  AND (n.circle_id IS NULL OR \(inCircle("n.circle_id", caller)))
-                  AND ((SELECT visibility_c.needs_visible_to_vendors FROM communities visibility_c
-                        WHERE visibility_c.id = \(place))
-                       OR NOT (SELECT praxis_commercial_interest(\(caller.accountID), \(place))))))
+            ((n.author_id = \(caller.accountID) OR \(needForReaders(caller, in: place)))
              AND \(withinReach(of: place, caller)))
             """
+    }
+
+    /// A need (alias `n`) as anyone but its author sees it: while it is not withdrawn, the
+    /// community's members, observers and convenors; in a circle only the circle's members; and
+    /// members with a commercial interest only when the community shows needs to vendors.
+    static func needForReaders(_ caller: Caller, in place: SQL) -> SQL {
+        """
+        (n.status <> 'withdrawn' AND \(insideNotGuest(place, caller))
+         AND (n.circle_id IS NULL OR \(inCircle("n.circle_id", caller)))
+         AND \(seesNeedsHiddenFromVendors(place, caller)))
+        """
+    }
+
+    /// The caller sees the needs of `place` that are hidden from vendors: the community shows
+    /// them to vendors, or the caller has no commercial interest there.
+    static func seesNeedsHiddenFromVendors(_ place: SQL, _ caller: Caller) -> SQL {
+        """
+        ((SELECT visibility_c.needs_visible_to_vendors FROM communities visibility_c WHERE visibility_c.id = \(place))
+         OR NOT (SELECT praxis_commercial_interest(\(caller.accountID), \(place))))
+        """
     }
 }
 

@@ -2,6 +2,7 @@ import AccessControl
 import Crypto
 import Disclosure
 import Foundation
+import Membership
 import Postgres
 
 /// Intake surveys. Convenors ask; members answer once (and change their answers while the
@@ -139,7 +140,7 @@ public struct SurveyService: Sendable {
         try pool.withConnection { connection in
             let survey = try find(id, for: caller, on: connection)
             try CommunityAccess.authorize(caller, .readSurveyResults, in: survey.communityID, on: connection)
-            let minimum: Int = try connection.single(AnalysisRepository.minCellSize(of: survey.communityID))[
+            let minimum: Int = try connection.single(ParticipationService.minCellSize(of: survey.communityID))[
                 "min_cell_size"]
             var answered: [UUID: Int] = [:]
             for row in try connection.query(SurveyRepository.answered(in: id)) {
