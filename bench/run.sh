@@ -22,7 +22,7 @@ seconds=${1:-10}
 parts=${2:-1,2,3,4,5}
 part() { [[ ",$parts," == *",$1,"* ]]; }
 
-scripts/setup-system.sh wrk postgresql-contrib
+scripts/setup-system.sh wrk postgresql-contrib nginx-light
 swift build -c release --product praxis
 swift build -c release --product praxis-bench
 
@@ -33,17 +33,12 @@ superuser_url="postgresql://postgres@127.0.0.1:$pgport/praxis"
 psql -q "$superuser_url" -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
 scripts/pgcluster.sh stop "$tmp/cluster" && scripts/pgcluster.sh start "$tmp/cluster" "$pgport"
 .build/release/praxis migrate >/dev/null
-# Realistic state: many callers already known to the rate limiter, a day of idempotency keys.
+# Realistic state: a day of idempotency keys.
 psql -q "$owner_url" <<'SQL'
-INSERT INTO rate_limits (key, tat, allowed)
-SELECT 'address:10.' || (i % 256) || '.' || ((i / 256) % 256) || '.' || (1 + (i / 65536) % 254),
-       now() + (random() * interval '50 seconds'), true
-FROM generate_series(1, 100000) AS i ON CONFLICT DO NOTHING;
 INSERT INTO idempotency_keys (scope, request_hash, replayable, status, headers, body, expires_at)
 SELECT md5(i::text), md5((i * 7)::text), true, 201, '[["Content-Type","application/json"]]',
        '{"id":"' || md5(i::text) || '"}', now() + (random() * interval '24 hours')
 FROM generate_series(1, 100000) AS i;
-ANALYZE rate_limits;
 ANALYZE idempotency_keys;
 SQL
 
@@ -67,17 +62,18 @@ stop_server() {
 }
 requests_per_second() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
-# comparison LABEL WRK_OUTPUT SQL_LABEL PGBENCH_OUTPUT: the table of one server-against-pgbench pair.
+tps() { awk '/^tps = / {print $3}' "$1"; }
+# comparison LABEL WRK_OUTPUT REFERENCE_LABEL REFERENCE_RATE: the server against a reference
+# (pgbench running the same SQL, or nginx answering the same bytes) measured in the same run.
 comparison() {
-  local server database
+  local server
   server=$(requests_per_second "$2")
-  database=$(awk '/^tps = / {print $3}' "$4")
   echo "| measure | value |"
   echo "| --- | ---: |"
   echo "| $1 through the server, req/s | $server |"
   echo "| $1 p99 | $(p99 "$2") |"
-  echo "| $3 in pgbench, tps | $database |"
-  echo "| server ÷ pgbench | $(python3 -c "print(f'{$server / $database:.2f}')") |"
+  echo "| $3 | $4 |"
+  echo "| server ÷ reference | $(python3 -c "print(f'{$server / $4:.2f}')") |"
 }
 
 if part 1; then
@@ -98,15 +94,41 @@ echo
 fi
 
 mode=${HTTP_MODE:-thread-per-connection}
-interval=$(python3 -c 'print(60 / 1000000)')
 if part 2; then
-echo "## The server ($mode) against pgbench running the same SQL (${seconds}s, 16 clients)"
+echo "## The server ($mode) against nginx answering the same bytes: GET /v1 (${seconds}s, 16 clients)"
 echo
 start_server "$mode"
+index=$(curl -sf "http://127.0.0.1:$port/v1")
 wrk -t2 -c16 -d"${seconds}s" --latency -s bench/spread-clients.lua "http://127.0.0.1:$port/v1" >"$tmp/v1.txt"
 stop_server
-pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -f bench/rate-limit.sql "$DATABASE_URL" >"$tmp/pgbench.txt" 2>&1
-comparison "GET /v1" "$tmp/v1.txt" "the same upsert" "$tmp/pgbench.txt"
+nginx_port=$(free_port)
+mkdir -p "$tmp/nginx"
+printf '%s' "$index" >"$tmp/nginx/v1"
+cat >"$tmp/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx;
+  proxy_temp_path $tmp/nginx;
+  fastcgi_temp_path $tmp/nginx;
+  uwsgi_temp_path $tmp/nginx;
+  scgi_temp_path $tmp/nginx;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location = /v1 { root $tmp/nginx; default_type application/json; try_files /v1 =404; }
+  }
+}
+NGINX
+nginx -c "$tmp/nginx/nginx.conf" &
+nginx_pid=$!
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$nginx_port/v1" >/dev/null && break; sleep 0.1; done
+wrk -t2 -c16 -d"${seconds}s" --latency "http://127.0.0.1:$nginx_port/v1" >"$tmp/nginx-v1.txt"
+kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
+comparison "GET /v1" "$tmp/v1.txt" "nginx, the same bytes, req/s" "$(requests_per_second "$tmp/nginx-v1.txt")"
 echo
 fi
 
@@ -119,11 +141,10 @@ current=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/
 wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/me" >"$tmp/me.txt"
 stop_server
 hash=$(python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())' "$token")
-token_id=$(echo "$current" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 account_id=$(echo "$current" | python3 -c 'import json,sys; print(json.load(sys.stdin)["account_id"])')
-pgbench -n -M prepared -c16 -j2 -T"$seconds" -D interval="$interval" -D hash="$hash" -D key="token:$token_id" \
-  -D account="$account_id" -f bench/authenticated.sql "$DATABASE_URL" >"$tmp/pgbench-me.txt" 2>&1
-comparison "GET /v1/me" "$tmp/me.txt" "the same three statements" "$tmp/pgbench-me.txt"
+pgbench -n -M prepared -c16 -j2 -T"$seconds" -D hash="$hash" -D account="$account_id" \
+  -f bench/authenticated.sql "$DATABASE_URL" >"$tmp/pgbench-me.txt" 2>&1
+comparison "GET /v1/me" "$tmp/me.txt" "the same two statements in pgbench, tps" "$(tps "$tmp/pgbench-me.txt")"
 echo
 fi
 
@@ -162,7 +183,8 @@ psql -q "$superuser_url" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "
 bench/captured-sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/directory.sql"
 wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >"$tmp/directory.txt"
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -f "$tmp/directory.sql" "$DATABASE_URL" >"$tmp/pgbench-directory.txt" 2>&1
-comparison "GET a directory page" "$tmp/directory.txt" "the same $(grep -c ';$' "$tmp/directory.sql") statements" "$tmp/pgbench-directory.txt"
+comparison "GET a directory page" "$tmp/directory.txt" \
+  "the same $(grep -c ';$' "$tmp/directory.sql") statements in pgbench, tps" "$(tps "$tmp/pgbench-directory.txt")"
 echo
 fi
 stop_server
@@ -194,9 +216,12 @@ SQL
 start_server "$mode"
 theme=$(psql -qAt "$owner_url" -c "SELECT id FROM themes WHERE community_id = '$community' ORDER BY name LIMIT 1")
 analysis="/v1/communities/$community/needs/analysis"
+# A first read of a release computes the analysis; later reads of it find it kept.
+first="$analysis?window=91"
 needs="/v1/communities/$community/needs?theme=$theme&min_urgency=4"
+curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$analysis" >/dev/null
 # One of each request logged, to run the same statements in pgbench.
-for request in analysis needs; do
+for request in first analysis needs; do
   psql -q "$superuser_url" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
   sleep 1
   marker="bench-marker-$RANDOM"
@@ -206,15 +231,25 @@ for request in analysis needs; do
   psql -q "$superuser_url" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
   bench/captured-sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/$request.sql"
 done
-# The statements per request, whatever the data: pg_stat_statements over ten requests of each.
+# The statements per request, whatever the data: pg_stat_statements over ten first reads (each
+# window a release of its own) and then ten reads of one release.
+statements() {
+  psql -qAt "$superuser_url" -c \
+    "SELECT count(*) || ' statements, each run ' || string_agg(DISTINCT calls::text, ', ') || ' times'
+     FROM pg_stat_statements WHERE calls > 0 AND query NOT LIKE '%pg_stat_statements%'"
+}
 psql -q "$superuser_url" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+for window in $(seq 30 39); do
+  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$analysis?window=$window" >/dev/null
+done
+echo "Ten first reads of the analysis ran $(statements) (the caller's lookup included)."
+psql -q "$superuser_url" -c "SELECT pg_stat_statements_reset()" >/dev/null
 for _ in $(seq 1 10); do
   curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$analysis" >/dev/null
 done
-statements=$(psql -qAt "$superuser_url" -c \
-  "SELECT count(*) || ' statements, each run ' || string_agg(DISTINCT calls::text, ', ') || ' times'
-   FROM pg_stat_statements WHERE calls > 0 AND query NOT LIKE '%pg_stat_statements%'")
-echo "Ten analysis requests ran $statements (the rate limiter and the caller's lookup included)."
+echo "Ten reads of one kept analysis ran $(statements)."
+pgbench -n -M prepared -c2 -j2 -T"$seconds" -f "$tmp/first.sql" "$DATABASE_URL" >"$tmp/pgbench-first.txt" 2>&1
+echo "A first read's $(grep -c ';$' "$tmp/first.sql") statements in pgbench, 2 clients: $(tps "$tmp/pgbench-first.txt") tps."
 echo
 # Interleaved rounds, the median of each: the server, then pgbench running the captured SQL.
 echo "| request | round | server req/s | server p99 | pgbench tps | server ÷ pgbench |"
@@ -225,7 +260,7 @@ for request in analysis needs; do
       "http://127.0.0.1:$port${!request}" >"$tmp/$request-$round.txt"
     pgbench -n -M prepared -c64 -j2 -T"$seconds" -f "$tmp/$request.sql" "$DATABASE_URL" >"$tmp/pgbench-$request-$round.txt" 2>&1
     server=$(requests_per_second "$tmp/$request-$round.txt")
-    database=$(awk '/^tps = / {print $3}' "$tmp/pgbench-$request-$round.txt")
+    database=$(tps "$tmp/pgbench-$request-$round.txt")
     echo "| $request | $round | $server | $(p99 "$tmp/$request-$round.txt") | $database | $(python3 -c "print(f'{$server / $database:.2f}')") |"
   done
 done | tee "$tmp/needs-rounds.md"

@@ -22,7 +22,7 @@ final class APIResponder: HTTPResponder {
 
     init(
         router: Router, pool: ConnectionPool, metrics: Metrics, logger: Logger, configuration: Configuration,
-        authentication: AuthenticationService
+        authentication: AuthenticationService, instances: Instances
     ) {
         self.router = router
         self.pool = pool
@@ -30,7 +30,7 @@ final class APIResponder: HTTPResponder {
         self.logger = logger
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
         self.trustedProxies = configuration.trustedProxies
-        self.rateLimiter = RateLimiter(pool: pool)
+        self.rateLimiter = RateLimiter(instances: instances)
         self.anonymousPolicy = RateLimitPolicy(
             name: "default", quota: configuration.rateLimitPerAddress, window: configuration.rateLimitWindowSeconds)
         self.callerPolicy = RateLimitPolicy(
@@ -89,7 +89,7 @@ final class APIResponder: HTTPResponder {
                     callerKey = caller.rateLimitKey
                 } catch AccessError.unauthenticated {
                     // Guessing costs the address its quota like any anonymous request.
-                    let decision = try rateLimiter.take(key: callerKey, policy: anonymousPolicy)
+                    let decision = rateLimiter.take(key: callerKey, policy: anonymousPolicy)
                     rateLimitHeaders = [
                         ("RateLimit-Policy", anonymousPolicy.header), ("RateLimit", decision.header(anonymousPolicy)),
                     ]
@@ -100,7 +100,7 @@ final class APIResponder: HTTPResponder {
                 }
             }
             let policy = request.principal == nil ? anonymousPolicy : callerPolicy
-            let decision = try rateLimiter.take(key: callerKey, policy: policy)
+            let decision = rateLimiter.take(key: callerKey, policy: policy)
             rateLimitHeaders = [("RateLimit-Policy", policy.header), ("RateLimit", decision.header(policy))]
             guard decision.allowed else { throw Problem.tooManyRequests(retryAfter: decision.retryAfterSeconds) }
         }

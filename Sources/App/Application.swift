@@ -36,6 +36,7 @@ public final class Application: Sendable {
     /// Every route the server answers (OPTIONS and HEAD are answered for all of them).
     public let routes: [Router.Route]
     private let maintenance: Maintenance
+    private let instances: Instances
     private let logger: Logger
 
     /// - Parameter extraRoutes: more routes, registered before the `/v1` index is built (tests and
@@ -61,9 +62,12 @@ public final class Application: Sendable {
         accounts = AccountService(pool: pool, passwords: passwords)
         tokens = TokenService(pool: pool)
 
+        instances = Instances(
+            group: configuration.rateLimitGroup, heartbeat: configuration.instanceHeartbeatSeconds, pool: pool,
+            logger: logger)
         var router = Router()
         OperationsRoutes(
-            pool: pool, metrics: metrics, migrator: migrator, openAPIDocument: openAPIDocument,
+            pool: pool, metrics: metrics, instances: instances, migrator: migrator, openAPIDocument: openAPIDocument,
             metricsToken: configuration.metricsToken
         )
         .register(in: &router)
@@ -79,7 +83,7 @@ public final class Application: Sendable {
         routes = router.routes
         let responder = APIResponder(
             router: router, pool: pool, metrics: metrics, logger: logger, configuration: configuration,
-            authentication: authentication)
+            authentication: authentication, instances: instances)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         maintenance = Maintenance(
             pool: pool, tasks: Maintenance.tasks(addressRetentionDays: configuration.auditAddressRetentionDays),
@@ -89,6 +93,7 @@ public final class Application: Sendable {
     public var port: UInt16 { server.port }
 
     public func start() throws {
+        instances.start()
         try server.start()
         maintenance.start()
         logger.info(
@@ -103,6 +108,7 @@ public final class Application: Sendable {
     public func stop() {
         maintenance.stop()
         server.stop()
+        instances.stop()
         pool.close()
         logger.info("stopped")
     }

@@ -16,6 +16,10 @@ public struct Configuration: Sendable {
     public var rateLimitPerToken = 600
     public var rateLimitPerAddress = 60
     public var rateLimitWindowSeconds = 60
+    /// Instances of one group on one database share each quota (those behind one load balancer).
+    public var rateLimitGroup = "default"
+    /// How often an instance tells the others of its group that it is alive.
+    public var instanceHeartbeatSeconds = 5.0
     public var migrationsDirectory = Configuration.installedMigrations()
     public var maintenanceIntervalSeconds = 60.0
     public var auditAddressRetentionDays = 90
@@ -101,6 +105,15 @@ public struct Configuration: Sendable {
         if let limit = try integer("RATE_LIMIT_PER_TOKEN", 1...1_000_000) { configuration.rateLimitPerToken = limit }
         if let limit = try integer("RATE_LIMIT_PER_IP", 1...1_000_000) { configuration.rateLimitPerAddress = limit }
         if let window = try integer("RATE_LIMIT_WINDOW", 1...86_400) { configuration.rateLimitWindowSeconds = window }
+        if let group = value("RATE_LIMIT_GROUP") {
+            guard (1...64).contains(group.utf8.count), group.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw Invalid(name: "RATE_LIMIT_GROUP", problem: "must be 1 to 64 visible ASCII characters")
+            }
+            configuration.rateLimitGroup = group
+        }
+        if let interval = try integer("INSTANCE_HEARTBEAT", 1...60) {
+            configuration.instanceHeartbeatSeconds = Double(interval)
+        }
         if let interval = try integer("MAINTENANCE_INTERVAL", 1...86_400) {
             configuration.maintenanceIntervalSeconds = Double(interval)
         }

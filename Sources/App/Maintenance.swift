@@ -4,7 +4,7 @@ import Postgres
 
 /// Periodic clean-up. Every instance runs the loop; an advisory lock lets one at a time do the
 /// work. Later modules add their own tasks.
-final class Maintenance: @unchecked Sendable {
+final class Maintenance: Sendable {
     struct Task: Sendable {
         let name: String
         let sql: SQL
@@ -33,10 +33,9 @@ final class Maintenance: @unchecked Sendable {
         Task(
             name: "expired idempotency keys",
             sql: "DELETE FROM idempotency_keys WHERE expires_at <= now()"),
-        // A key whose arrival time has passed has its whole quota back: the row says nothing more.
         Task(
-            name: "idle rate-limit keys",
-            sql: "DELETE FROM rate_limits WHERE tat <= now()"),
+            name: "departed instances",
+            sql: "DELETE FROM server_instances WHERE seen_at < now() - interval '1 hour'"),
         Task(
             name: "forgotten login failures",
             sql: """
@@ -60,37 +59,28 @@ final class Maintenance: @unchecked Sendable {
 
     private let pool: ConnectionPool
     private let tasks: [Task]
-    private let interval: TimeInterval
     private let logger: Logger
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    private var stopping = false
-    private var thread: Thread?
+    private let periodic: Periodic
 
     init(pool: ConnectionPool, tasks: [Task], interval: TimeInterval, logger: Logger) {
         self.pool = pool
         self.tasks = tasks
-        self.interval = interval
         self.logger = logger
+        periodic = Periodic(name: "praxis-maintenance", interval: interval) {
+            Maintenance.pass(tasks, on: pool, logger: logger)
+        }
     }
 
-    func start() {
-        let thread = Thread { [self] in loop() }
-        thread.name = "praxis-maintenance"
-        self.thread = thread
-        thread.start()
-    }
+    func start() { periodic.start() }
 
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    func stop() { periodic.stop() }
 
     /// One pass, if no other instance is in one; returns whether this instance did the work.
     @discardableResult
-    func runOnce() -> Bool {
+    func runOnce() -> Bool { Maintenance.pass(tasks, on: pool, logger: logger) }
+
+    @discardableResult
+    private static func pass(_ tasks: [Task], on pool: ConnectionPool, logger: Logger) -> Bool {
         do {
             return try pool.withTransaction { connection in
                 guard try connection.single(Maintenance.tryLock)["locked"] as Bool else {
@@ -104,18 +94,6 @@ final class Maintenance: @unchecked Sendable {
         } catch {
             logger.warning("maintenance pass failed", metadata: ["error": "\(error)"])
             return false
-        }
-    }
-
-    private func loop() {
-        while true {
-            condition.lock()
-            let deadline = Date().addingTimeInterval(interval)
-            while !stopping && condition.wait(until: deadline) {}
-            let stop = stopping
-            condition.unlock()
-            if stop { return }
-            runOnce()
         }
     }
 }

@@ -42,7 +42,7 @@ final class Metrics: Sendable {
         }
     }
 
-    func render(pool: ConnectionPool.Statistics) -> String {
+    func render(pool: ConnectionPool.Statistics, instances: Int) -> String {
         let (requests, latency) = recorded.withLock { ($0.requests, $0.latency) }
         var lines: [String] = []
         lines.append("# HELP praxis_http_requests_total HTTP requests answered, by route template and status.")
@@ -76,6 +76,10 @@ final class Metrics: Sendable {
         lines.append("# HELP praxis_db_pool_waits_total Times a request waited for a free database connection.")
         lines.append("# TYPE praxis_db_pool_waits_total counter")
         lines.append("praxis_db_pool_waits_total \(pool.waits)")
+        lines.append(
+            "# HELP praxis_instances Instances of this one's group sharing each rate-limit quota, itself included.")
+        lines.append("# TYPE praxis_instances gauge")
+        lines.append("praxis_instances \(instances)")
         return lines.joined(separator: "\n") + "\n"
     }
 

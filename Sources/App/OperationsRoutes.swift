@@ -7,6 +7,7 @@ import Postgres
 struct OperationsRoutes {
     let pool: ConnectionPool
     let metrics: Metrics
+    let instances: Instances
     let migrator: Migrator
     let openAPIDocument: [UInt8]
     let metricsToken: String?
@@ -30,7 +31,8 @@ struct OperationsRoutes {
         router.add("GET", "/metrics") { request in
             try requireMetricsReader(request)
             return .text(
-                metrics.render(pool: pool.statistics), contentType: "text/plain; version=0.0.4; charset=utf-8")
+                metrics.render(pool: pool.statistics, instances: instances.live),
+                contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         let document = openAPIDocument
         router.add("GET", "/openapi.yaml") { _ in

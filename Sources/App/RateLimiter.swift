@@ -1,6 +1,6 @@
 import Foundation
 import HTTP
-import Postgres
+import Locking
 
 /// A quota: `quota` requests per `window` seconds, with bursts up to the whole quota.
 struct RateLimitPolicy: Sendable {
@@ -25,41 +25,56 @@ struct RateLimitDecision: Sendable {
     }
 }
 
-/// GCRA over a table shared by every instance: each request costs one upsert that moves the
-/// key's theoretical arrival time (`tat`) forward by one emission interval, unless that would
-/// put it more than a window ahead of now.
-struct RateLimiter: Sendable {
-    /// Takes one request from `key`'s quota: `interval` is the emission interval, `window` the
-    /// furthest the arrival time may run ahead of now (both in seconds).
-    static func take(_ key: String, interval: Double, window: Double) -> SQL {
-        """
-        INSERT INTO rate_limits AS r (key, tat, allowed)
-        VALUES (\(key), now() + make_interval(secs => \(interval)), true)
-        ON CONFLICT (key) DO UPDATE SET
-            allowed = greatest(r.tat, now()) + make_interval(secs => \(interval))
-                      <= now() + make_interval(secs => \(window)),
-            tat = CASE WHEN greatest(r.tat, now()) + make_interval(secs => \(interval))
-                            <= now() + make_interval(secs => \(window))
-                       THEN greatest(r.tat, now()) + make_interval(secs => \(interval)) ELSE r.tat END
-        RETURNING allowed, extract(epoch FROM tat - now())::float8 AS ahead
-        """
+/// GCRA in this instance's memory: per key, a theoretical arrival time (`tat`) that each allowed
+/// request moves one emission interval forward, never more than a window ahead of now. Nothing
+/// is written to the database on a request's way. Instances of one group share each quota: each
+/// allows its share, the quota divided by the live instances (`Instances`), so together they
+/// allow the quota per window; while an instance joins (until the others' next heartbeat) one
+/// more share, at most. A caller whose requests all reach one instance gets that instance's share.
+final class RateLimiter: Sendable {
+    /// Keys are spread over locks, so that concurrent requests seldom wait for one another.
+    private static let shardCount = 16
+    /// Keys per shard: past this, new keys share one bucket until old ones expire.
+    static let shardCapacity = 65_536
+
+    private struct Shard {
+        /// Nanoseconds on the monotonic clock.
+        var arrivals: [String: Int64] = [:]
+        /// Expired keys are swept when the shard grows past this.
+        var sweepAt = 1_024
     }
 
-    let pool: ConnectionPool
+    private let shards = (0..<RateLimiter.shardCount).map { _ in Locked(Shard()) }
+    private let instances: Instances
 
-    func take(key: String, policy: RateLimitPolicy) throws -> RateLimitDecision {
-        let interval = Double(policy.window) / Double(policy.quota)
-        let row = try pool.withConnection {
-            try $0.query(RateLimiter.take(key, interval: interval, window: Double(policy.window)))
-        }.first
-        guard let row else { throw PostgresError.other(sqlState: "P0002") }
-        let allowed: Bool = try row["allowed"]
-        let ahead = max(0, try row["ahead"] as Double)
-        let window = Double(policy.window)
+    init(instances: Instances) {
+        self.instances = instances
+    }
+
+    func take(key: String, policy: RateLimitPolicy) -> RateLimitDecision {
+        let window = Int64(policy.window) * 1_000_000_000
+        // The share of each instance: the quota divided by the instances that enforce it.
+        let interval = window * Int64(instances.live) / Int64(policy.quota)
+        let now = Int64(DispatchTime.now().uptimeNanoseconds)
+        let shard = shards[Int(UInt(bitPattern: key.hashValue) % UInt(RateLimiter.shardCount))]
+        // Whether the request is allowed, and how far the key's arrival time runs ahead of now.
+        let (allowed, ahead) = shard.withLock { shard -> (Bool, Int64) in
+            if shard.arrivals.count >= shard.sweepAt {
+                shard.arrivals = shard.arrivals.filter { $0.value > now }
+                shard.sweepAt = max(1_024, 2 * shard.arrivals.count)
+            }
+            let bucket =
+                shard.arrivals[key] == nil && shard.arrivals.count >= RateLimiter.shardCapacity ? "overflow" : key
+            let arrival = max(shard.arrivals[bucket] ?? now, now)
+            guard arrival + interval <= now + window else { return (false, arrival - now) }
+            shard.arrivals[bucket] = arrival + interval
+            return (true, arrival + interval - now)
+        }
+        let second: Int64 = 1_000_000_000
         return RateLimitDecision(
             allowed: allowed,
-            remaining: allowed ? max(0, Int(((window - ahead) / interval).rounded(.down))) : 0,
-            resetSeconds: Int(ahead.rounded(.up)),
-            retryAfterSeconds: max(1, Int((ahead + interval - window).rounded(.up))))
+            remaining: allowed ? Int((window - ahead) / max(interval, 1)) : 0,
+            resetSeconds: Int((ahead + second - 1) / second),
+            retryAfterSeconds: max(1, Int((ahead + interval - window + second - 1) / second)))
     }
 }

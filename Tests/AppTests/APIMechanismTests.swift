@@ -132,6 +132,47 @@ import Testing
         #expect(refused.json["type"] as? String == "https://praxis.dev/problems/malformed-request")
     }
 
+    /// Instances of one group allow each quota once between them, whichever instance each
+    /// request reaches; when one stops, the others take over its share.
+    @Test func instancesOfOneGroupShareEachQuota() throws {
+        let group = "shared-\(UUID().uuidString)"
+        func instance() throws -> TestServer {
+            try TestServer {
+                $0.rateLimitPerAddress = 6
+                $0.rateLimitGroup = group
+                $0.instanceHeartbeatSeconds = 0.2
+            }
+        }
+        func live(_ server: TestServer) throws -> Int? {
+            let metrics = try RawHTTPClient.send(port: server.port, method: "GET", path: "/metrics").text
+            return metrics.split(separator: "\n").first { $0.hasPrefix("praxis_instances ") }
+                .flatMap { Int($0.split(separator: " ")[1]) }
+        }
+        func waitFor(_ count: Int, _ servers: [TestServer]) throws {
+            for _ in 0..<50 where try servers.contains(where: { try live($0) != count }) {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            #expect(try servers.allSatisfy { try live($0) == count })
+        }
+        let first = try instance()
+        var second: TestServer? = try instance()
+        try waitFor(2, [first, second!])
+        let address = TestServer.uniqueAddress()
+        let statuses = try (0..<12).map { index in
+            try (index % 2 == 0 ? first : second!).send("GET", "/v1", from: address).status
+        }
+        #expect(statuses.filter { $0 == 200 }.count == 6, "\(statuses)")
+        // A caller who reaches one instance only gets its share.
+        let another = TestServer.uniqueAddress()
+        #expect(
+            try (0..<6).map { _ in try first.send("GET", "/v1", from: another).status }.filter { $0 == 200 }.count == 3)
+        second = nil
+        try waitFor(1, [first])
+        let third = TestServer.uniqueAddress()
+        #expect(
+            try (0..<8).map { _ in try first.send("GET", "/v1", from: third).status }.filter { $0 == 200 }.count == 6)
+    }
+
     @Test func rateLimitHeadersAnd429() throws {
         let limited = try TestServer { $0.rateLimitPerAddress = 3 }
         let address = TestServer.uniqueAddress()
@@ -149,9 +190,6 @@ import Testing
         let retryAfter = try #require(refused.header("Retry-After").flatMap(Int.init))
         #expect((1...20).contains(retryAfter))
         #expect(refused.header("RateLimit")?.hasPrefix("\"default\";r=0;") == true)
-        // Shared by instances: another server on the same database refuses too.
-        let other = try TestServer { $0.rateLimitPerAddress = 3 }
-        #expect(try other.send("GET", "/v1", from: address).status == 429)
         // Operations endpoints are exempt; other callers are not affected.
         #expect(try limited.send("GET", "/healthz", from: address).status == 200)
         #expect(try limited.send("GET", "/v1").status == 200)

@@ -34,13 +34,16 @@ import Testing
         #expect(unmigrated.json["type"] as? String == "https://praxis.dev/problems/not-ready")
         _ = try server.application.migrate()
         #expect(try server.send("GET", "/readyz").status == 200)
+        let (_, token) = try server.admin()
 
         try TestEnvironment.pgcluster("stop", cluster)
         let started = Date()
         let down = try server.send("GET", "/readyz")
         #expect(down.status == 503)
         #expect(down.header("Retry-After") != nil)
-        let api = try server.send("GET", "/v1")
+        // The index needs no database; a signed-in request does.
+        #expect(try server.send("GET", "/v1").status == 200)
+        let api = try server.send("GET", "/v1/me", token: token)
         #expect(api.status == 503)
         #expect(api.json["type"] as? String == "https://praxis.dev/problems/unavailable")
         #expect(api.header("Retry-After") != nil)
@@ -54,7 +57,7 @@ import Testing
             if !ready { Thread.sleep(forTimeInterval: 0.2) }
         }
         #expect(ready)
-        #expect(try server.send("GET", "/v1").status == 200)
+        #expect(try server.send("GET", "/v1/me", token: token).status == 200)
     }
 
     @Test func aNewerSchemaKeepsAnOlderInstanceReady() throws {
@@ -128,7 +131,7 @@ import Testing
 
 /// One maintenance lock for the whole database: these tests take turns.
 @Suite(.serialized) struct MaintenanceTests {
-    @Test func maintenanceDeletesExpiredKeysAndIdleRateLimits() throws {
+    @Test func maintenanceDeletesExpiredKeysAndDepartedInstances() throws {
         let server = try TestServer()
         let owner = try Connection(settings: ConnectionSettings(url: TestEnvironment.ownerURL))
         let marker = UUID().uuidString
@@ -137,9 +140,9 @@ import Testing
             WITH a AS (INSERT INTO idempotency_keys (scope, request_hash, replayable, status, headers, body, expires_at)
                        VALUES (\(marker) || '-old', 'h', true, 201, '[]', '', now() - interval '1 second'),
                               (\(marker) || '-new', 'h', true, 201, '[]', '', now() + interval '1 hour'))
-            INSERT INTO rate_limits (key, tat, allowed)
-            VALUES (\(marker) || '-old', now() - interval '1 second', true),
-                   (\(marker) || '-new', now() + interval '1 hour', true)
+            INSERT INTO server_instances (id, quota_group, seen_at)
+            VALUES (gen_random_uuid(), \(marker) || '-old', now() - interval '2 hours'),
+                   (gen_random_uuid(), \(marker) || '-new', now() - interval '1 minute')
             """)
         let maintenance = Maintenance(
             pool: server.application.pool, tasks: Maintenance.tasks(addressRetentionDays: 90), interval: 3600,
@@ -148,7 +151,7 @@ import Testing
         let left = try owner.query(
             """
             SELECT scope AS key FROM idempotency_keys WHERE scope LIKE \(marker) || '%'
-            UNION ALL SELECT key FROM rate_limits WHERE key LIKE \(marker) || '%' ORDER BY 1
+            UNION ALL SELECT quota_group FROM server_instances WHERE quota_group LIKE \(marker) || '%' ORDER BY 1
             """
         ) { try $0["key"] as String }
         #expect(left == ["\(marker)-new", "\(marker)-new"])

@@ -29,6 +29,8 @@ public final class TestServer: @unchecked Sendable {
         // Each test sends its own X-Forwarded-For, so that rate-limit buckets do not mix.
         configuration.trustedProxies = ["127.0.0.1"]
         configuration.rateLimitPerAddress = 1000
+        // Every test server is a deployment of its own: quotas are shared only where a test says so.
+        configuration.rateLimitGroup = "test-\(UUID().uuidString)"
         configuration.corsOrigins = ["https://app.example.org"]
         adjust(&configuration)
         var logger = Logger(label: "test")

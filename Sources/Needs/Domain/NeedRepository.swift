@@ -68,7 +68,8 @@ enum NeedRepository {
     }
 
     /// A page of the community's needs, in the query's order, after `position` (that order's key
-    /// and the id of the last row shown).
+    /// and the id of the last row shown). Planned for each execution's filters, as the directory
+    /// is: a generic plan keeps every optional filter (bench/README.md, part 5).
     static func list(
         in community: UUID, _ query: NeedQuery, after position: (key: Int64?, id: UUID)?, limit: Int, for caller: Caller
     ) -> SQL {
@@ -78,7 +79,7 @@ enum NeedRepository {
         case .cosigned: key = "(SELECT count(*) FROM need_cosigns cs WHERE cs.need_id = n.id)"
         case .urgent: key = "n.urgency::bigint"
         }
-        return """
+        let sql: SQL = """
             SELECT \(columns(caller)), \(key) AS sort_key FROM \(sources)
             WHERE n.community_id = \(community) AND \(Visibility.need(caller, in: community))
               AND (cardinality(\(query.themes)::uuid[]) = 0
@@ -94,6 +95,7 @@ enum NeedRepository {
               AND (\(position?.id)::uuid IS NULL OR (\(key), n.id) < (\(position?.key)::bigint, \(position?.id)::uuid))
             ORDER BY \(key) DESC, n.id DESC LIMIT \(limit)
             """
+        return sql.plannedPerExecution()
     }
 
     static func update(_ id: UUID, _ change: NeedChange) -> SQL {
