@@ -3,7 +3,10 @@ import Logging
 
 /// A fixed-size pool of connections with a circuit breaker.
 ///
-/// Callers block (on their own threads, never Swift concurrency's) until a connection is free.
+/// Callers block (on their own threads, never Swift concurrency's) until a connection is free,
+/// and are served in the order they came: a connection given back goes to the longest waiter,
+/// so that nobody waits behind callers who came later (under load the latency's tail is the
+/// queue's length, not luck).
 /// A connection that breaks is dropped alone. When connecting fails the breaker opens: callers
 /// fail fast with `.unavailable`, and one caller at a time, at most once per `probeInterval`,
 /// tries to connect again.
@@ -22,9 +25,11 @@ public final class ConnectionPool: @unchecked Sendable {
     public let probeInterval: TimeInterval
     private let logger: Logger
 
-    // Everything below is guarded by `condition`.
-    private let condition = NSCondition()
+    // Everything below is guarded by `lock`.
+    private let lock = NSLock()
     private var idle: [Connection] = []
+    /// Callers waiting for a connection, the longest first.
+    private var waiters: [Waiter] = []
     private var open = 0
     private var waits = 0
     private var breakerOpen = false
@@ -47,7 +52,7 @@ public final class ConnectionPool: @unchecked Sendable {
     public var retryAfterSeconds: Int { max(1, Int(probeInterval.rounded(.up))) }
 
     public var statistics: Statistics {
-        condition.withLock { Statistics(inUse: open - idle.count, idle: idle.count, waits: waits, size: size) }
+        lock.withLock { Statistics(inUse: open - idle.count, idle: idle.count, waits: waits, size: size) }
     }
 
     /// The connection a caller further up this thread's stack holds, so that nested calls share
@@ -90,12 +95,12 @@ public final class ConnectionPool: @unchecked Sendable {
     }
 
     public func close() {
-        let connections = condition.withLock {
+        let connections = lock.withLock {
             closed = true
             let connections = idle
             idle.removeAll()
             open -= connections.count
-            condition.broadcast()
+            refuseWaiters()
             return connections
         }
         _ = connections  // released here, outside the lock
@@ -108,28 +113,50 @@ public final class ConnectionPool: @unchecked Sendable {
         case probe
     }
 
+    /// A caller waiting for a connection: whoever gives one back hands it over (or the right
+    /// to open one) and signals, under the pool's lock.
+    private final class Waiter {
+        let ready = DispatchSemaphore(value: 0)
+        var acquisition: Acquisition?
+        /// The pool closed or the database became unreachable while it waited.
+        var refused = false
+    }
+
+    private enum Entry {
+        case now(Acquisition)
+        case queued(Waiter)
+    }
+
     private func acquire() throws -> Connection {
-        let deadline = Date().addingTimeInterval(acquireTimeout)
-        let acquisition = try condition.withLock { () throws -> Acquisition in
-            var waited = false
-            while true {
-                if closed { throw PostgresError.unavailable }
-                if breakerOpen {
-                    if probing || Date() < nextProbe { throw PostgresError.unavailable }
-                    probing = true
-                    open += 1
-                    return .probe
-                }
-                if let connection = idle.popLast() { return .idle(connection) }
+        let entry = try lock.withLock { () throws -> Entry in
+            if closed { throw PostgresError.unavailable }
+            if breakerOpen {
+                if probing || Date() < nextProbe { throw PostgresError.unavailable }
+                probing = true
+                open += 1
+                return .now(.probe)
+            }
+            if waiters.isEmpty {
+                if let connection = idle.popLast() { return .now(.idle(connection)) }
                 if open < size {
                     open += 1
-                    return .connect
+                    return .now(.connect)
                 }
-                if !waited {
-                    waited = true
-                    waits += 1
-                }
-                guard condition.wait(until: deadline) else { throw PostgresError.poolExhausted }
+            }
+            waits += 1
+            let waiter = Waiter()
+            waiters.append(waiter)
+            return .queued(waiter)
+        }
+        let acquisition: Acquisition
+        switch entry {
+        case .now(let now): acquisition = now
+        case .queued(let waiter):
+            _ = waiter.ready.wait(timeout: .now() + acquireTimeout)
+            acquisition = try lock.withLock {
+                if let handed = waiter.acquisition { return handed }
+                waiters.removeAll { $0 === waiter }
+                throw waiter.refused ? PostgresError.unavailable : PostgresError.poolExhausted
             }
         }
         switch acquisition {
@@ -144,7 +171,7 @@ public final class ConnectionPool: @unchecked Sendable {
             return try Connection(settings: settings)
         } catch {
             logger.warning("cannot connect to the database", metadata: ["reason": "\(error)"])
-            condition.withLock {
+            lock.withLock {
                 open -= 1
                 tripBreaker()
             }
@@ -155,15 +182,14 @@ public final class ConnectionPool: @unchecked Sendable {
     private func connectProbe() throws -> Connection {
         do {
             let connection = try Connection(settings: settings)
-            condition.withLock {
+            lock.withLock {
                 probing = false
                 breakerOpen = false
-                condition.broadcast()
             }
             logger.info("database reachable again")
             return connection
         } catch {
-            condition.withLock {
+            lock.withLock {
                 probing = false
                 open -= 1
                 nextProbe = Date().addingTimeInterval(probeInterval)
@@ -173,14 +199,26 @@ public final class ConnectionPool: @unchecked Sendable {
     }
 
     private func release(_ connection: Connection) {
-        condition.withLock {
-            defer { condition.signal() }
-            guard connection.isHealthy, !closed, !connection.inTransaction else {
-                open -= 1
+        lock.withLock {
+            let reusable = connection.isHealthy && !closed && !connection.inTransaction
+            if !waiters.isEmpty {
+                let waiter = waiters.removeFirst()
+                // A broken connection's place goes to the waiter, who opens a new one.
+                waiter.acquisition = reusable ? .idle(connection) : .connect
+                waiter.ready.signal()
                 return
             }
-            idle.append(connection)
+            if reusable { idle.append(connection) } else { open -= 1 }
         }
+    }
+
+    /// Called with the lock held: every waiter fails (the pool closed, or the database is gone).
+    private func refuseWaiters() {
+        for waiter in waiters {
+            waiter.refused = true
+            waiter.ready.signal()
+        }
+        waiters.removeAll()
     }
 
     /// Called with the lock held: drops idle connections (they died with the server) and fails
@@ -193,6 +231,6 @@ public final class ConnectionPool: @unchecked Sendable {
         nextProbe = Date().addingTimeInterval(probeInterval)
         open -= idle.count
         idle.removeAll()
-        condition.broadcast()
+        refuseWaiters()
     }
 }

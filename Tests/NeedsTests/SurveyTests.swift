@@ -1,8 +1,11 @@
+import Disclosure
 import Foundation
 import HTTP
 import ServerTestSupport
 import TestSupport
 import Testing
+
+@testable import Needs
 
 @Suite struct SurveyTests {
     let server: TestServer
@@ -182,5 +185,37 @@ import Testing
         #expect(try cop.send("GET", "/v1/surveys/\(id)", as: cop.member).status == 404)
         #expect(ids(try cop.send("GET", "/v1/communities/\(cop.id)/surveys", as: cop.member)).isEmpty)
         #expect(ids(try cop.send("GET", "/v1/communities/\(cop.id)/surveys", as: cop.convenor)) == [id])
+    }
+}
+
+/// The options of a single choice or a scale divide those who answered, as regions divide a
+/// total: a reader who solves the published counts learns no suppressed one.
+@Suite struct SurveyDisclosureTests {
+    @Test func noQuestionsResultsLeakToAReaderWhoSolvesThem() {
+        var random = SplitMix(seed: 0x5_0e7)
+        var leaks: [String] = []
+        for _ in 0..<1500 {
+            let minimum = Int.random(in: 2...6, using: &random)
+            let kind: QuestionKind = Bool.random(using: &random) ? .singleChoice : .scale
+            let options = kind == .scale ? (1...5).map(String.init) : ["a", "b", "c", "d"]
+            let question = Question(id: UUID(), kind: kind, prompt: "?", options: options)
+            var chosen: [String: Int] = [:]
+            let answered = Int.random(in: 1...40, using: &random)
+            for _ in 0..<answered { chosen[options.randomElement(using: &random)!, default: 0] += 1 }
+            let result = SurveyService.result(question, answered: answered, chosen: chosen, minimum: minimum)
+            let cells = result.options.map { PeopleBreakdown.Cell(value: $0.value, count: $0.count) }
+            for (option, published) in result.options {
+                #expect(published == nil || published == chosen[option, default: 0])
+                #expect(published == nil || published == 0 || published! >= minimum)
+            }
+            // Counts of 0 are published and say nothing more; the rest sum to those who answered.
+            var release = PeopleBreakdown([], minimum: 1)
+            release.total = result.answered
+            release.byRegion = cells.filter { $0.count != 0 }
+            release.byOrganisationKind = release.byRegion
+            let found = Adversary(release).leaks(minimum: minimum)
+            if !found.isEmpty { leaks.append("minimum \(minimum), \(chosen): \(found)") }
+        }
+        #expect(leaks.isEmpty, "\(leaks.joined(separator: "\n"))")
     }
 }

@@ -38,7 +38,9 @@ public struct AnalysisService: Sendable {
         throws -> (release: AnalysisRelease, analysis: NeedsAnalysis)
     {
         try pool.withConnection { connection in
-            let context = try CommunityAccess.authorize(caller, .readNeeds, in: community, on: connection)
+            let (context, row) = try CommunityAccess.authorize(
+                caller, .readNeeds, in: community, on: connection,
+                reading: AnalysisRepository.release(of: community, for: caller))
             if request.unsuppressed {
                 guard context.role == .convenor else { throw AccessError.refused(.convenorRequired) }
                 try connection.withTransaction { connection in
@@ -46,9 +48,7 @@ public struct AnalysisService: Sendable {
                         "needs.analysis_unsuppressed", "community", community, by: caller, from: origin, on: connection)
                 }
             }
-            let release = try AnalysisRepository.release(
-                try connection.single(AnalysisRepository.release(of: community, for: caller)), of: community, request,
-                for: caller)
+            let release = try AnalysisRepository.release(row, of: community, request, for: caller)
             if let analysis = cache.analysis(of: release) { return (release, analysis) }
             let analysis = try compute(release, for: caller, on: connection)
             cache.store(analysis, of: release)
@@ -137,11 +137,12 @@ public struct AnalysisService: Sendable {
 /// SQL for the analysis. Every statement starts from the needs the caller may see and that are
 /// not withdrawn (`visible`), and the members behind them: each need's author and co-signers.
 enum AnalysisRepository {
-    /// What shapes the caller's analysis besides the data (`AnalysisRelease`), in one row.
+    /// What shapes the caller's analysis besides the data (`AnalysisRelease`): columns over the
+    /// community's row (alias `c`), read with the caller's place in it.
     static func release(of community: UUID, for caller: Caller) -> SQL {
         let place: SQL = "\(community)::uuid"
         return """
-            SELECT c.min_cell_size,
+            c.min_cell_size,
                    coalesce((SELECT version FROM analysis_versions WHERE scope = c.id::text), 0) AS community_version,
                    coalesce((SELECT version FROM analysis_versions WHERE scope = 'people'), 0) AS people_version,
                    \(Visibility.insideNotGuest(place, caller)) AS inside,
@@ -153,7 +154,6 @@ enum AnalysisRepository {
                    EXISTS (SELECT 1 FROM needs n WHERE n.community_id = c.id AND n.author_id = \(caller.accountID)
                            AND n.status <> 'withdrawn' AND \(Visibility.needForReaders(caller, in: place)) IS NOT TRUE)
                      AS sees_own_beyond
-            FROM communities c WHERE c.id = \(community)
             """
     }
 
