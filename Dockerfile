@@ -6,7 +6,7 @@
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libmicrohttpd-dev libpq-dev libsodium-dev pkg-config \
+        libmicrohttpd-dev libpq-dev libsodium-dev zlib1g-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -18,7 +18,7 @@ RUN swift build -c release --static-swift-stdlib --product praxis \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libmicrohttpd12 libpq5 libsodium23 ca-certificates \
+        libmicrohttpd12 libpq5 libsodium23 zlib1g ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --user-group --no-create-home --home-dir /app --shell /usr/sbin/nologin praxis
 WORKDIR /app

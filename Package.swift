@@ -23,13 +23,16 @@ let package = Package(
         .systemLibrary(
             name: "CSodium", pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         // What Swift cannot call in libmicrohttpd: its variadic functions.
         .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
 
         // Generic layers: they know no domain.
         .target(
             name: "HTTP",
-            dependencies: ["CMicroHTTPD", "CMicroHTTPDShim", "Locking"]),
+            dependencies: ["CMicroHTTPD", "CMicroHTTPDShim", "CZlib", "Locking"]),
         .target(name: "Locking"),
         .target(
             name: "Postgres",

@@ -155,7 +155,8 @@ final class APIResponder: HTTPResponder {
         response.headers.set("X-Content-Type-Options", "nosniff")
         // Set, not added: a preflight carries its own, and a browser refuses a repeated one.
         for (name, value) in cors.headers(for: request) { response.headers.set(name, value) }
-        if !cors.origins.isEmpty { response.headers.add("Vary", "Origin") }
+        if !cors.origins.isEmpty { response.headers.vary("Origin") }
+        response = response.encoded(for: request)
         if response.headers["Cache-Control"] == nil {
             response.headers.add("Cache-Control", APIResponder.isAPI(request) ? "private, no-cache" : "no-store")
         }

@@ -30,10 +30,16 @@ public enum EntityTag {
         Response(status: 304, headers: HTTPHeaders([("ETag", current)]))
     }
 
+    /// Compared weakly (RFC 9110 §8.8.3.2): `W/"x"` names the same version as `"x"`, since a
+    /// gzip-encoded answer carries its tag as weak.
     private static func matches(_ header: String, _ current: String) -> Bool {
         header.split(separator: ",").contains { candidate in
             let trimmed = candidate.trimmingCharacters(in: .whitespaces)
-            return trimmed == "*" || trimmed == current
+            return trimmed == "*" || opaque(trimmed) == opaque(current)
         }
+    }
+
+    private static func opaque(_ tag: String) -> Substring {
+        tag.hasPrefix("W/") ? tag.dropFirst(2) : Substring(tag)
     }
 }

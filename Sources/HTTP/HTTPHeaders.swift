@@ -25,6 +25,12 @@ public struct HTTPHeaders: Sendable, Sequence {
         fields.append((name, value))
     }
 
+    /// Names a request field the answer depends on, in the one `Vary` field.
+    public mutating func vary(_ field: String) {
+        guard let current = self["Vary"] else { return add("Vary", field) }
+        set("Vary", current + ", " + field)
+    }
+
     public mutating func remove(_ name: String) {
         fields.removeAll { HTTPHeaders.sameName($0.name, name) }
     }

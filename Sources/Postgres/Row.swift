@@ -92,7 +92,40 @@ extension Bool: PostgresTextDecodable {
 }
 
 extension UUID: PostgresTextDecodable {
-    public init?(postgresText text: String) { self.init(uuidString: text) }
+    /// PostgreSQL writes a uuid as 36 characters, lower-case hex with four dashes; read here
+    /// rather than through `UUID(uuidString:)`, which costs a `sscanf` per value.
+    public init?(postgresText text: String) {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var count = 0
+        var high: UInt8?
+        for (offset, character) in text.utf8.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard character == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let nibble: UInt8
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            guard count < 16 else { return nil }
+            if let first = high {
+                bytes[count] = first << 4 | nibble
+                count += 1
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        guard count == 16, high == nil, text.utf8.count == 36 else { return nil }
+        self.init(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
+                bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
+    }
 }
 
 extension Date: PostgresTextDecodable {
@@ -138,38 +171,43 @@ public enum RowDecodingError: Error, CustomStringConvertible {
 }
 
 enum ArrayLiteral {
+    /// Read byte by byte: the delimiters are ASCII, which no byte of a multi-byte UTF-8
+    /// character can be, so no element is cut inside a character.
     static func parse(_ text: String) -> [String]? {
-        let characters = Array(text)
-        guard characters.first == "{", characters.last == "}" else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return nil }
         var elements: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var quoted = false
         var wasQuoted = false
         var index = 1
-        while index < characters.count - 1 {
-            let character = characters[index]
+        func finish() {
+            if wasQuoted || current != Array("NULL".utf8) { elements.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+            wasQuoted = false
+        }
+        while index < bytes.count - 1 {
+            let byte = bytes[index]
             if quoted {
-                if character == "\\", index + 1 < characters.count - 1 {
-                    current.append(characters[index + 1])
+                if byte == UInt8(ascii: "\\"), index + 1 < bytes.count - 1 {
+                    current.append(bytes[index + 1])
                     index += 1
-                } else if character == "\"" {
+                } else if byte == UInt8(ascii: "\"") {
                     quoted = false
                 } else {
-                    current.append(character)
+                    current.append(byte)
                 }
-            } else if character == "\"" {
+            } else if byte == UInt8(ascii: "\"") {
                 quoted = true
                 wasQuoted = true
-            } else if character == "," {
-                if wasQuoted || current != "NULL" { elements.append(current) }
-                current = ""
-                wasQuoted = false
+            } else if byte == UInt8(ascii: ",") {
+                finish()
             } else {
-                current.append(character)
+                current.append(byte)
             }
             index += 1
         }
-        if characters.count > 2 && (wasQuoted || current != "NULL") { elements.append(current) }
+        if bytes.count > 2 { finish() }
         return elements
     }
 }

@@ -132,6 +132,47 @@ import Testing
         #expect(refused.json["type"] as? String == "https://praxis.dev/problems/malformed-request")
     }
 
+    /// Answers of 1 KiB and more go gzip-encoded to a client that takes gzip, with a weak ETag
+    /// that conditional requests accept; a secret never does.
+    @Test func largeAnswersAreCompressedForClientsThatTakeGzip() throws {
+        let text = String(repeating: "Procurement that worked, and what did harm. ", count: 60)
+        let created = try server.send(
+            "POST", "/v1/test-notes", json: #"{"topic":"gzip-\#(UUID().uuidString)","body":"\#(text)"}"#)
+        try #require(created.status == 201)
+        let path = created.header("Location")!
+        let plain = try server.send("GET", path)
+        #expect(plain.header("Content-Encoding") == nil && plain.header("Vary") == "Origin, Accept-Encoding")
+        let compressed = try server.send("GET", path, headers: [("Accept-Encoding", "br;q=1, gzip;q=0.5")])
+        #expect(compressed.header("Content-Encoding") == "gzip" && compressed.body.count < plain.body.count / 4)
+        #expect(try gunzip(compressed.body) == plain.body)
+        let tag = try #require(compressed.header("ETag"))
+        #expect(tag == "W/" + plain.header("ETag")!)
+        #expect(
+            try server.send("GET", path, headers: [("Accept-Encoding", "gzip;q=0")]).header("Content-Encoding") == nil)
+        #expect(try server.send("GET", path, headers: [("If-None-Match", tag)]).status == 304)
+        let changed = try server.send(
+            "PATCH", path, headers: [("If-Match", tag), ("Accept-Encoding", "gzip")], json: #"{"body":"short"}"#)
+        #expect(changed.status == 200 && changed.header("Content-Encoding") == nil)
+        let secret = try server.send("POST", "/v1/test-secrets", headers: [("Accept-Encoding", "gzip")], json: "{}")
+        #expect(secret.status == 201 && secret.header("Content-Encoding") == nil && secret.body.count > 2048)
+    }
+
+    private func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(bytes))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
+    }
+
     /// Instances of one group allow each quota once between them, whichever instance each
     /// request reaches; when one stops, the others take over its share.
     @Test func instancesOfOneGroupShareEachQuota() throws {

@@ -9,6 +9,31 @@ import Testing
             headers: HTTPHeaders(headers))
     }
 
+    @Test func acceptEncodingTakesGzipOnlyWithAQualityAboveZero() {
+        let cases: [(String?, Bool)] = [
+            (nil, false), ("gzip", true), ("GZIP", true), ("deflate, gzip;q=0.2", true), ("gzip;q=0", false),
+            ("identity", false), ("*", true), ("*;q=0", false), ("*, gzip;q=0", false), ("br;q=1, *;q=0.1", true),
+            ("x-gzip", true),
+        ]
+        for (header, accepted) in cases {
+            let headers = header.map { [("Accept-Encoding", $0)] } ?? []
+            #expect(Compression.acceptsGzip(request(headers: headers)) == accepted, "\(header ?? "none")")
+        }
+        // Small answers, secrets and media that do not shrink go as they are.
+        let gzip = request(headers: [("Accept-Encoding", "gzip")])
+        func response(_ type: String, _ size: Int, cache: String? = nil) -> Response {
+            var headers = HTTPHeaders([("Content-Type", type)])
+            if let cache { headers.add("Cache-Control", cache) }
+            return Response(status: 200, headers: headers, body: Array(repeating: UInt8(ascii: "a"), count: size))
+        }
+        #expect(response("application/json", 5000).encoded(for: gzip).headers["Content-Encoding"] == "gzip")
+        #expect(response("application/json", 500).encoded(for: gzip).headers["Content-Encoding"] == nil)
+        #expect(
+            response("application/json", 5000, cache: "no-store").encoded(for: gzip).headers["Content-Encoding"] == nil)
+        #expect(response("image/png", 5000).encoded(for: gzip).headers["Content-Encoding"] == nil)
+        #expect(response("image/svg+xml", 5000).encoded(for: gzip).headers["Content-Encoding"] == "gzip")
+    }
+
     @Test func pageLimitsAndCursors() throws {
         #expect(try PageRequest(request()).limit == 20)
         #expect(try PageRequest(request([("limit", "100")])).limit == 100)

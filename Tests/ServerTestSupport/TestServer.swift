@@ -194,7 +194,9 @@ enum TestNotes {
             return try Page(rows: rows, request: pageRequest) { [$0.id] }.response(for: request)
         }
         router.add("POST", "/v1/test-secrets") { _ in
-            var response = try Response.json(["secret": UUID().uuidString], status: 201)
+            // Long enough to be worth compressing, were it not a secret.
+            let padding = String(repeating: "x", count: 2 * Compression.threshold)
+            var response = try Response.json(["secret": UUID().uuidString, "padding": padding], status: 201)
             response.headers.add("Cache-Control", "no-store")
             return response
         }

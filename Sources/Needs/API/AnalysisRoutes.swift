@@ -45,9 +45,9 @@ struct AnalysisRoutes {
                     from: origin(request)
                 ) { analysis in
                     switch media {
-                    case "text/csv": return Array(Self.csv(analysis).utf8)
-                    case "image/svg+xml": return Array(Self.heatmap(analysis, by: dimension).utf8)
-                    default: return try JSONCoding.encode(AnalysisBody(analysis))
+                    case "text/csv": return Self.rendering(Array(Self.csv(analysis).utf8))
+                    case "image/svg+xml": return Self.rendering(Array(Self.heatmap(analysis, by: dimension).utf8))
+                    default: return Self.rendering(try JSONCoding.encode(AnalysisBody(analysis)))
                     }
                 }
                 let contentType =
@@ -71,21 +71,31 @@ struct AnalysisRoutes {
                     guard let figures = analysis.themes.first(where: { $0.theme.id == theme }) else {
                         throw Problem.notFound()
                     }
-                    return Array(Self.trend(analysis, of: figures.theme).utf8)
+                    return Self.rendering(Array(Self.trend(analysis, of: figures.theme).utf8))
                 }
                 return Self.answer(rendering, contentType: "image/svg+xml", request)
             })
     }
 
-    /// The rendering with its ETag, or 304 when the client holds these bytes already.
+    /// Bytes as kept: with their gzip form, compressed at zlib's best since many read them.
+    static func rendering(_ bytes: [UInt8]) -> AnalysisRendering {
+        AnalysisRendering(bytes: bytes, gzipped: Compression.gzip(bytes, level: 9))
+    }
+
+    /// The rendering with its ETag (gzip-encoded when the client takes it), or 304 when the
+    /// client holds it already.
     static func answer(_ rendering: AnalysisRendering, contentType: String, _ request: Request) -> Response {
-        var response =
-            EntityTag.isNotModified(request, current: rendering.tag)
-            ? EntityTag.notModified(current: rendering.tag)
-            : Response(
+        var response: Response
+        if EntityTag.isNotModified(request, current: rendering.tag) {
+            response = EntityTag.notModified(current: rendering.tag)
+        } else {
+            response = Response(
                 status: 200, headers: HTTPHeaders([("Content-Type", contentType), ("ETag", rendering.tag)]),
-                body: rendering.bytes)
-        response.headers.add("Vary", "Accept")
+                body: rendering.bytes
+            )
+            .encoded(for: request, gzipped: rendering.gzipped)
+        }
+        response.headers.vary("Accept")
         return response
     }
 

@@ -23,13 +23,16 @@ struct AnalysisRelease: Hashable, Sendable {
     var request: AnalysisRequest
 }
 
-/// A rendering of an analysis (JSON, CSV, SVG) and its strong ETag, from its bytes.
+/// A rendering of an analysis (JSON, CSV, SVG), with its strong ETag from its bytes and, when
+/// the renderer made one, the same bytes compressed: both kept, so each is made once.
 public struct AnalysisRendering: Sendable {
     public var bytes: [UInt8]
+    public var gzipped: [UInt8]?
     public var tag: String
 
-    init(_ bytes: [UInt8]) {
+    public init(bytes: [UInt8], gzipped: [UInt8]?) {
         self.bytes = bytes
+        self.gzipped = gzipped
         tag = "\"" + String(Sodium.sha256(bytes).hexString.prefix(32)) + "\""
     }
 }

@@ -22,14 +22,14 @@ public struct AnalysisService: Sendable {
         try current(in: community, request, for: caller, from: origin).analysis
     }
 
-    /// The analysis rendered by `render` (once per release and `format`), with its ETag.
+    /// The analysis rendered by `render` (once per release and `format`).
     public func rendering(
         in community: UUID, _ request: AnalysisRequest, as format: String, for caller: Caller,
-        from origin: RequestOrigin, _ render: (NeedsAnalysis) throws -> [UInt8]
+        from origin: RequestOrigin, _ render: (NeedsAnalysis) throws -> AnalysisRendering
     ) throws -> AnalysisRendering {
         let (release, analysis) = try current(in: community, request, for: caller, from: origin)
         if let rendering = cache.rendering(of: release, as: format) { return rendering }
-        let rendering = AnalysisRendering(try render(analysis))
+        let rendering = try render(analysis)
         cache.store(rendering, of: analysis, release, as: format)
         return rendering
     }
