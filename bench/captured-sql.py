@@ -7,6 +7,9 @@ With log_min_duration_statement = 0, every execution of a prepared statement is 
 `execute <name>: <sql>` followed by `DETAIL:  parameters: $1 = '...', ...`. This prints each
 execution after the line holding MARKER, with its parameters written in as literals, so that
 pgbench runs exactly the SQL the server ran for one request.
+
+The server's own background statements (its heartbeat in `server_instances`, the maintenance
+pass) belong to no request and are left out.
 """
 import re
 import sys
@@ -34,6 +37,8 @@ for index, lines in enumerate(entries):
     if not found or "DETAIL:" in lines[0]:
         continue
     sql = found.group(1).strip()
+    if "server_instances" in sql or "pg_try_advisory_xact_lock" in sql:
+        continue
     values = {}
     if index + 1 < len(entries) and re.search(r"DETAIL:  parameters:", entries[index + 1][0], re.I):
         details = "\n".join(entries[index + 1])
