@@ -32,6 +32,10 @@ call 201 PUT /v1/surveys/$SURVEY/responses/me -H "Authorization: Bearer $KOFI_TO
 call 201 PUT /v1/surveys/$SURVEY/responses/me -H "Authorization: Bearer $WANJIRU_TOKEN" "${JSON[@]}" \
   -d '{"answers":[{"question_id":"'"${QUESTIONS[0]}"'","value":"Procurement takes two years"},
                   {"question_id":"'"${QUESTIONS[2]}"'","value":5}]}' >/dev/null
+# Results come once the survey has closed (else two readings would tell one answer); Amina closes it.
+call 409 GET /v1/surveys/$SURVEY/results "${AMINA_H[@]}" | jq -r .type
+call 200 PATCH /v1/surveys/$SURVEY "${AMINA_H[@]}" -H 'If-Match: *' "${MERGE_PATCH[@]}" \
+  -d '{"closes_at":"'"$(date -u +%FT%TZ)"'"}' | jq -c '{title}'
 # The results (two respondents: under min_cell_size, so suppressed), and the answers Amina may quote.
 call 200 GET /v1/surveys/$SURVEY/results "${AMINA_H[@]}" | jq -c '.results[] | {prompt: .question.prompt, answered, suppressed}'
 ANSWER=$(call 200 GET /v1/surveys/$SURVEY/answers "${AMINA_H[@]}" | jq -r '.data[0].id')

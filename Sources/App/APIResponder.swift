@@ -81,6 +81,10 @@ final class APIResponder: HTTPResponder {
         }
         var callerKey = "address:\(request.clientAddress)"
         if APIResponder.isAPI(request) {
+            // Two credentials are one too many: a proxy reading the other would see another caller.
+            guard request.headers.values("Authorization").count <= 1 else {
+                throw Problem.malformed("Send one Authorization header.")
+            }
             // 401 comes first: a bad credential is refused before anything else is looked at.
             if let credential = request.headers["Authorization"] {
                 do {

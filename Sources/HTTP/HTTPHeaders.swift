@@ -25,10 +25,11 @@ public struct HTTPHeaders: Sendable, Sequence {
         fields.append((name, value))
     }
 
-    /// Names a request field the answer depends on, in the one `Vary` field.
+    /// Names a request field the answer depends on, in the one `Vary` field, once.
     public mutating func vary(_ field: String) {
         guard let current = self["Vary"] else { return add("Vary", field) }
-        set("Vary", current + ", " + field)
+        let named = current.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if !named.contains(field.lowercased()) { set("Vary", current + ", " + field) }
     }
 
     public mutating func remove(_ name: String) {

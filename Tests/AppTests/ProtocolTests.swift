@@ -71,6 +71,12 @@ import Testing
         #expect(status("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Thing : 1\r\nConnection: close\r\n\r\n") == 400)
         // libmicrohttpd closes the connection without an answer.
         #expect(status("GET /hea lthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") ?? 400 == 400)
+        // Two credentials: a proxy that read the second would see another caller.
+        let (_, token) = try server.admin()
+        #expect(try server.send("GET", "/v1/me", token: token).status == 200)
+        let twice = try server.send(
+            "GET", "/v1/me", headers: [("Authorization", "Bearer \(token)"), ("Authorization", "Bearer prx_other")])
+        #expect(twice.status == 400 && twice.json["detail"] as? String == "Send one Authorization header.")
     }
 
     /// A query of many parameters (only a few KB) is answered 400, not left without an answer

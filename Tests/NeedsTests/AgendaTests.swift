@@ -96,6 +96,53 @@ import Testing
         #expect(ids(try cop.send("GET", "/v1/communities/\(cop.id)/agenda", as: cop.observer)).count == 1)
     }
 
+    /// Whoever leaves a circle leaves its activity behind: their own need there stays theirs but
+    /// names none of its co-signers, the circle's members drop out of their peers, and an open
+    /// agenda item that schedules a circle need they backed is not announced to them.
+    @Test func leavingACircleLeavesItsActivityBehind() throws {
+        let cop = try CommunityFixture(server)
+        let theme =
+            try cop.send("POST", "/v1/communities/\(cop.id)/themes", as: cop.convenor, json: #"{"name":"Devices"}"#)
+            .json["id"] as! String
+        let circle =
+            try cop.send("POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor, json: #"{"name":"Inner"}"#)
+            .json["id"] as! String
+        let leaver = try cop.person(extra: #","country":"FR""#)
+        let insider = try cop.person(extra: #","country":"KE""#)
+        for person in [leaver, insider] {
+            try cop.admit(person)
+            let added = try cop.send(
+                "POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: #"{"account_id":"\#(person.id)"}"#)
+            try #require(added.status == 201, "\(added.text)")
+        }
+        let inCircle = #","circle_id":"\#(circle)""#
+        let own = try need(cop, as: leaver, themes: [theme], extra: inCircle).json["id"] as! String
+        #expect(try cop.send("POST", "/v1/needs/\(own)/cosigns", as: insider).status == 201)
+        let backed = try need(cop, as: insider, themes: [theme], extra: inCircle).json["id"] as! String
+        #expect(try cop.send("POST", "/v1/needs/\(backed)/cosigns", as: leaver).status == 201)
+        func peers(_ person: Person) throws -> [String] {
+            let answer = try cop.send("GET", "/v1/me/peers?community_id=\(cop.id)", as: person)
+            return (answer.json["data"] as? [[String: Any]] ?? []).compactMap {
+                ($0["account"] as? [String: Any])?["id"] as? String
+            }
+        }
+        #expect(try peers(leaver) == [insider.id])
+        #expect(
+            try cop.send("DELETE", "/v1/circles/\(circle)/members/\(leaver.id)", as: cop.convenor).status == 204)
+        #expect(try cop.send("GET", "/v1/needs/\(own)", as: leaver).status == 200)
+        func cosigners(as person: Person) throws -> Int? {
+            (try cop.send("GET", "/v1/needs/\(own)/cosigns", as: person).json["data"] as? [Any])?.count
+        }
+        #expect(try cosigners(as: leaver) == 0 && cosigners(as: insider) == 1)
+        #expect(try peers(leaver).isEmpty)
+        let item = try cop.send(
+            "POST", "/v1/communities/\(cop.id)/agenda", as: cop.convenor,
+            json: #"{"title":"Open item","need_ids":["\#(backed)"],"status":"scheduled"}"#)
+        try #require(item.status == 201, "\(item.text)")
+        #expect(try notifications(insider, cop).contains { $0["kind"] as? String == "agenda_item.scheduled" })
+        #expect(try !notifications(leaver, cop).contains { $0["kind"] as? String == "agenda_item.scheduled" })
+    }
+
     /// A notification whose subject the person can no longer see is not shown: told that an item
     /// of a circle's meeting answers their need, a member who leaves the circle no longer reads
     /// it. A member told of a need recorded in their name in an interview reads that; a token

@@ -301,6 +301,15 @@ import Testing
         }
         #expect(try audited(id, by: second) && audited(hidden, by: cop.convenor))
         #expect(try !audited(hidden, by: second))
+        // A convenor's token without `needs:read` reads the community's log, but not what it
+        // could not read from the needs themselves.
+        let membersOnly =
+            try cop.send(
+                "POST", "/v1/tokens", as: second, json: #"{"name":"members only","scopes":["members:read"]}"#
+            ).json["token"] as! String
+        let byToken = try server.send(
+            "GET", "/v1/communities/\(cop.id)/audit-events?target_id=\(id)", token: membersOnly)
+        #expect(byToken.status == 200 && (byToken.json["data"] as? [Any])?.isEmpty == true)
 
         #expect(try server.send("POST", "/v1/accounts/\(cop.member.id)/erase", token: cop.admin).status == 204)
         let erased = try cop.send("GET", "/v1/needs/\(id)", as: cop.convenor)

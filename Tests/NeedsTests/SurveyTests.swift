@@ -123,6 +123,21 @@ import Testing
             #expect(try respond(cop, id, as: person, answers, consent: index.isMultiple(of: 2)).status == 201)
         }
         #expect(problemKind(try cop.send("GET", "/v1/surveys/\(id)/results", as: cop.member)) == "convenor-required")
+        // No results while answers may still arrive or change; the convenor closes the survey,
+        // and a closed survey stays closed.
+        let early = try cop.send("GET", "/v1/surveys/\(id)/results", as: cop.convenor)
+        #expect(early.status == 409 && problemKind(early) == "survey-open")
+        let open = try cop.send("GET", "/v1/surveys/\(id)", as: cop.convenor)
+        let closed = try cop.send(
+            "PATCH", "/v1/surveys/\(id)", as: cop.convenor, json: #"{"closes_at":"\#(Timestamp.format(Date()))"}"#,
+            headers: [("If-Match", open.header("ETag")!), ("Content-Type", "application/merge-patch+json")])
+        try #require(closed.status == 200, "\(closed.text)")
+        let reopened = try cop.send(
+            "PATCH", "/v1/surveys/\(id)", as: cop.convenor,
+            json: #"{"closes_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))"}"#,
+            headers: [("If-Match", closed.header("ETag")!), ("Content-Type", "application/merge-patch+json")])
+        #expect(reopened.status == 409 && problemKind(reopened) == "survey-closed")
+        #expect(try respond(cop, id, as: people[3], "", consent: false).status == 409)
         let results = try cop.send("GET", "/v1/surveys/\(id)/results", as: cop.convenor)
         #expect(results.status == 200, "\(results.text)")
         func options(_ index: Int) -> [String: Int?] {
@@ -185,6 +200,28 @@ import Testing
         #expect(try cop.send("GET", "/v1/surveys/\(id)", as: cop.member).status == 404)
         #expect(ids(try cop.send("GET", "/v1/communities/\(cop.id)/surveys", as: cop.member)).isEmpty)
         #expect(ids(try cop.send("GET", "/v1/communities/\(cop.id)/surveys", as: cop.convenor)) == [id])
+        // A member of the circle answers in words the convenors may quote, then leaves: the
+        // answer is no longer coded into a need in their name, which would sit in the circle.
+        let added = try cop.send(
+            "POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: #"{"account_id":"\#(cop.member.id)"}"#)
+        try #require(added.status == 201)
+        let withText = try cop.send(
+            "PATCH", "/v1/surveys/\(id)", as: cop.convenor,
+            json: #"{"questions":[{"kind":"text","prompt":"What went wrong?"}]}"#,
+            headers: [("If-Match", created.header("ETag")!), ("Content-Type", "application/merge-patch+json")])
+        #expect(withText.status == 200, Comment(rawValue: withText.text))
+        let textQuestion = questions(withText)[0]
+        let answered = try respond(
+            cop, id, as: cop.member, #"{"question_id":"\#(textQuestion)","value":"The tender failed"}"#, consent: true)
+        try #require(answered.status == 201, "\(answered.text)")
+        #expect(
+            try cop.send("DELETE", "/v1/circles/\(circle)/members/\(cop.member.id)", as: cop.convenor).status == 204)
+        let quoted = try cop.send("GET", "/v1/surveys/\(id)/answers", as: cop.convenor)
+        let answer = try #require((quoted.json["data"] as? [[String: Any]])?.first?["id"] as? String)
+        let coded = try cop.send(
+            "POST", "/v1/survey-answers/\(answer)/code", as: cop.convenor,
+            json: #"{"need":{"title":"Tenders that fail","urgency":3}}"#)
+        #expect(coded.status == 422 && fields(coded) == ["need"], "\(coded.text)")
     }
 }
 

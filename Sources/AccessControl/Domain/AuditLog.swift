@@ -159,7 +159,11 @@ public struct AuditService: Sendable {
         let platform: SQL =
             community == nil && caller.isAdmin
             ? "NOT (coalesce(e.target_type, '') = ANY(\(scoped)::text[]))" : "false"
-        let inside = scopes.map { scope -> SQL in
+        // A token reads a domain's events with that domain's scope (admin stands for all).
+        let allowed = scopes.filter { scope in
+            caller.scopes.map { $0.contains(scope.scope) || $0.contains(.admin) } ?? true
+        }
+        let inside = allowed.map { scope -> SQL in
             """
             (e.target_type = ANY(\(scope.targetTypes)::text[]) AND \(scope.readable(caller))
              AND (\(community)::uuid IS NULL OR \(scope.community) = \(community)::uuid))

@@ -7,7 +7,7 @@ import Postgres
 public enum MembershipAudit {
     public static let scope = AuditScope(
         targetTypes: ["community", "membership", "invitation", "application", "declaration", "circle", "meeting"],
-        community: community, readable: readable)
+        scope: .membersRead, community: community, readable: readable)
 
     /// The community of an event (alias `e`), from its target.
     static let community: SQL = """

@@ -56,7 +56,9 @@ struct AnalysisRoutes {
                     case "image/svg+xml": media
                     default: Response.jsonContentType
                     }
-                return Self.answer(rendering, contentType: contentType, request)
+                var response = Self.answer(rendering, contentType: contentType, request)
+                response.headers.vary("Accept")
+                return response
             })
         router.add(
             "GET", "/v1/communities/{id:uuid}/needs/analysis/trend.svg",
@@ -83,19 +85,18 @@ struct AnalysisRoutes {
     }
 
     /// The rendering with its ETag (gzip-encoded when the client takes it), or 304 when the
-    /// client holds it already.
+    /// client holds it already, with the tag it holds.
     static func answer(_ rendering: AnalysisRendering, contentType: String, _ request: Request) -> Response {
-        var response: Response
-        if EntityTag.isNotModified(request, current: rendering.tag) {
-            response = EntityTag.notModified(current: rendering.tag)
-        } else {
-            response = Response(
+        guard EntityTag.isNotModified(request, current: rendering.tag) else {
+            return Response(
                 status: 200, headers: HTTPHeaders([("Content-Type", contentType), ("ETag", rendering.tag)]),
                 body: rendering.bytes
             )
             .encoded(for: request, gzipped: rendering.gzipped)
         }
-        response.headers.vary("Accept")
+        let gzip = rendering.gzipped != nil && Compression.acceptsGzip(request)
+        var response = EntityTag.notModified(current: gzip ? "W/" + rendering.tag : rendering.tag)
+        response.headers.vary("Accept-Encoding")
         return response
     }
 

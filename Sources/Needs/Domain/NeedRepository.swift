@@ -63,6 +63,13 @@ enum NeedRepository {
         "SELECT \(columns(caller)) FROM \(sources) WHERE n.id = \(id) AND \(Visibility.need(caller))"
     }
 
+    static func seenAsReader(_ id: UUID, by caller: Caller) -> SQL {
+        """
+        SELECT EXISTS (SELECT 1 FROM needs n WHERE n.id = \(id)
+                       AND \(Visibility.needForReaders(caller, in: "n.community_id"))) AS seen
+        """
+    }
+
     static func lock(_ id: UUID, for caller: Caller) -> SQL {
         "\(find(id, for: caller)) FOR UPDATE OF n"
     }

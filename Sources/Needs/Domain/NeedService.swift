@@ -157,10 +157,13 @@ public struct NeedService: Sendable {
         }
     }
 
-    /// Who co-signed: named to whoever sees the need, as its author is.
+    /// Who co-signed: named to whoever sees the need as one of its readers. An author who sees
+    /// their need only as its author (they left its circle, say) sees nobody: the co-signers would
+    /// tell them who is in the circle now.
     public func cosigners(of id: UUID, after: UUID?, limit: Int, for caller: Caller) throws -> [Cosign] {
         try pool.withConnection { connection in
             _ = try need(id, for: caller)
+            guard try connection.single(NeedRepository.seenAsReader(id, by: caller))["seen"] as Bool else { return [] }
             return try connection.query(
                 NeedRepository.cosigners(of: id, after: after, limit: limit), decode: NeedRepository.cosign)
         }

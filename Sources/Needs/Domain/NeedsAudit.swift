@@ -7,7 +7,8 @@ import Postgres
 /// need in a circle only the convenors in that circle.
 public enum NeedsAudit {
     public static let scope = AuditScope(
-        targetTypes: ["theme", "need", "agenda_item", "survey"], community: community, readable: readable)
+        targetTypes: ["theme", "need", "agenda_item", "survey"], scope: .needsRead, community: community,
+        readable: readable)
 
     /// The community of an event (alias `e`), from its target.
     static let community: SQL = """

@@ -13,6 +13,7 @@ public enum NeedsError: Error, Sendable, Equatable {
         case invalidTransition = "invalid-transition"
         case questionsLocked = "questions-locked"
         case surveyClosed = "survey-closed"
+        case surveyOpen = "survey-open"
         case alreadyCoded = "already-coded"
     }
 

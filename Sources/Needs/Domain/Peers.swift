@@ -55,7 +55,8 @@ public struct PeerService: Sendable {
         """
         WITH visible AS (
             SELECT n.id, n.author_id FROM needs n
-            WHERE n.community_id = \(community) AND n.status <> 'withdrawn' AND \(Visibility.need(caller, in: community))),
+            WHERE n.community_id = \(community) AND \(Visibility.needForReaders(caller, in: "\(community)::uuid"))
+              AND \(Visibility.withinReach(of: "\(community)::uuid", caller))),
         people AS (
             SELECT v.id AS need_id, v.author_id AS account_id FROM visible v
             UNION SELECT cs.need_id, cs.account_id FROM need_cosigns cs JOIN visible v ON v.id = cs.need_id),

@@ -51,9 +51,14 @@ enum SurveyRepository {
         """
     }
 
-    static func replaceQuestions(of survey: UUID, with questions: [Question]) -> SQL {
+    /// Its own statement: a delete in the same statement as the insert leaves the old positions
+    /// in the unique index the insert checks.
+    static func removeQuestions(of survey: UUID) -> SQL {
+        "DELETE FROM survey_questions WHERE survey_id = \(survey)"
+    }
+
+    static func insertQuestions(of survey: UUID, _ questions: [Question]) -> SQL {
         """
-        WITH removed AS (DELETE FROM survey_questions WHERE survey_id = \(survey))
         INSERT INTO survey_questions (id, survey_id, position, kind, prompt, options, required)
         SELECT q.id, \(survey), q.position, q.kind, q.prompt, ARRAY(SELECT jsonb_array_elements_text(q.options)), q.required
         FROM unnest(\(questions.map(\.id))::uuid[], \(questions.map(\.kind.rawValue))::text[],

@@ -38,7 +38,7 @@ public struct SurveyService: Sendable {
             try validation.check()
             let id = UUIDv7.make()
             try connection.query(SurveyRepository.insert(id, in: community, settings, by: caller.accountID))
-            try connection.query(SurveyRepository.replaceQuestions(of: id, with: questions))
+            try connection.query(SurveyRepository.insertQuestions(of: id, questions))
             try audit.record(
                 "survey.created", "survey", id, by: caller, from: origin,
                 details: #"{"community_id":"\#(community.lowercasedString)"}"#, on: connection)
@@ -64,7 +64,9 @@ public struct SurveyService: Sendable {
         }
     }
 
-    /// A convenor changes the title, description or window; the questions only until someone answered.
+    /// A convenor changes the title, description or window; the questions only until someone
+    /// answered. A closed survey's window stays as it is: its results are out, and answers that
+    /// came after them could be read off the difference.
     public func update(
         _ id: UUID, ifVersion matches: (Int64) throws -> Void, by caller: Caller, from origin: RequestOrigin,
         _ change: (inout SurveySettings, inout [Question]) throws -> Void
@@ -83,6 +85,12 @@ public struct SurveyService: Sendable {
             Self.validate(settings, &validation)
             Self.validate(questions, &validation)
             try validation.check()
+            let now = Date()
+            if now >= current.settings.closesAt
+                && (settings.opensAt != current.settings.opensAt || settings.closesAt != current.settings.closesAt)
+            {
+                throw NeedsError.conflict(.surveyClosed, detail: "A closed survey stays closed: its results are out.")
+            }
             if questions != current.questions && current.responseCount > 0 {
                 throw NeedsError.conflict(
                     .questionsLocked, detail: "Someone answered already: the questions are fixed.")
@@ -90,7 +98,8 @@ public struct SurveyService: Sendable {
             try matches(current.version)
             try connection.query(SurveyRepository.update(id, to: settings))
             if questions != current.questions {
-                try connection.query(SurveyRepository.replaceQuestions(of: id, with: questions))
+                try connection.query(SurveyRepository.removeQuestions(of: id))
+                try connection.query(SurveyRepository.insertQuestions(of: id, questions))
             }
             try audit.record("survey.updated", "survey", id, by: caller, from: origin, on: connection)
             return try find(id, for: caller, on: connection)
@@ -135,11 +144,19 @@ public struct SurveyService: Sendable {
     /// Per question, the respondents who answered and how many chose each option, under the
     /// community's `min_cell_size`: a single choice or a scale divides those who answered, so
     /// its options and total are one release (secondary suppression); options of a multiple
-    /// choice overlap, each published only from `min_cell_size` on.
+    /// choice overlap, each published only from `min_cell_size` on. Only once the survey has
+    /// closed: while answers arrive or change, two readings a response apart would tell what
+    /// that one respondent said (and the audit log says who answered when).
     public func results(of id: UUID, for caller: Caller) throws -> (results: [QuestionResult], minimum: Int) {
         try pool.withConnection { connection in
             let survey = try find(id, for: caller, on: connection)
             try CommunityAccess.authorize(caller, .readSurveyResults, in: survey.communityID, on: connection)
+            guard Date() >= survey.settings.closesAt else {
+                throw NeedsError.conflict(
+                    .surveyOpen,
+                    detail: "Results are published once the survey has closed, so that no answer can be read "
+                        + "from the difference between two readings.")
+            }
             let minimum: Int = try connection.single(ParticipationService.minCellSize(of: survey.communityID))[
                 "min_cell_size"]
             var answered: [UUID: Int] = [:]
@@ -225,6 +242,17 @@ public struct SurveyService: Sendable {
                 statement.circleID = survey.settings.circleID
                 var validation = NeedService.validation(of: statement)
                 try validation.check()
+                // In the respondent's name only while they could write it themselves: a member,
+                // and in the survey's circle (else the need would show them the circle's co-signers).
+                let standing = try connection.single(
+                    NeedRepository.standing(
+                        of: quoted.respondent.id, in: survey.communityID, circle: statement.circleID))
+                guard try standing["member"] as Bool && standing["in_circle"] as Bool else {
+                    throw AccessError.invalid(
+                        "need",
+                        "cannot be recorded in the respondent's name: they are no longer a member here or in the survey's circle"
+                    )
+                }
                 let inactive: [UUID] = try connection.query(
                     ThemeRepository.inactive(statement.themeIDs, in: survey.communityID)
                 ) { try $0["id"] }
