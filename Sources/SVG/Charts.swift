@@ -107,7 +107,8 @@ public enum Charts {
     public static func bars(title: String, description: String, labels: [String], counts: [Int?], note: String)
         -> String
     {
-        let barWidth = 44
+        // Wide enough for a label of seven characters (`2026-01`) beside the next.
+        let barWidth = 56
         let left = 60
         let notes = wrap(note)
         let top = 80 + 18 * notes.count

@@ -135,10 +135,11 @@ struct AnalysisRoutes {
         return text
     }
 
-    static func note(_ analysis: NeedsAnalysis) -> String {
+    /// What the chart counts (`subject`: whose needs), and how small counts are kept.
+    static func note(_ analysis: NeedsAnalysis, subject: String = "each theme's needs") -> String {
         analysis.suppressed
-            ? "Members behind each theme's needs. Counts under \(analysis.minCellSize), and any that would reveal one, are suppressed."
-            : "Members behind each theme's needs, unsuppressed: for the convenors only."
+            ? "Members behind \(subject). Counts under \(analysis.minCellSize), and any that would reveal one, are suppressed."
+            : "Members behind \(subject), unsuppressed: for the convenors only."
     }
 
     static func heatmap(_ analysis: NeedsAnalysis, by dimension: Dimension) -> String {
@@ -171,7 +172,8 @@ struct AnalysisRoutes {
         return Charts.bars(
             title: "\(theme.name): members by month",
             description: "Distinct members who wrote or co-signed a need of \(theme.name) each month. "
-                + note(analysis),
-            labels: months, counts: months.map { points[$0].map { $0 } ?? 0 }, note: note(analysis))
+                + note(analysis, subject: "its needs, by month"),
+            labels: months, counts: months.map { points[$0].map { $0 } ?? 0 },
+            note: note(analysis, subject: "its needs, by month"))
     }
 }

@@ -236,7 +236,7 @@ public struct SurveyService: Sendable {
                 throw NeedsError.conflict(.alreadyCoded, detail: "This answer was coded already.")
             }
             guard (statement == nil) != (theme == nil) else {
-                throw AccessError.invalid("", "code the answer into a need or into a theme")
+                throw AccessError.invalid("need", "give a need or a theme to code the answer into, not both")
             }
             if var statement {
                 statement.circleID = survey.settings.circleID
