@@ -104,6 +104,7 @@ from praxis_api_client.api.needs import (
     get_survey_results,
     list_survey_answers,
     list_surveys,
+    update_survey,
     create_agenda_item,
     create_theme,
     get_my_peers,
@@ -182,6 +183,7 @@ from praxis_api_client.models import (
     SurveyAnswer,
     SurveyAnswers,
     SurveyPage,
+    SurveyPatch,
     SurveyResponse,
     SurveyResults,
     Notification,
@@ -608,6 +610,9 @@ class Flow:
             answers=[SurveyAnswer(question_id=text, value="Leasing or buying"), SurveyAnswer(question_id=scale, value=4)],
             quote_consent=True))
         check(len(answered.answers) == 2 and answered.quote_consent, "answerSurvey: the answers")
+        # Results come once the survey has closed: Amina closes it now.
+        self.call(update_survey, 200, Survey, client=amina_client, id=survey.id,
+                  body=SurveyPatch(closes_at=datetime.datetime.now(datetime.timezone.utc)), if_match="*")
         results = self.call(get_survey_results, 200, SurveyResults, client=amina_client, id=survey.id)
         check(results.results[1].answered is None and results.results[1].suppressed, "getSurveyResults: one answer shown")
         quoted = self.page(list_survey_answers, QuotedAnswerPage, QuotedAnswer, key=lambda a: a.text,
