@@ -8,7 +8,7 @@ public func filter<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _
     throws
     -> Value?
 where Value.RawValue == String {
-    guard request.queryValue(name) != nil else { return nil }
+    guard try request.queryValue(name) != nil else { return nil }
     return try filters(type, request, name).first
 }
 
@@ -27,7 +27,7 @@ where Value.RawValue == String {
 
 /// A filter that is `true` or `false` (false when absent), or 400.
 public func boolFilter(_ request: Request, _ name: String) throws -> Bool {
-    switch request.queryValue(name) {
+    switch try request.queryValue(name) {
     case nil, "false": return false
     case "true": return true
     default: throw Problem.malformed("\(name) must be true or false.")
@@ -36,14 +36,14 @@ public func boolFilter(_ request: Request, _ name: String) throws -> Bool {
 
 /// A filter value that must be a UUID, or 400.
 public func uuidFilter(_ request: Request, _ name: String) throws -> UUID? {
-    guard let text = request.queryValue(name) else { return nil }
+    guard let text = try request.queryValue(name) else { return nil }
     guard let id = UUID(uuidString: text) else { throw Problem.malformed("\(name) must be a UUID.") }
     return id
 }
 
 /// A filter value that must be an RFC 3339 time, or 400.
 public func timeFilter(_ request: Request, _ name: String) throws -> Date? {
-    guard let text = request.queryValue(name) else { return nil }
+    guard let text = try request.queryValue(name) else { return nil }
     guard let date = Timestamp.parse(text) else {
         throw Problem.malformed("\(name) must be an RFC 3339 time such as 2026-11-29T17:18:38.120Z.")
     }

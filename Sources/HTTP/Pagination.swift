@@ -38,7 +38,7 @@ public struct PageRequest: Sendable {
     /// - Parameter filterKey: a stable text form of the list's filters (without limit and cursor).
     public init(_ request: Request, filterKey: String = "") throws {
         self.filterKey = filterKey
-        if let text = request.queryValue("limit") {
+        if let text = try request.queryValue("limit") {
             guard let value = Int(text), value >= 1, value <= PageRequest.maximumLimit else {
                 throw Problem.malformed("limit must be an integer from 1 to \(PageRequest.maximumLimit).")
             }
@@ -46,7 +46,7 @@ public struct PageRequest: Sendable {
         } else {
             limit = PageRequest.defaultLimit
         }
-        if let cursor = request.queryValue("cursor") {
+        if let cursor = try request.queryValue("cursor") {
             guard let decoded = Cursor.decode(cursor) else {
                 throw Problem.malformed("cursor is not a cursor this server issued.")
             }

@@ -43,8 +43,14 @@ public struct Request: Sendable {
         self.id = id
     }
 
-    public func queryValue(_ name: String) -> String? {
-        query.first { $0.name == name }?.value
+    /// The value of a parameter that takes one: given twice, it is refused (400) rather than
+    /// read one way here and another by a cache or proxy.
+    public func queryValue(_ name: String) throws -> String? {
+        let values = queryValues(name)
+        guard values.count <= 1 else {
+            throw Problem.malformed("\(name) takes one value; it was given \(values.count).")
+        }
+        return values.first
     }
 
     /// Every value of a repeated parameter, in order (a repeated filter means OR).

@@ -16,7 +16,7 @@ do {
     logger.logLevel = .critical
     let application = try Application(configuration: configuration, logger: logger) { router, context in
         router.add("GET", "/bench/db-sleep") { request in
-            let milliseconds = Int(request.queryValue("ms") ?? "50") ?? 50
+            let milliseconds = Int(try request.queryValue("ms") ?? "50") ?? 50
             try context.pool.withConnection { _ = try $0.query(sleep(milliseconds: milliseconds)) }
             return try Response.json(["slept_ms": milliseconds])
         }

@@ -167,6 +167,11 @@ import Testing
             #expect(try server.send("GET", "/v1/audit-events?since=\(time)", token: admin).status == 400, "\(time)")
         }
         #expect(try server.send("GET", "/v1/audit-events?since=2020-02-29T00:00:00Z", token: admin).status == 200)
+        // A parameter that takes one value, given twice, is refused rather than read one way here
+        // and another by a cache (repeatable filters, arrays in openapi.yaml, take each value).
+        let twice = try server.send("GET", "/v1/audit-events?limit=1&limit=50", token: admin)
+        #expect(twice.status == 400 && twice.json["detail"] as? String == "limit takes one value; it was given 2.")
+        #expect(try server.send("GET", "/v1/organisations?kind=vendor&kind=academic", token: admin).status == 400)
     }
 
     @Test func requestIdsAreEchoedOrGenerated() throws {

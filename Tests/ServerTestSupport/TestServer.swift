@@ -182,7 +182,7 @@ enum TestNotes {
             }
         }
         router.add("GET", "/v1/test-notes") { request in
-            guard let topic = request.queryValue("topic") else { throw Problem.malformed("topic is required") }
+            guard let topic = try request.queryValue("topic") else { throw Problem.malformed("topic is required") }
             let pageRequest = try PageRequest(request, filterKey: "topic=\(topic)")
             let rows = try pool.withConnection {
                 try $0.query(
@@ -207,7 +207,7 @@ enum TestNotes {
             throw Leak()
         }
         router.add("GET", "/v1/test-slow") { request in
-            let milliseconds = Int(request.queryValue("ms") ?? "500") ?? 500
+            let milliseconds = Int(try request.queryValue("ms") ?? "500") ?? 500
             try pool.withConnection { _ = try $0.query(sleep(milliseconds: milliseconds)) }
             return try Response.json(["slept": milliseconds])
         }

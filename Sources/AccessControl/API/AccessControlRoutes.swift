@@ -33,7 +33,7 @@ struct AccessControlRoutes {
             "GET", "/v1/organisations",
             signedIn({ _ in .readOrganisations }) { request, caller in
                 let kind = try filter(OrganisationKind.self, request, "kind")
-                let country = request.queryValue("country")
+                let country = try request.queryValue("country")
                 let page = try PageRequest(request, filterKey: "kind=\(kind?.rawValue ?? "")&country=\(country ?? "")")
                 let rows = try accounts.organisations(
                     for: caller, kind: kind, country: country,
@@ -307,7 +307,7 @@ struct AccessControlRoutes {
         router.add(
             "GET", "/v1/audit-events/verify",
             signedIn({ _ in .readAuditLog }) { request, caller in
-                let anchor = request.queryValue("anchor")
+                let anchor = try request.queryValue("anchor")
                 if let anchor {
                     let parts = anchor.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
                     let digits = Set("0123456789")
@@ -337,13 +337,13 @@ private func profileChange(_ patch: MergePatch) throws -> ProfileChange {
 /// The audit log's filters and page, as both of its lists read them.
 private func auditQuery(_ request: Request) throws -> (AuditService.Filter, PageRequest) {
     var filter = AuditService.Filter()
-    filter.action = request.queryValue("action")
+    filter.action = try request.queryValue("action")
     filter.actorID = try uuidFilter(request, "actor_id")
-    filter.targetType = request.queryValue("target_type")
-    filter.targetID = request.queryValue("target_id")
+    filter.targetType = try request.queryValue("target_type")
+    filter.targetID = try request.queryValue("target_id")
     filter.since = try timeFilter(request, "since")
     filter.until = try timeFilter(request, "until")
-    let filterKey = ["action", "actor_id", "target_type", "target_id", "since", "until"]
-        .map { "\($0)=\(request.queryValue($0) ?? "")" }.joined(separator: "&")
+    let filterKey = try ["action", "actor_id", "target_type", "target_id", "since", "until"]
+        .map { "\($0)=\(try request.queryValue($0) ?? "")" }.joined(separator: "&")
     return (filter, try PageRequest(request, filterKey: filterKey))
 }

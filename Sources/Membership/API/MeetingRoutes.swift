@@ -32,7 +32,8 @@ struct MeetingRoutes {
             "GET", "/v1/communities/{id:uuid}/meetings",
             signedIn({ _ in .readMeetings }) { request, caller in
                 let startsFrom = try timeFilter(request, "starts_from")
-                let page = try PageRequest(request, filterKey: "starts_from=\(request.queryValue("starts_from") ?? "")")
+                let page = try PageRequest(
+                    request, filterKey: "starts_from=\(try request.queryValue("starts_from") ?? "")")
                 var after: (Date, UUID)?
                 if let start = try page.position(0, as: Timestamp.parse),
                     let id = try page.position(1, as: UUID.init(uuidString:))

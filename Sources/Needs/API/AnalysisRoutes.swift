@@ -102,13 +102,13 @@ struct AnalysisRoutes {
 
     static func analysisRequest(_ request: Request) throws -> AnalysisRequest {
         var analysis = AnalysisRequest()
-        if let text = request.queryValue("window") {
+        if let text = try request.queryValue("window") {
             guard let days = Int(text), (7...365).contains(days) else {
                 throw Problem.malformed("window must be a number of days from 7 to 365.")
             }
             analysis.windowDays = days
         }
-        switch request.queryValue("suppression") {
+        switch try request.queryValue("suppression") {
         case nil, "on": break
         case "off": analysis.unsuppressed = true
         default: throw Problem.malformed("suppression must be on or off.")

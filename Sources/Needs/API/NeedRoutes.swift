@@ -122,7 +122,7 @@ struct NeedRoutes {
         }
         query.sectors = try filters(Sector.self, request, "sector").map(\.rawValue)
         query.statuses = try filters(NeedStatus.self, request, "status")
-        if let text = request.queryValue("min_urgency") {
+        if let text = try request.queryValue("min_urgency") {
             guard let urgency = Int(text), (1...5).contains(urgency) else {
                 throw Problem.malformed("min_urgency must be an integer from 1 to 5.")
             }

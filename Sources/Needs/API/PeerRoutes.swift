@@ -30,7 +30,7 @@ struct PeerRoutes {
 
     /// The best `limit` (1 to 50, 10 by default): a ranking, not pages.
     static func limit(_ request: Request) throws -> Int {
-        guard let text = request.queryValue("limit") else { return 10 }
+        guard let text = try request.queryValue("limit") else { return 10 }
         guard let limit = Int(text), (1...50).contains(limit) else {
             throw Problem.malformed("limit must be an integer from 1 to 50.")
         }
