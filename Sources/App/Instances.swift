@@ -37,7 +37,8 @@ final class Instances: Sendable {
     /// Says this instance has left, so that the others take over its share at once.
     func stop() { periodic.stop() }
 
-    static func beat(_ id: UUID, _ group: String, heartbeat: Double) -> SQL {
+    /// This instance is alive; how many of its group are (itself included).
+    static func alive(_ id: UUID, _ group: String, heartbeat: Double) -> SQL {
         """
         INSERT INTO server_instances (id, quota_group) VALUES (\(id), \(group))
         ON CONFLICT (id) DO UPDATE SET seen_at = now()
@@ -55,7 +56,7 @@ final class Instances: Sendable {
         logger: Logger
     ) {
         do {
-            let live: Int = try pool.withConnection { try $0.single(beat(id, group, heartbeat: heartbeat)) }["live"]
+            let live: Int = try pool.withConnection { try $0.single(alive(id, group, heartbeat: heartbeat)) }["live"]
             seen.withLock { $0 = max(1, live) }
         } catch {
             logger.warning("instance heartbeat failed", metadata: ["error": "\(error)"])

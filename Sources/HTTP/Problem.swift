@@ -111,6 +111,11 @@ extension Problem {
         Problem(kind: kind, title: "Conflict", status: 409, detail: detail)
     }
 
+    /// Visible, but not for this caller to do.
+    public static func forbidden(kind: String, _ detail: String) -> Problem {
+        Problem(kind: kind, title: "Forbidden", status: 403, detail: detail)
+    }
+
     public static func preconditionFailed() -> Problem {
         Problem(
             kind: "precondition-failed", title: "Precondition failed", status: 412,

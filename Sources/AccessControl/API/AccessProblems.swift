@@ -20,7 +20,7 @@ extension AccessError: ProblemConvertible {
                         "Bearer realm=\"praxis\", error=\"insufficient_scope\", scope=\"\(scope.rawValue)\""
                 ])
         case .refused(let refusal):
-            return Problem(kind: refusal.rawValue, title: "Forbidden", status: 403, detail: refusal.detail)
+            return .forbidden(kind: refusal.rawValue, refusal.detail)
         case .notFound:
             return .notFound()
         case .invalid(let issues):

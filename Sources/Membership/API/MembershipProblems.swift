@@ -8,7 +8,7 @@ extension MembershipError: ProblemConvertible {
         case .conflict(let conflict, let detail):
             return .conflict(kind: conflict.rawValue, detail)
         case .refused(let refusal, let detail):
-            return Problem(kind: refusal.rawValue, title: "Forbidden", status: 403, detail: detail)
+            return .forbidden(kind: refusal.rawValue, detail)
         }
     }
 }

@@ -63,13 +63,6 @@ enum NeedRepository {
         "SELECT \(columns(caller)) FROM \(sources) WHERE n.id = \(id) AND \(Visibility.need(caller))"
     }
 
-    static func seenAsReader(_ id: UUID, by caller: Caller) -> SQL {
-        """
-        SELECT EXISTS (SELECT 1 FROM needs n WHERE n.id = \(id)
-                       AND \(Visibility.needForReaders(caller, in: "n.community_id"))) AS seen
-        """
-    }
-
     static func lock(_ id: UUID, for caller: Caller) -> SQL {
         "\(find(id, for: caller)) FOR UPDATE OF n"
     }
@@ -130,10 +123,13 @@ enum NeedRepository {
         "DELETE FROM need_cosigns WHERE need_id = \(id) AND account_id = \(account) RETURNING 1"
     }
 
-    static func cosigners(of id: UUID, after: UUID?, limit: Int) -> SQL {
+    /// Named only to a caller who sees the need as one of its readers (`Visibility.needForReaders`).
+    static func cosigners(of id: UUID, after: UUID?, limit: Int, for caller: Caller) -> SQL {
         """
         SELECT a.id AS account_id, a.display_name, cs.created_at FROM need_cosigns cs JOIN accounts a ON a.id = cs.account_id
         WHERE cs.need_id = \(id) AND (\(after)::uuid IS NULL OR a.id > \(after))
+          AND EXISTS (SELECT 1 FROM needs n WHERE n.id = cs.need_id
+                      AND \(Visibility.needForReaders(caller, in: "n.community_id")))
         ORDER BY a.id LIMIT \(limit)
         """
     }

@@ -163,9 +163,9 @@ public struct NeedService: Sendable {
     public func cosigners(of id: UUID, after: UUID?, limit: Int, for caller: Caller) throws -> [Cosign] {
         try pool.withConnection { connection in
             _ = try need(id, for: caller)
-            guard try connection.single(NeedRepository.seenAsReader(id, by: caller))["seen"] as Bool else { return [] }
             return try connection.query(
-                NeedRepository.cosigners(of: id, after: after, limit: limit), decode: NeedRepository.cosign)
+                NeedRepository.cosigners(of: id, after: after, limit: limit, for: caller), decode: NeedRepository.cosign
+            )
         }
     }
 
