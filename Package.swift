@@ -66,6 +66,15 @@ let package = Package(
             dependencies: ["Needs", "AccessControl", "APISupport", "Disclosure", "CSV", "SVG", "HTTP", "Crypto"],
             path: "Sources/Needs/API"),
 
+        .target(
+            name: "Threads",
+            dependencies: ["AccessControl", "Membership", "Needs", "Disclosure", "Postgres", "Crypto"],
+            path: "Sources/Threads/Domain"),
+        .target(
+            name: "ThreadsAPI",
+            dependencies: ["Threads", "AccessControl", "APISupport", "Disclosure", "SVG", "HTTP", "Crypto"],
+            path: "Sources/Threads/API"),
+
         // What every domain's API shares: route modules, the signed-in caller, paging, merge-patch,
         // conditional requests.
         .target(
@@ -79,7 +88,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "HTTP", "Locking", "Postgres", "Crypto", "AccessControl", "APISupport", "AccessControlAPI",
-                "MembershipAPI", "NeedsAPI",
+                "MembershipAPI", "NeedsAPI", "ThreadsAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -104,6 +113,9 @@ let package = Package(
         .testTarget(
             name: "NeedsTests",
             dependencies: ["Needs", "ServerTestSupport", "TestSupport", "AccessControl", "HTTP", "Disclosure", "CSV"]),
+        .testTarget(
+            name: "ThreadsTests",
+            dependencies: ["Threads", "ServerTestSupport", "TestSupport", "AccessControl", "HTTP"]),
         .testTarget(
             name: "AppTests",
             dependencies: ["App", "AccessControl", "HTTP", "Postgres", "ServerTestSupport", "TestSupport"]),

@@ -15,11 +15,14 @@
 # 5. The needs analysis and a needs list with two filters (20,000 needs), each against pgbench
 #    running the statements logged for one request, in three interleaved rounds at 64
 #    connections, medians reported; and the statements per request from pg_stat_statements.
+# 6. A page of a Chatham House thread (20 posts with authors, endorsements and practice records)
+#    in a thread of 10,000 posts, first with 10,000 posts in the database and then with
+#    1,000,000, and a search over them, each against pgbench running its captured statements.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 # The parts to measure (all by default); the data they build on is seeded either way.
-parts=${2:-1,2,3,4,5}
+parts=${2:-1,2,3,4,5,6}
 part() { [[ ",$parts," == *",$1,"* ]]; }
 
 scripts/setup-system.sh wrk postgresql-contrib nginx-light
@@ -74,6 +77,32 @@ comparison() {
   echo "| $1 p99 | $(p99 "$2") |"
   echo "| $3 | $4 |"
   echo "| server ÷ reference | $(python3 -c "print(f'{$server / $4:.2f}')") |"
+}
+
+# capture NAME PATH: the statements PostgreSQL logs for one request, as $tmp/NAME.sql.
+capture() {
+  psql -q "$superuser_url" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+  local marker="bench-marker-$RANDOM"
+  psql -q "$superuser_url" -c "SELECT '$marker'" >/dev/null
+  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$2" >/dev/null
+  sleep 1
+  psql -q "$superuser_url" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
+  bench/captured-sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/$1.sql"
+}
+# rounds NAME PATH: three interleaved rounds of the server and pgbench on the captured SQL.
+rounds() {
+  for round in 1 2 3; do
+    wrk -t2 -c64 -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $token" \
+      "http://127.0.0.1:$port$2" >"$tmp/$1-$round.txt"
+    (cd "$tmp" && pgbench -n -M prepared -c64 -j2 -T"$seconds" -l --log-prefix="pgl-$1-$round" \
+      -f "$tmp/$1.sql" "$DATABASE_URL" >"$tmp/pgbench-$1-$round.txt" 2>&1)
+    database_p99=$(cat "$tmp"/pgl-"$1-$round".* | awk '{print $3}' | sort -n |
+      awk '{v[NR] = $1} END {printf "%.2fms", v[int(NR * 0.99)] / 1000}')
+    server=$(requests_per_second "$tmp/$1-$round.txt")
+    database=$(tps "$tmp/pgbench-$1-$round.txt")
+    echo "| $1 | $round | $server | $(p99 "$tmp/$1-$round.txt") | $database | $database_p99 | $(python3 -c "print(f'{$server / $database:.2f}')") |"
+  done
 }
 
 if part 1; then
@@ -173,14 +202,7 @@ echo "## The server ($mode) against pgbench, a member's view: a page of a 2,000-
 echo
 path="/v1/communities/$community/members?limit=20"
 curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
-psql -q "$superuser_url" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
-sleep 1
-marker="bench-marker-$RANDOM"
-psql -q "$superuser_url" -c "SELECT '$marker'" >/dev/null
-curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
-sleep 1
-psql -q "$superuser_url" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
-bench/captured-sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/directory.sql"
+capture directory "$path"
 wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >"$tmp/directory.txt"
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -f "$tmp/directory.sql" "$DATABASE_URL" >"$tmp/pgbench-directory.txt" 2>&1
 comparison "GET a directory page" "$tmp/directory.txt" \
@@ -221,16 +243,7 @@ first="$analysis?window=91"
 needs="/v1/communities/$community/needs?theme=$theme&min_urgency=4"
 curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$analysis" >/dev/null
 # One of each request logged, to run the same statements in pgbench.
-for request in first analysis needs; do
-  psql -q "$superuser_url" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
-  sleep 1
-  marker="bench-marker-$RANDOM"
-  psql -q "$superuser_url" -c "SELECT '$marker'" >/dev/null
-  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port${!request}" >/dev/null
-  sleep 1
-  psql -q "$superuser_url" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
-  bench/captured-sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/$request.sql"
-done
+for request in first analysis needs; do capture "$request" "${!request}"; done
 # The statements per request, whatever the data: pg_stat_statements over ten first reads (each
 # window a release of its own) and then ten reads of one release.
 statements() {
@@ -255,18 +268,7 @@ echo
 echo "| request | round | server req/s | server p99 | pgbench tps | pgbench p99 | server ÷ pgbench |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for request in analysis needs; do
-  for round in 1 2 3; do
-    wrk -t2 -c64 -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $token" \
-      "http://127.0.0.1:$port${!request}" >"$tmp/$request-$round.txt"
-    # Each transaction's latency logged (-l), for pgbench's own p99 at the same concurrency.
-    (cd "$tmp" && pgbench -n -M prepared -c64 -j2 -T"$seconds" -l --log-prefix="pgl-$request-$round" \
-      -f "$tmp/$request.sql" "$DATABASE_URL" >"$tmp/pgbench-$request-$round.txt" 2>&1)
-    database_p99=$(cat "$tmp"/pgl-"$request-$round".* | awk '{print $3}' | sort -n |
-      awk '{v[NR] = $1} END {printf "%.2fms", v[int(NR * 0.99)] / 1000}')
-    server=$(requests_per_second "$tmp/$request-$round.txt")
-    database=$(tps "$tmp/pgbench-$request-$round.txt")
-    echo "| $request | $round | $server | $(p99 "$tmp/$request-$round.txt") | $database | $database_p99 | $(python3 -c "print(f'{$server / $database:.2f}')") |"
-  done
+  rounds "$request" "${!request}"
 done | tee "$tmp/needs-rounds.md"
 python3 - "$tmp/needs-rounds.md" <<'PY'
 import statistics, sys
@@ -276,6 +278,86 @@ for request in ("analysis", "needs"):
     ratio = statistics.median(float(r[6]) for r in mine)
     server = statistics.median(float(r[2]) for r in mine)
     print(f"| {request} | median | {server:.1f} | | | | {ratio:.2f} |")
+PY
+stop_server
+fi
+
+if part 6; then
+echo "## Problem threads at scale: a thread of 10,000 posts, then 1,000,000 posts in all (${seconds}s rounds, 64 connections)"
+echo
+# posts THREADS: 10,000 posts in each of THREADS (ids), by the directory's members: one in five a
+# practice or risk record, one in three endorsed, one in a thousand mentions "procurement".
+posts() {
+  psql -q "$owner_url" -v community="$community" -v threads="$1" <<'SQL'
+CREATE TEMPORARY TABLE writers AS
+SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM accounts WHERE email LIKE 'member-%@bench.example.org';
+CREATE TEMPORARY TABLE seeded AS
+SELECT gen_random_uuid() AS id, t.id AS thread_id, w.id AS author_id, i,
+       (ARRAY['comment', 'question', 'practice', 'risk', 'evidence'])[1 + i % 5] AS kind
+FROM unnest(string_to_array(:'threads', ',')::uuid[]) AS t (id)
+CROSS JOIN generate_series(0, 9999) AS i JOIN writers w ON w.n = (i * 7919) % 2000;
+INSERT INTO posts (id, thread_id, community_id, author_id, kind, body, created_at)
+SELECT id, thread_id, :'community', author_id, kind,
+       'Post ' || i || ' on devices, schools and '
+       || (ARRAY['leasing', 'tablets', 'connectivity', 'training', 'maintenance'])[1 + i % 5]
+       || CASE WHEN i % 1000 = 7 THEN ' and procurement' ELSE '' END,
+       now() - (10000 - i) * interval '1 minute'
+FROM seeded;
+INSERT INTO practice_records (post_id, thread_id, community_id, intervention, outcome, confidence, negative_impacts)
+SELECT id, thread_id, :'community', 'Intervention ' || i, (ARRAY['positive', 'negative', 'mixed'])[1 + i % 3], 'medium',
+       ARRAY['Harm ' || i]
+FROM seeded WHERE kind IN ('practice', 'risk');
+INSERT INTO endorsements (post_id, account_id, kind)
+SELECT s.id, w.id, 'this_helped' FROM seeded s JOIN writers w ON w.n = (s.i * 104729 + 1) % 2000
+WHERE s.i % 3 = 0 AND w.id <> s.author_id;
+UPDATE threads t SET post_count = (SELECT count(*) FROM posts p WHERE p.thread_id = t.id)
+WHERE t.id = ANY(string_to_array(:'threads', ',')::uuid[]);
+ANALYZE threads, posts, practice_records, endorsements;
+SQL
+}
+threads=$(psql -qAt "$owner_url" -v community="$community" <<'SQL'
+INSERT INTO threads (id, community_id, title, problem, chatham_house, created_by)
+SELECT gen_random_uuid(), :'community', 'Thread ' || i, 'How do we buy devices for schools?', true,
+       (SELECT created_by FROM communities WHERE id = :'community')
+FROM generate_series(1, 100) AS i
+RETURNING id;
+SQL
+)
+page_thread=$(echo "$threads" | head -n 1)
+posts "$page_thread"
+start_server "$mode"
+page="/v1/threads/$page_thread/posts?limit=20"
+search="/v1/search?q=procurement&community_id=$community&limit=20"
+echo "| request | round | server req/s | server p99 | pgbench tps | pgbench p99 | server ÷ pgbench |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+capture page-small "$page"
+rounds page-small "$page" | tee "$tmp/threads-rounds.md"
+stop_server
+posts "$(echo "$threads" | tail -n +2 | paste -sd,)"
+start_server "$mode"
+echo "| (posts in the database: $(psql -qAt "$owner_url" -c 'SELECT count(*) FROM posts')) | | | | | | |"
+capture page-large "$page"
+capture search "$search"
+for request in page-large search; do
+  rounds "$request" "$( [ "$request" = search ] && echo "$search" || echo "$page")"
+done | tee -a "$tmp/threads-rounds.md"
+psql -q "$superuser_url" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+for _ in $(seq 1 10); do curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$page" >/dev/null; done
+echo
+echo "Ten thread pages ran $(psql -qAt "$superuser_url" -c \
+  "SELECT count(*) || ' statements, each run ' || string_agg(DISTINCT calls::text, ', ') || ' times'
+   FROM pg_stat_statements WHERE calls > 0 AND query NOT LIKE '%pg_stat_statements%'") (the caller's lookup included)."
+python3 - "$tmp/threads-rounds.md" <<'PY'
+import statistics, sys
+rows = [line.split("|")[1:-1] for line in open(sys.argv[1]) if line.startswith("| page") or line.startswith("| search")]
+medians = {}
+for request in ("page-small", "page-large", "search"):
+    mine = [r for r in rows if r[0].strip() == request]
+    medians[request] = statistics.median(float(r[2]) for r in mine)
+    ratio = statistics.median(float(r[6]) for r in mine)
+    print(f"| {request} | median | {medians[request]:.1f} | | | | {ratio:.2f} |")
+print()
+print(f"The page at 1,000,000 posts runs at {medians['page-large'] / medians['page-small']:.2f} of its rate at 10,000.")
 PY
 stop_server
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs examples/0*.sh in order against a running server, as a person would (in a folder of its
+# Runs examples/[0-9]*.sh in order against a running server, as a person would (in a folder of its
 # own, with the debug binary), and fails when one of them stops (an answer other than the one it
 # expects) or when the README does not quote each example, and examples/people.csv, as it is;
 # and checks that `praxis migrate` runs from another directory.
@@ -30,7 +30,7 @@ fi
 
 rm -rf "$work"
 mkdir -p "$work"
-for example in examples/0*.sh; do
+for example in examples/[0-9]*.sh; do
   if (cd "$work" && URL=$url PRAXIS="$root/.build/debug/praxis" DATABASE_URL=$database_url OWNER_URL=$owner_url \
     STATE="$work/state.env" "$root/$example" >"$work/$(basename "$example").out" 2>&1); then
     echo "examples: $example ran ($(wc -l <"$work/$(basename "$example").out") lines of output)"

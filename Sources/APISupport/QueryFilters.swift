@@ -41,6 +41,24 @@ public func uuidFilter(_ request: Request, _ name: String) throws -> UUID? {
     return id
 }
 
+/// Every value of a repeated filter of ids (OR), each a UUID, or 400.
+public func uuidFilters(_ request: Request, _ name: String) throws -> [UUID] {
+    try request.queryValues(name).map {
+        guard let id = UUID(uuidString: $0) else { throw Problem.malformed("\(name) must be a UUID.") }
+        return id
+    }
+}
+
+/// Every value of a repeated country filter (OR), each an ISO 3166-1 alpha-2 code, or 400.
+public func countryFilters(_ request: Request, _ name: String) throws -> [String] {
+    try request.queryValues(name).map {
+        guard $0.count == 2, $0.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            throw Problem.malformed("\(name) must be an ISO 3166-1 alpha-2 code such as KE.")
+        }
+        return $0
+    }
+}
+
 /// A filter value that must be an RFC 3339 time, or 400.
 public func timeFilter(_ request: Request, _ name: String) throws -> Date? {
     guard let text = try request.queryValue(name) else { return nil }

@@ -8,6 +8,7 @@ import Logging
 import MembershipAPI
 import NeedsAPI
 import Postgres
+import ThreadsAPI
 
 /// The composition root: the pool, the routes, the HTTP server and the maintenance loop.
 public final class Application: Sendable {
@@ -17,6 +18,7 @@ public final class Application: Sendable {
             AccessControlModule.self,
             MembershipModule.self,
             NeedsModule.self,
+            ThreadsModule.self,
         ]
     }
 

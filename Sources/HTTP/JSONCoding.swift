@@ -179,3 +179,27 @@ public enum JSONCoding {
         }
     }
 }
+
+/// Any member name, to read the names a nested object holds.
+struct MemberName: CodingKey {
+    let stringValue: String
+    let intValue: Int? = nil
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension JSONCoding {
+    /// For a nested object of a request body, inside its `init(from:)`: a member outside `keys`
+    /// answers 422 naming it, as the top level's do.
+    public static func refuseUnknownMembers<Key: CodingKey & CaseIterable>(of decoder: any Decoder, _ keys: Key.Type)
+        throws
+    {
+        let container = try decoder.container(keyedBy: MemberName.self)
+        let allowed = Set(Key.allCases.map(\.stringValue))
+        if let unknown = container.allKeys.first(where: { !allowed.contains($0.stringValue) }) {
+            throw DecodingError.dataCorruptedError(
+                forKey: unknown, in: container,
+                debugDescription: "must be left out: it is not a field that can be set here")
+        }
+    }
+}

@@ -38,7 +38,7 @@ extension OpenAPIContractTests {
             "POST", "/v1/organisations", token: admin, json: #"{"name":"Hub","kind":"academic","country":"GH"}"#)
         let ids = [
             "{id}": organisation.json["id"] as! String, "{account_id}": "0192f5c4-1b2a-7c3d-8e4f-1234567890ab",
-            "{version}": "1",
+            "{version}": "1", "{type}": "thread", "{subject_id}": "0192f5c4-1b2a-7c3d-8e4f-1234567890ab",
         ]
         for (route, declaredScope) in declared {
             let scope: String? = declaredScope == "null" ? nil : declaredScope

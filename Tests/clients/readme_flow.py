@@ -117,7 +117,58 @@ from praxis_api_client.api.needs import (
     merge_theme,
 )
 from praxis_api_client.api.operations import get_health
+from praxis_api_client.api.threads import (
+    create_post,
+    create_thread,
+    endorse_post,
+    flag_post,
+    get_post,
+    list_endorsements,
+    list_flags,
+    list_post_revisions,
+    list_posts,
+    list_practices,
+    list_reveals,
+    list_subscriptions,
+    list_threads,
+    mark_outcome,
+    request_reveal,
+    search,
+    update_post,
+)
 from praxis_api_client.models import (
+    Endorsement,
+    EndorsementKind,
+    EndorsementPage,
+    Flag,
+    FlagPage,
+    FlagStatus,
+    NewEndorsement,
+    NewPost,
+    NewPracticeRecord,
+    NewPracticeRecordConfidence,
+    NewThread,
+    OutcomeRequest,
+    Post,
+    PostKind,
+    PostPage,
+    PostPatch,
+    PostRevision,
+    PostRevisionPage,
+    PracticeEntry,
+    PracticeEntryPage,
+    PracticeOutcome,
+    Reason,
+    Reveal,
+    RevealPage,
+    SearchResult,
+    SearchResultPage,
+    SearchResultType,
+    Subscription,
+    SubscriptionPage,
+    Thread,
+    ThreadPage,
+    ThreadStatus,
     Account,
     AccountPage,
     AccountPatch,
@@ -618,6 +669,57 @@ class Flow:
         quoted = self.page(list_survey_answers, QuotedAnswerPage, QuotedAnswer, key=lambda a: a.text,
                            client=amina_client, id=survey.id)
         check(quoted == ["Leasing or buying"], f"listSurveyAnswers: {quoted}")
+
+        # A problem thread under the Chatham House rule: a practice, a risk in reply, endorsed and
+        # edited, the outcome; the practice list and search find them, naming nobody; a flag, a
+        # reveal asked; what Wanjiru follows.
+        thread = self.call(create_thread, 201, Thread, client=wanjiru_client, id=cop.id, body=NewThread(
+            title="Device procurement: lease or buy?", problem="We equip 4,000 schools.", theme_ids=[theme.id],
+            need_ids=[need.id], chatham_house=True))
+        check(thread.created_by_me and thread.status == ThreadStatus.OPEN, f"createThread: {thread.status}")
+        practice = self.call(create_post, 201, Post, client=amina_client, id=thread.id, body=NewPost(
+            kind=PostKind.PRACTICE, body="We leased tablets with a maintenance SLA.",
+            practice=NewPracticeRecord(intervention="Leasing tablets with a maintenance SLA",
+                                       outcome=PracticeOutcome.POSITIVE, confidence=NewPracticeRecordConfidence.MEDIUM)))
+        risk = self.call(create_post, 201, Post, client=wanjiru_client, id=thread.id, body=NewPost(
+            kind=PostKind.RISK, body="Our bulk tablet purchase skipped the security review.", reply_to_id=practice.id,
+            practice=NewPracticeRecord(intervention="Bulk tablet purchase", outcome=PracticeOutcome.NEGATIVE,
+                                       confidence=NewPracticeRecordConfidence.HIGH,
+                                       missed_risks=["Devices shipped with default admin passwords"])))
+        posts = self.page(list_posts, PostPage, Post, key=lambda p: (p.id, p.author_label), client=kofi_client,
+                          id=thread.id)
+        check(posts == [(practice.id, "a participant"), (risk.id, "a participant")], f"listPosts: {posts}")
+        self.call(endorse_post, 201, Endorsement, client=wanjiru_client, id=practice.id,
+                  body=NewEndorsement(kind=EndorsementKind.WE_DID_THIS_TOO))
+        endorsers = self.page(list_endorsements, EndorsementPage, Endorsement, key=lambda e: e.account,
+                              client=kofi_client, id=practice.id)
+        check(endorsers == [None], f"listEndorsements: endorsers named under the rule: {endorsers}")
+        current = self.call(get_post, 200, Post, client=amina_client, id=practice.id)
+        self.call(update_post, 200, Post, client=amina_client, id=practice.id, if_match="*",
+                  body=PostPatch(body=current.body + " Repairs take days."))
+        revisions = self.page(list_post_revisions, PostRevisionPage, PostRevision, key=lambda r: r.body,
+                              client=kofi_client, id=practice.id)
+        check(revisions == ["We leased tablets with a maintenance SLA."], f"listPostRevisions: {revisions}")
+        resolved = self.call(mark_outcome, 200, Thread, client=wanjiru_client, id=thread.id,
+                             body=OutcomeRequest(post_id=practice.id))
+        check(resolved.status == ThreadStatus.RESOLVED, f"markOutcome: {resolved.status}")
+        threads = self.page(list_threads, ThreadPage, Thread, client=kofi_client, id=cop.id, has_outcome=True)
+        check(threads == [thread.id], f"listThreads has_outcome: {threads}")
+        harmful = self.page(list_practices, PracticeEntryPage, PracticeEntry, key=lambda e: e.post_id,
+                            client=kofi_client, id=cop.id, outcome=PracticeOutcome.NEGATIVE)
+        check(harmful == [risk.id], f"listPractices outcome=negative: {harmful}")
+        found = self.page(search, SearchResultPage, SearchResult, key=lambda r: (r.type_.value, r.author),
+                          client=kofi_client, q="tablets", type_=SearchResultType.POST)
+        check(sorted(found) == [("post", None), ("post", None)], f"search: {found}")
+        flag = self.call(flag_post, 201, Flag, client=kofi_client, id=risk.id, body=Reason(reason="Off topic"))
+        flags = self.page(list_flags, FlagPage, Flag, client=amina_client, id=cop.id, status=FlagStatus.OPEN)
+        check(flags == [flag.id], f"listFlags: {flags}")
+        reveal = self.call(request_reveal, 201, Reveal, client=amina_client, id=risk.id,
+                           body=Reason(reason="A complaint about this post"))
+        reveals = self.page(list_reveals, RevealPage, Reveal, client=amina_client, id=cop.id)
+        check(reveals == [reveal.id] and reveal.author is None, f"listReveals: {reveals}")
+        followed = self.page(list_subscriptions, SubscriptionPage, Subscription, client=wanjiru_client)
+        check(followed == [thread.id], f"listSubscriptions: {followed}")
 
         # Amina and Wanjiru share a ministry: each is in the other's silo, so no peers.
         peers = self.call(get_my_peers, 200, PeerList, client=wanjiru_client, community_id=cop.id)

@@ -110,16 +110,8 @@ struct NeedRoutes {
     /// `status` (repeatable), `min_urgency`, `circle_id`, and `sort`.
     static func query(_ request: Request) throws -> NeedQuery {
         var query = NeedQuery()
-        query.themes = try request.queryValues("theme").map {
-            guard let theme = UUID(uuidString: $0) else { throw Problem.malformed("theme must be a UUID.") }
-            return theme
-        }
-        query.countries = try request.queryValues("country").map {
-            guard $0.count == 2, $0.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-                throw Problem.malformed("country must be an ISO 3166-1 alpha-2 code such as KE.")
-            }
-            return $0
-        }
+        query.themes = try uuidFilters(request, "theme")
+        query.countries = try countryFilters(request, "country")
         query.sectors = try filters(Sector.self, request, "sector").map(\.rawValue)
         query.statuses = try filters(NeedStatus.self, request, "status")
         if let text = try request.queryValue("min_urgency") {

@@ -37,7 +37,7 @@ public struct NeedService: Sendable {
             guard try standing["in_circle"] as Bool else {
                 throw AccessError.invalid("circle_id", "is not a circle the need's author is in")
             }
-            try checkThemes(statement.themeIDs, added: statement.themeIDs, in: community, on: connection)
+            try ThemeLinks.check(statement.themeIDs, added: statement.themeIDs, in: community, on: connection)
             let id = UUIDv7.make()
             try connection.query(
                 NeedRepository.insert(
@@ -112,7 +112,7 @@ public struct NeedService: Sendable {
             validation.text(after.convenorNotes, "convenor_notes", length: 0...10000, multiline: true)
             try validation.check()
             let added = after.statement.themeIDs.filter { !before.statement.themeIDs.contains($0) }
-            try checkThemes(after.statement.themeIDs, added: added, in: current.communityID, on: connection)
+            try ThemeLinks.check(after.statement.themeIDs, added: added, in: current.communityID, on: connection)
             try matches(current.version)
             try connection.query(NeedRepository.update(id, after))
             try connection.query(NeedRepository.link(id, to: after.statement.themeIDs))
@@ -173,21 +173,6 @@ public struct NeedService: Sendable {
         let sql = locking ? NeedRepository.lock(id, for: caller) : NeedRepository.find(id, for: caller)
         guard let row = try connection.query(sql).first else { throw AccessError.notFound }
         return try NeedRepository.need(row)
-    }
-
-    /// Every theme newly named must be an active theme of the community (422 naming it).
-    private func checkThemes(_ themes: [UUID], added: [UUID], in community: UUID, on connection: Connection) throws {
-        guard !added.isEmpty else { return }
-        let inactive: [UUID] = try connection.query(ThemeRepository.inactive(added, in: community)) { try $0["id"] }
-        guard inactive.isEmpty else {
-            var validation = Validation()
-            for theme in inactive {
-                let index = themes.firstIndex(of: theme) ?? 0
-                validation.add("theme_ids[\(index)]", "is not an active theme of this community")
-            }
-            try validation.check()
-            return
-        }
     }
 
     static func validation(of statement: NeedStatement) -> Validation {

@@ -17,7 +17,7 @@ extension Visibility {
     /// A theme (alias `th`): the community's members, observers and convenors see the active,
     /// retired and merged ones; a suggestion (and a declined one) only convenors and the member
     /// who suggested it.
-    static func theme(_ caller: Caller) -> SQL {
+    public static func theme(_ caller: Caller) -> SQL {
         """
         (\(insideNotGuest("th.community_id", caller))
          AND (th.status IN ('active', 'retired', 'merged') OR th.created_by = \(caller.accountID)
@@ -30,7 +30,7 @@ extension Visibility {
     /// one of its readers (`needForReaders`). With `community` (a bound id, for a query over one
     /// community's needs) the caller's standing there is worked out once per statement rather
     /// than once per need.
-    static func need(_ caller: Caller, in community: UUID? = nil) -> SQL {
+    public static func need(_ caller: Caller, in community: UUID? = nil) -> SQL {
         let place: SQL = community.map { "\($0)::uuid" } ?? "n.community_id"
         return """
             ((n.author_id = \(caller.accountID) OR \(needForReaders(caller, in: place)))
@@ -62,7 +62,7 @@ extension Visibility {
 extension Visibility {
     /// An agenda item (alias `ag`): the community's members, observers and convenors; one tied to
     /// a meeting only those who see the meeting (in a circle, the circle's members).
-    static func agendaItem(_ caller: Caller) -> SQL {
+    public static func agendaItem(_ caller: Caller) -> SQL {
         """
         (\(insideNotGuest("ag.community_id", caller))
          AND (ag.meeting_id IS NULL OR EXISTS (SELECT 1 FROM meetings mt WHERE mt.id = ag.meeting_id
