@@ -10,21 +10,14 @@ import Testing
     let server: TestServer
     init() throws { server = try TestServer() }
 
-    /// The callers, in the order each row lists its statuses. `remote` is a member whose API
-    /// token (with every needs scope) is restricted to another community; `unscoped` a member's
-    /// token without the needs scopes; `admin` a platform admin outside the community; `vendor` a
-    /// member of kind vendor where needs are not shown to vendors; `bystander` a member outside
-    /// the circle; `member` a member in it, who wrote the needs; `convenor` is in the circle too.
-    enum Caller: Int, CaseIterable {
-        case outsider, remote, unscoped, admin, observer, guest, newcomer, vendor, bystander, member, convenor
-    }
+    /// The callers, in the order each row lists its statuses (`MatrixCast.Caller`).
+    typealias Caller = MatrixCast.Caller
 
+    /// The member wrote the needs (one in the circle); the community does not show needs to vendors.
     final class World: @unchecked Sendable {
-        let cop: CommunityFixture
-        let bystander: Person
-        let remote: Person
-        let unscoped: Person
-        let guest: Person
+        let cast: MatrixCast
+        var cop: CommunityFixture { cast.cop }
+        var bystander: Person { cast.bystander }
         let theme: String
         let need: String
         let circleNeed: String
@@ -33,33 +26,9 @@ import Testing
         let question: String
 
         init(_ server: TestServer) throws {
-            cop = try CommunityFixture(server)
-            bystander = try cop.person()
-            try cop.admit(bystander)
-            let elsewhere =
-                try cop.send(
-                    "POST", "/v1/communities", as: cop.convenor,
-                    json: #"{"slug":"else-\#(CommunityFixture.suffix())","name":"Elsewhere"}"#
-                ).json["id"] as! String
-            let holder = bystander
-            let community = cop
-            func token(_ scopes: String, restricted: String? = nil) throws -> Person {
-                let communities = restricted.map { #","community_ids":["\#($0)"]"# } ?? ""
-                let issued = try community.send(
-                    "POST", "/v1/tokens", as: holder,
-                    json: #"{"name":"matrix","scopes":[\#(scopes)]\#(communities)}"#)
-                return Person(id: holder.id, token: issued.json["token"] as! String)
-            }
-            remote = try token(#""needs:read","needs:write""#, restricted: elsewhere)
-            unscoped = try token(#""communities:read","communities:write","members:read","members:write""#)
-            guest = try cop.person()
-            try cop.admit(
-                guest, role: "guest", extra: #","expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))""#)
-            let circle =
-                try cop.send("POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor, json: #"{"name":"Inner"}"#)
-                .json["id"] as! String
-            _ = try cop.send(
-                "POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: #"{"account_id":"\#(cop.member.id)"}"#)
+            cast = try MatrixCast(server, domainScopes: #""needs:read","needs:write""#)
+            let cop = cast.cop
+            let circle = cast.circle
             theme = try NeedPermissionMatrixTests.theme(in: cop)
             need = try NeedPermissionMatrixTests.need(in: cop)
             circleNeed = try NeedPermissionMatrixTests.need(in: cop, extra: #","circle_id":"\#(circle)""#)
@@ -69,21 +38,7 @@ import Testing
             (survey, question) = try NeedPermissionMatrixTests.answeredSurvey(in: cop)
         }
 
-        func person(_ caller: Caller, admin: String) -> Person {
-            switch caller {
-            case .outsider: return cop.outsider
-            case .remote: return remote
-            case .unscoped: return unscoped
-            case .admin: return Person(id: "", token: admin)
-            case .observer: return cop.observer
-            case .guest: return guest
-            case .newcomer: return cop.newcomer
-            case .vendor: return cop.vendor
-            case .bystander: return bystander
-            case .member: return cop.member
-            case .convenor: return cop.convenor
-            }
-        }
+        func person(_ caller: Caller, admin: String) -> Person { cast.person(caller, admin: admin) }
     }
 
     static func theme(in cop: CommunityFixture) throws -> String {

@@ -10,74 +10,29 @@ import Testing
     let server: TestServer
     init() throws { server = try TestServer() }
 
-    /// The callers, in the order each row lists its statuses. `remote` is the bystander's token
-    /// (with every threads scope) restricted to another community; `unscoped` their token
-    /// without threads scopes; `admin` a platform admin outside the community; `vendor` a member
-    /// of kind vendor; `bystander` a member outside the circle; `member` a member in it, who
-    /// opened the threads and wrote the posts; `convenor` is in the circle too.
-    enum Caller: Int, CaseIterable {
-        case outsider, remote, unscoped, admin, observer, guest, newcomer, vendor, bystander, member, convenor
-    }
+    /// The callers, in the order each row lists its statuses (`MatrixCast.Caller`).
+    typealias Caller = MatrixCast.Caller
 
+    /// The member opened the threads (one in the circle) and wrote the posts.
     final class World: @unchecked Sendable {
-        let cop: CommunityFixture
-        let bystander: Person
-        let remote: Person
-        let unscoped: Person
-        let guest: Person
+        let cast: MatrixCast
+        var cop: CommunityFixture { cast.cop }
+        var bystander: Person { cast.bystander }
         let thread: String
         let post: String
         let circlePost: String
 
         init(_ server: TestServer) throws {
-            cop = try CommunityFixture(server)
-            bystander = try cop.person()
-            try cop.admit(bystander)
-            let elsewhere =
-                try cop.send(
-                    "POST", "/v1/communities", as: cop.convenor,
-                    json: #"{"slug":"else-\#(CommunityFixture.suffix())","name":"Elsewhere"}"#
-                ).json["id"] as! String
-            let holder = bystander
-            let community = cop
-            func token(_ scopes: String, restricted: String? = nil) throws -> Person {
-                let communities = restricted.map { #","community_ids":["\#($0)"]"# } ?? ""
-                let issued = try community.send(
-                    "POST", "/v1/tokens", as: holder,
-                    json: #"{"name":"matrix","scopes":[\#(scopes)]\#(communities)}"#)
-                return Person(id: holder.id, token: issued.json["token"] as! String)
-            }
-            remote = try token(#""threads:read","threads:write""#, restricted: elsewhere)
-            unscoped = try token(#""communities:read","communities:write","members:read","members:write""#)
-            guest = try cop.person()
-            try cop.admit(
-                guest, role: "guest", extra: #","expires_at":"\#(Timestamp.format(Date().addingTimeInterval(3600)))""#)
-            let circle =
-                try cop.send("POST", "/v1/communities/\(cop.id)/circles", as: cop.convenor, json: #"{"name":"Inner"}"#)
-                .json["id"] as! String
-            _ = try cop.send(
-                "POST", "/v1/circles/\(circle)/members", as: cop.convenor, json: #"{"account_id":"\#(cop.member.id)"}"#)
+            cast = try MatrixCast(server, domainScopes: #""threads:read","threads:write""#)
+            let cop = cast.cop
+            let circle = cast.circle
             thread = try ThreadPermissionMatrixTests.thread(in: cop)
             post = try ThreadPermissionMatrixTests.post(in: cop, thread)
             circlePost = try ThreadPermissionMatrixTests.post(
                 in: cop, try ThreadPermissionMatrixTests.thread(in: cop, extra: #","circle_id":"\#(circle)""#))
         }
 
-        func person(_ caller: Caller, admin: String) -> Person {
-            switch caller {
-            case .outsider: return cop.outsider
-            case .remote: return remote
-            case .unscoped: return unscoped
-            case .admin: return Person(id: "", token: admin)
-            case .observer: return cop.observer
-            case .guest: return guest
-            case .newcomer: return cop.newcomer
-            case .vendor: return cop.vendor
-            case .bystander: return bystander
-            case .member: return cop.member
-            case .convenor: return cop.convenor
-            }
-        }
+        func person(_ caller: Caller, admin: String) -> Person { cast.person(caller, admin: admin) }
     }
 
     static func thread(in cop: CommunityFixture, extra: String = "") throws -> String {

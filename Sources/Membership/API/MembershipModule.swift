@@ -14,6 +14,7 @@ public struct MembershipModule: RouteModule {
 
     public static var personalData: PersonalData? { MembershipPersonalData.personalData }
     public static var auditScope: AuditScope? { MembershipAudit.scope }
+    public static var notificationScope: NotificationScope? { MembershipNotifications.scope }
 
     public init(context: ModuleContext) {
         let pool = context.pool

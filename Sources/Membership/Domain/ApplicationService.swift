@@ -146,6 +146,10 @@ public struct ApplicationService: Sendable {
                 try connection.query(
                     MembershipRepository.admit(
                         application.account.id, to: application.community.id, as: role, expiresAt: nil))
+                try Notifications.notify(
+                    [application.account.id], kind: "application.approved", subjectType: "community",
+                    subject: application.community.id, community: application.community.id,
+                    summary: #"{"community_id":"\#(application.community.id.lowercasedString)"}"#, on: connection)
             }
             try connection.query(
                 MembershipRepository.decideApplication(

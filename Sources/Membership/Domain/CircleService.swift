@@ -101,9 +101,13 @@ public struct CircleService: Sendable {
         throws -> CircleMember
     {
         try pool.withTransaction { connection in
-            _ = try locked(id, for: caller, on: connection)
+            let circle = try locked(id, for: caller, on: connection)
             let account = try account()
             try add(account, to: id, by: caller, on: connection)
+            try Notifications.notify(
+                [account].filter { $0 != caller.accountID }, kind: "circle.member_added", subjectType: "circle",
+                subject: id, community: circle.communityID,
+                summary: #"{"circle_id":"\#(id.lowercasedString)"}"#, on: connection)
             try audit.record(
                 "circle.member_added", "circle", id, by: caller, from: origin,
                 details: #"{"account_id":"\#(account.lowercasedString)"}"#, on: connection)
