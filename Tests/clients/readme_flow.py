@@ -647,7 +647,8 @@ class Flow:
         check(changes == ["created"], f"listAgendaItemHistory: {changes}")
         told = self.page(list_my_notifications, NotificationPage, Notification, key=lambda n: n.subject_id,
                          client=wanjiru_client)
-        check(told == [item.id], f"listMyNotifications: {told}")
+        # Newest first: the item scheduled, then her joining the circle.
+        check(told == [item.id, circle.id], f"listMyNotifications: {told}")
         # An intake survey: Wanjiru answers and lets convenors quote her; Amina reads the results.
         now = datetime.datetime.now(datetime.timezone.utc)
         survey = self.call(create_survey, 201, Survey, client=amina_client, id=cop.id, body=NewSurvey(
