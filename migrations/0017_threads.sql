@@ -120,6 +120,9 @@ CREATE INDEX practice_records_search ON practice_records USING gin (search);
 
 -- "This helped" or "we did this too": once per member and post.
 CREATE TABLE endorsements (
+    -- Pages of endorsements are keyed by this random id, never by who endorsed: a cursor would
+    -- name them.
+    id uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
     post_id uuid NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
     account_id uuid NOT NULL REFERENCES accounts (id),
     kind text NOT NULL CHECK (kind IN ('this_helped', 'we_did_this_too')),

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import ServerTestSupport
 import TestSupport
 import Testing
@@ -164,6 +165,14 @@ func items(_ result: HTTPResult) -> [[String: Any]] { result.json["data"] as? [[
         let endorsements = try cop.send("GET", "/v1/posts/\(post)/endorsements", as: world.official)
         #expect(items(endorsements).first?["account"] is NSNull)
         #expect(!endorsements.text.contains(cop.member.id))
+        // Nor by a page's cursor.
+        _ = try cop.send("POST", "/v1/posts/\(post)/endorsements", as: cop.convenor, json: #"{"kind":"this_helped"}"#)
+        let firstPage = try cop.send("GET", "/v1/posts/\(post)/endorsements?limit=1", as: world.official)
+        let next = try #require(firstPage.json["next_cursor"] as? String)
+        let cursor = try #require(Cursor.decode(next))
+        #expect(
+            !cursor.position.contains { [cop.member.id, cop.convenor.id].contains($0.lowercased()) },
+            "the cursor names an endorser")
         let shown = try cop.send("GET", "/v1/posts/\(post)", as: reader)
         #expect(shown.json["author"] is NSNull && shown.json["author_label"] as? String == "a participant")
         // The author chooses to be named.

@@ -164,16 +164,17 @@ enum PostRepository {
         "DELETE FROM endorsements WHERE post_id = \(id) AND account_id = \(account) RETURNING 1"
     }
 
-    /// Endorsers are named only outside the Chatham House rule (and each sees their own).
+    /// Endorsers are named only outside the Chatham House rule (and each sees their own); pages are
+    /// keyed by the endorsement's random id, which names nobody.
     static func endorsements(of id: UUID, after: UUID?, limit: Int, for caller: Caller) -> SQL {
         let named: SQL = "(NOT t.chatham_house OR e.account_id = \(caller.accountID))"
         return """
-            SELECT e.account_id AS position, CASE WHEN \(named) THEN e.account_id END AS account_id,
+            SELECT e.id AS position, CASE WHEN \(named) THEN e.account_id END AS account_id,
                    CASE WHEN \(named) THEN a.display_name END AS display_name, e.kind, e.created_at
             FROM endorsements e JOIN accounts a ON a.id = e.account_id JOIN posts p ON p.id = e.post_id
             JOIN threads t ON t.id = p.thread_id
-            WHERE e.post_id = \(id) AND \(Visibility.thread(caller)) AND (\(after)::uuid IS NULL OR e.account_id > \(after))
-            ORDER BY e.account_id LIMIT \(limit)
+            WHERE e.post_id = \(id) AND \(Visibility.thread(caller)) AND (\(after)::uuid IS NULL OR e.id > \(after))
+            ORDER BY e.id LIMIT \(limit)
             """
     }
 
