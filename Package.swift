@@ -24,6 +24,9 @@ let package = Package(
             name: "CSodium", pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         // What Swift cannot call in libmicrohttpd: its variadic functions.
@@ -38,6 +41,7 @@ let package = Package(
             name: "Postgres",
             dependencies: ["CLibPQ", "Crypto", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Crypto", dependencies: ["CSodium"]),
+        .target(name: "Mail", dependencies: ["CCurl"]),
 
         // Pure code: no database, no HTTP.
         .target(name: "Disclosure"),
@@ -75,6 +79,16 @@ let package = Package(
             dependencies: ["Threads", "AccessControl", "APISupport", "Disclosure", "SVG", "HTTP", "Crypto"],
             path: "Sources/Threads/API"),
 
+        .target(
+            name: "Email",
+            dependencies: [
+                "AccessControl", "Mail", "Postgres", "Crypto", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Email/Domain"),
+        .target(
+            name: "EmailAPI", dependencies: ["Email", "AccessControl", "APISupport", "HTTP"],
+            path: "Sources/Email/API"),
+
         // What every domain's API shares: route modules, the signed-in caller, paging, merge-patch,
         // conditional requests.
         .target(
@@ -88,13 +102,13 @@ let package = Package(
             name: "App",
             dependencies: [
                 "HTTP", "Locking", "Postgres", "Crypto", "AccessControl", "APISupport", "AccessControlAPI",
-                "MembershipAPI", "NeedsAPI", "ThreadsAPI",
+                "MembershipAPI", "NeedsAPI", "ThreadsAPI", "Email", "EmailAPI", "Mail",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "praxis",
             dependencies: [
-                "App", "AccessControl", "Crypto", "Postgres",
+                "App", "AccessControl", "Email", "Crypto", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The load-test server of bench/: the application plus a route that waits in PostgreSQL.
@@ -102,6 +116,7 @@ let package = Package(
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
@@ -118,7 +133,9 @@ let package = Package(
             dependencies: ["Threads", "ServerTestSupport", "TestSupport", "AccessControl", "HTTP"]),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "AccessControl", "HTTP", "Postgres", "ServerTestSupport", "TestSupport"]),
+            dependencies: [
+                "App", "AccessControl", "Email", "Mail", "HTTP", "Postgres", "ServerTestSupport", "TestSupport",
+            ]),
         // What tests share: the test database, a raw HTTP client, the permission-matrix runner and
         // readers of openapi.yaml; then a running server and a community fixture built on it.
         .target(name: "TestSupport", dependencies: ["Locking", "Postgres", "Disclosure"], path: "Tests/TestSupport"),

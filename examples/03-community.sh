@@ -19,10 +19,17 @@ INVITATION=$(call 201 POST /v1/communities/$COP/invitations "${AMINA_H[@]}" "${J
 call 200 POST /v1/invitations/$INVITATION/accept -H "Authorization: Bearer $WANJIRU_TOKEN" | jq '{role, status}'
 call 201 POST /v1/communities/$COP/norms/1/acceptances -H "Authorization: Bearer $WANJIRU_TOKEN" | jq .
 
-# An invitation by email: an unknown address gets an invited account whose activation link goes
-# to it; the convenor is answered the same whether or not the address had an account.
+# An invitation by email: the convenor is answered the same whether or not the address had an
+# account. The message tells who invites, to what, under which norms, with a decline link; an
+# unknown address gets an invited account, and the message a link to choose its password.
 call 201 POST /v1/communities/$COP/invitations "${AMINA_H[@]}" "${JSON[@]}" \
-  -d '{"email":"new.person@example.org","member_kind":"scholar"}' | jq '{status, expires_at}'
+  -d '{"email":"new.person@example.org","display_name":"Nour B.","member_kind":"scholar"}' | jq '{status, expires_at}'
+NOUR_ACTIVATION=$(mailed_token new.person@example.org /activate)
+call 204 POST /v1/account-activations "${JSON[@]}" -d '{"token":"'"$NOUR_ACTIVATION"'","password":"her own passphrase"}'
+NOUR_TOKEN=$(call 201 POST /v1/sessions "${JSON[@]}" \
+  -d '{"email":"new.person@example.org","password":"her own passphrase"}' | jq -r .token)
+NOUR_INVITATION=$(call 200 GET '/v1/me/invitations?status=pending' -H "Authorization: Bearer $NOUR_TOKEN" | jq -r '.data[0].id')
+call 200 POST /v1/invitations/$NOUR_INVITATION/accept -H "Authorization: Bearer $NOUR_TOKEN" | jq '{role, status}'
 
 # Members propose amendments to the norms (and endorse them); a convenor adopts one, which
 # becomes the next version, or declines it with a reason.

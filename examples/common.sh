@@ -38,3 +38,25 @@ remember() {
   printf -v "$1" '%s' "$value"
   printf '%s=%q\n' "$1" "$value" >>"$STATE"
 }
+
+# mailed_token ADDRESS PATH: the token of the link to PATH (/activate, /reset-password) in the
+# latest message to ADDRESS, read as the person would: from a local aiosmtpd's folder
+# (scripts/mail-sink.sh keeps messages in MAIL_DIR, by default .data/mail) when Praxis sends
+# mail, else from the outbox (`praxis admin outbox`) where messages wait without SMTP.
+mailed_token() {
+  local address=$1 path=$2 project mail_dir found
+  project=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  mail_dir=${MAIL_DIR:-$project/.data/mail}
+  for _ in $(seq 1 100); do
+    found=$({ $PRAXIS admin outbox --to "$address" 2>/dev/null
+      [ -d "$mail_dir" ] && python3 "$project/scripts/mail-sink.py" read --dir "$mail_dir" --to "$address" 2>/dev/null
+    } | grep -o "$path?token=pra_[0-9A-Za-z]*" | tail -n 1 || true)
+    if [ -n "$found" ]; then
+      echo "${found#*token=}"
+      return
+    fi
+    sleep 0.2
+  done
+  echo "mailed_token: no message to $address with a link to $path" >&2
+  exit 1
+}

@@ -39,4 +39,4 @@ fi
 
 token=$(DATABASE_URL="$database_url" .build/debug/praxis admin create-admin --email "client-flow.$RANDOM$RANDOM@example.org")
 DATABASE_URL="$database_url" "$venv/bin/python" Tests/clients/readme_flow.py --url "$url" --admin-token "$token" \
-  --spec openapi.yaml --outbox ".build/debug/praxis admin outbox"
+  --spec openapi.yaml --outbox ".build/debug/praxis admin outbox" ${MAIL_DIR:+--mail-dir "$MAIL_DIR"}

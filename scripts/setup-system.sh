@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Praxis builds and runs with, when any is missing.
 set -euo pipefail
-packages=(libmicrohttpd-dev libpq-dev libsodium-dev zlib1g-dev postgresql pkg-config "$@")
+packages=(libmicrohttpd-dev libpq-dev libsodium-dev zlib1g-dev libcurl4-openssl-dev postgresql pkg-config "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, checks the formatting (`swift format lint --strict`),
-# starts a throw-away PostgreSQL cluster in a temp folder, runs `swift test` against it, checks
+# starts a throw-away PostgreSQL cluster in a temp folder and two SMTP servers (aiosmtpd, one with
+# STARTTLS and AUTH), runs `swift test` against them, checks
 # that openapi.yaml holds no stray keys, then runs schemathesis against a running server with
 # openapi.yaml, the examples the README quotes (scripts/examples-test.sh), the README's flow through
 # a Python client generated from it (scripts/client-test.sh), and CORS from a web page in headless
@@ -10,9 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-scripts/setup-system.sh python3-venv curl jq
+scripts/setup-system.sh python3-venv curl jq openssl
 
 source scripts/throwaway-cluster.sh test
+source scripts/test-mail-sinks.sh
 export PRAXIS_ROOT="$root"
 export PRAXIS_TEST_DATABASE_URL="$app_url"
 export PRAXIS_TEST_OWNER_URL="$owner_url"
@@ -44,8 +46,11 @@ fi
 python3 scripts/check_reference.py || status=$?
 http_port=$(free_port)
 page_port=$(free_port)
+# It mails the plain SMTP server; the examples and the client read what it sent from its folder.
+export MAIL_DIR="$PRAXIS_TEST_SMTP_DIR"
 DATABASE_URL="$PRAXIS_TEST_DATABASE_URL" PORT="$http_port" LOG_LEVEL=warning RATE_LIMIT_PER_IP=100000 RATE_LIMIT_PER_TOKEN=100000 \
-  CORS_ORIGINS="http://127.0.0.1:$page_port" .build/debug/praxis serve &
+  CORS_ORIGINS="http://127.0.0.1:$page_port" SMTP_URL="smtp://127.0.0.1:$PRAXIS_TEST_SMTP_PORT" \
+  MAIL_FROM="Praxis <praxis@example.org>" MAIL_INTERVAL=1 .build/debug/praxis serve 2>"$tmp/server.log" &
 server_pid=$!
 for _ in $(seq 1 50); do
   curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break
@@ -77,6 +82,13 @@ scripts/client-test.sh "$venv" "http://127.0.0.1:$http_port" "$PRAXIS_TEST_DATAB
 # A web client in a real browser engine: headless Chromium calls the API across origins.
 browser_token=$(DATABASE_URL="$PRAXIS_TEST_DATABASE_URL" .build/debug/praxis admin create-admin --email browser@example.org)
 scripts/browser-cors-test.sh "http://127.0.0.1:$http_port" "$browser_token" "$page_port" "$tmp/browser" || status=$?
+
+# No secret reached the server's log: one-time tokens travel by mail only, sessions and API tokens
+# only in answers to their holder.
+if grep -Eq 'pr[asx]_[0-9A-Za-z]{20}' "$tmp/server.log"; then
+  echo "test: a secret reached the server's log" >&2
+  status=1
+fi
 
 # The Swift suite's verdict as the closing line.
 grep -E "Test run with [0-9]+ tests? .*(passed|failed)" "$tmp/swift-test.log" | tail -n 1

@@ -2,6 +2,8 @@ import APISupport
 import AccessControl
 import AccessControlAPI
 import Crypto
+import Email
+import EmailAPI
 import Foundation
 import HTTP
 import Logging
@@ -19,6 +21,7 @@ public final class Application: Sendable {
             MembershipModule.self,
             NeedsModule.self,
             ThreadsModule.self,
+            EmailModule.self,
         ]
     }
 
@@ -38,6 +41,9 @@ public final class Application: Sendable {
     /// Every route the server answers (OPTIONS and HEAD are answered for all of them).
     public let routes: [Router.Route]
     private let maintenance: Maintenance
+    /// Sends the outbox; nil without SMTP.
+    private let mail: MailLoop?
+    public let delivery: MailDelivery
     private let instances: Instances
     private let logger: Logger
 
@@ -70,7 +76,7 @@ public final class Application: Sendable {
         var router = Router()
         OperationsRoutes(
             pool: pool, metrics: metrics, instances: instances, migrator: migrator, openAPIDocument: openAPIDocument,
-            metricsToken: configuration.metricsToken
+            metricsToken: configuration.metricsToken, mailSending: configuration.mail.smtp != nil
         )
         .register(in: &router)
         let moduleContext = ModuleContext(
@@ -90,6 +96,13 @@ public final class Application: Sendable {
         maintenance = Maintenance(
             pool: pool, tasks: Maintenance.tasks(addressRetentionDays: configuration.auditAddressRetentionDays),
             interval: configuration.maintenanceIntervalSeconds, logger: logger)
+        delivery = MailDelivery(pool: pool, settings: configuration.mail, logger: logger)
+        mail =
+            configuration.mail.smtp == nil
+            ? nil
+            : MailLoop(
+                delivery: delivery, digests: NotificationDigests(pool: pool, scopes: moduleContext.notificationScopes),
+                logger: logger)
     }
 
     public var port: UInt16 { server.port }
@@ -98,6 +111,7 @@ public final class Application: Sendable {
         instances.start()
         try server.start()
         maintenance.start()
+        mail?.start()
         logger.info(
             "listening",
             metadata: [
@@ -109,6 +123,7 @@ public final class Application: Sendable {
     /// Graceful: stop accepting, finish requests in flight (bounded), close the pool.
     public func stop() {
         maintenance.stop()
+        mail?.stop()
         server.stop()
         instances.stop()
         pool.close()

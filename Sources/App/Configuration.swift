@@ -1,5 +1,7 @@
+import Email
 import Foundation
 import HTTP
+import Mail
 
 /// Settings read once from the environment at start; everything after receives typed values.
 public struct Configuration: Sendable {
@@ -23,6 +25,10 @@ public struct Configuration: Sendable {
     public var migrationsDirectory = Configuration.installedMigrations()
     public var maintenanceIntervalSeconds = 60.0
     public var auditAddressRetentionDays = 90
+    public var mail = MailSettings(
+        smtp: nil, from: Configuration.defaultSender,
+        links: MailLinks(web: "http://127.0.0.1:8080", api: "http://127.0.0.1:8080"))
+    static let defaultSender = try! Mailbox(address: "praxis@localhost", displayName: "Praxis")
 
     public init(databaseURL: String, migrationDatabaseURL: String? = nil) {
         self.databaseURL = databaseURL
@@ -148,10 +154,50 @@ public struct Configuration: Sendable {
             }
             configuration.logLevel = level
         }
+        configuration.mail = try mailSettings(value: value, integer: integer)
         if let directory = value("MIGRATIONS_DIR") {
             configuration.migrationsDirectory = URL(fileURLWithPath: directory)
         }
         return configuration
+    }
+
+    /// `SMTP_URL` (none: messages wait in the outbox), `SMTP_CA_FILE`, `MAIL_FROM` (required with
+    /// SMTP), `PUBLIC_BASE_URL` and `PUBLIC_API_URL` for links, and the retry timing.
+    static func mailSettings(value: (String) -> String?, integer: (String, ClosedRange<Int>) throws -> Int?) throws
+        -> MailSettings
+    {
+        func baseURL(_ name: String) throws -> String? {
+            guard let text = value(name) else { return nil }
+            guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                url.query == nil, url.fragment == nil
+            else { throw Invalid(name: name, problem: "must be an http(s) URL such as https://praxis.example.org") }
+            return text
+        }
+        var smtp: SMTPSettings?
+        if let url = value("SMTP_URL") {
+            do {
+                smtp = try SMTPSettings(url: url, caFile: value("SMTP_CA_FILE"))
+            } catch let error as SMTPSettingsError {
+                throw Invalid(name: "SMTP_URL", problem: error.description)
+            }
+        }
+        var from = Configuration.defaultSender
+        if let text = value("MAIL_FROM") {
+            do { from = try Mailbox(parsing: text) } catch {
+                throw Invalid(name: "MAIL_FROM", problem: "must be an address or Name <address>")
+            }
+        } else if smtp != nil {
+            throw Invalid(
+                name: "MAIL_FROM", problem: "is required with SMTP_URL (for example Praxis <praxis@example.org>)")
+        }
+        let web = try baseURL("PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080"
+        var settings = MailSettings(
+            smtp: smtp, from: from, links: MailLinks(web: web, api: try baseURL("PUBLIC_API_URL") ?? web))
+        if let seconds = try integer("MAIL_RETRY_SECONDS", 1...86_400) { settings.retryBaseSeconds = Double(seconds) }
+        if let seconds = try integer("MAIL_RETRY_FOR", 60...2_592_000) { settings.retryForSeconds = Double(seconds) }
+        if let seconds = try integer("MAIL_INTERVAL", 1...3600) { settings.pollSeconds = Double(seconds) }
+        if let seconds = try integer("DIGEST_INTERVAL", 1...86_400) { settings.digestPollSeconds = Double(seconds) }
+        return settings
     }
 
     /// `migrations/` (with `openapi.yaml` beside it) in the working directory, else in the nearest

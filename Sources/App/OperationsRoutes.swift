@@ -11,6 +11,8 @@ struct OperationsRoutes {
     let migrator: Migrator
     let openAPIDocument: [UInt8]
     let metricsToken: String?
+    /// Whether mail leaves: without SMTP, messages wait in the outbox.
+    let mailSending: Bool
 
     struct Index: Encodable {
         struct Collection: Encodable {
@@ -23,6 +25,10 @@ struct OperationsRoutes {
 
     struct Health: Encodable {
         let status: String
+    }
+    struct Readiness: Encodable {
+        let status: String
+        let mail: String
     }
 
     func register(in router: inout Router) {
@@ -94,6 +100,11 @@ struct OperationsRoutes {
                     "The database lacks \(status.pending.count + status.edited.count) migration(s) of this release.",
                 headers: ["Retry-After": "5"])
         }
-        return try Response.json(Health(status: "ready"))
+        return try Response.json(
+            Readiness(
+                status: "ready",
+                mail: mailSending
+                    ? "sending" : "not sending: SMTP_URL is not set, messages wait in the outbox (praxis admin outbox)")
+        )
     }
 }

@@ -2,6 +2,7 @@ import AccessControl
 import App
 import ArgumentParser
 import Crypto
+import Email
 import Foundation
 import Logging
 import Postgres
@@ -73,7 +74,8 @@ struct IssueAdminToken: ParsableCommand {
 struct ShowOutbox: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
-        abstract: "Print the messages waiting to be sent (activation and reset tokens among them), oldest first.",
+        abstract:
+            "Print the messages waiting to be sent (activation, reset and invitation links among them), oldest first.",
         discussion: """
             Only the operator reads these: no API answer carries a one-time token. Pass a message on \
             to the address it is for, and to nobody else.
@@ -83,12 +85,17 @@ struct ShowOutbox: ParsableCommand {
     var to: String?
 
     func run() throws {
-        let pool = try commandPool()
-        let messages = try orExit { try Outbox(pool: pool).queued(to: to) }
+        let configuration = try loadConfiguration()
+        let pool = commandPool(configuration)
+        let delivery = MailDelivery(pool: pool, settings: configuration.mail, logger: Logger(label: "praxis"))
+        let messages = try orExit { try delivery.queued(to: to) }
         if messages.isEmpty { print("praxis: no messages waiting") }
         for message in messages {
-            print("To: \(message.recipient)\nDate: \(message.createdAt.ISO8601Format())\nSubject: \(message.subject)\n")
-            print(message.body)
+            var head =
+                "To: \(message.recipient)\nDate: \(message.createdAt.ISO8601Format())\nSubject: \(message.subject)"
+            if let error = message.lastError { head += "\nLast attempt (\(message.attempts)): \(error)" }
+            print(head + "\n")
+            print(message.text)
         }
     }
 }
@@ -165,7 +172,10 @@ func adminToken(for account: Account, named name: String, on pool: ConnectionPoo
 /// The database, for an admin command: no server and no migrations folder, so that the command
 /// runs from any directory.
 func commandPool() throws -> ConnectionPool {
-    let configuration = try loadConfiguration()
+    commandPool(try loadConfiguration())
+}
+
+func commandPool(_ configuration: Configuration) -> ConnectionPool {
     Sodium.initialize()
     return ConnectionPool(
         settings: ConnectionSettings(url: configuration.databaseURL), size: 1, logger: Logger(label: "praxis"))

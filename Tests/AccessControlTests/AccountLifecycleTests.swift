@@ -23,8 +23,8 @@ import Testing
         // person's address, valid for 72 hours.
         #expect(!created.text.contains("pra_") && created.json["activation_token"] == nil)
         let token = try server.secret(sentTo: email)
-        let message = try #require(try Outbox(pool: server.application.pool).queued(to: email).last)
-        #expect(message.purpose == .activation && message.recipient == email)
+        let message = try #require(try server.application.delivery.queued(to: email).last)
+        #expect(message.purpose == "activation" && message.recipient == email)
         let expires = try #require(
             try server.application.pool.withConnection {
                 try $0.single("SELECT expires_at FROM account_tokens WHERE token_hash = \(Secrets.digest(token))")

@@ -118,8 +118,9 @@ import Testing
         let mine = try cop.send("GET", "/v1/me/invitations?status=pending", as: known)
         let theirs = try #require((mine.json["data"] as? [[String: Any]])?.first { $0["community"] != nil })
         #expect(theirs["id"] as? String == answers[0].json["id"] as? String)
-        // No activation token was issued for the existing account.
-        #expect(try Outbox(pool: server.application.pool).queued(to: knownEmail).isEmpty)
+        // The existing account is told by mail, without an activation link.
+        let letters = try server.application.delivery.queued(to: knownEmail)
+        #expect(letters.map(\.purpose) == ["invitation"] && MailLink.token(in: letters[0].text) == nil)
     }
 
     @Test func kindsOutsideTheCriteriaAreNotAdmitted() throws {

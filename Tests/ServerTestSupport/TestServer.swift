@@ -53,10 +53,11 @@ public final class TestServer: @unchecked Sendable {
         return (account, try application.tokens.create(input, by: .commandLine(account), from: origin).secret)
     }
 
-    /// The one-time token in the latest message queued for `email`, as the person would read it.
+    /// The one-time token of the activation or reset link in the latest message queued for
+    /// `email`, as the person would read it.
     public func secret(sentTo email: String) throws -> String {
-        let body = try #require(try Outbox(pool: application.pool).queued(to: email).last?.body)
-        return String(try #require(body.firstMatch(of: /pra_[0-9A-Za-z]{43}/)?.output))
+        let text = try #require(try application.delivery.queued(to: email).last?.text)
+        return try #require(MailLink.token(in: text))
     }
 
     /// Sends with a bearer token.

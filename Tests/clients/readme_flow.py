@@ -7,8 +7,10 @@ installs it into its venv and runs:
     readme_flow.py --url http://127.0.0.1:PORT --admin-token prx_... --spec openapi.yaml \
         --outbox "praxis admin outbox"
 
-An activation token reaches only its person: the flow reads it, as an operator would, from
-`praxis admin outbox --to EMAIL` (the `--outbox` command, with the server's DATABASE_URL).
+An activation token reaches only its person: the flow reads its link as the person would, from
+the folder of the local SMTP server the server mails to (`--mail-dir`, scripts/mail-sink.py), or
+as an operator would while it waits, from `praxis admin outbox --to EMAIL` (the `--outbox`
+command, with the server's DATABASE_URL).
 
 As a platform admin it registers an organisation, three accounts (one invited, who activates
 it) and a partner token; the people sign in; the admin lets one create communities; she
@@ -30,6 +32,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 import traceback
 import uuid
 from typing import Any
@@ -116,6 +119,7 @@ from praxis_api_client.api.needs import (
     list_themes,
     merge_theme,
 )
+from praxis_api_client.api.email import create_email_suppression, list_email_suppressions
 from praxis_api_client.api.operations import get_health
 from praxis_api_client.api.threads import (
     create_post,
@@ -137,6 +141,10 @@ from praxis_api_client.api.threads import (
     update_post,
 )
 from praxis_api_client.models import (
+    EmailSuppression,
+    EmailSuppressionPage,
+    EmailSuppressionSource,
+    NewEmailSuppression,
     Endorsement,
     EndorsementKind,
     EndorsementPage,
@@ -329,9 +337,10 @@ def unknown_members(value: Any, where: str) -> list[str]:
 
 
 class Flow:
-    def __init__(self, url: str, admin_token: str, outbox: list[str]):
+    def __init__(self, url: str, admin_token: str, outbox: list[str], mail_dir: str | None):
         self.url = url
         self.outbox = outbox
+        self.mail_dir = mail_dir
         self.called: set[str] = set()
         self.requests: list[tuple[str, str, str]] = []
         self.responses: list[tuple[str, str, int, str, bytes]] = []
@@ -368,11 +377,19 @@ class Flow:
         return parsed
 
     def sent_token(self, email: str) -> str:
-        """The one-time token of the latest message waiting for `email`, as the operator reads it."""
-        printed = subprocess.run([*self.outbox, "--to", email], check=True, capture_output=True, text=True).stdout
-        tokens = re.findall(r"pra_[0-9A-Za-z]{43}", printed)
-        check(bool(tokens), f"outbox: no token waits for {email}")
-        return tokens[-1]
+        """The one-time token of the activation or reset link in the latest message to `email`:
+        mailed (in the SMTP server's folder), or still waiting in the outbox."""
+        link = r"/(?:activate|reset-password)\?token=(pra_[0-9A-Za-z]{43})"
+        for _ in range(100):
+            printed = subprocess.run([*self.outbox, "--to", email], check=True, capture_output=True, text=True).stdout
+            if self.mail_dir:
+                printed += subprocess.run([sys.executable, "scripts/mail-sink.py", "read", "--dir", self.mail_dir,
+                                           "--to", email], capture_output=True, text=True).stdout
+            tokens = re.findall(link, printed)
+            if tokens:
+                return tokens[-1]
+            time.sleep(0.2)
+        raise Failure(f"no message to {email} with a link")
 
     def page(self, endpoint, page_model, item_model, /, key=lambda item: item.id, pages=50, **kwargs):
         """Every item of a list operation, following `next_cursor`; returns their keys in order."""
@@ -431,6 +448,14 @@ class Flow:
         check("pra_" not in self.responses[-1][4].decode(), "createAccount: a secret in the admin's answer")
         self.call(activate_account, 204, None, client=self.anonymous,
                   body=Redeem(token=self.sent_token(kofi.email), password="his own passphrase"))
+
+        # An address that asked not to be mailed: the admin suppresses it and sees why.
+        suppressed = self.call(create_email_suppression, 201, EmailSuppression, client=self.admin,
+                               body=NewEmailSuppression(email=f"no.mail.{rid}@example.org", reason="asked us to stop"))
+        check(suppressed.source == EmailSuppressionSource.ADMIN, "createEmailSuppression: source")
+        listed = self.page(list_email_suppressions, EmailSuppressionPage, EmailSuppression, client=self.admin,
+                           email=suppressed.email)
+        check(listed == [suppressed.id], "listEmailSuppressions: the suppression")
 
         partner = self.call(create_token, 201, TokenCreated, client=self.admin, body=NewToken(
             name=f"Research hub sync {rid}", scopes=[Scope("members:read")]))
@@ -839,8 +864,9 @@ def main() -> int:
     parser.add_argument("--admin-token", required=True)
     parser.add_argument("--spec", default="openapi.yaml")
     parser.add_argument("--outbox", required=True, help="the command that prints the outbox")
+    parser.add_argument("--mail-dir", help="the folder where the SMTP server keeps what it receives")
     args = parser.parse_args()
-    flow = Flow(args.url, args.admin_token, shlex.split(args.outbox))
+    flow = Flow(args.url, args.admin_token, shlex.split(args.outbox), args.mail_dir)
     try:
         flow.run()
         spec = load_spec(args.spec)

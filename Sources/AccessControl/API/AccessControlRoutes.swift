@@ -163,7 +163,7 @@ struct AccessControlRoutes {
                     request,
                     allowedKeys: [
                         "display_name", "job_title", "country", "expertise", "list_job_title", "list_expertise",
-                        "locale", "time_zone",
+                        "locale", "time_zone", "digest",
                     ])
                 let account = try profiles.update(
                     try profileChange(patch),
@@ -331,6 +331,7 @@ private func profileChange(_ patch: MergePatch) throws -> ProfileChange {
     change.listExpertise = try patch.bool("list_expertise")
     change.locale = try patch.string("locale")
     change.timeZone = try patch.string("time_zone")
+    change.digest = try patch.string("digest").map { try choice(DigestFrequency.self, $0, field: "digest") }
     return change
 }
 

@@ -18,6 +18,7 @@ struct AccountBody: Encodable {
     let listExpertise: Bool
     let locale: String
     let timeZone: String
+    let digest: String
     let platformRole: String
     let canCreateCommunities: Bool
     let status: String
@@ -37,6 +38,7 @@ struct AccountBody: Encodable {
         case listExpertise = "list_expertise"
         case locale
         case timeZone = "time_zone"
+        case digest
         case platformRole = "platform_role"
         case canCreateCommunities = "can_create_communities"
         case status
@@ -58,6 +60,7 @@ struct AccountBody: Encodable {
         listExpertise = account.listExpertise
         locale = account.locale
         timeZone = account.timeZone
+        digest = account.digest.rawValue
         platformRole = account.platformRole.rawValue
         canCreateCommunities = account.canCreateCommunities
         status = account.status.rawValue

@@ -13,7 +13,7 @@ struct AccountRepository: Sendable {
         a.id, a.email, a.display_name, a.job_title, a.country, a.member_kind, a.expertise, a.locale, a.time_zone,
         a.platform_role, a.can_create_communities, a.status, a.verified_at, a.verified_by, a.version, a.created_at,
         \(organisationColumns),
-        a.list_job_title, a.list_expertise
+        a.list_job_title, a.list_expertise, a.digest
         """
 
     static func insertOrganisation(_ id: UUID, _ input: NewOrganisation) -> SQL {
@@ -69,7 +69,7 @@ struct AccountRepository: Sendable {
             """
     }
     static func findByEmail(_ email: String) -> SQL {
-        "SELECT id FROM accounts WHERE lower(email) = \(EmailAddress.normalized(email))"
+        "SELECT id, status FROM accounts WHERE lower(email) = \(EmailAddress.normalized(email))"
     }
     static func findAccount(_ id: UUID) -> SQL {
         """
@@ -146,7 +146,8 @@ struct AccountRepository: Sendable {
             organisation: try organisation(row), jobTitle: try row["job_title"], country: try row["country"],
             memberKind: try row["member_kind"], expertise: try row["expertise"],
             listJobTitle: try row["list_job_title"], listExpertise: try row["list_expertise"],
-            locale: try row["locale"], timeZone: try row["time_zone"], platformRole: try row["platform_role"],
+            locale: try row["locale"], timeZone: try row["time_zone"], digest: try row["digest"],
+            platformRole: try row["platform_role"],
             canCreateCommunities: try row["can_create_communities"], status: try row["status"],
             verifiedAt: try row["verified_at"], verifiedBy: try row["verified_by"],
             version: try row["version"], createdAt: try row["created_at"])
@@ -157,5 +158,6 @@ struct AccountRepository: Sendable {
 extension MemberKind: PostgresTextDecodable {}
 extension PlatformRole: PostgresTextDecodable {}
 extension AccountStatus: PostgresTextDecodable {}
+extension DigestFrequency: PostgresTextDecodable {}
 extension OrganisationKind: PostgresTextDecodable {}
 extension Sector: PostgresTextDecodable {}

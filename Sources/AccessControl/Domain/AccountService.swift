@@ -206,15 +206,16 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// The account with `details.email`, or a new `invited` one whose activation token is queued
-    /// for that address, for someone `community` invites by email. The new account's kind and
-    /// organisation, asserted by a convenor, count in that community only until an admin verifies
-    /// them. An existing account is left as it is: only its person or an admin changes it. Runs
-    /// inside the caller's transaction.
+    /// The account with `details.email`, or a new `invited` one, for someone `community` invites
+    /// by email; with an activation token when the person has no password yet, for the
+    /// invitation's message to carry. The new account's kind and organisation, asserted by a
+    /// convenor, count in that community only until an admin verifies them. An existing account
+    /// is left as it is: only its person or an admin changes it. Runs inside the caller's
+    /// transaction.
     public func findOrInvite(
         _ details: InviteeDetails, to community: UUID, by caller: Caller, from origin: RequestOrigin,
         on connection: Connection
-    ) throws -> UUID {
+    ) throws -> (account: UUID, activation: OneTimeToken?) {
         var validation = Validation()
         validation.email(details.email)
         validation.text(details.displayName, "display_name", length: 1...120)
@@ -222,7 +223,11 @@ public struct AccountService: Sendable {
         try validation.check()
         do {
             if let row = try connection.query(AccountRepository.findByEmail(details.email)).first {
-                return try row["id"]
+                let id: UUID = try row["id"]
+                let status: AccountStatus = try row["status"]
+                return (
+                    id, status == .invited ? try Onboarding.oneTimeToken(.activation, for: id, on: connection) : nil
+                )
             }
             let id = UUIDv7.make()
             try connection.query(
@@ -234,8 +239,7 @@ public struct AccountService: Sendable {
             try audit.record(
                 "account.created", "account", id, by: caller, from: origin, details: #"{"platform_role":"user"}"#,
                 on: connection)
-            _ = try Onboarding.issueActivation(for: id, on: connection)
-            return id
+            return (id, try Onboarding.oneTimeToken(.activation, for: id, on: connection))
         } catch PostgresError.foreignKeyViolation {
             throw AccessError.invalid("organisation_id", "is not an organisation")
         }

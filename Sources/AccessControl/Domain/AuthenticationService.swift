@@ -54,7 +54,7 @@ public struct AuthenticationService: Sendable {
         switch caller.credential {
         case .session(let id): session = id
         case .token(let id): token = id
-        case .commandLine: return true
+        case .commandLine, .digest: return true
         }
         return try !pool.withConnection {
             try $0.query(CredentialRepository.stillValid(caller.accountID, session: session, token: token))

@@ -9,6 +9,8 @@ public struct Caller: Sendable, Equatable {
         case token(id: UUID)
         /// An operator at the server's command line (`praxis admin ...`).
         case commandLine
+        /// The server writing a person's digest: it sees what the person sees.
+        case digest
     }
 
     public var accountID: UUID
@@ -48,6 +50,7 @@ public struct Caller: Sendable, Equatable {
         case .session(let id): return "session:\(id.lowercasedString)"
         case .token(let id): return "token:\(id.lowercasedString)"
         case .commandLine: return "command-line"
+        case .digest: return "digest:\(accountID.lowercasedString)"
         }
     }
 

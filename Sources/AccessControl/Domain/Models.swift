@@ -48,6 +48,10 @@ public struct Organisation: Sendable, Equatable {
     public var createdAt: Date
 }
 
+public enum DigestFrequency: String, Sendable, CaseIterable {
+    case off, daily, weekly
+}
+
 public struct Account: Sendable, Equatable {
     public var id: UUID
     public var email: String
@@ -62,6 +66,8 @@ public struct Account: Sendable, Equatable {
     public var listExpertise: Bool
     public var locale: String
     public var timeZone: String
+    /// How often the person is mailed a digest of unread notifications.
+    public var digest: DigestFrequency
     public var platformRole: PlatformRole
     public var canCreateCommunities: Bool
     public var status: AccountStatus

@@ -76,6 +76,17 @@ public struct Onboarding: Sendable {
     static func forgetNotifications(of account: UUID) -> SQL {
         "DELETE FROM notifications WHERE account_id = \(account)"
     }
+    /// Mail to the person: what waits is not sent, and no row keeps their address or what a
+    /// message was to say.
+    static func forgetMessages(of account: UUID) -> SQL {
+        """
+        UPDATE outbox_messages
+        SET recipient = 'erased-' || account_id || '@erased.invalid', parameters = '{}',
+            status = CASE WHEN status = 'queued' THEN 'withdrawn' ELSE status END,
+            finished_at = coalesce(finished_at, now())
+        WHERE account_id = \(account)
+        """
+    }
     /// Marks a token rotated (once) and ends it after the overlap; no row when it was rotated already.
     static func retire(_ token: UUID, overlapSeconds: Int, successor: UUID) -> SQL {
         """
@@ -152,7 +163,7 @@ public struct Onboarding: Sendable {
             // Whoever held a session before the new password holds none after it.
             try connection.query(Onboarding.revokeSessions(of: accountID))
             // The message that carried the token has done its work: it is no longer to be sent.
-            try connection.query(Outbox.withdrawEarlier(of: accountID))
+            try connection.query(Outbox.withdrawTokens(of: accountID))
             try audit.record(
                 AuditEntry(
                     actorID: accountID, action: purpose == .activation ? "account.activated" : "account.password_reset",
@@ -187,6 +198,7 @@ public struct Onboarding: Sendable {
             try connection.query(Onboarding.revokeTokens(of: accountID))
             try connection.query(Onboarding.forgetAddresses(of: accountID))
             try connection.query(Onboarding.forgetNotifications(of: accountID))
+            try connection.query(Onboarding.forgetMessages(of: accountID))
             for data in personalData { try connection.query(data.erase(accountID)) }
             try audit.record(
                 AuditEntry(
@@ -198,10 +210,28 @@ public struct Onboarding: Sendable {
 
     /// A one-time token whose only copy leaves in the outbox, addressed to the account.
     private static func newToken(_ purpose: Purpose, for accountID: UUID, on connection: Connection) throws -> Date {
+        let token = try oneTimeToken(purpose, for: accountID, on: connection)
+        try Outbox.queue(
+            purpose == .activation ? .activation : .reset, to: accountID,
+            parameters: ["token": token.secret, "expires_at": token.expiresAt.ISO8601Format()], on: connection)
+        return token.expiresAt
+    }
+
+    /// A new one-time token for the account, replacing any earlier one still waiting to be sent,
+    /// for a message that carries it (an invitation to a person who has no password yet).
+    public static func oneTimeToken(_ purpose: Purpose, for accountID: UUID, on connection: Connection) throws
+        -> OneTimeToken
+    {
+        try Outbox.replaceTokens(of: accountID, on: connection)
         let secret = Secrets.oneTimeToken()
         let expiresAt: Date = try connection.single(
             Onboarding.issue(UUIDv7.make(), purpose, for: accountID, digest: Secrets.digest(secret)))["expires_at"]
-        try Outbox.queue(purpose, secret: secret, expiresAt: expiresAt, for: accountID, on: connection)
-        return expiresAt
+        return OneTimeToken(secret: secret, expiresAt: expiresAt)
     }
+}
+
+/// A secret that is written into one message and nowhere else.
+public struct OneTimeToken: Sendable {
+    public let secret: String
+    public let expiresAt: Date
 }

@@ -12,6 +12,7 @@ public struct ProfileChange: Sendable {
     public var listExpertise: Bool?
     public var locale: String?
     public var timeZone: String?
+    public var digest: DigestFrequency?
     public init() {}
 
     func validate(_ validation: inout Validation) {
@@ -32,6 +33,7 @@ public struct ProfileChange: Sendable {
         account.listExpertise = listExpertise ?? account.listExpertise
         account.locale = locale ?? account.locale
         account.timeZone = timeZone ?? account.timeZone
+        account.digest = digest ?? account.digest
     }
 }
 
@@ -50,7 +52,8 @@ public struct ProfileService: Sendable {
         UPDATE accounts SET display_name = \(account.displayName), job_title = \(account.jobTitle),
                country = \(account.country), expertise = \(account.expertise), locale = \(account.locale),
                time_zone = \(account.timeZone), list_job_title = \(account.listJobTitle),
-               list_expertise = \(account.listExpertise), version = version + 1, updated_at = now()
+               list_expertise = \(account.listExpertise), digest = \(account.digest.rawValue),
+               version = version + 1, updated_at = now()
         WHERE id = \(account.id)
         """
     }
@@ -85,7 +88,7 @@ public struct ProfileService: Sendable {
                 'id', a.id, 'email', a.email, 'display_name', a.display_name, 'job_title', a.job_title,
                 'country', a.country, 'member_kind', a.member_kind, 'expertise', a.expertise,
                 'list_job_title', a.list_job_title, 'list_expertise', a.list_expertise, 'locale', a.locale,
-                'time_zone', a.time_zone, 'platform_role', a.platform_role,
+                'time_zone', a.time_zone, 'digest', a.digest, 'platform_role', a.platform_role,
                 'can_create_communities', a.can_create_communities, 'status', a.status,
                 'created_at', praxis_time(a.created_at), 'updated_at', praxis_time(a.updated_at),
                 'organisation', (SELECT json_build_object('id', o.id, 'name', o.name, 'kind', o.kind,
@@ -116,7 +119,11 @@ public struct ProfileService: Sendable {
                 'id', nt.id, 'kind', nt.kind, 'subject_type', nt.subject_type, 'subject_id', nt.subject_id,
                 'community_id', nt.community_id, 'summary', nt.summary, 'created_at', praxis_time(nt.created_at),
                 'read_at', praxis_time(nt.read_at)) ORDER BY nt.id)
-                FROM notifications nt WHERE nt.account_id = \(account)), '[]')
+                FROM notifications nt WHERE nt.account_id = \(account)), '[]'),
+            'messages', coalesce((SELECT json_agg(json_build_object(
+                'id', m.id, 'recipient', m.recipient, 'purpose', m.purpose, 'status', m.status,
+                'created_at', praxis_time(m.created_at), 'finished_at', praxis_time(m.finished_at)) ORDER BY m.id)
+                FROM outbox_messages m WHERE m.account_id = \(account)), '[]')
             \(SQL.joined(personalData.map { data -> SQL in ", \(data.export(account))" }, separator: ""))
         )::text AS document
         """

@@ -66,3 +66,12 @@ struct NewInvitationBody: RequestBody {
         case message
     }
 }
+
+/// The token of an invitation message's decline link.
+struct InvitationDeclineBody: RequestBody {
+    let token: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case token
+    }
+}

@@ -148,6 +148,12 @@ struct MembershipRoutes {
                     by: caller, from: origin(request))
                 return try changed(MemberBody(member), tag: MembershipRoutes.memberTag(member))
             })
+        // The decline link of an invitation's message: the token is the authority, no account needed.
+        router.add("POST", "/v1/invitation-declines") { request in
+            let body = try JSONCoding.decode(InvitationDeclineBody.self, from: request)
+            try invitations.decline(withToken: body.token, from: origin(request))
+            return .noContent()
+        }
         router.add(
             "POST", "/v1/invitations/{id:uuid}/decline",
             signedIn({ _ in .manageOwnMembership }) { request, caller in

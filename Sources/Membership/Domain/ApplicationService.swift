@@ -150,6 +150,12 @@ public struct ApplicationService: Sendable {
                     [application.account.id], kind: "application.approved", subjectType: "community",
                     subject: application.community.id, community: application.community.id,
                     summary: #"{"community_id":"\#(application.community.id.lowercasedString)"}"#, on: connection)
+                try Outbox.queue(
+                    .approval, to: application.account.id,
+                    parameters: [
+                        "community_id": application.community.id.lowercasedString,
+                        "community_name": application.community.name,
+                    ], on: connection)
             }
             try connection.query(
                 MembershipRepository.decideApplication(

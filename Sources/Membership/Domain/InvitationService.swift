@@ -35,31 +35,83 @@ public struct InvitationService: Sendable {
             try Admission.checkRole(input.role, expiresAt: input.membershipExpiresAt, rules: rules, into: &validation)
             let invitee: UUID
             var email: String?
+            var activation: OneTimeToken?
             switch input.invitee {
             case .account(let id):
                 invitee = id
                 // The person as they are now; an invitation by email checks them when they accept.
                 try Admission.checkPerson(invitee, for: community, rules: rules, tellingTo: .aConvenor, on: connection)
             case .email(let details):
-                invitee = try accounts.findOrInvite(details, to: community, by: caller, from: origin, on: connection)
+                (invitee, activation) = try accounts.findOrInvite(
+                    details, to: community, by: caller, from: origin, on: connection)
                 email = details.email
                 try Admission.checkStanding(invitee, in: community, on: connection)
             }
             try connection.query(MembershipRepository.expireInvitations(of: invitee, to: community))
             let id = UUIDv7.make()
+            let decline = Secrets.oneTimeToken()
+            let expiresAt: Date
             do {
-                try connection.query(
+                expiresAt = try connection.single(
                     MembershipRepository.insertInvitation(
-                        id, to: community, of: invitee, email: email, input, by: caller.accountID))
+                        id, to: community, of: invitee, email: email, input, by: caller.accountID,
+                        declineDigest: Secrets.digest(decline)))["expires_at"]
             } catch PostgresError.uniqueViolation {
                 throw MembershipError.conflict(
                     .invitationPending, detail: "This person has an open invitation already.")
             }
+            try queueLetter(
+                id, to: invitee, in: community, by: caller, message: input.message, expiresAt: expiresAt,
+                decline: decline, activation: activation, on: connection)
             try audit.record(
                 "invitation.created", "invitation", id, by: caller, from: origin,
                 details: #"{"community_id":"\#(community.lowercasedString)","role":"\#(input.role.rawValue)"}"#,
                 on: connection)
             return try find(id, for: caller, on: connection)
+        }
+    }
+
+    /// The invitation's message to the person: who invites them, to what, under which norms,
+    /// how to decline without an account and, when they have no password yet, how to choose one.
+    private func queueLetter(
+        _ id: UUID, to invitee: UUID, in community: UUID, by caller: Caller, message: String, expiresAt: Date,
+        decline: String, activation: OneTimeToken?, on connection: Connection
+    ) throws {
+        let letter = try connection.single(MembershipRepository.invitationLetter(to: community, by: caller.accountID))
+        var parameters: [String: Any] = [
+            "invitation_id": id.lowercasedString, "community_name": try letter["community_name"] as String,
+            "inviter_name": try letter["inviter_name"] as String, "norms": try letter["norms"] as String,
+            "norms_continue": try letter["norms_continue"] as Bool,
+            "chatham_house": try letter["chatham_house"] as Bool, "message": message,
+            "invitation_expires_at": expiresAt.ISO8601Format(), "decline_token": decline,
+        ]
+        if let activation {
+            parameters["token"] = activation.secret
+            parameters["expires_at"] = activation.expiresAt.ISO8601Format()
+        }
+        try Outbox.queue(.invitation, to: invitee, parameters: parameters, on: connection)
+    }
+
+    /// Declines with the token from the invitation's message: no account is needed, so that a
+    /// person who does not want one need not make one to say no.
+    public func decline(withToken token: String, from origin: RequestOrigin) throws {
+        try pool.withTransaction { connection in
+            guard
+                let row = try connection.query(
+                    MembershipRepository.invitationByDeclineToken(Secrets.digest(token))
+                ).first
+            else { throw AccessError.invalid("token", "is unknown") }
+            let id: UUID = try row["id"]
+            let invitee: UUID = try row["account_id"]
+            guard try !connection.query(MembershipRepository.declineByToken(id)).isEmpty else {
+                throw MembershipError.conflict(
+                    .invalidTransition, detail: "This invitation was answered or revoked already, or has expired.")
+            }
+            try audit.record(
+                AuditEntry(
+                    actorID: invitee, action: "invitation.declined", targetType: "invitation",
+                    targetID: id.lowercasedString, requestID: origin.requestID, address: origin.address),
+                on: connection)
         }
     }
 

@@ -172,14 +172,32 @@ enum MembershipRepository {
     }
 
     static func insertInvitation(
-        _ id: UUID, to community: UUID, of account: UUID, email: String?, _ invitation: NewInvitation, by inviter: UUID
+        _ id: UUID, to community: UUID, of account: UUID, email: String?, _ invitation: NewInvitation, by inviter: UUID,
+        declineDigest: String
     ) -> SQL {
         """
         INSERT INTO invitations (id, community_id, account_id, email, role, membership_expires_at, message,
-                                 invited_by, expires_at)
+                                 invited_by, expires_at, decline_token_hash)
         VALUES (\(id), \(community), \(account), \(email), \(invitation.role.rawValue),
-                \(invitation.membershipExpiresAt), \(invitation.message), \(inviter), now() + interval '14 days')
+                \(invitation.membershipExpiresAt), \(invitation.message), \(inviter), now() + interval '14 days',
+                \(declineDigest))
+        RETURNING expires_at
         """
+    }
+    /// What an invitation's message tells: who invites, to which community, under which norms
+    /// (the opening of the current text).
+    static func invitationLetter(to community: UUID, by inviter: UUID) -> SQL {
+        """
+        SELECT c.name AS community_name, c.purpose, c.chatham_house, a.display_name AS inviter_name,
+               coalesce(left(n.text, 800), '') AS norms, length(coalesce(n.text, '')) > 800 AS norms_continue
+        FROM communities c JOIN accounts a ON a.id = \(inviter)
+        LEFT JOIN norm_versions n ON n.community_id = c.id AND n.version = c.norms_version
+        WHERE c.id = \(community)
+        """
+    }
+    /// The pending invitation whose message carried this decline token.
+    static func invitationByDeclineToken(_ digest: String) -> SQL {
+        "SELECT id, account_id FROM invitations WHERE decline_token_hash = \(digest) FOR UPDATE"
     }
 
     static func invitation(_ id: UUID, for caller: Caller) -> SQL {
@@ -191,6 +209,13 @@ enum MembershipRepository {
 
     static func lockInvitation(_ id: UUID, for caller: Caller) -> SQL {
         "\(invitation(id, for: caller)) FOR UPDATE OF i"
+    }
+
+    static func declineByToken(_ id: UUID) -> SQL {
+        """
+        UPDATE invitations SET status = 'declined', decided_at = now(), version = version + 1
+        WHERE id = \(id) AND status = 'pending' AND expires_at > now() RETURNING id
+        """
     }
 
     static func decideInvitation(_ id: UUID, as status: InvitationStatus) -> SQL {
