@@ -10,15 +10,20 @@
 # MAIL_DIR overrides ./.data/mail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup-system.sh python3-venv
 venv=.build/mail-venv
 pins="aiosmtpd==1.4.6"
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-if [ "$(cat "$venv/.praxis-pins" 2>/dev/null)" != "$pins" ]; then
-  # shellcheck disable=SC2086
-  "$venv/bin/pip" install -q $pins
-  echo "$pins" >"$venv/.praxis-pins"
-fi
+mkdir -p .build
+# Several sinks may start at once on a fresh machine: one prepares, the others wait for it.
+(
+  flock 9
+  scripts/setup-system.sh python3-venv
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  if [ "$(cat "$venv/.praxis-pins" 2>/dev/null)" != "$pins" ]; then
+    # shellcheck disable=SC2086
+    "$venv/bin/pip" install -q $pins
+    echo "$pins" >"$venv/.praxis-pins"
+  fi
+) 9>.build/mail-venv.lock
 command=${1:-serve}
 [ $# -gt 0 ] && shift
 exec "$venv/bin/python" scripts/mail-sink.py "$command" --dir "${MAIL_DIR:-$(pwd)/.data/mail}" "$@"

@@ -23,9 +23,13 @@ MAIL_DIR="$PRAXIS_TEST_SMTP_TLS_DIR" scripts/mail-sink.sh serve --port "$PRAXIS_
   --tls-cert "$mail_ca/server.pem" --tls-key "$mail_ca/server.key" \
   --user "$PRAXIS_TEST_SMTP_TLS_USER" --password "$PRAXIS_TEST_SMTP_TLS_PASSWORD" >"$tmp/mail-tls.log" 2>&1 &
 background_pids="$background_pids $!"
-for port in "$PRAXIS_TEST_SMTP_PORT" "$PRAXIS_TEST_SMTP_TLS_PORT"; do
-  for _ in $(seq 1 300); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+for sink in "plain $PRAXIS_TEST_SMTP_PORT" "tls $PRAXIS_TEST_SMTP_TLS_PORT"; do
+  read -r sink_name sink_port <<<"$sink"
+  for _ in $(seq 1 600); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$sink_port") 2>/dev/null && continue 2
     sleep 0.2
   done
+  echo "the $sink_name mail sink did not start:" >&2
+  cat "$tmp/mail-$sink_name.log" >&2
+  exit 1
 done
