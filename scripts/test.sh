@@ -5,7 +5,8 @@
 # that openapi.yaml holds no stray keys, then runs schemathesis against a running server with
 # openapi.yaml, the examples the README quotes (scripts/examples-test.sh), the README's flow through
 # a Python client generated from it (scripts/client-test.sh), and CORS from a web page in headless
-# Chromium (scripts/browser-cors-test.sh). The cluster is stopped and removed
+# Chromium (scripts/browser-cors-test.sh), and two instances behind nginx under faults
+# (scripts/scale-out-test.sh). The cluster is stopped and removed
 # even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -82,6 +83,10 @@ scripts/client-test.sh "$venv" "http://127.0.0.1:$http_port" "$PRAXIS_TEST_DATAB
 # A web client in a real browser engine: headless Chromium calls the API across origins.
 browser_token=$(DATABASE_URL="$PRAXIS_TEST_DATABASE_URL" .build/debug/praxis admin create-admin --email browser@example.org)
 scripts/browser-cors-test.sh "http://127.0.0.1:$http_port" "$browser_token" "$page_port" "$tmp/browser" || status=$?
+
+# Two instances behind nginx, then faults under load: PostgreSQL's backends killed, PostgreSQL
+# restarted, an instance stopped (its own cluster and mail sink).
+scripts/scale-out-test.sh .build/debug/praxis || status=$?
 
 # No secret reached the server's log: one-time tokens travel by mail only, sessions and API tokens
 # only in answers to their holder.

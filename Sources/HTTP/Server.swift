@@ -116,8 +116,11 @@ public final class HTTPServer: @unchecked Sendable {
     /// Stops accepting, lets requests in flight finish (up to the shutdown timeout), then stops.
     public func stop() {
         guard let daemon else { return }
-        // The listening socket is ours to close, but only once the daemon has stopped.
+        // The listening socket is ours to close, but only once the daemon has stopped. Shut
+        // down now, it refuses new connections at once (a load balancer then tries another
+        // instance) rather than queueing them unanswered until the requests in flight finish.
         let listener = MHD_quiesce_daemon(daemon)
+        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
         let deadline = Date().addingTimeInterval(configuration.shutdownTimeout)
         let abandoned = state.withLock {
             while inFlight > 0 && state.wait(until: deadline) {}
