@@ -18,11 +18,14 @@
 # 6. A page of a Chatham House thread (20 posts with authors, endorsements and practice records)
 #    in a thread of 10,000 posts, first with 10,000 posts in the database and then with
 #    1,000,000, and a search over them, each against pgbench running its captured statements.
+# 7. Idle keep-alive clients: 10,000 from 40 addresses, each after one request
+#    (bench/idle-clients.py), in each threading mode: how many are held, threads and memory, and
+#    a new client's /healthz while they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 # The parts to measure (all by default); the data they build on is seeded either way.
-parts=${2:-1,2,3,4,5,6}
+parts=${2:-1,2,3,4,5,6,7}
 part() { [[ ",$parts," == *",$1,"* ]]; }
 
 scripts/setup-system.sh wrk postgresql-contrib nginx-light
@@ -122,7 +125,7 @@ done
 echo
 fi
 
-mode=${HTTP_MODE:-thread-per-connection}
+mode=${HTTP_MODE:-suspend-resume}
 if part 2; then
 echo "## The server ($mode) against nginx answering the same bytes: GET /v1 (${seconds}s, 16 clients)"
 echo
@@ -360,4 +363,22 @@ print()
 print(f"The page at 1,000,000 posts runs at {medians['page-large'] / medians['page-small']:.2f} of its rate at 10,000.")
 PY
 stop_server
+fi
+
+if part 7; then
+echo
+echo "## Idle keep-alive clients: 10,000 from 40 addresses after one request each; meanwhile a new client's /healthz (wrk, 8 connections, ${seconds}s)"
+echo
+echo "| mode | held | refused | threads | RSS idle | RSS peak | new client req/s | new client p99 |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for idle_mode in thread-per-connection suspend-resume; do
+  port=$(free_port)
+  HTTP_MODE=$idle_mode PORT=$port POOL_SIZE=16 THREADS=2 CONNECTION_LIMIT=12000 CONNECTION_LIMIT_PER_IP=300 \
+    CONNECTION_TIMEOUT=300 RATE_LIMIT_PER_IP=1000000 MAINTENANCE_INTERVAL=86400 LOG_LEVEL=critical \
+    .build/release/praxis-bench 2>"$tmp/server.log" &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  python3 bench/idle-clients.py "$port" "$server_pid" --seconds "$seconds" --row "$idle_mode"
+  stop_server
+done
 fi

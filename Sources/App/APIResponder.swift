@@ -56,6 +56,17 @@ final class APIResponder: HTTPResponder {
         return finish(response, for: request, started: started)
     }
 
+    /// A credential is looked up and a keyed POST stored in PostgreSQL; otherwise the route says.
+    /// What matches no route (404, 405, preflights) needs nothing.
+    func waits(_ request: Request) -> Bool {
+        if APIResponder.isAPI(request) && request.headers["Authorization"] != nil { return true }
+        if request.method == "POST" && request.headers["Idempotency-Key"] != nil { return true }
+        guard let segments = request.pathSegments,
+            case .found(let route, _) = router.match(method: request.method, segments: segments)
+        else { return false }
+        return route.waits
+    }
+
     func refuse(_ request: Request, with problem: Problem) -> Response {
         finish(
             problem.response(instance: request.path, requestID: request.id), for: request,

@@ -32,16 +32,16 @@ struct OperationsRoutes {
     }
 
     func register(in router: inout Router) {
-        router.add("GET", "/healthz") { _ in try Response.json(Health(status: "ok")) }
+        router.add("GET", "/healthz", waits: false) { _ in try Response.json(Health(status: "ok")) }
         router.add("GET", "/readyz") { request in try ready(request) }
-        router.add("GET", "/metrics") { request in
+        router.add("GET", "/metrics", waits: false) { request in
             try requireMetricsReader(request)
             return .text(
                 metrics.render(pool: pool.statistics, instances: instances.live),
                 contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         let document = openAPIDocument
-        router.add("GET", "/openapi.yaml") { _ in
+        router.add("GET", "/openapi.yaml", waits: false) { _ in
             Response(status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]), body: document)
         }
     }
@@ -79,7 +79,7 @@ struct OperationsRoutes {
         ).sorted()
         let index = Index(
             collections: collections.map { .init(name: $0, href: "/v1/\($0)") }, openapi: "/openapi.yaml")
-        router.add("GET", "/v1") { _ in try Response.json(index) }
+        router.add("GET", "/v1", waits: false) { _ in try Response.json(index) }
     }
 
     /// Ready when the database answers and holds every migration this binary knows. Versions it

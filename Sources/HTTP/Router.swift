@@ -11,6 +11,10 @@ public struct Router: Sendable {
         public let pattern: String
         /// The pattern without types, as OpenAPI and metrics name it (`/v1/communities/{id}`).
         public let template: String
+        /// Whether its handler may block (on the database, a password hash). In the
+        /// suspend-resume mode only such requests wait for a worker; the others are answered on
+        /// the I/O thread at once.
+        public let waits: Bool
         fileprivate let segments: [Segment]
         fileprivate let handler: Handler
     }
@@ -44,7 +48,7 @@ public struct Router: Sendable {
 
     public init() {}
 
-    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+    public mutating func add(_ method: String, _ pattern: String, waits: Bool = true, _ handler: @escaping Handler) {
         let segments = Router.split(pattern).map { part -> Segment in
             guard part.hasPrefix("{"), part.hasSuffix("}") else { return .literal(part) }
             let inner = part.dropFirst().dropLast().split(separator: ":", maxSplits: 1).map(String.init)
@@ -62,7 +66,10 @@ public struct Router: Sendable {
             }.joined(separator: "/")
         precondition(
             !routes.contains { $0.method == method && $0.segments == segments }, "duplicate route \(method) \(pattern)")
-        routes.append(Route(method: method, pattern: pattern, template: template, segments: segments, handler: handler))
+        routes.append(
+            Route(
+                method: method, pattern: pattern, template: template, waits: waits, segments: segments,
+                handler: handler))
     }
 
     /// Matches a raw (still percent-encoded) path; a path that does not decode to text is unknown.

@@ -11,26 +11,29 @@ public enum ThreadingMode: String, Sendable, CaseIterable {
     case threadPerConnection = "thread-per-connection"
     /// A pool of epoll threads; handlers run on them, so a slow handler stalls its whole thread.
     case epollPool = "epoll-pool"
-    /// A pool of epoll threads that only do I/O; each request is suspended and handled on a
-    /// worker thread, then resumed with its response.
+    /// A pool of epoll threads that do I/O and answer what needs no waiting; a request that may
+    /// block is suspended and handled on a worker thread, then resumed with its response.
     case suspendResume = "suspend-resume"
 }
 
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port: UInt16 = 8080
-    public var mode = ThreadingMode.threadPerConnection
+    public var mode = ThreadingMode.suspendResume
     /// I/O threads of the epoll modes.
     public var ioThreads = 2
     /// Handler threads of `suspendResume`; match the database pool so that none waits for a connection.
     public var workerThreads = 16
     public var maxBodyBytes = 1 << 20
-    public var connectionLimit = 1000
+    public var connectionLimit = 10_000
     /// Connections one client address may hold at once; behind a proxy, raise it to the proxy's pool.
-    public var connectionLimitPerAddress = 64
+    public var connectionLimitPerAddress = 256
     /// Seconds a connection may stay idle before it is closed.
     public var connectionTimeout = 30
-    public var connectionMemoryLimit = 32 * 1024
+    /// libmicrohttpd's memory per connection (request line, headers, buffers), zeroed and so
+    /// resident once used: an idle keep-alive connection costs this much. 24 KiB holds a 20 KB
+    /// request line; 10,000 idle connections then need about 240 MiB.
+    public var connectionMemoryLimit = 24 * 1024
     public var shutdownTimeout: TimeInterval = 10
     public init() {}
 }
@@ -38,6 +41,10 @@ public struct ServerConfiguration: Sendable {
 /// What the server hands requests to. It must answer every request; it never throws.
 public protocol HTTPResponder: Sendable {
     func respond(to request: Request) -> Response
+    /// Whether answering may block (on the database, say): in the suspend-resume mode such
+    /// requests are handed to a worker, and the others answered on the I/O thread, so that they
+    /// never queue behind slow ones.
+    func waits(_ request: Request) -> Bool
     /// The answer to a request refused before its body was read (too large, say).
     func refuse(_ request: Request, with problem: Problem) -> Response
 }
@@ -72,6 +79,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
+        HTTPServer.allowEveryDescriptor()
         var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue) | UInt32(MHD_USE_ITC.rawValue)
         var options: [MHD_OptionItem] = [
             option(optionConnectionTimeout, configuration.connectionTimeout),
@@ -140,6 +148,16 @@ public final class HTTPServer: @unchecked Sendable {
         workers = nil
     }
 
+    /// Every open connection holds a descriptor: raise the soft limit (often 1024) to the hard
+    /// one, so that idle keep-alive clients are bounded by `connectionLimit`, not by it.
+    private static func allowEveryDescriptor() {
+        var limit = rlimit()
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(resource, &limit)
+    }
+
     private func option(_ option: MHD_OPTION, _ value: Int) -> MHD_OptionItem {
         MHD_OptionItem(option: option, value: value, ptr_value: nil)
     }
@@ -175,7 +193,7 @@ public final class HTTPServer: @unchecked Sendable {
                 responder.refuse(exchange.request, with: .payloadTooLarge(limit: configuration.maxBodyBytes)),
                 on: connection)
         }
-        guard let workers else {
+        guard let workers, responder.waits(exchange.request) else {
             begin(exchange)
             return queue(responder.respond(to: exchange.request), on: connection)
         }

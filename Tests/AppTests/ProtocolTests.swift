@@ -251,6 +251,26 @@ import Testing
         }
     }
 
+    /// In the suspend-resume mode a request that needs no database is answered at once, even
+    /// while every worker waits on PostgreSQL; one that needs it queues for a worker.
+    @Test func requestsThatNeedNoDatabaseDoNotQueueBehindOnesThatDo() throws {
+        let server = try TestServer {
+            $0.server.mode = .suspendResume
+            $0.server.workerThreads = 1
+        }
+        let slow = Thread { _ = try? server.send("GET", "/v1/test-slow?ms=1500") }
+        slow.start()
+        Thread.sleep(forTimeInterval: 0.3)
+        let healthStarted = Date()
+        #expect(try server.send("GET", "/healthz").status == 200)
+        #expect(try server.send("GET", "/v1").status == 200)
+        #expect(try server.send("GET", "/nowhere").status == 404)
+        #expect(Date().timeIntervalSince(healthStarted) < 0.5)
+        let queuedStarted = Date()
+        #expect(try server.send("GET", "/v1/test-slow?ms=10").status == 200)
+        #expect(Date().timeIntervalSince(queuedStarted) > 0.8, "the one worker was busy with the slow request")
+    }
+
     /// `/metrics` as a scraper on this machine reads it: straight from the loopback peer, with no
     /// X-Forwarded-For (`server.send` always names a client).
     private func scrape(_ server: TestServer, headers: [(String, String)] = []) throws -> HTTPResult {

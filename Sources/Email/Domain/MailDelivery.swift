@@ -98,7 +98,7 @@ public struct MailDelivery: Sendable {
                 "attempt": "\(attempts)",
             ]
             if try row["suppressed"] as Bool {
-                try pool.withConnection {
+                _ = try pool.withConnection {
                     try $0.query(Self.finish(id, as: "suppressed", error: "the address is suppressed"))
                 }
                 logger.info("mail not sent to a suppressed address", metadata: metadata)
@@ -110,7 +110,7 @@ public struct MailDelivery: Sendable {
             }
             switch outcome {
             case .sent:
-                try pool.withConnection { try $0.query(Self.finish(id, as: "sent", error: nil)) }
+                _ = try pool.withConnection { try $0.query(Self.finish(id, as: "sent", error: nil)) }
                 logger.info("mail sent", metadata: metadata)
             case .permanent(let reason):
                 try pool.withTransaction { connection in
@@ -122,13 +122,13 @@ public struct MailDelivery: Sendable {
                     metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
             case .transient(let reason):
                 if Date().timeIntervalSince(createdAt) + nextDelay(after: attempts) > settings.retryForSeconds {
-                    try pool.withConnection {
+                    _ = try pool.withConnection {
                         try $0.query(
                             Self.finish(id, as: "failed", error: "gave up after \(attempts) attempts: \(reason)"))
                     }
                     logger.warning("mail given up", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
                 } else {
-                    try pool.withConnection {
+                    _ = try pool.withConnection {
                         try $0.query(Self.retry(id, afterSeconds: nextDelay(after: attempts), error: reason))
                     }
                     logger.notice(
