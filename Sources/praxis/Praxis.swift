@@ -19,7 +19,7 @@ struct Praxis: ParsableCommand {
 struct Admin: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administration with the server's own database access.",
-        subcommands: [CreateAdmin.self, IssueAdminToken.self, AuditAnchor.self, ShowOutbox.self])
+        subcommands: [CreateAdmin.self, IssueAdminToken.self, AuditAnchor.self, ShowOutbox.self, SeedData.self])
 }
 
 struct CreateAdmin: ParsableCommand {
@@ -97,6 +97,83 @@ struct ShowOutbox: ParsableCommand {
             print(head + "\n")
             print(message.text)
         }
+    }
+}
+
+struct SeedData: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Fill the database with realistic data for trials and benchmarks, and print tokens to try it with.",
+        discussion: """
+            small: 5 communities, 100 organisations, 2,000 accounts, 5,000 needs, 500 threads, 20,000 posts. \
+            medium: 20, 400, 8,000, 20,000, 2,000, 200,000. large: 50, 1,000, 20,000, 50,000, 10,000, \
+            1,000,000. Organisations in 40 countries and 7 sectors; memberships, circles, themes, co-signs, \
+            practice records and endorsements. The same --seed writes the same data. Runs as the owner role \
+            (MIGRATION_DATABASE_URL, else DATABASE_URL), in one transaction.
+            """)
+
+    @Option(help: "small, medium or large.")
+    var scale: String = "small"
+
+    @Option(help: "The seed every value is derived from.")
+    var seed: Int = 1
+
+    func run() throws {
+        guard let scale = Seed.Scale(rawValue: scale) else {
+            throw fail("--scale is small, medium or large, not \(scale)")
+        }
+        let configuration = try loadConfiguration()
+        Sodium.initialize()
+        let pool = ConnectionPool(
+            settings: ConnectionSettings(url: configuration.migrationDatabaseURL), size: 1,
+            logger: Logger(label: "praxis"))
+        let seeding = Seed(scale: scale, seed: seed)
+        let terminal = isatty(STDERR_FILENO) == 1
+        let started = Date()
+        let written = try orExit {
+            do {
+                return try seeding.run(on: pool) { step, name in
+                    let width = 30
+                    let filled = width * step / seeding.stepCount
+                    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                    let line = String(
+                        format: "[%@] %3d%% %@ (%.0f s)", bar, 100 * step / seeding.stepCount, name,
+                        Date().timeIntervalSince(started))
+                    FileHandle.standardError.write(
+                        Data(((terminal ? "\r\u{1B}[K" : "") + line + (terminal ? "" : "\n")).utf8))
+                }
+            } catch let error as SeedError {
+                throw fail(error.description)
+            }
+        }
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        for (table, rows) in written.counts { print("\(table): \(rows) rows") }
+        let tokens = try orExit {
+            try pool.withTransaction { _ -> (admin: String, convenor: String, member: String) in
+                let accounts = AccountService(pool: pool, passwords: PasswordHashing(maximumConcurrent: 1))
+                let admin = try accounts.createAdmin(
+                    email: "seed\(seed)-admin-\(UUIDv7.make().uuidString.prefix(8).lowercased())@example.org",
+                    displayName: "Seed administrator", from: commandLineOrigin)
+                func memberToken(_ id: UUID) throws -> String {
+                    let account = try accounts.account(id, for: .commandLine(admin))
+                    let input = NewToken(
+                        name: "Issued by praxis admin seed",
+                        scopes: Scope.allCases.filter { $0 != .admin && $0 != .webhooksManage })
+                    return try TokenService(pool: pool).create(
+                        input, by: .commandLine(account), from: commandLineOrigin
+                    )
+                    .secret
+                }
+                return (
+                    try adminToken(for: admin, named: "Issued by praxis admin seed", on: pool),
+                    try memberToken(written.convenorID), try memberToken(written.memberID)
+                )
+            }
+        }
+        print("community: \(written.communityID.lowercasedString) (seed\(seed)-1)")
+        print("admin token: \(tokens.admin)")
+        print("convenor token (of seed\(seed)-1): \(tokens.convenor)")
+        print("member token (of seed\(seed)-1): \(tokens.member)")
     }
 }
 

@@ -1,5 +1,6 @@
 import AccessControl
 import Foundation
+import Postgres
 import ServerTestSupport
 import TestSupport
 import Testing
@@ -91,6 +92,65 @@ import Testing
             ["admin", "create-admin", "--email", email], environment: ["DATABASE_URL": TestEnvironment.databaseURL])
         #expect(again != 0)
         #expect(message.hasPrefix("praxis: An account with this email exists already."))
+    }
+
+    /// Seeding writes the same data for the same seed, prints tokens that work, and refuses to
+    /// seed a database twice with one seed.
+    @Test func seedingIsRepeatableAndPrintsTokensThatWork() throws {
+        let binary = TestEnvironment.projectRoot.appendingPathComponent(".build/debug/praxis").path
+        func seeded() throws -> (fingerprint: String, output: String, appURL: String) {
+            let name = try TestEnvironment.createScratchDatabase(prefix: "seed")
+            let appURL = TestEnvironment.url(TestEnvironment.databaseURL, database: name)
+            let ownerURL = TestEnvironment.url(TestEnvironment.ownerURL, database: name)
+            let environment = ["DATABASE_URL": appURL, "MIGRATION_DATABASE_URL": ownerURL]
+            #expect(try praxis(["migrate"], environment: environment).0 == 0)
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("praxis-seed-\(name)")
+            defer { try? FileManager.default.removeItem(at: output) }
+            let status = try TestEnvironment.run(
+                "/bin/sh", ["-c", "exec '\(binary)' admin seed --scale small --seed 11 >'\(output.path)' 2>/dev/null"],
+                environment: environment.map { "\($0.key)=\($0.value)" })
+            #expect(status == 0)
+            let printed = try String(contentsOf: output, encoding: .utf8)
+            let owner = try Connection(settings: ConnectionSettings(url: ownerURL))
+            // What the data says, whatever the day it was written.
+            let fingerprint: String = try owner.single(
+                """
+                SELECT md5(
+                  (SELECT string_agg(a.email || a.member_kind || a.country || o.name || o.kind, ',' ORDER BY a.email)
+                   FROM accounts a JOIN organisations o ON o.id = a.organisation_id)
+                  || (SELECT string_agg(c.slug || a.email || m.role, ',' ORDER BY c.slug, a.email)
+                      FROM memberships m JOIN communities c ON c.id = m.community_id JOIN accounts a ON a.id = m.account_id)
+                  || (SELECT string_agg(n.title || n.urgency || a.email, ',' ORDER BY n.title)
+                      FROM needs n JOIN accounts a ON a.id = n.author_id)
+                  || (SELECT string_agg(p.body || t.title || a.email, ',' ORDER BY p.body)
+                      FROM posts p JOIN threads t ON t.id = p.thread_id JOIN accounts a ON a.id = p.author_id)
+                ) AS fingerprint
+                """)["fingerprint"]
+            return (fingerprint, printed, appURL)
+        }
+        let first = try seeded()
+        let second = try seeded()
+        #expect(first.fingerprint == second.fingerprint)
+        #expect(first.output.contains("posts: 20000 rows") && first.output.contains("accounts: 2000 rows"))
+        /// The word after `label` on its line of the output.
+        func printed(_ label: String) -> String? {
+            first.output.split(separator: "\n").first { $0.hasPrefix(label) }
+                .map { String($0.dropFirst(label.count).split(separator: " ")[0]) }
+        }
+        let community = try #require(printed("community: "))
+        let server = try TestServer(databaseURL: first.appURL)
+        let member = try #require(printed("member token (of seed11-1): "))
+        let members = try server.send("GET", "/v1/communities/\(community)/members?limit=5", token: member)
+        #expect(members.status == 200 && (members.json["data"] as? [Any])?.count == 5)
+        let convenor = try #require(printed("convenor token (of seed11-1): "))
+        #expect(try server.send("GET", "/v1/communities/\(community)/needs/analysis", token: convenor).status == 200)
+        let admin = try #require(printed("admin token: "))
+        #expect(try server.send("GET", "/v1/me", token: admin).json["platform_role"] as? String == "admin")
+        // The same seed again on the same database is refused, in one line, and writes nothing.
+        let (again, message) = try praxis(
+            ["admin", "seed", "--scale", "small", "--seed", "11"],
+            environment: ["DATABASE_URL": first.appURL, "MIGRATION_DATABASE_URL": first.appURL])
+        #expect(again != 0 && message.contains("already holds seed 11"))
     }
 
     @Test func anUnreachableDatabaseIsSaidPlainly() throws {
