@@ -2,6 +2,7 @@ import CMicroHTTPD
 import CMicroHTTPDShim
 import Foundation
 import Locking
+import Synchronization
 
 /// How requests are spread over threads; `bench/README.md` has the measurements behind the
 /// default. No mode runs handlers on Swift concurrency's cooperative threads: handlers block on
@@ -69,6 +70,9 @@ public final class HTTPServer: @unchecked Sendable {
     // Requests being handled now, and the suspended exchanges; guarded by `state`.
     private let state = NSCondition()
     private var inFlight = 0
+    /// Set when stopping: every answer then closes its connection, so that keep-alive clients
+    /// (a load balancer's pool among them) go elsewhere and the requests in flight run out.
+    private let stopping = Atomic(false)
     private var suspended: [ObjectIdentifier: Exchange] = [:]
     public private(set) var port: UInt16 = 0
 
@@ -127,6 +131,7 @@ public final class HTTPServer: @unchecked Sendable {
         // The listening socket is ours to close, but only once the daemon has stopped. Shut
         // down now, it refuses new connections at once (a load balancer then tries another
         // instance) rather than queueing them unanswered until the requests in flight finish.
+        stopping.store(true, ordering: .relaxed)
         let listener = MHD_quiesce_daemon(daemon)
         if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
         let deadline = Date().addingTimeInterval(configuration.shutdownTimeout)
@@ -223,6 +228,7 @@ public final class HTTPServer: @unchecked Sendable {
         for (name, value) in response.headers {
             _ = MHD_add_response_header(mhdResponse, name, value)
         }
+        if stopping.load(ordering: .relaxed) { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
     }
 }
