@@ -21,11 +21,12 @@
 # 7. Idle keep-alive clients: 10,000 from 40 addresses, each after one request
 #    (bench/idle-clients.py), in each threading mode: how many are held, threads and memory, and
 #    a new client's /healthz while they are.
+# 8. Compression: a directory page of 100 members with and without gzip, bytes and req/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 # The parts to measure (all by default); the data they build on is seeded either way.
-parts=${2:-1,2,3,4,5,6,7}
+parts=${2:-1,2,3,4,5,6,7,8}
 part() { [[ ",$parts," == *",$1,"* ]]; }
 
 scripts/setup-system.sh wrk postgresql-contrib nginx-light
@@ -210,6 +211,21 @@ wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http:/
 pgbench -n -M prepared -c16 -j2 -T"$seconds" -f "$tmp/directory.sql" "$DATABASE_URL" >"$tmp/pgbench-directory.txt" 2>&1
 comparison "GET a directory page" "$tmp/directory.txt" \
   "the same $(grep -c ';$' "$tmp/directory.sql") statements in pgbench, tps" "$(tps "$tmp/pgbench-directory.txt")"
+echo
+fi
+if part 8; then
+echo "## Compression: a directory page of 100 members, with and without gzip (${seconds}s, 16 clients)"
+echo
+path="/v1/communities/$community/members?limit=100"
+echo "| encoding | bytes | req/s | p99 |"
+echo "| --- | ---: | ---: | ---: |"
+for encoding in identity gzip; do
+  bytes=$(curl -sf -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $token" \
+    -H "Accept-Encoding: $encoding" "http://127.0.0.1:$port$path")
+  wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" -H "Accept-Encoding: $encoding" \
+    "http://127.0.0.1:$port$path" >"$tmp/compression-$encoding.txt"
+  echo "| $encoding | $bytes | $(requests_per_second "$tmp/compression-$encoding.txt") | $(p99 "$tmp/compression-$encoding.txt") |"
+done
 echo
 fi
 stop_server

@@ -45,6 +45,15 @@ public struct Router: Sendable {
     }
 
     public private(set) var routes: [Route] = []
+    /// Positions in `routes` by path length and first two literal segments, in the order added,
+    /// so that a request is matched against the few routes of its shape rather than all of them.
+    private var positions: [Shape: [Int]] = [:]
+
+    private struct Shape: Hashable {
+        var length: Int
+        /// The first two segments when both are literals (`v1`, `communities`), else nil.
+        var prefix: [String]?
+    }
 
     public init() {}
 
@@ -66,6 +75,12 @@ public struct Router: Sendable {
             }.joined(separator: "/")
         precondition(
             !routes.contains { $0.method == method && $0.segments == segments }, "duplicate route \(method) \(pattern)")
+        let literals = segments.prefix(2).compactMap { segment -> String? in
+            if case .literal(let text) = segment { return text }
+            return nil
+        }
+        let shape = Shape(length: segments.count, prefix: literals.count == min(2, segments.count) ? literals : nil)
+        positions[shape, default: []].append(routes.count)
         routes.append(
             Route(
                 method: method, pattern: pattern, template: template, waits: waits, segments: segments,
@@ -81,7 +96,10 @@ public struct Router: Sendable {
     /// Matches decoded path segments.
     public func match(method: String, segments parts: [String]) -> Match {
         var allowed: [String] = []
-        for route in routes {
+        let exact = positions[Shape(length: parts.count, prefix: Array(parts.prefix(2)))] ?? []
+        let parameterised = positions[Shape(length: parts.count, prefix: nil)] ?? []
+        for position in parameterised.isEmpty ? exact : (exact + parameterised).sorted() {
+            let route = routes[position]
             guard let parameters = route.bind(parts) else { continue }
             if route.method == method || (method == "HEAD" && route.method == "GET") {
                 return .found(route, parameters: parameters)
