@@ -39,21 +39,45 @@ public struct Problem: Error, Sendable, Equatable {
     public var type: String { Problem.typeBase + kind }
 
     public func response(instance: String, requestID: String) -> Response {
-        var object: [String: Any] = [
-            "type": type, "title": title, "status": status, "instance": instance, "request_id": requestID,
-        ]
-        if let detail { object["detail"] = detail }
-        if !errors.isEmpty {
-            object["errors"] = errors.map { ["field": $0.field, "message": $0.message] }
-        }
-        for (key, value) in extensions { object[key] = value }
-        let body =
-            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            .map { Array($0) } ?? []
+        let body = (try? JSONCoding.encode(Members(problem: self, instance: instance, requestID: requestID))) ?? []
         var response = Response(status: status, body: body)
         response.headers.add("Content-Type", "application/problem+json")
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { response.headers.add(name, value) }
         return response
+    }
+}
+
+extension Problem {
+    /// The members as written: the fixed ones and `extensions` side by side (an extension of the
+    /// same name wins). Typed, not `[String: Any]` through JSONSerialization: error answers (401,
+    /// 404, 429) are the ones scanners make by the thousand.
+    private struct Members: Encodable {
+        let problem: Problem
+        let instance: String
+        let requestID: String
+
+        struct Key: CodingKey {
+            let stringValue: String
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.init(stringValue) }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            func fixed<Value: Encodable>(_ name: String, _ value: Value) throws {
+                if problem.extensions[name] == nil { try container.encode(value, forKey: Key(name)) }
+            }
+            try fixed("type", problem.type)
+            try fixed("title", problem.title)
+            try fixed("status", problem.status)
+            try fixed("instance", instance)
+            try fixed("request_id", requestID)
+            if let detail = problem.detail { try fixed("detail", detail) }
+            if !problem.errors.isEmpty { try fixed("errors", problem.errors) }
+            for (name, value) in problem.extensions { try container.encode(value, forKey: Key(name)) }
+        }
     }
 }
 
