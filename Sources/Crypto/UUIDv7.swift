@@ -21,6 +21,24 @@ public enum UUIDv7 {
 
 extension UUID {
     /// The one text form of an id that the API shows (bodies, locations, tags): lowercase, as
-    /// PostgreSQL prints it. Foundation's `uuidString` is uppercase.
-    public var lowercasedString: String { uuidString.lowercased() }
+    /// PostgreSQL prints it. Foundation's `uuidString` is uppercase and costs an `snprintf`; ids
+    /// are written several times per request, so the hex digits are written here.
+    public var lowercasedString: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                func digit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
+                var position = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    text[position] = digit(byte >> 4)
+                    text[position + 1] = digit(byte & 0x0F)
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A Swift value sent as a bound parameter, in PostgreSQL's text format (nil is NULL).
@@ -26,7 +27,7 @@ extension Bool: PostgresBindable {
 }
 
 extension UUID: PostgresBindable {
-    public var postgresText: String? { uuidString.lowercased() }
+    public var postgresText: String? { lowercasedString }
 }
 
 extension Date: PostgresBindable {

@@ -13,6 +13,21 @@ import Testing
         #expect(milliseconds == 1_795_972_718_120)
     }
 
+    /// The API's text form is Foundation's, lowercased: for every byte value in every position.
+    @Test func theLowercaseFormIsFoundationsLowercased() {
+        var ids = [UUID(), UUIDv7.make(), UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))]
+        for value in 0...255 {
+            let byte = UInt8(value)
+            ids.append(
+                UUID(
+                    uuid: (
+                        byte, byte &+ 1, byte &+ 2, byte &+ 3, byte &+ 4, byte &+ 5, byte &+ 6, byte &+ 7, byte &+ 8,
+                        byte &+ 9, byte &+ 10, byte &+ 11, byte &+ 12, byte &+ 13, byte &+ 14, byte &+ 15
+                    )))
+        }
+        for id in ids { #expect(id.lowercasedString == id.uuidString.lowercased()) }
+    }
+
     @Test func laterIdsSortAfterEarlierOnes() {
         let earlier = UUIDv7.make(at: Date(timeIntervalSince1970: 1_000))
         let later = UUIDv7.make(at: Date(timeIntervalSince1970: 1_000.002))
