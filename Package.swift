@@ -35,7 +35,7 @@ let package = Package(
         // Generic layers: they know no domain.
         .target(
             name: "HTTP",
-            dependencies: ["CMicroHTTPD", "CMicroHTTPDShim", "CZlib", "Locking"]),
+            dependencies: ["CMicroHTTPD", "CMicroHTTPDShim", "CZlib", "Crypto", "Locking"]),
         .target(name: "Locking"),
         .target(
             name: "Postgres",

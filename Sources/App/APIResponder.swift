@@ -140,11 +140,12 @@ final class APIResponder: HTTPResponder {
 
     /// The secret of `Authorization: Bearer <secret>`.
     static func bearer(_ header: String) throws -> String {
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].utf8.count <= 512 else {
+        // Read as bytes: the scheme is ASCII, and a token is one word of ASCII.
+        let words = header.utf8.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard words.count == 2, words[0].map({ $0 | 0x20 }).elementsEqual("bearer".utf8), words[1].count <= 512 else {
             throw AccessError.unauthenticated
         }
-        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+        return String(Substring(words[1]))
     }
 
     private func render(_ error: any Error, for request: Request) -> Response {

@@ -16,13 +16,7 @@ public enum JSONCoding {
     public static let maximumDepth = 32
 
     public static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
-        return Array(try encoder.encode(value))
+        try SortedJSONEncoder().encode(value)
     }
 
     /// Decodes a request body that accepts its coding keys and no other member.

@@ -3,6 +3,8 @@
 public enum PercentEncoding {
     /// The decoded text, or nil for a broken escape, bytes that are not UTF-8, or a NUL.
     public static func decode(_ text: String) -> String? {
+        // Most paths and values hold no escape: they are already what decoding would give.
+        if !text.utf8.contains(UInt8(ascii: "%")) { return text.utf8.contains(0) ? nil : text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
@@ -29,7 +31,7 @@ public enum PercentEncoding {
         guard path.hasPrefix("/") else { return false }
         return path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).allSatisfy { part in
             guard let decoded = decode(String(part)) else { return true }  // refused as not text elsewhere
-            return !decoded.isEmpty && decoded != "." && decoded != ".." && !decoded.contains("/")
+            return !decoded.isEmpty && decoded != "." && decoded != ".." && !decoded.utf8.contains(UInt8(ascii: "/"))
         }
     }
 

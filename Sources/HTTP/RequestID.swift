@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 public enum RequestID {
@@ -8,7 +9,7 @@ public enum RequestID {
         {
             return offered
         }
-        return UUID().uuidString.lowercased()
+        return UUID().lowercasedString
     }
 
     private static func isSafe(_ byte: UInt8) -> Bool {
