@@ -1,3 +1,5 @@
+import Foundation
+
 /// SQL text with its bound values, built by string interpolation: every interpolated value
 /// becomes a bound parameter and its `$n` is numbered for you; an interpolated `SQL` fragment
 /// brings its own text and values, renumbered where it lands. Literal text is the only text that
@@ -58,6 +60,18 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
         var copy = self
         copy.planning = .perExecution
         return copy
+    }
+
+    /// `column > id` for a keyset page after `id`, every row when there is none. One comparison
+    /// with a stand-in for "none", not `id IS NULL OR column > id`: a generic plan can then start
+    /// its index scan at `id` rather than read every row before it (README, "At scale").
+    public static func keyset(_ column: SQL, after id: UUID?) -> SQL {
+        "\(column) > coalesce(\(id)::uuid, '00000000-0000-0000-0000-000000000000')"
+    }
+
+    /// `column < id` for a keyset page in descending order; every row when there is no `id`.
+    public static func keyset(_ column: SQL, before id: UUID?) -> SQL {
+        "\(column) < coalesce(\(id)::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')"
     }
 
     /// Fragments joined by `separator` (`AND`, `, `), each keeping its values.

@@ -30,7 +30,7 @@ struct AccountRepository: Sendable {
         let kind = kind?.rawValue
         return """
             SELECT \(organisationColumns) FROM organisations o
-            WHERE (\(after)::uuid IS NULL OR o.id > \(after)) AND (\(kind)::text IS NULL OR o.kind = \(kind))
+            WHERE \(SQL.keyset("o.id", after: after)) AND (\(kind)::text IS NULL OR o.kind = \(kind))
               AND (\(country)::text IS NULL OR o.country = \(country))
             ORDER BY o.id LIMIT \(limit)
             """
@@ -88,7 +88,7 @@ struct AccountRepository: Sendable {
         let memberKind = memberKind?.rawValue
         return """
             SELECT \(accountColumns) FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id
-            WHERE (\(after)::uuid IS NULL OR a.id > \(after)) AND (\(status)::text IS NULL OR a.status = \(status))
+            WHERE \(SQL.keyset("a.id", after: after)) AND (\(status)::text IS NULL OR a.status = \(status))
               AND (\(memberKind)::text IS NULL OR a.member_kind = \(memberKind))
             ORDER BY a.id LIMIT \(limit)
             """

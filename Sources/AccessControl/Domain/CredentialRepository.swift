@@ -83,7 +83,7 @@ struct CredentialRepository: Sendable {
     static func listTokens(of account: UUID, after: UUID?, limit: Int) -> SQL {
         """
         SELECT \(tokenColumns) FROM api_tokens t
-        WHERE t.account_id = \(account) AND t.revoked_at IS NULL AND (\(after)::uuid IS NULL OR t.id > \(after))
+        WHERE t.account_id = \(account) AND t.revoked_at IS NULL AND \(SQL.keyset("t.id", after: after))
         ORDER BY t.id LIMIT \(limit)
         """
     }

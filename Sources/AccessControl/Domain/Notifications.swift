@@ -85,7 +85,7 @@ public struct NotificationService: Sendable {
                 """
                 SELECT \(Self.columns) FROM notifications nt
                 WHERE \(readable(by: caller)) AND (NOT \(unreadOnly) OR nt.read_at IS NULL)
-                  AND (\(before)::uuid IS NULL OR nt.id < \(before))
+                  AND \(SQL.keyset("nt.id", before: before))
                 ORDER BY nt.id DESC LIMIT \(limit)
                 """, decode: Self.notification)
         }

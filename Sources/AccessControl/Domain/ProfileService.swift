@@ -70,7 +70,7 @@ public struct ProfileService: Sendable {
         SELECT id, created_at, last_seen_at, expires_at FROM sessions
         WHERE account_id = \(account) AND revoked_at IS NULL AND expires_at > now()
           AND last_seen_at > now() - make_interval(secs => \(idleLifetime))
-          AND (\(after)::uuid IS NULL OR id > \(after))
+          AND \(SQL.keyset("id", after: after))
         ORDER BY id LIMIT \(limit)
         """
     }

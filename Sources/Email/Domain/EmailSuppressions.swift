@@ -50,7 +50,7 @@ public struct EmailSuppressions: Sendable {
                 """
                 SELECT \(Self.columns) FROM email_suppressions
                 WHERE (\(address)::text IS NULL OR address = lower(\(address)::text))
-                  AND (\(after)::uuid IS NULL OR id > \(after))
+                  AND \(SQL.keyset("id", after: after))
                 ORDER BY id LIMIT \(limit)
                 """, decode: Self.suppression)
         }

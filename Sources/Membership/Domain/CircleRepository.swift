@@ -30,7 +30,7 @@ enum CircleRepository {
         """
         SELECT \(columns) FROM circles ci
         WHERE ci.community_id = \(community) AND \(Visibility.circle(caller))
-          AND (\(after)::uuid IS NULL OR ci.id > \(after))
+          AND \(SQL.keyset("ci.id", after: after))
         ORDER BY ci.id LIMIT \(limit)
         """
     }
@@ -93,7 +93,7 @@ enum CircleRepository {
     }
 
     static func members(of id: UUID, after: UUID?, limit: Int, for caller: Caller) -> SQL {
-        "\(memberSource(id, for: caller)) AND (\(after)::uuid IS NULL OR a.id > \(after)) ORDER BY a.id LIMIT \(limit)"
+        "\(memberSource(id, for: caller)) AND \(SQL.keyset("a.id", after: after)) ORDER BY a.id LIMIT \(limit)"
     }
 
     static func member(_ account: UUID, of id: UUID, for caller: Caller) -> SQL {
@@ -106,7 +106,7 @@ enum CircleRepository {
                b.display_name AS actor_name, e.occurred_at
         FROM circle_member_events e JOIN accounts a ON a.id = e.account_id JOIN accounts b ON b.id = e.actor_id
         JOIN circles ci ON ci.id = e.circle_id
-        WHERE e.circle_id = \(id) AND \(Visibility.circle(caller)) AND (\(after)::uuid IS NULL OR e.id > \(after))
+        WHERE e.circle_id = \(id) AND \(Visibility.circle(caller)) AND \(SQL.keyset("e.id", after: after))
         ORDER BY e.id LIMIT \(limit)
         """
     }

@@ -41,7 +41,7 @@ enum CommunityRepository {
     static func list(after: UUID?, memberOnly: Bool, limit: Int, for caller: Caller) -> SQL {
         """
         SELECT \(columns(for: caller)) FROM communities c
-        WHERE \(Visibility.communityListed(caller)) AND (\(after)::uuid IS NULL OR c.id > \(after))
+        WHERE \(Visibility.communityListed(caller)) AND \(SQL.keyset("c.id", after: after))
           AND (NOT \(memberOnly)::boolean OR \(Visibility.activeMember(of: "c.id", caller)))
         ORDER BY c.id LIMIT \(limit)
         """

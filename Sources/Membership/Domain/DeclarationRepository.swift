@@ -29,7 +29,7 @@ enum DeclarationRepository {
         """
         SELECT \(columns) FROM declarations d
         WHERE \(mine(caller)) AND (\(includingWithdrawn)::boolean OR d.withdrawn_at IS NULL)
-          AND (\(after)::uuid IS NULL OR d.id > \(after))
+          AND \(SQL.keyset("d.id", after: after))
         ORDER BY d.id LIMIT \(limit)
         """
     }

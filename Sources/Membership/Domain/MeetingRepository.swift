@@ -107,7 +107,7 @@ enum MeetingRepository {
         """
         SELECT a.id AS account_id, a.display_name AS account_name, r.response, r.recording_consent, r.answered_at
         FROM meeting_rsvps r JOIN accounts a ON a.id = r.account_id JOIN meetings mt ON mt.id = r.meeting_id
-        WHERE r.meeting_id = \(id) AND \(Visibility.meeting(caller)) AND (\(after)::uuid IS NULL OR a.id > \(after))
+        WHERE r.meeting_id = \(id) AND \(Visibility.meeting(caller)) AND \(SQL.keyset("a.id", after: after))
         ORDER BY a.id LIMIT \(limit)
         """
     }
@@ -148,7 +148,7 @@ enum MeetingRepository {
                b.display_name AS marked_by_name, t.marked_at
         FROM meeting_attendance t JOIN accounts a ON a.id = t.account_id JOIN accounts b ON b.id = t.marked_by
         JOIN meetings mt ON mt.id = t.meeting_id
-        WHERE t.meeting_id = \(id) AND \(Visibility.meeting(caller)) AND (\(after)::uuid IS NULL OR a.id > \(after))
+        WHERE t.meeting_id = \(id) AND \(Visibility.meeting(caller)) AND \(SQL.keyset("a.id", after: after))
         ORDER BY a.id LIMIT \(limit)
         """
     }

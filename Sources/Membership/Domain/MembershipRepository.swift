@@ -58,7 +58,7 @@ enum MembershipRepository {
               AND (\(kinds)::text[] IS NULL OR a.member_kind = ANY(\(kinds)::text[]))
               AND (\(expertise)::text[] IS NULL OR (a.list_expertise AND a.expertise && \(expertise)::text[]))
               AND (\(roles)::text[] IS NULL OR m.role = ANY(\(roles)::text[]))
-              AND (\(after)::uuid IS NULL OR a.id > \(after))
+              AND \(SQL.keyset("a.id", after: after))
             ORDER BY a.id LIMIT \(limit)
             """
         return sql.plannedPerExecution()
@@ -69,7 +69,7 @@ enum MembershipRepository {
         return """
             SELECT \(memberColumns(for: caller)) FROM \(memberSource)
             WHERE m.account_id = \(caller.accountID) AND \(Visibility.withinReach(of: "m.community_id", caller))
-              AND (\(status)::text IS NULL OR m.status = \(status)) AND (\(after)::uuid IS NULL OR c.id > \(after))
+              AND (\(status)::text IS NULL OR m.status = \(status)) AND \(SQL.keyset("c.id", after: after))
             ORDER BY c.id LIMIT \(limit)
             """
     }
@@ -238,7 +238,7 @@ enum MembershipRepository {
             SELECT \(invitationColumns) FROM \(invitationSource)
             WHERE i.community_id = \(community) AND \(Visibility.personalRequest("i", caller))
               AND (\(status)::text IS NULL OR \(invitationStatus) = \(status))
-              AND (\(after)::uuid IS NULL OR i.id > \(after))
+              AND \(SQL.keyset("i.id", after: after))
             ORDER BY i.id LIMIT \(limit)
             """
     }
@@ -249,7 +249,7 @@ enum MembershipRepository {
             SELECT \(invitationColumns) FROM \(invitationSource)
             WHERE i.account_id = \(caller.accountID) AND \(Visibility.withinReach(of: "i.community_id", caller))
               AND (\(status)::text IS NULL OR \(invitationStatus) = \(status))
-              AND (\(after)::uuid IS NULL OR i.id > \(after))
+              AND \(SQL.keyset("i.id", after: after))
             ORDER BY i.id LIMIT \(limit)
             """
     }
@@ -301,7 +301,7 @@ enum MembershipRepository {
         return """
             SELECT \(applicationColumns) FROM \(applicationSource)
             WHERE ap.community_id = \(community) AND \(Visibility.personalRequest("ap", caller))
-              AND (\(status)::text IS NULL OR ap.status = \(status)) AND (\(after)::uuid IS NULL OR ap.id > \(after))
+              AND (\(status)::text IS NULL OR ap.status = \(status)) AND \(SQL.keyset("ap.id", after: after))
             ORDER BY ap.id LIMIT \(limit)
             """
     }

@@ -65,7 +65,7 @@ enum NormsRepository {
         SELECT \(acceptanceColumns)
         FROM norm_acceptances na JOIN accounts a ON a.id = na.account_id JOIN communities c ON c.id = na.community_id
         WHERE na.community_id = \(community) AND na.version = \(version) AND \(Visibility.communityInside(caller))
-          AND (\(after)::uuid IS NULL OR a.id > \(after))
+          AND \(SQL.keyset("a.id", after: after))
         ORDER BY a.id LIMIT \(limit)
         """
     }
@@ -122,7 +122,7 @@ enum NormsRepository {
         return """
             SELECT \(amendmentColumns(for: caller)) FROM \(amendmentSource)
             WHERE am.community_id = \(community) AND \(Visibility.communityInside(caller))
-              AND (\(status)::text IS NULL OR am.status = \(status)) AND (\(after)::uuid IS NULL OR am.id > \(after))
+              AND (\(status)::text IS NULL OR am.status = \(status)) AND \(SQL.keyset("am.id", after: after))
             ORDER BY am.id LIMIT \(limit)
             """
     }

@@ -103,7 +103,7 @@ enum AgendaRepository {
                      THEN e.fields ELSE jsonb_set(e.fields, '{meeting_id}', 'null') END)::text AS fields,
                e.actor_id, a.display_name AS actor_name, e.occurred_at
         FROM agenda_item_events e JOIN accounts a ON a.id = e.actor_id
-        WHERE e.agenda_item_id = \(id) AND (\(after)::uuid IS NULL OR e.id > \(after))
+        WHERE e.agenda_item_id = \(id) AND \(SQL.keyset("e.id", after: after))
         ORDER BY e.id LIMIT \(limit)
         """
     }

@@ -79,6 +79,12 @@ enum NeedRepository {
         case .cosigned: key = "(SELECT count(*) FROM need_cosigns cs WHERE cs.need_id = n.id)"
         case .urgent: key = "n.urgency::bigint"
         }
+        // Newest first is the id's order alone: a later page starts in the index (community_id, id)
+        // where the last one ended, rather than reading every row before it.
+        let after: SQL =
+            query.order == .newest
+            ? "\(SQL.keyset("n.id", before: position?.id))"
+            : "(\(position?.id)::uuid IS NULL OR (\(key), n.id) < (\(position?.key)::bigint, \(position?.id)::uuid))"
         let sql: SQL = """
             SELECT \(columns(caller)), \(key) AS sort_key FROM \(sources)
             WHERE n.community_id = \(community) AND \(Visibility.need(caller, in: community))
@@ -92,7 +98,7 @@ enum NeedRepository {
                    OR n.status = ANY(\(query.statuses.map(\.rawValue))::text[]))
               AND (\(query.minimumUrgency)::int IS NULL OR n.urgency >= \(query.minimumUrgency))
               AND (\(query.circleID)::uuid IS NULL OR n.circle_id = \(query.circleID))
-              AND (\(position?.id)::uuid IS NULL OR (\(key), n.id) < (\(position?.key)::bigint, \(position?.id)::uuid))
+              AND \(after)
             ORDER BY \(key) DESC, n.id DESC LIMIT \(limit)
             """
         return sql.plannedPerExecution()
@@ -127,7 +133,7 @@ enum NeedRepository {
     static func cosigners(of id: UUID, after: UUID?, limit: Int, for caller: Caller) -> SQL {
         """
         SELECT a.id AS account_id, a.display_name, cs.created_at FROM need_cosigns cs JOIN accounts a ON a.id = cs.account_id
-        WHERE cs.need_id = \(id) AND (\(after)::uuid IS NULL OR a.id > \(after))
+        WHERE cs.need_id = \(id) AND \(SQL.keyset("a.id", after: after))
           AND EXISTS (SELECT 1 FROM needs n WHERE n.id = cs.need_id
                       AND \(Visibility.needForReaders(caller, in: "n.community_id")))
         ORDER BY a.id LIMIT \(limit)

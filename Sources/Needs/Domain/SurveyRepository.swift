@@ -23,7 +23,7 @@ enum SurveyRepository {
     static func list(in community: UUID, after: UUID?, limit: Int, for caller: Caller) -> SQL {
         """
         SELECT \(columns) FROM surveys sv JOIN accounts creator ON creator.id = sv.created_by
-        WHERE sv.community_id = \(community) AND \(Visibility.survey(caller)) AND (\(after)::uuid IS NULL OR sv.id > \(after))
+        WHERE sv.community_id = \(community) AND \(Visibility.survey(caller)) AND \(SQL.keyset("sv.id", after: after))
         ORDER BY sv.id LIMIT \(limit)
         """
     }
@@ -131,7 +131,7 @@ enum SurveyRepository {
         JOIN survey_questions q ON q.id = a.question_id AND q.kind = 'text'
         JOIN accounts acc ON acc.id = r.account_id
         WHERE r.survey_id = \(survey) AND r.quote_consent AND (\(question)::uuid IS NULL OR a.question_id = \(question))
-          AND (\(after)::uuid IS NULL OR a.id > \(after))
+          AND \(SQL.keyset("a.id", after: after))
         ORDER BY a.id LIMIT \(limit)
         """
     }

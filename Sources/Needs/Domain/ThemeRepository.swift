@@ -35,7 +35,7 @@ enum ThemeRepository {
         SELECT \(columns) FROM themes th
         WHERE th.community_id = \(community) AND \(Visibility.theme(caller))
           AND (cardinality(\(statuses.map(\.rawValue))::text[]) = 0 OR th.status = ANY(\(statuses.map(\.rawValue))::text[]))
-          AND (\(after)::uuid IS NULL OR th.id > \(after))
+          AND \(SQL.keyset("th.id", after: after))
         ORDER BY th.id LIMIT \(limit)
         """
     }

@@ -68,7 +68,7 @@ enum ModerationRepository {
         JOIN accounts flagger ON flagger.id = f.account_id
         WHERE f.community_id = \(community) AND \(Visibility.thread(caller))
           AND (\(status?.rawValue)::text IS NULL OR f.status = \(status?.rawValue))
-          AND (\(after)::uuid IS NULL OR f.id > \(after))
+          AND \(SQL.keyset("f.id", after: after))
         ORDER BY f.id LIMIT \(limit)
         """
     }
@@ -131,7 +131,7 @@ enum ModerationRepository {
         SELECT \(revealColumns(caller)) FROM \(revealSources)
         WHERE r.community_id = \(community) AND \(Visibility.thread(caller))
           AND (\(status?.rawValue)::text IS NULL OR r.status = \(status?.rawValue))
-          AND (\(after)::uuid IS NULL OR r.id > \(after))
+          AND \(SQL.keyset("r.id", after: after))
         ORDER BY r.id LIMIT \(limit)
         """
     }

@@ -60,7 +60,7 @@ enum PostRepository {
         """
         SELECT \(columns(caller)) FROM \(sources)
         WHERE p.thread_id = \(thread) AND t.id = \(thread) AND \(Visibility.thread(caller))
-          AND (\(after)::uuid IS NULL OR p.id > \(after))
+          AND \(SQL.keyset("p.id", after: after))
         ORDER BY p.id LIMIT \(limit)
         """
     }
@@ -173,7 +173,7 @@ enum PostRepository {
                    CASE WHEN \(named) THEN a.display_name END AS display_name, e.kind, e.created_at
             FROM endorsements e JOIN accounts a ON a.id = e.account_id JOIN posts p ON p.id = e.post_id
             JOIN threads t ON t.id = p.thread_id
-            WHERE e.post_id = \(id) AND \(Visibility.thread(caller)) AND (\(after)::uuid IS NULL OR e.id > \(after))
+            WHERE e.post_id = \(id) AND \(Visibility.thread(caller)) AND \(SQL.keyset("e.id", after: after))
             ORDER BY e.id LIMIT \(limit)
             """
     }
@@ -210,7 +210,7 @@ enum PostRepository {
               AND (cardinality(\(outcomes)::text[]) = 0 OR pr.outcome = ANY(\(outcomes)::text[]))
               AND (cardinality(\(query.countries)::text[]) = 0 OR pr.context_country = ANY(\(query.countries)::text[]))
               AND (cardinality(\(kinds)::text[]) = 0 OR p.kind = ANY(\(kinds)::text[]))
-              AND (\(after)::uuid IS NULL OR pr.post_id < \(after))
+              AND \(SQL.keyset("pr.post_id", before: after))
             ORDER BY pr.post_id DESC LIMIT \(limit)
             """
         return sql.plannedPerExecution()

@@ -93,7 +93,7 @@ enum ThreadRepository {
               AND (\(query.needID)::uuid IS NULL
                    OR EXISTS (SELECT 1 FROM thread_needs tn WHERE tn.thread_id = t.id AND tn.need_id = \(query.needID)))
               AND (\(query.hasOutcome)::boolean IS NULL OR (t.outcome_post_id IS NOT NULL) = \(query.hasOutcome))
-              AND (\(after)::uuid IS NULL OR t.id < \(after))
+              AND \(SQL.keyset("t.id", before: after))
             ORDER BY t.id DESC LIMIT \(limit)
             """
         return sql.plannedPerExecution()
