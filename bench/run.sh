@@ -2,8 +2,21 @@
 # Load tests on this machine, reported as ratios measured within one run (shared machines are
 # noisy: compare figures of one run with each other, never with another run's).
 #
-#   bench/run.sh [SECONDS] [PARTS]   (default 10 s per measurement; PARTS such as 3,5, default all)
+#   bench/run.sh [--instances N] [SECONDS] [PARTS]
 #
+# SECONDS per measurement (default 10); PARTS such as table,3,5 (default table).
+#
+# table. The targets (bench/table.py): `praxis admin seed --scale small --member-tokens 64`, then
+#    at 64 connections, in three interleaved rounds, each scenario through the server and its
+#    reference in the same round: /healthz against nginx answering the same bytes; GET /v1/me with
+#    one token and with 64; a member's communities; a directory page; the needs list and
+#    analysis; a page of the long thread; a search; creating a post with an idempotency key, each
+#    against pgbench running the statements the server ran for one such request. Then 10,000
+#    idle clients; the thread page and needs list again at `--scale large` (a second database);
+#    with --instances N, /v1/me, the thread page and a post through nginx to one instance and to
+#    N. One table: req/s, p50, p99, the ratio, peak RSS, and whether each target is met.
+#
+# The parts below are the studies that led to the table, each with data of its own:
 # 1. Threading modes: for each libmicrohttpd mode, half the connections on /healthz and half on
 #    a route that waits 50 ms in PostgreSQL; reports /healthz throughput and p99 under that mix.
 # 2. Server against pgbench: GET /v1 (whose only SQL is the rate-limit upsert) under wrk,
@@ -11,7 +24,7 @@
 # 3. The same for GET /v1/me with an API token (three statements: the token's caller, the
 #    rate-limit upsert, the account), against pgbench running those three.
 # 4. The same for a page of a community's directory (2,000 members), against pgbench running
-#    the statements PostgreSQL logged for one such request (bench/captured-sql.py).
+#    the statements PostgreSQL logged for one such request (bench/captured_sql.py).
 # 5. The needs analysis and a needs list with two filters (20,000 needs), each against pgbench
 #    running the statements logged for one request, in three interleaved rounds at 64
 #    connections, medians reported; and the statements per request from pg_stat_statements.
@@ -24,9 +37,14 @@
 # 8. Compression: a directory page of 100 members with and without gzip, bytes and req/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+instances=1
+if [ "${1:-}" = "--instances" ]; then
+  instances=$2
+  shift 2
+fi
 seconds=${1:-10}
-# The parts to measure (all by default); the data they build on is seeded either way.
-parts=${2:-1,2,3,4,5,6,7,8}
+# The parts to measure; the data parts 4 to 8 build on is seeded whichever of them run.
+parts=${2:-table}
 part() { [[ ",$parts," == *",$1,"* ]]; }
 
 scripts/setup-system.sh wrk postgresql-contrib nginx-light
@@ -67,6 +85,35 @@ stop_server() {
   wait "$server_pid" 2>/dev/null || true
   server_pid=""
 }
+# start_idle_server MODE: a server that keeps 10,000 idle connections (bench/idle-clients.py).
+start_idle_server() {
+  port=$(free_port)
+  HTTP_MODE=$1 PORT=$port POOL_SIZE=16 THREADS=2 CONNECTION_LIMIT=12000 CONNECTION_LIMIT_PER_IP=300 \
+    CONNECTION_TIMEOUT=300 RATE_LIMIT_PER_IP=1000000 MAINTENANCE_INTERVAL=86400 LOG_LEVEL=critical \
+    .build/release/praxis-bench 2>"$tmp/server.log" &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+}
+# nginx_conf FOLDER SERVER_BLOCKS: an nginx.conf in FOLDER (temporary files there too).
+nginx_conf() {
+  mkdir -p "$1"
+  cat >"$1/nginx.conf" <<NGINX
+worker_processes auto;
+daemon off;
+pid $1/nginx.pid;
+error_log $1/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $1;
+  proxy_temp_path $1;
+  fastcgi_temp_path $1;
+  uwsgi_temp_path $1;
+  scgi_temp_path $1;
+$2
+}
+NGINX
+}
 requests_per_second() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
 tps() { awk '/^tps = / {print $3}' "$1"; }
@@ -92,7 +139,7 @@ capture() {
   curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$2" >/dev/null
   sleep 1
   psql -q "$superuser_url" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
-  bench/captured-sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/$1.sql"
+  bench/captured_sql.py "$tmp/cluster/postgres.log" "$marker" >"$tmp/$1.sql"
 }
 # rounds NAME PATH: three interleaved rounds of the server and pgbench on the captured SQL.
 rounds() {
@@ -108,6 +155,73 @@ rounds() {
     echo "| $1 | $round | $server | $(p99 "$tmp/$1-$round.txt") | $database | $database_p99 | $(python3 -c "print(f'{$server / $database:.2f}')") |"
   done
 }
+
+mode=${HTTP_MODE:-suspend-resume}
+if part table; then
+  results="$tmp/table.jsonl"
+  # measure LABEL SEED_OUTPUT URL PIDS DATABASE_URL [ONLY]: bench/table.py's rounds.
+  measure() {
+    python3 bench/table.py measure --results "$results" --label "$1" --seed-output "$2" --url "$3" --pids "$4" \
+      --database-url "$5" --superuser-url "postgresql://postgres@127.0.0.1:$pgport/${5##*/}" \
+      --log "$tmp/cluster/postgres.log" --tmp "$tmp" --seconds "$seconds" ${6:+--only "$6"}
+  }
+  echo "bench: seeding (small)" >&2
+  .build/release/praxis admin seed --scale small --member-tokens 64 >"$tmp/seed-small.txt"
+  start_server "$mode"
+  measure small "$tmp/seed-small.txt" "http://127.0.0.1:$port" "$server_pid" "$DATABASE_URL"
+  stop_server
+  echo "bench: idle clients" >&2
+  start_idle_server "$mode"
+  python3 bench/table.py idle --results "$results" --port "$port" --pid "$server_pid" --seconds "$seconds"
+  stop_server
+  if [ "$instances" -gt 1 ]; then
+    # One instance and then N behind nginx, on the small seed; nginx keeps connections to them.
+    for count in 1 "$instances"; do
+      pids="" upstream=""
+      for _ in $(seq 1 "$count"); do
+        start_server "$mode"
+        pids="$pids${pids:+,}$server_pid" upstream="$upstream    server 127.0.0.1:$port;
+"
+        background_pids="$background_pids $server_pid"
+      done
+      lb_port=$(free_port)
+      nginx_conf "$tmp/lb-$count" "  upstream praxis {
+$upstream    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$lb_port;
+    location / {
+      proxy_pass http://praxis;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    }
+  }"
+      nginx -c "$tmp/lb-$count/nginx.conf" &
+      lb_pid=$!
+      for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$lb_port/healthz" >/dev/null && break; sleep 0.1; done
+      measure "instances-$count" "$tmp/seed-small.txt" "http://127.0.0.1:$lb_port" "$pids" "$DATABASE_URL" me,thread,post
+      kill "$lb_pid"; wait "$lb_pid" 2>/dev/null || true
+      for pid in ${pids//,/ }; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
+      server_pid=""
+    done
+  fi
+  echo "bench: seeding (large, a second database)" >&2
+  large_url="postgresql://praxis_app@127.0.0.1:$pgport/praxis_large"
+  psql -q "$superuser_url" -c "CREATE DATABASE praxis_large OWNER praxis" >/dev/null
+  psql -q "postgresql://postgres@127.0.0.1:$pgport/praxis_large" -c "ALTER SCHEMA public OWNER TO praxis" >/dev/null
+  DATABASE_URL=$large_url MIGRATION_DATABASE_URL="postgresql://praxis@127.0.0.1:$pgport/praxis_large" \
+    .build/release/praxis migrate >/dev/null
+  DATABASE_URL=$large_url MIGRATION_DATABASE_URL="postgresql://praxis@127.0.0.1:$pgport/praxis_large" \
+    .build/release/praxis admin seed --scale large >"$tmp/seed-large.txt"
+  DATABASE_URL=$large_url start_server "$mode"
+  measure large "$tmp/seed-large.txt" "http://127.0.0.1:$port" "$server_pid" "$large_url" thread,needs
+  stop_server
+  echo "## Targets (${seconds}s rounds)"
+  echo
+  python3 bench/table.py report "$results"
+fi
 
 if part 1; then
 echo "## Threading modes: /healthz under a mixed load (${seconds}s, 32 connections on /healthz, 32 on a 50 ms database wait)"
@@ -126,7 +240,6 @@ done
 echo
 fi
 
-mode=${HTTP_MODE:-suspend-resume}
 if part 2; then
 echo "## The server ($mode) against nginx answering the same bytes: GET /v1 (${seconds}s, 16 clients)"
 echo
@@ -137,25 +250,10 @@ stop_server
 nginx_port=$(free_port)
 mkdir -p "$tmp/nginx"
 printf '%s' "$index" >"$tmp/nginx/v1"
-cat >"$tmp/nginx/nginx.conf" <<NGINX
-worker_processes auto;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx;
-  proxy_temp_path $tmp/nginx;
-  fastcgi_temp_path $tmp/nginx;
-  uwsgi_temp_path $tmp/nginx;
-  scgi_temp_path $tmp/nginx;
-  server {
+nginx_conf "$tmp/nginx" "  server {
     listen 127.0.0.1:$nginx_port;
     location = /v1 { root $tmp/nginx; default_type application/json; try_files /v1 =404; }
-  }
-}
-NGINX
+  }"
 nginx -c "$tmp/nginx/nginx.conf" &
 nginx_pid=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$nginx_port/v1" >/dev/null && break; sleep 0.1; done
@@ -388,12 +486,7 @@ echo
 echo "| mode | held | refused | threads | RSS idle | RSS peak | new client req/s | new client p99 |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for idle_mode in thread-per-connection suspend-resume; do
-  port=$(free_port)
-  HTTP_MODE=$idle_mode PORT=$port POOL_SIZE=16 THREADS=2 CONNECTION_LIMIT=12000 CONNECTION_LIMIT_PER_IP=300 \
-    CONNECTION_TIMEOUT=300 RATE_LIMIT_PER_IP=1000000 MAINTENANCE_INTERVAL=86400 LOG_LEVEL=critical \
-    .build/release/praxis-bench 2>"$tmp/server.log" &
-  server_pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  start_idle_server "$idle_mode"
   python3 bench/idle-clients.py "$port" "$server_pid" --seconds "$seconds" --row "$idle_mode"
   stop_server
 done

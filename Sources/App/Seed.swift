@@ -20,12 +20,14 @@ public struct Seed: Sendable {
         var posts: Int { [.small: 20_000, .medium: 200_000, .large: 1_000_000][self]! }
     }
 
-    /// The tables' rows after seeding, and the first community with its convenor and a member.
+    /// The tables' rows after seeding, and the first community with its long thread, its convenor
+    /// and its first members who are not vendors (vendors may be kept from needs).
     public struct Written: Sendable {
         public var counts: [(table: String, rows: Int)]
         public var communityID: UUID
+        public var longThreadID: UUID
         public var convenorID: UUID
-        public var memberID: UUID
+        public var memberIDs: [UUID]
     }
 
     static let countedTables = [
@@ -82,8 +84,11 @@ public struct Seed: Sendable {
 
     public var stepCount: Int { steps.count }
 
-    /// Writes everything in one transaction (a failed seed leaves nothing), reporting each step.
-    public func run(on pool: ConnectionPool, progress: (_ step: Int, _ name: String) -> Void) throws -> Written {
+    /// Writes everything in one transaction (a failed seed leaves nothing), reporting each step;
+    /// `members` is how many of the first community's members to name.
+    public func run(on pool: ConnectionPool, members: Int, progress: (_ step: Int, _ name: String) -> Void) throws
+        -> Written
+    {
         try pool.withTransaction { connection in
             let taken: Int = try connection.single(
                 "SELECT count(*)::int AS n FROM communities WHERE slug LIKE \("seed\(seed)-%")")["n"]
@@ -115,13 +120,17 @@ public struct Seed: Sendable {
             let first = try connection.single(
                 """
                 SELECT s.id, s.convenor,
-                       (SELECT account_id FROM seed_members m WHERE m.c = 0 AND m.role = 'member' ORDER BY k LIMIT 1)
-                         AS member
+                       (SELECT id FROM seed_threads t WHERE t.j = \(scale.communities)) AS long_thread,
+                       ARRAY(SELECT m.account_id FROM seed_members m JOIN accounts a ON a.id = m.account_id
+                             JOIN organisations o ON o.id = a.organisation_id
+                             WHERE m.c = 0 AND m.role = 'member' AND a.member_kind <> 'vendor' AND o.kind <> 'vendor'
+                             ORDER BY m.k LIMIT \(members)) AS members
                 FROM seed_communities s WHERE s.c = 0
                 """)
             return Written(
                 counts: try Seed.countedTables.map { ($0, try counted[$0] as Int) }, communityID: try first["id"],
-                convenorID: try first["convenor"], memberID: try first["member"])
+                longThreadID: try first["long_thread"], convenorID: try first["convenor"],
+                memberIDs: try first["members"])
         }
     }
 
@@ -288,7 +297,8 @@ public struct Seed: Sendable {
         """
     }
 
-    /// Need i in community i % C, by one of its writers, over the last year.
+    /// Need i in community i % C, and one in five in the first (a busy one), by one of its writers,
+    /// over the last year.
     private var needs: SQL {
         """
         INSERT INTO needs (id, community_id, author_id, recorded_by, source, title, urgency, created_at)
@@ -296,7 +306,7 @@ public struct Seed: Sendable {
                1 + pg_temp.seed_pick('need-urgency', i, 5), at
         FROM generate_series(1, \(scale.needs)) AS i
         CROSS JOIN LATERAL (SELECT now() - pg_temp.seed_pick('need-age', i, 365 * 24) * interval '1 hour' AS at) AS t
-        JOIN seed_communities s ON s.c = i % \(scale.communities)
+        JOIN seed_communities s ON s.c = CASE WHEN i % 5 = 0 THEN 0 ELSE i % \(scale.communities) END
         JOIN LATERAL (SELECT count(*) AS size FROM seed_writers x WHERE x.c = s.c) AS z ON true
         JOIN seed_writers w ON w.c = s.c AND w.k = pg_temp.seed_pick('need-author', i, z.size)
         """
@@ -346,7 +356,7 @@ public struct Seed: Sendable {
         """
     }
 
-    /// Posts first..last: one in ten in the first thread (a long one), the others in any thread, by
+    /// Posts first..last: one in ten in the first community's first thread (a long one), the others in any thread, by
     /// one of its community's writers; one in five a practice or risk record, one in three
     /// endorsed, one in a thousand says "procurement".
     private func posts(from first: Int, to last: Int) -> [SQL] {
@@ -358,7 +368,7 @@ public struct Seed: Sendable {
                    w.account_id, (ARRAY['comment', 'question', 'practice', 'risk', 'evidence'])[1 + i % 5]
             FROM generate_series(\(first)::int, \(last)::int) AS i
             JOIN seed_threads t
-              ON t.j = CASE WHEN i % 10 = 0 THEN 1 ELSE 1 + pg_temp.seed_pick('post-thread', i, \(scale.threads)) END
+              ON t.j = CASE WHEN i % 10 = 0 THEN \(scale.communities) ELSE 1 + pg_temp.seed_pick('post-thread', i, \(scale.threads)) END
             JOIN LATERAL (SELECT count(*) AS size FROM seed_writers x WHERE x.c = t.c) AS z ON true
             JOIN seed_writers w ON w.c = t.c AND w.k = pg_temp.seed_pick('post-author', i, z.size)
             """,

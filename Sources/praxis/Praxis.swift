@@ -118,6 +118,9 @@ struct SeedData: ParsableCommand {
     @Option(help: "The seed every value is derived from.")
     var seed: Int = 1
 
+    @Option(help: "How many member tokens to print, each of another member of the first community.")
+    var memberTokens: Int = 1
+
     func run() throws {
         guard let scale = Seed.Scale(rawValue: scale) else {
             throw fail("--scale is small, medium or large, not \(scale)")
@@ -127,12 +130,13 @@ struct SeedData: ParsableCommand {
         let pool = ConnectionPool(
             settings: ConnectionSettings(url: configuration.migrationDatabaseURL), size: 1,
             logger: Logger(label: "praxis"))
+        guard (1...1000).contains(memberTokens) else { throw fail("--member-tokens is 1 to 1000") }
         let seeding = Seed(scale: scale, seed: seed)
         let terminal = isatty(STDERR_FILENO) == 1
         let started = Date()
         let written = try orExit {
             do {
-                return try seeding.run(on: pool) { step, name in
+                return try seeding.run(on: pool, members: memberTokens) { step, name in
                     let width = 30
                     let filled = width * step / seeding.stepCount
                     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
@@ -149,7 +153,7 @@ struct SeedData: ParsableCommand {
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         for (table, rows) in written.counts { print("\(table): \(rows) rows") }
         let tokens = try orExit {
-            try pool.withTransaction { _ -> (admin: String, convenor: String, member: String) in
+            try pool.withTransaction { _ -> (admin: String, convenor: String, members: [String]) in
                 let accounts = AccountService(pool: pool, passwords: PasswordHashing(maximumConcurrent: 1))
                 let admin = try accounts.createAdmin(
                     email: "seed\(seed)-admin-\(UUIDv7.make().uuidString.prefix(8).lowercased())@example.org",
@@ -166,14 +170,15 @@ struct SeedData: ParsableCommand {
                 }
                 return (
                     try adminToken(for: admin, named: "Issued by praxis admin seed", on: pool),
-                    try memberToken(written.convenorID), try memberToken(written.memberID)
+                    try memberToken(written.convenorID), try written.memberIDs.map(memberToken)
                 )
             }
         }
         print("community: \(written.communityID.lowercasedString) (seed\(seed)-1)")
+        print("long thread (of seed\(seed)-1): \(written.longThreadID.lowercasedString)")
         print("admin token: \(tokens.admin)")
         print("convenor token (of seed\(seed)-1): \(tokens.convenor)")
-        print("member token (of seed\(seed)-1): \(tokens.member)")
+        for token in tokens.members { print("member token (of seed\(seed)-1): \(token)") }
     }
 }
 

@@ -94,8 +94,9 @@ import Testing
         #expect(message.hasPrefix("praxis: An account with this email exists already."))
     }
 
-    /// Seeding writes the same data for the same seed, prints tokens that work, and refuses to
-    /// seed a database twice with one seed.
+    /// Seeding writes the same data for the same seed, prints tokens that work (one per member
+    /// asked for) and the first community's long thread, and refuses to seed a database twice
+    /// with one seed.
     @Test func seedingIsRepeatableAndPrintsTokensThatWork() throws {
         let binary = TestEnvironment.projectRoot.appendingPathComponent(".build/debug/praxis").path
         func seeded() throws -> (fingerprint: String, output: String, appURL: String) {
@@ -107,7 +108,11 @@ import Testing
             let output = FileManager.default.temporaryDirectory.appendingPathComponent("praxis-seed-\(name)")
             defer { try? FileManager.default.removeItem(at: output) }
             let status = try TestEnvironment.run(
-                "/bin/sh", ["-c", "exec '\(binary)' admin seed --scale small --seed 11 >'\(output.path)' 2>/dev/null"],
+                "/bin/sh",
+                [
+                    "-c",
+                    "exec '\(binary)' admin seed --scale small --seed 11 --member-tokens 3 >'\(output.path)' 2>/dev/null",
+                ],
                 environment: environment.map { "\($0.key)=\($0.value)" })
             #expect(status == 0)
             let printed = try String(contentsOf: output, encoding: .utf8)
@@ -139,9 +144,18 @@ import Testing
         }
         let community = try #require(printed("community: "))
         let server = try TestServer(databaseURL: first.appURL)
-        let member = try #require(printed("member token (of seed11-1): "))
+        let memberTokens = first.output.split(separator: "\n").filter { $0.hasPrefix("member token (of seed11-1): ") }
+            .map { String($0.split(separator: " ").last!) }
+        #expect(memberTokens.count == 3)
+        let callers = try memberTokens.map { try server.send("GET", "/v1/me", token: $0).json["id"] as? String }
+        #expect(Set(callers.compactMap { $0 }).count == 3)
+        let member = try #require(memberTokens.first)
         let members = try server.send("GET", "/v1/communities/\(community)/members?limit=5", token: member)
         #expect(members.status == 200 && (members.json["data"] as? [Any])?.count == 5)
+        // One post in ten (and some others) is in the long thread, which the first community's members read.
+        let longThread = try #require(printed("long thread (of seed11-1): "))
+        let thread = try server.send("GET", "/v1/threads/\(longThread)", token: member)
+        #expect(thread.status == 200 && (thread.json["post_count"] as? Int ?? 0) >= 2000)
         let convenor = try #require(printed("convenor token (of seed11-1): "))
         #expect(try server.send("GET", "/v1/communities/\(community)/needs/analysis", token: convenor).status == 200)
         let admin = try #require(printed("admin token: "))
