@@ -8,7 +8,9 @@ With log_min_duration_statement = 0, every execution of a prepared statement is 
 as `statement: BEGIN`. This prints each after the line holding MARKER, with the parameters
 written in as literals, so that pgbench runs exactly the SQL the server ran for one request.
 `parameterised` writes them as pgbench variables instead, to be run as the server runs them:
-prepared once, with parameters (and so, after five runs, perhaps PostgreSQL's generic plan).
+prepared once, with parameters (and so, after five runs, perhaps PostgreSQL's generic plan);
+a statement the server runs unnamed, planned for each execution's values, keeps its values
+written in, which pgbench's prepared mode plans for those values too.
 
 pgbench reads `:name` anywhere in a command as a variable, string literals included; a literal
 holding such a colon (a time, a JSON body) is written as an E'' string with the colon as \\072.
@@ -37,7 +39,7 @@ def pgbench_safe(sql):
 
 def statements(log_text, marker):
     """The statements of log_text after its last line holding marker, each with its parameters
-    (number to literal, NULL unquoted)."""
+    (number to literal, NULL unquoted) and whether it ran unnamed (planned per execution)."""
     text = log_text[log_text.rindex(marker):]
     # Log entries start with a timestamp; continuation lines belong to the entry above.
     entries, current = [], None
@@ -51,23 +53,23 @@ def statements(log_text, marker):
     for index, lines in enumerate(entries):
         simple = re.search(r"statement: (BEGIN|COMMIT|ROLLBACK)\s*$", lines[0])
         if simple:
-            found_statements.append((simple.group(1) + ";", {}))
+            found_statements.append((simple.group(1) + ";", {}, False))
             continue
         body = "\n".join(lines)
-        found = re.search(r"execute [^:]+: (.*)", body, re.S)
+        found = re.search(r"execute ([^:]+): (.*)", body, re.S)
         if not found or "DETAIL:" in lines[0]:
             continue
-        sql = found.group(1).strip()
+        sql = found.group(2).strip()
         if "server_instances" in sql or "pg_try_advisory_xact_lock" in sql:
             continue
         values = {}
         if index + 1 < len(entries) and re.search(r"DETAIL:  parameters:", entries[index + 1][0], re.I):
             details = "\n".join(entries[index + 1])
             values = {int(n): v for n, v in PARAMETER.findall(details)}
-        found_statements.append((sql.rstrip(";") + ";", values))
+        found_statements.append((sql.rstrip(";") + ";", values, found.group(1) == "<unnamed>"))
     # A transaction of the maintenance pass leaves its BEGIN and COMMIT alone.
     ends = ("COMMIT;", "ROLLBACK;")
-    sqls = [sql for sql, _ in found_statements]
+    sqls = [sql for sql, _, _ in found_statements]
     return [found_statements[i] for i, sql in enumerate(sqls)
             if not (sql == "BEGIN;" and i + 1 < len(sqls) and sqls[i + 1] in ends)
             and not (sql in ends and i > 0 and sqls[i - 1] == "BEGIN;")]
@@ -83,14 +85,18 @@ def substituted(sql, values, value_of):
 
 def inlined(captured):
     """The statements with their parameters written in as literals."""
-    return [pgbench_safe(substituted(sql, values, lambda _, literal: literal)) for sql, values in captured]
+    return [pgbench_safe(substituted(sql, values, lambda _, literal: literal)) for sql, values, _ in captured]
 
 
 def parameterised(captured, prefix):
     """The statements with each parameter a pgbench variable named prefix + statement + number,
     and the variables' values for pgbench -D (NULL stays a literal: pgbench has no null)."""
     variables, lines = {}, []
-    for index, (sql, values) in enumerate(captured):
+    for index, (sql, values, unnamed) in enumerate(captured):
+        if unnamed:
+            lines.append(pgbench_safe(substituted(sql, values, lambda _, literal: literal)))
+            continue
+
         def variable(number, literal):
             if literal == "NULL":
                 return "NULL"

@@ -141,8 +141,9 @@ class Measure:
 
     def pgbench_scripts(self, scenario):
         """pgbench scripts for the scenario's statements (one, or one per token), their variables
-        and how many statements a request runs. Reads run as the server runs them, prepared with
-        parameters; a post's values are made new in each transaction, so it runs with literals."""
+        and how many statements a request runs. Reads run as the server runs them (prepared with
+        parameters, or planned for their values); a post's values are made new in each
+        transaction, so it runs with literals."""
         captured, answer = self.capture(scenario)
         folder = os.path.join(self.args.tmp, f"{self.args.label}-{scenario.name}")
         os.makedirs(folder, exist_ok=True)
@@ -157,7 +158,7 @@ class Measure:
                 variables.update({name: mine.get(value, value) for name, value in values.items()})
                 scripts.append(self.write(folder, f"token-{number}.sql", "\n".join(lines)))
         elif scenario.method == "POST":
-            literal = [substituted(sql, values, lambda _, value: value) for sql, values in captured]
+            literal = [substituted(sql, values, lambda _, value: value) for sql, values, _ in captured]
             scripts.append(self.write(folder, "script.sql", self.varied(literal, json.loads(answer)["id"])))
         else:
             lines, variables = parameterised(captured, "")
