@@ -8,9 +8,9 @@ With log_min_duration_statement = 0, every execution of a prepared statement is 
 as `statement: BEGIN`. This prints each after the line holding MARKER, with the parameters
 written in as literals, so that pgbench runs exactly the SQL the server ran for one request.
 `parameterised` writes them as pgbench variables instead, to be run as the server runs them:
-prepared once, with parameters (and so, after five runs, perhaps PostgreSQL's generic plan);
-a statement the server runs unnamed, planned for each execution's values, keeps its values
-written in, which pgbench's prepared mode plans for those values too.
+prepared once, with parameters (and so, after five runs, perhaps PostgreSQL's generic plan), or,
+when the server ran one of them unnamed (planned for each execution's values), all planned for
+each execution (`pgbench -M extended`).
 
 pgbench reads `:name` anywhere in a command as a variable, string literals included; a literal
 holding such a colon (a time, a JSON body) is written as an E'' string with the colon as \\072.
@@ -88,15 +88,16 @@ def inlined(captured):
     return [pgbench_safe(substituted(sql, values, lambda _, literal: literal)) for sql, values, _ in captured]
 
 
+def protocol(captured):
+    """pgbench's -M for the statements: as the server plans them."""
+    return "extended" if any(unnamed for _, _, unnamed in captured) else "prepared"
+
+
 def parameterised(captured, prefix):
     """The statements with each parameter a pgbench variable named prefix + statement + number,
     and the variables' values for pgbench -D (NULL stays a literal: pgbench has no null)."""
     variables, lines = {}, []
-    for index, (sql, values, unnamed) in enumerate(captured):
-        if unnamed:
-            lines.append(pgbench_safe(substituted(sql, values, lambda _, literal: literal)))
-            continue
-
+    for index, (sql, values, _) in enumerate(captured):
         def variable(number, literal):
             if literal == "NULL":
                 return "NULL"

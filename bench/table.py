@@ -19,7 +19,7 @@ each target (issue 15's), the large seed against the small one and one instance 
 import argparse, hashlib, http.client, json, os, random, re, statistics, subprocess, sys, time, urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from captured_sql import LITERAL, parameterised, pgbench_safe, statements, substituted  # noqa: E402
+from captured_sql import LITERAL, parameterised, pgbench_safe, protocol, statements, substituted  # noqa: E402
 
 CONNECTIONS = 64
 POST_BODY = '{"kind":"comment","body":"We leased tablets for 40 schools; maintenance was the hard part."}'
@@ -163,7 +163,7 @@ class Measure:
         else:
             lines, variables = parameterised(captured, "")
             scripts.append(self.write(folder, "script.sql", "\n".join(lines)))
-        return (scripts, variables), len(captured)
+        return (scripts, variables, protocol(captured)), len(captured)
 
     @staticmethod
     def write(folder, name, text):
@@ -287,9 +287,9 @@ end
                 "failed": int(failed.group(1)) if failed else 0, "errors": errors.group(1) if errors else ""}
 
     def pgbench(self, reference, label):
-        scripts, variables = reference
+        scripts, variables, mode = reference
         prefix = os.path.join(self.args.tmp, f"pgbench-{label}")
-        command = ["pgbench", "-n", "-M", "prepared", f"-c{self.args.database_clients}", "-j2", f"-T{self.args.seconds}", "-l",
+        command = ["pgbench", "-n", "-M", mode, f"-c{self.args.database_clients}", "-j2", f"-T{self.args.seconds}", "-l",
                    f"--log-prefix={prefix}"]
         for script in scripts:
             command += ["-f", script]
