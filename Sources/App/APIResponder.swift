@@ -140,8 +140,9 @@ final class APIResponder: HTTPResponder {
 
     /// The secret of `Authorization: Bearer <secret>`.
     static func bearer(_ header: String) throws -> String {
-        // Read as bytes: the scheme is ASCII, and a token is one word of ASCII.
-        let words = header.utf8.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        // Read as bytes: the scheme is ASCII, and a token is one word of ASCII after one or more
+        // spaces (RFC 9110's `1*SP`); a tab is not a separator, as before.
+        let words = header.utf8.split(separator: UInt8(ascii: " "))
         guard words.count == 2, words[0].map({ $0 | 0x20 }).elementsEqual("bearer".utf8), words[1].count <= 512 else {
             throw AccessError.unauthenticated
         }
